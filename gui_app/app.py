@@ -1,0 +1,35 @@
+"""Composition root: headless commands, or the QApplication with its main window.
+
+Qt is imported only on the GUI path, and SQLAlchemy only after the window's first
+paint, so the window shows quickly and headless commands start without Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from gui_app import __version__, cli
+
+
+def build_gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alembic-studio",
+        description="Visual schema editor for databases kept under Alembic. "
+        f"Headless commands: {', '.join(cli.COMMANDS)} (see 'alembic-studio COMMAND --help').",
+    )
+    parser.add_argument("--version", action="version", version=f"alembic-studio {__version__}")
+    parser.add_argument("url", nargs="?", metavar="URL",
+                        help="database to open (SQLAlchemy URL); default: the built-in demo database")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in cli.COMMANDS:
+        return cli.run(args)
+    options = build_gui_parser().parse_args(args)
+    from gui_app.ui.application import run_gui
+
+    return run_gui(options.url)

@@ -1,0 +1,44 @@
+"""Live database -> :class:`~gui_app.core.schema.Schema`.
+
+One entry point for every dialect. SQLite reads its catalog once
+(:mod:`reflect_sqlite`); PostgreSQL and MySQL/MariaDB go through SQLAlchemy's
+batched ``Inspector.get_multi_*`` calls (:mod:`reflect_inspector`). Progress is
+reported per step and the job can be cancelled between steps.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, create_engine
+
+from gui_app.core.progress import CancelToken, ProgressFn, Steps
+from gui_app.core.schema import Schema
+
+
+def reflect(
+    bind: Engine | Connection | str,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> Schema:
+    if isinstance(bind, str):
+        engine = create_engine(bind)
+        try:
+            return reflect(engine, progress, cancel)
+        finally:
+            engine.dispose()
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            return reflect(conn, progress, cancel)
+    name = bind.dialect.name
+    if name == "sqlite":
+        from gui_app.core.reflect_sqlite import reflect_sqlite
+
+        schema = reflect_sqlite(bind, Steps(3, progress, cancel))
+    elif name in ("postgresql", "mysql", "mariadb"):
+        from gui_app.core.reflect_inspector import reflect_with_inspector
+
+        schema = reflect_with_inspector(bind, Steps(0, progress, cancel))
+    else:
+        raise ValueError(f"unsupported database dialect: {name}")
+    if progress is not None:
+        progress("Done", 1, 1)
+    return schema

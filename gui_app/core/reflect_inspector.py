@@ -1,0 +1,185 @@
+"""PostgreSQL and MySQL/MariaDB reflection through SQLAlchemy's batched inspector.
+
+Each ``get_multi_*`` call reads one kind of object for a whole schema in one
+go. PostgreSQL facts the inspector does not hand out (the database's own type
+names, partitions, view definitions, sequences) come from
+:mod:`reflect_postgresql` in a few catalog queries.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, inspect
+from sqlalchemy.engine.reflection import Inspector
+from sqlalchemy.exc import SAWarning
+
+from gui_app.core.progress import Steps
+from gui_app.core.schema import (
+    CheckConstraint,
+    Column,
+    Computed,
+    ForeignKey,
+    Identity,
+    Index,
+    Namespace,
+    PrimaryKey,
+    Schema,
+    Table,
+    UniqueConstraint,
+)
+
+_SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast"}
+_PER_SCHEMA_STEPS = 8
+TableKey = tuple[str | None, str]
+
+
+def reflect_with_inspector(conn: Connection, steps: Steps) -> Schema:
+    insp = inspect(conn)
+    default = insp.default_schema_name
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        names = [n for n in insp.get_schema_names()
+                 if n not in _SYSTEM_SCHEMAS and not n.startswith(("pg_temp", "pg_toast"))]
+    elif default is None:
+        raise ValueError("the URL names no database to read; add one, as in mysql://user@host/shop")
+    else:
+        names = [default]
+    steps.grow(len(names) * _PER_SCHEMA_STEPS + (2 if postgres else 1))
+    extras = None
+    if postgres:
+        from gui_app.core import reflect_postgresql
+
+        steps.advance("Reading PostgreSQL catalog")
+        extras = reflect_postgresql.read_extras(conn, insp)
+    namespaces = []
+    for name in names:
+        schema = None if name == default else name
+        tables = _tables(insp, schema, name, steps, extras.type_names if extras else None)
+        if extras is not None:
+            steps.advance(f"{name}: views and types")
+            namespaces.append(extras.namespace(name, name == default, schema, tables))
+        else:
+            views = _mysql_views(insp, schema, steps)
+            namespaces.append(Namespace(name, tables, views, is_default=name == default))
+    steps.advance("Finishing")
+    version = ".".join(str(p) for p in conn.dialect.server_version_info or ())
+    dialect = "mariadb" if getattr(conn.dialect, "is_mariadb", False) else conn.dialect.name
+    unsupported = frozenset() if postgres else frozenset({"enums", "domains", "sequences", "index_where"})
+    return Schema(dialect, version, default, tuple(namespaces), unsupported)
+
+
+def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
+            type_names: dict[tuple[str, str, str], str] | None) -> tuple[Table, ...]:
+    def read(what: str, call: Callable[..., Any]) -> dict[TableKey, Any]:
+        steps.advance(f"{label}: {what}")
+        with warnings.catch_warnings():
+            # Unknown extension types (cube, point) are kept under their database name.
+            warnings.simplefilter("ignore", SAWarning)
+            return dict(call(schema=schema))
+
+    columns = read("columns", insp.get_multi_columns)
+    pks = read("primary keys", insp.get_multi_pk_constraint)
+    fks = read("foreign keys", insp.get_multi_foreign_keys)
+    indexes = read("indexes", insp.get_multi_indexes)
+    uniques = read("unique constraints", insp.get_multi_unique_constraints)
+    checks = read("check constraints", insp.get_multi_check_constraints)
+    comments = read("comments", insp.get_multi_table_comment)
+    dialect = insp.dialect
+    namespace = label
+    tables = []
+    for key in sorted(columns, key=lambda k: k[1]):
+        table_name = key[1]
+
+        def type_name(col: dict[str, Any], table: str = table_name) -> str:
+            if type_names is not None:
+                found = type_names.get((namespace, table, col["name"]))
+                if found:
+                    return found
+            try:
+                return str(col["type"].compile(dialect=dialect))
+            except Exception:  # an unknown type has no DDL of its own
+                return str(col["type"])
+
+        tables.append(Table(
+            name=table_name,
+            schema=schema,
+            columns=tuple(_column(c, type_name(c)) for c in columns[key]),
+            primary_key=_primary_key(pks.get(key)),
+            foreign_keys=tuple(_foreign_key(f, schema) for f in fks.get(key, ())),
+            indexes=tuple(_index(i) for i in indexes.get(key, ()) if "duplicates_constraint" not in i),
+            unique_constraints=tuple(UniqueConstraint(u["name"], tuple(u["column_names"]))
+                                     for u in uniques.get(key, ())),
+            check_constraints=tuple(CheckConstraint(c["name"], c["sqltext"]) for c in checks.get(key, ())),
+            comment=(comments.get(key) or {}).get("text"),
+        ))
+    return tuple(tables)
+
+
+def _column(col: dict[str, Any], type_name: str) -> Column:
+    identity = col.get("identity")
+    computed = col.get("computed")
+    return Column(
+        name=col["name"],
+        type_name=type_name,
+        nullable=bool(col["nullable"]),
+        default=col.get("default"),
+        autoincrement=col.get("autoincrement") is True,
+        identity=Identity(bool(identity.get("always")), identity.get("start"), identity.get("increment"))
+        if identity else None,
+        computed=Computed(str(computed["sqltext"]), computed.get("persisted")) if computed else None,
+        comment=col.get("comment"),
+        sa_type=col["type"],
+    )
+
+
+def _primary_key(pk: dict[str, Any] | None) -> PrimaryKey | None:
+    if not pk or not pk.get("constrained_columns"):
+        return None
+    return PrimaryKey(pk.get("name"), tuple(pk["constrained_columns"]))
+
+
+def _foreign_key(fk: dict[str, Any], schema: str | None) -> ForeignKey:
+    options = fk.get("options") or {}
+    return ForeignKey(
+        name=fk.get("name"),
+        columns=tuple(fk["constrained_columns"]),
+        referred_schema=fk.get("referred_schema"),
+        referred_table=fk["referred_table"],
+        referred_columns=tuple(fk["referred_columns"]),
+        on_delete=_rule(options.get("ondelete")),
+        on_update=_rule(options.get("onupdate")),
+        deferrable=options.get("deferrable"),
+        initially=options.get("initially"),
+    )
+
+
+def _rule(value: str | None) -> str | None:
+    return None if value is None or value.upper() in ("NO ACTION", "RESTRICT_DEFAULT") else value.upper()
+
+
+def _index(ix: dict[str, Any]) -> Index:
+    names = ix.get("column_names") or []
+    expressions = ix.get("expressions") or names
+    options = ix.get("dialect_options") or {}
+    elements = tuple(str(e) for e in expressions)
+    flags = tuple(n is None for n in names) if names else (False,) * len(elements)
+    return Index(
+        name=ix.get("name"),
+        elements=elements,
+        unique=bool(ix.get("unique")),
+        expression_flags=flags,
+        where=options.get("postgresql_where"),
+        method=options.get("postgresql_using") or options.get("mysql_prefix") or options.get("mariadb_prefix"),
+        include=tuple(ix.get("include_columns") or options.get("postgresql_include") or ()),
+    )
+
+
+def _mysql_views(insp: Inspector, schema: str | None, steps: Steps) -> tuple[Any, ...]:
+    from gui_app.core.schema import View
+
+    steps.advance("views")
+    return tuple(View(name, schema, insp.get_view_definition(name, schema))
+                 for name in sorted(insp.get_view_names(schema)))

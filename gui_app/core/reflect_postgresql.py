@@ -1,0 +1,98 @@
+"""PostgreSQL facts beyond the inspector's tables, read once for every schema.
+
+``format_type`` gives each column's type as the server spells it, which keeps
+extension types (``cube``) that SQLAlchemy reflects as ``NullType``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, text
+from sqlalchemy.engine.reflection import Inspector
+from sqlalchemy.exc import SAWarning
+
+from gui_app.core.schema import CheckConstraint, Domain, EnumType, Namespace, Sequence, Table, View
+
+_USER_RELATIONS = """
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+      AND n.nspname NOT LIKE 'pg\\_temp%'
+"""
+
+_TYPE_NAMES = text(f"""
+    SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid {_USER_RELATIONS}
+      AND c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped
+""")
+
+_RELATIONS = text(f"""
+    SELECT n.nspname, c.relname, c.relkind, c.relispartition,
+           CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS definition,
+           (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+            WHERE i.inhrelid = c.oid AND c.relispartition) AS parent
+    FROM pg_class c {_USER_RELATIONS}
+      AND (c.relkind IN ('v', 'm', 'S', 'p') OR (c.relkind = 'r' AND c.relispartition))
+""")
+
+
+@dataclass
+class PostgresExtras:
+    type_names: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    parents: dict[tuple[str, str], str] = field(default_factory=dict)
+    partitioned: set[tuple[str, str]] = field(default_factory=set)
+    views: defaultdict[str, list[View]] = field(default_factory=lambda: defaultdict(list))
+    sequences: defaultdict[str, list[Sequence]] = field(default_factory=lambda: defaultdict(list))
+    enums: defaultdict[str, list[EnumType]] = field(default_factory=lambda: defaultdict(list))
+    domains: defaultdict[str, list[Domain]] = field(default_factory=lambda: defaultdict(list))
+
+    def namespace(self, name: str, is_default: bool, schema: str | None,
+                  tables: tuple[Table, ...]) -> Namespace:
+        def placed(table: Table) -> Table:
+            key = (name, table.name)
+            parent, partitioned = self.parents.get(key), key in self.partitioned
+            if parent is None and not partitioned:
+                return table
+            return dataclasses.replace(table, partition_of=parent, partitioned=partitioned)
+
+        def owned(items: list[Any]) -> tuple[Any, ...]:
+            return tuple(sorted((dataclasses.replace(i, schema=schema) for i in items), key=lambda i: i.name))
+
+        return Namespace(
+            name=name,
+            is_default=is_default,
+            tables=tuple(placed(t) for t in tables),
+            views=owned(self.views[name]),
+            enums=owned(self.enums[name]),
+            domains=owned(self.domains[name]),
+            sequences=owned(self.sequences[name]),
+        )
+
+
+def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
+    extras = PostgresExtras()
+    for nsp, rel, att, type_name in conn.execute(_TYPE_NAMES):
+        extras.type_names[(nsp, rel, att)] = type_name
+    for row in conn.execute(_RELATIONS):
+        if row.relkind in ("v", "m"):
+            extras.views[row.nspname].append(View(row.relname, row.nspname, row.definition, row.relkind == "m"))
+        elif row.relkind == "S":
+            extras.sequences[row.nspname].append(Sequence(row.relname, row.nspname))
+        if row.relkind == "p":
+            extras.partitioned.add((row.nspname, row.relname))
+        if row.parent is not None:
+            extras.parents[(row.nspname, row.relname)] = row.parent
+    for enum in insp.get_enums(schema="*"):  # type: ignore[attr-defined]
+        extras.enums[enum["schema"]].append(EnumType(enum["name"], enum["schema"], tuple(enum["labels"])))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        domains = insp.get_domains(schema="*")  # type: ignore[attr-defined]
+    for dom in domains:
+        checks = tuple(CheckConstraint(c["name"], c["check"]) for c in dom.get("constraints") or ())
+        extras.domains[dom["schema"]].append(
+            Domain(dom["name"], dom["schema"], str(dom["type"]), bool(dom["nullable"]), dom.get("default"), checks))
+    return extras

@@ -1,0 +1,201 @@
+"""Immutable, Qt-free snapshot of a reflected database schema.
+
+Every object is a frozen dataclass holding tuples, so a snapshot can be shared
+between the worker thread that built it and the GUI without copying. ``None``
+in an optional attribute means "the database has none"; whether the dialect
+could tell at all is recorded once per snapshot in ``Schema.unsupported``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    always: bool
+    start: int | None = None
+    increment: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Computed:
+    sqltext: str
+    persisted: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type_name: str
+    """The type as the database spells it (``character varying(120)``, ``cube``)."""
+    nullable: bool = True
+    default: str | None = None
+    """Server default as SQL text."""
+    autoincrement: bool | None = None
+    identity: Identity | None = None
+    computed: Computed | None = None
+    comment: str | None = None
+    sa_type: Any = field(default=None, compare=False, repr=False)
+    """SQLAlchemy type object; ``NullType`` when SQLAlchemy does not know the type."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrimaryKey:
+    name: str | None
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKey:
+    name: str | None
+    columns: tuple[str, ...]
+    referred_schema: str | None
+    referred_table: str
+    referred_columns: tuple[str, ...]
+    on_delete: str | None = None
+    on_update: str | None = None
+    deferrable: bool | None = None
+    initially: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    name: str | None
+    elements: tuple[str, ...]
+    """Column names, or SQL text for expression elements (see ``expression_flags``)."""
+    unique: bool = False
+    expression_flags: tuple[bool, ...] = ()
+    where: str | None = None
+    method: str | None = None
+    """Access method (``gin``) or MySQL index prefix (``FULLTEXT``, ``SPATIAL``)."""
+    include: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        flags = self.expression_flags or (False,) * len(self.elements)
+        return tuple(e for e, is_expr in zip(self.elements, flags, strict=True) if not is_expr)
+
+
+@dataclass(frozen=True, slots=True)
+class UniqueConstraint:
+    name: str | None
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckConstraint:
+    name: str | None
+    sqltext: str
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    schema: str | None
+    columns: tuple[Column, ...]
+    primary_key: PrimaryKey | None = None
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    unique_constraints: tuple[UniqueConstraint, ...] = ()
+    check_constraints: tuple[CheckConstraint, ...] = ()
+    comment: str | None = None
+    partition_of: str | None = None
+    """Name of the parent table when this table is a partition."""
+    partitioned: bool = False
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def primary_key_columns(self) -> frozenset[str]:
+        return frozenset(self.primary_key.columns) if self.primary_key else frozenset()
+
+    @property
+    def foreign_key_columns(self) -> frozenset[str]:
+        return frozenset(c for fk in self.foreign_keys for c in fk.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    name: str
+    schema: str | None
+    definition: str | None
+    materialized: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EnumType:
+    name: str
+    schema: str | None
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    name: str
+    schema: str | None
+    type_name: str
+    nullable: bool
+    default: str | None
+    checks: tuple[CheckConstraint, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    name: str
+    schema: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    """One schema of the database (PostgreSQL schema, MySQL database, SQLite ``main``).
+
+    ``name`` is the real name; tables in the default namespace carry ``schema=None``
+    (SQLAlchemy's and Alembic's convention), the others carry ``schema=name``.
+    """
+
+    name: str
+    tables: tuple[Table, ...] = ()
+    views: tuple[View, ...] = ()
+    enums: tuple[EnumType, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
+    is_default: bool = True
+
+    def table(self, name: str) -> Table:
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    dialect: str
+    server_version: str
+    default_schema: str | None
+    namespaces: tuple[Namespace, ...]
+    unsupported: frozenset[str] = frozenset()
+    """Attributes this dialect cannot reflect (``comments``, ``sequences``...): shown as unknown."""
+
+    def namespace(self, name: str | None) -> Namespace:
+        for ns in self.namespaces:
+            if (ns.is_default and name is None) or ns.name == name:
+                return ns
+        raise KeyError(name)
+
+    def table(self, name: str, schema: str | None = None) -> Table:
+        return self.namespace(schema).table(name)
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return tuple(t for ns in self.namespaces for t in ns.tables)
+
+    @property
+    def views(self) -> tuple[View, ...]:
+        return tuple(v for ns in self.namespaces for v in ns.views)

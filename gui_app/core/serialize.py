@@ -1,0 +1,82 @@
+"""Schema snapshot -> plain data (for ``inspect --json``) and readable text."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from gui_app.core.schema import Column, Namespace, Schema, Table
+
+_SKIPPED = {"sa_type"}
+
+
+def to_data(obj: Any) -> Any:
+    """Dataclasses to dicts, tuples to lists; SQLAlchemy type objects are left out."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        data = {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name not in _SKIPPED}
+        if isinstance(obj, Schema):
+            data["unsupported"] = sorted(obj.unsupported)
+        return data
+    if isinstance(obj, (tuple, list)):
+        return [to_data(o) for o in obj]
+    if isinstance(obj, frozenset):
+        return sorted(obj)
+    return obj
+
+
+def column_flags(table: Table, column: Column) -> list[str]:
+    flags = []
+    if column.name in table.primary_key_columns:
+        flags.append("PK")
+    if column.name in table.foreign_key_columns:
+        flags.append("FK")
+    if not column.nullable:
+        flags.append("NOT NULL")
+    if column.identity is not None:
+        flags.append("IDENTITY ALWAYS" if column.identity.always else "IDENTITY")
+    elif column.autoincrement:
+        flags.append("AUTOINCREMENT")
+    if column.computed is not None:
+        flags.append(f"GENERATED ({column.computed.sqltext})")
+    if column.default is not None:
+        flags.append(f"DEFAULT {column.default}")
+    return flags
+
+
+def to_text(schema: Schema) -> str:
+    lines = [f"{schema.dialect} {schema.server_version}"]
+    for ns in schema.namespaces:
+        lines.extend(_namespace_lines(ns))
+    return "\n".join(lines) + "\n"
+
+
+def _namespace_lines(ns: Namespace) -> list[str]:
+    lines = [f"schema {ns.name}" + (" (default)" if ns.is_default else "")]
+    for table in ns.tables:
+        header = f"  table {table.name}"
+        if table.partition_of:
+            header += f" (partition of {table.partition_of})"
+        if table.comment:
+            header += f"  -- {table.comment}"
+        lines.append(header)
+        for col in table.columns:
+            flags = " ".join(column_flags(table, col))
+            lines.append(f"    {col.name} {col.type_name}" + (f" {flags}" if flags else ""))
+        for fk in table.foreign_keys:
+            rule = f" ON DELETE {fk.on_delete}" if fk.on_delete else ""
+            target = f"{fk.referred_schema}.{fk.referred_table}" if fk.referred_schema else fk.referred_table
+            lines.append(f"    foreign key {fk.name or ''} ({', '.join(fk.columns)}) -> "
+                         f"{target} ({', '.join(fk.referred_columns)}){rule}")
+        for ix in table.indexes:
+            kind = "unique index" if ix.unique else "index"
+            where = f" WHERE {ix.where}" if ix.where else ""
+            lines.append(f"    {kind} {ix.name} ({', '.join(ix.elements)}){where}")
+        for uq in table.unique_constraints:
+            lines.append(f"    unique {uq.name or ''} ({', '.join(uq.columns)})")
+        for ck in table.check_constraints:
+            lines.append(f"    check {ck.name or ''} ({ck.sqltext})")
+    lines.extend(f"  {'materialized view' if v.materialized else 'view'} {v.name}" for v in ns.views)
+    lines.extend(f"  enum {e.name} ({', '.join(e.labels)})" for e in ns.enums)
+    lines.extend(f"  domain {d.name} {d.type_name}" for d in ns.domains)
+    lines.extend(f"  sequence {s.name}" for s in ns.sequences)
+    return lines

@@ -1,0 +1,28 @@
+"""The one place that creates actions: text, shortcut, icon, tip and slot together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from gui_app.ui import icons
+
+Shortcut = str | QKeySequence.StandardKey
+
+
+def make_action(parent: Any, text: str, slot: Callable[[], Any], *, shortcut: Shortcut | None = None,
+                icon: str | None = None, tip: str | None = None) -> QAction:
+    action = QAction(text, parent)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if icon is not None:
+        action.setIcon(icons.for_action(icon))
+    shown_tip = tip or text.replace("&", "").rstrip(".…")
+    if shortcut is not None:
+        shown_tip += f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+    action.setToolTip(shown_tip)
+    action.setStatusTip(tip or "")
+    action.triggered.connect(lambda _checked=False: slot())
+    return action

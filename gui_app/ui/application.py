@@ -1,0 +1,58 @@
+"""Build the QApplication, the context and the main window; open the first database."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtWidgets import QApplication
+
+from gui_app import __version__
+from gui_app.ui.context import AppContext
+from gui_app.ui.main_window import MainWindow
+
+ORGANIZATION = "AlembicStudio"
+APPLICATION = "Alembic Studio"
+
+
+def data_dir() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+def create_window(settings: QSettings | None = None) -> MainWindow:
+    context = AppContext(settings or QSettings())
+    window = MainWindow(context)
+    context.setParent(window)
+    return window
+
+
+def open_initial(window: MainWindow, url_text: str | None) -> None:
+    """Open ``url_text``, or the demo database (created on first use) when none is given."""
+    from sqlalchemy.engine import URL
+
+    from gui_app.core.demo import ensure_demo_database
+
+    try:
+        demo = ensure_demo_database(data_dir())
+    except OSError as error:
+        window.show_error("Cannot create the demo database", str(error))
+    else:
+        window.demo_url = URL.create("sqlite", database=str(demo))
+    if url_text:
+        window.open_url_text(url_text)
+    else:
+        window.open_demo()
+
+
+def run_gui(url_text: str | None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    window = create_window()
+    window.show()
+    # SQLAlchemy and Alembic are imported only now, after the first paint.
+    QTimer.singleShot(0, lambda: open_initial(window, url_text))
+    return app.exec()

@@ -1,0 +1,128 @@
+"""The one object handed to every widget: settings, background jobs, and the open database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from gui_app.core.progress import CancelToken, ProgressFn
+from gui_app.ui.workers import Job, JobRunner
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+    from gui_app.core.schema import Schema
+    from gui_app.ui.models.tree_index import TreeIndex
+
+RECENT_KEY = "connections/recent"
+MAX_RECENT = 10
+
+
+@dataclass(frozen=True)
+class LoadedDatabase:
+    url: URL
+    schema: Schema
+    tree: TreeIndex
+
+
+def _load(url: URL, progress: ProgressFn, cancel: CancelToken) -> LoadedDatabase:
+    """Runs on a worker thread: connect, reflect, build the tree index."""
+    from gui_app.core.connect import open_engine
+    from gui_app.core.reflect import reflect
+    from gui_app.ui.models.tree_index import build_tree_index
+
+    engine = open_engine(url)
+    try:
+        schema = reflect(engine, progress, cancel)
+    finally:
+        engine.dispose()
+    progress("Building the tree", 1, 1)
+    return LoadedDatabase(url, schema, build_tree_index(schema))
+
+
+class AppContext(QObject):
+    loading_started = Signal(str)
+    loading_progress = Signal(str, int, int)
+    loaded = Signal(object)
+    """A :class:`LoadedDatabase`."""
+    loading_failed = Signal(str, str)
+    """(what was being opened, one-line reason)."""
+    loading_cancelled = Signal()
+    recent_changed = Signal()
+
+    def __init__(self, settings: QSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.jobs = JobRunner(self)
+        self.database: LoadedDatabase | None = None
+        self._loading: Job[LoadedDatabase] | None = None
+
+    @property
+    def loading(self) -> bool:
+        return self._loading is not None
+
+    def open_database(self, url: URL) -> None:
+        """Reflect ``url`` in the background; ``loaded`` or ``loading_failed`` follows."""
+        from gui_app.core.errors import describe_error
+        from gui_app.core.urls import display_url
+
+        self.cancel_loading()
+        shown = display_url(url)
+
+        def run(progress: ProgressFn, cancel: CancelToken) -> LoadedDatabase:
+            return _load(url, progress, cancel)
+
+        job: Job[LoadedDatabase] = Job(run, describe_error)
+        job.signals.progress.connect(self.loading_progress)
+        job.signals.succeeded.connect(lambda result: self._finish(job, result))
+        job.signals.failed.connect(lambda reason: self._fail(job, shown, reason))
+        job.signals.cancelled.connect(lambda: self._cancelled(job))
+        self._loading = job
+        self.loading_started.emit(shown)
+        self.jobs.start(job)
+
+    def refresh(self) -> None:
+        if self.database is not None:
+            self.open_database(self.database.url)
+
+    def cancel_loading(self) -> None:
+        if self._loading is not None:
+            self._loading.cancel()
+            self._loading = None
+            self.loading_cancelled.emit()
+
+    def _finish(self, job: Job[Any], result: LoadedDatabase) -> None:
+        if job is not self._loading:
+            return  # superseded or cancelled
+        self._loading = None
+        self.database = result
+        self.remember(result.url)
+        self.loaded.emit(result)
+
+    def _fail(self, job: Job[Any], shown: str, reason: str) -> None:
+        if job is self._loading:
+            self._loading = None
+            self.loading_failed.emit(shown, reason)
+
+    def _cancelled(self, job: Job[Any]) -> None:
+        if job is self._loading:
+            self._loading = None
+            self.loading_cancelled.emit()
+
+    # --- recent connections, never with a password ---------------------------------------
+
+    def recent_urls(self) -> list[str]:
+        value = self.settings.value(RECENT_KEY, [])
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def remember(self, url: URL) -> None:
+        from gui_app.core.urls import url_without_password
+
+        entry = url_without_password(url)
+        recent = [entry] + [u for u in self.recent_urls() if u != entry]
+        self.settings.setValue(RECENT_KEY, recent[:MAX_RECENT])
+        self.recent_changed.emit()

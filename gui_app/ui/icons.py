@@ -1,0 +1,68 @@
+"""The one place that names icons (qtawesome, Material Design Icons 6).
+
+Icons take their colour from the palette's text colour, so they stay legible
+in light and dark appearance.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import qtawesome as qta
+from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+_KIND_ICONS = {
+    "root": "mdi6.database",
+    "namespace": "mdi6.database-outline",
+    "folder": "mdi6.folder-outline",
+    "table": "mdi6.table",
+    "column": "mdi6.table-column",
+    "primary_key": "mdi6.key",
+    "foreign_key": "mdi6.key-link",
+    "index": "mdi6.sort-variant",
+    "unique": "mdi6.fingerprint",
+    "check": "mdi6.check-decagram",
+    "view": "mdi6.table-eye",
+    "materialized_view": "mdi6.table-eye",
+    "enum": "mdi6.format-list-bulleted-type",
+    "domain": "mdi6.shape-outline",
+    "sequence": "mdi6.counter",
+}
+
+_KIND_COLOURS = {
+    "table": "#2e7dd7",
+    "primary_key": "#c99a06",
+    "foreign_key": "#8e5bd6",
+    "view": "#2a9d8f",
+    "materialized_view": "#2a9d8f",
+}
+
+ACTION_ICONS = {
+    "connect": "mdi6.lan-connect",
+    "refresh": "mdi6.database-refresh",
+    "cancel": "mdi6.cancel",
+    "quit": "mdi6.exit-to-app",
+    "filter": "mdi6.magnify",
+    "about": "mdi6.information-outline",
+    "recent": "mdi6.history",
+    "demo": "mdi6.database-cog-outline",
+}
+
+
+def _text_colour() -> str:
+    app = QApplication.instance()
+    palette = app.palette() if isinstance(app, QApplication) else QPalette()
+    return palette.color(QPalette.ColorRole.WindowText).name()
+
+
+@cache
+def for_kind(kind: str) -> QIcon:
+    icon: QIcon = qta.icon(_KIND_ICONS[kind], color=_KIND_COLOURS.get(kind, _text_colour()))
+    return icon
+
+
+@cache
+def for_action(name: str) -> QIcon:
+    icon: QIcon = qta.icon(ACTION_ICONS[name], color=_text_colour())
+    return icon

@@ -1,0 +1,216 @@
+"""The main window: schema tree and details, connection, refresh, progress."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QToolButton,
+)
+
+from gui_app import __version__
+from gui_app.ui import icons
+from gui_app.ui.actions import make_action
+from gui_app.ui.context import AppContext, LoadedDatabase
+from gui_app.ui.widgets.details_panel import DetailsPanel
+from gui_app.ui.widgets.schema_browser import SchemaBrowser
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+APP_TITLE = "Alembic Studio"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_TITLE)
+        self.resize(1180, 760)
+        self.error_box: QMessageBox | None = None
+        self.demo_url: URL | None = None
+
+        self.browser = SchemaBrowser(self)
+        self.details = DetailsPanel(self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.browser)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.setCentralWidget(splitter)
+        self.browser.node_selected.connect(lambda node: self.details.show_node(self.browser.model.tree, node))
+
+        self._make_actions()
+        self._make_status_bar()
+        context.loading_started.connect(self._loading_started)
+        context.loading_progress.connect(self._loading_progress)
+        context.loaded.connect(self._loaded)
+        context.loading_failed.connect(self._loading_failed)
+        context.loading_cancelled.connect(self._loading_stopped)
+        context.recent_changed.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+
+    # --- construction ---------------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        self.connect_action = make_action(self, "&Connect…", self.show_connection_dialog,
+                                          shortcut="Ctrl+Shift+O", icon="connect", tip="Open another database")
+        self.demo_action = make_action(self, "Open &demo database", self.open_demo, icon="demo")
+        self.refresh_action = make_action(self, "&Refresh", self.context.refresh,
+                                          shortcut=QKeySequence.StandardKey.Refresh, icon="refresh",
+                                          tip="Reflect the database again")
+        self.refresh_action.setEnabled(False)
+        self.cancel_action = make_action(self, "Cancel loading", self.context.cancel_loading, icon="cancel",
+                                         shortcut="Esc")
+        self.cancel_action.setEnabled(False)
+        self.quit_action = make_action(self, "&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit, icon="quit")
+        self.filter_action = make_action(self, "&Filter objects", self.focus_filter,
+                                         shortcut=QKeySequence.StandardKey.Find, icon="filter")
+        self.about_action = make_action(self, "&About Alembic Studio", self.show_about, icon="about")
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.connect_action)
+        self.recent_menu = QMenu("Recent connections", self)
+        self.recent_menu.setIcon(icons.for_action("recent"))
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.refresh_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.filter_action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.connect_action)
+        toolbar.addAction(self.refresh_action)
+
+    def _make_status_bar(self) -> None:
+        status = self.statusBar()
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QToolButton(self)
+        self.cancel_button.setDefaultAction(self.cancel_action)
+        self.cancel_button.hide()
+        self.server_label = QLabel("Not connected", self)
+        self.server_label.setObjectName("serverLabel")
+        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.cancel_button)
+        status.addPermanentWidget(self.server_label)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.context.recent_urls()
+        for entry in recent:
+            action = self.recent_menu.addAction(entry)
+            action.triggered.connect(lambda _checked=False, entry=entry: self.open_url_text(entry))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # --- commands -------------------------------------------------------------------------
+
+    def show_connection_dialog(self) -> None:
+        from gui_app.ui.widgets.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(self.context.recent_urls(), self)
+        if dialog.exec() and (url := dialog.url()) is not None:
+            self.context.open_database(url)
+
+    def open_url_text(self, text: str) -> None:
+        from sqlalchemy import exc
+
+        from gui_app.core.urls import parse_url
+
+        try:
+            url = parse_url(text)
+        except exc.ArgumentError:
+            self.show_error("Cannot open the database", "This is not a database URL.")
+            return
+        self.context.open_database(url)
+
+    def open_demo(self) -> None:
+        if self.demo_url is not None:
+            self.context.open_database(self.demo_url)
+
+    def focus_filter(self) -> None:
+        self.browser.filter_edit.setFocus()
+        self.browser.filter_edit.selectAll()
+
+    def show_about(self) -> None:
+        import alembic
+        import sqlalchemy
+        from PySide6 import __version__ as pyside_version
+
+        db = self.context.database
+        server = f"{db.schema.dialect} {db.schema.server_version}" if db else "not connected"
+        QMessageBox.about(self, "About Alembic Studio", (
+            f"<h3>Alembic Studio {__version__}</h3><p>Visual schema editing that stays reviewable "
+            "and reversible: every edit is an Alembic operation.</p>"
+            f"<p>Qt (PySide6) {pyside_version}<br>SQLAlchemy {sqlalchemy.__version__}<br>"
+            f"Alembic {alembic.__version__}<br>Database server: {server}</p>"))
+
+    def show_error(self, title: str, text: str) -> None:
+        """A window-modal message that does not block the event loop."""
+        box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("errorBox")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.error_box = box
+        box.open()
+
+    # --- context signals ------------------------------------------------------------------
+
+    def _loading_started(self, shown_url: str) -> None:
+        self.statusBar().showMessage(f"Reading {shown_url}…")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_action.setEnabled(True)
+        self.refresh_action.setEnabled(False)
+
+    def _loading_progress(self, label: str, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(label)
+
+    def _loading_stopped(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.cancel_action.setEnabled(False)
+        self.refresh_action.setEnabled(self.context.database is not None)
+        self.statusBar().showMessage("Loading cancelled", 5000)
+
+    def _loaded(self, loaded: LoadedDatabase) -> None:
+        from gui_app.core.urls import display_url
+
+        self._loading_stopped()
+        self.browser.set_tree(loaded.tree)
+        schema = loaded.schema
+        self.server_label.setText(f"{schema.dialect} {schema.server_version}")
+        shown = display_url(loaded.url)
+        self.setWindowTitle(f"{shown} — {APP_TITLE}")
+        self.statusBar().showMessage(f"{len(schema.tables)} tables, {len(schema.views)} views in {shown}", 8000)
+
+    def _loading_failed(self, shown_url: str, reason: str) -> None:
+        self._loading_stopped()
+        self.statusBar().showMessage("Could not open the database", 8000)
+        self.show_error("Cannot open the database", f"Could not read {shown_url}:\n\n{reason}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.context.cancel_loading()
+        self.context.jobs.wait(5000)
+        super().closeEvent(event)

@@ -1,0 +1,192 @@
+"""Lazy item model over a :class:`TreeIndex`.
+
+The node id is the ``internalId``; a node's visible children are computed the
+first time the view asks for them. Filtering runs in Python over the index and
+resets the model, which is far cheaper than a proxy model over this tree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QIcon
+
+from gui_app.ui import icons
+from gui_app.ui.models.tree_index import Kind, TreeIndex
+
+NODE_ROLE = Qt.ItemDataRole.UserRole + 1
+AnyIndex = QModelIndex | QPersistentModelIndex
+_NOT_SEARCHED = (Kind.ROOT, Kind.FOLDER)
+
+
+class SchemaTreeModel(QAbstractItemModel):
+    HEADERS = ("Name", "Type", "Details")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._tree = TreeIndex()
+        self._tree.add(-1, Kind.ROOT, "")
+        self._filter = ""
+        self._matches: list[int] = []
+        self._visible = bytearray()
+        self._open: set[int] = set()
+        self._rows: dict[int, list[int]] = {}
+        self._row_of: dict[int, int] = {}
+        self._icons: dict[Kind, QIcon] = {}
+        self._searchable: list[int] | None = None
+
+    # --- what the rest of the UI uses -------------------------------------------------
+
+    @property
+    def tree(self) -> TreeIndex:
+        return self._tree
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    @property
+    def matches(self) -> list[int]:
+        return self._matches
+
+    def set_tree(self, tree: TreeIndex) -> None:
+        self.beginResetModel()
+        self._tree = tree
+        self._searchable = None
+        self._compute_filter()
+        self.endResetModel()
+
+    def set_filter(self, text: str) -> None:
+        self.beginResetModel()
+        self._filter = text.strip()
+        self._compute_filter()
+        self.endResetModel()
+
+    def node(self, index: AnyIndex) -> int:
+        return int(index.internalId()) if index.isValid() else 0
+
+    def index_of_node(self, node: int, column: int = 0) -> QModelIndex:
+        """The index of a node, or an invalid index when the filter hides it."""
+        if node <= 0 or node >= len(self._tree):
+            return QModelIndex()
+        chain = []
+        while node > 0:
+            chain.append(node)
+            node = self._tree.parents[node]
+        parent = 0
+        for step in reversed(chain):
+            self._children_of(parent)
+            if step not in self._row_of:
+                return QModelIndex()
+            parent = step
+        return self.createIndex(self._row_of[chain[0]], column, chain[0])
+
+    # --- filtering ---------------------------------------------------------------------
+
+    def _compute_filter(self) -> None:
+        self._rows.clear()
+        self._row_of.clear()
+        self._open.clear()
+        tree = self._tree
+        if not self._filter:
+            self._matches = []
+            self._visible = bytearray()
+            return
+        if self._searchable is None:
+            self._searchable = [i for i, k in enumerate(tree.kinds) if k not in _NOT_SEARCHED]
+        needle = self._filter.casefold()
+        folded = tree.folded_names
+        self._matches = [i for i in self._searchable if needle in folded[i]]
+        visible = bytearray(len(tree))
+        parents = tree.parents
+        for node in self._matches:
+            while node >= 0 and not visible[node]:
+                visible[node] = 1
+                node = parents[node]
+        self._visible = visible
+        self._open.update(self._matches)
+
+    def _children_of(self, node: int) -> list[int]:
+        rows = self._rows.get(node)
+        if rows is None:
+            children = self._tree.children[node]
+            if not self._filter or node in self._open:
+                rows = children
+                if self._filter:
+                    self._open.update(children)
+            else:
+                visible = self._visible
+                rows = [c for c in children if visible[c]]
+            self._rows[node] = rows
+            for row, child in enumerate(rows):
+                self._row_of[child] = row
+        return rows
+
+    # --- QAbstractItemModel ------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if column < 0 or column >= len(self.HEADERS):
+            return QModelIndex()
+        children = self._children_of(self.node(parent))
+        if 0 <= row < len(children):
+            return self.createIndex(row, column, children[row])
+        return QModelIndex()
+
+    def parent(self, child: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not child.isValid():
+            return QModelIndex()
+        parent = self._tree.parents[self.node(child)]
+        if parent <= 0:
+            return QModelIndex()
+        self._children_of(self._tree.parents[parent])
+        return self.createIndex(self._row_of[parent], 0, parent)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._children_of(self.node(parent)))
+
+    def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return False
+        node = self.node(parent)
+        if node in self._rows:
+            return bool(self._rows[node])
+        return bool(self._tree.children[node]) and (not self._filter or bool(self._children_of(node)))
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self.node(index)
+        column = index.column()
+        tree = self._tree
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (tree.names, tree.types, tree.details)[column][node]
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            kind = tree.kinds[node]
+            if kind not in self._icons:
+                self._icons[kind] = icons.for_kind(kind.value)
+            return self._icons[kind]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return " ".join(t for t in (tree.names[node], tree.types[node], tree.details[node]) if t)
+        if role == Qt.ItemDataRole.FontRole and column == 0 and tree.kinds[node] is Kind.FOLDER:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == NODE_ROLE:
+            return node
+        return None

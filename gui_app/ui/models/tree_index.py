@@ -1,0 +1,173 @@
+"""Flat, Qt-free index of the tree shown for a schema snapshot.
+
+Nodes are integers; their kind, label, parent and children live in parallel
+lists, so the item model can use the id as ``internalId`` and the filter can
+run over every node in one pass. Built once per snapshot, off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from gui_app.core.schema import EnumType, Namespace, Schema, Table
+from gui_app.core.serialize import column_flags
+
+
+class Kind(Enum):
+    ROOT = "root"
+    NAMESPACE = "namespace"
+    FOLDER = "folder"
+    TABLE = "table"
+    COLUMN = "column"
+    PRIMARY_KEY = "primary_key"
+    FOREIGN_KEY = "foreign_key"
+    INDEX = "index"
+    UNIQUE = "unique"
+    CHECK = "check"
+    VIEW = "view"
+    MATERIALIZED_VIEW = "materialized_view"
+    ENUM = "enum"
+    DOMAIN = "domain"
+    SEQUENCE = "sequence"
+
+
+@dataclass
+class TreeIndex:
+    schema: Schema | None = None
+    kinds: list[Kind] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+    objects: list[Any] = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
+    children: list[list[int]] = field(default_factory=list)
+    tables: list[Table | None] = field(default_factory=list)
+    """The table a node belongs to (for columns, keys...), else None."""
+    _folded: list[str] | None = None
+
+    def add(self, parent: int, kind: Kind, name: str, obj: Any = None, type_text: str = "",
+            detail: str = "", table: Table | None = None) -> int:
+        node = len(self.kinds)
+        self.kinds.append(kind)
+        self.names.append(name)
+        self.types.append(type_text)
+        self.details.append(detail)
+        self.objects.append(obj)
+        self.parents.append(parent)
+        self.children.append([])
+        self.tables.append(table)
+        if parent >= 0:
+            self.children[parent].append(node)
+        return node
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    @property
+    def folded_names(self) -> list[str]:
+        if self._folded is None:
+            self._folded = [n.casefold() for n in self.names]
+        return self._folded
+
+    def path(self, node: int) -> tuple[str, ...]:
+        """Labels from the top down: a key that survives rebuilding the index."""
+        labels = []
+        while node > 0:
+            labels.append(self.names[node])
+            node = self.parents[node]
+        return tuple(reversed(labels))
+
+    def find_path(self, path: tuple[str, ...]) -> int | None:
+        node = 0
+        for label in path:
+            node = next((c for c in self.children[node] if self.names[c] == label), -1)
+            if node < 0:
+                return None
+        return node
+
+
+def build_tree_index(schema: Schema) -> TreeIndex:
+    index = TreeIndex(schema)
+    root = index.add(-1, Kind.ROOT, "")
+    for ns in schema.namespaces:
+        _add_namespace(index, root, ns, show_empty=len(schema.namespaces) == 1)
+    index.folded_names  # noqa: B018 - built here, off the GUI thread
+    return index
+
+
+def _add_namespace(index: TreeIndex, root: int, ns: Namespace, show_empty: bool) -> None:
+    if not show_empty and not (ns.tables or ns.views or ns.enums or ns.domains or ns.sequences):
+        return
+    node = index.add(root, Kind.NAMESPACE, ns.name, ns, detail="default schema" if ns.is_default else "")
+    partitions: dict[str, list[Table]] = {}
+    for table in ns.tables:
+        if table.partition_of:
+            partitions.setdefault(table.partition_of, []).append(table)
+    top = [t for t in ns.tables if not t.partition_of]
+    tables = index.add(node, Kind.FOLDER, "Tables", detail=str(len(top)))
+    for table in top:
+        _add_table(index, tables, table, partitions)
+    if ns.views:
+        views = index.add(node, Kind.FOLDER, "Views", detail=str(len(ns.views)))
+        for view in ns.views:
+            index.add(views, Kind.MATERIALIZED_VIEW if view.materialized else Kind.VIEW, view.name, view,
+                      "materialized view" if view.materialized else "view")
+    for label, items, kind in (("Enums", ns.enums, Kind.ENUM), ("Domains", ns.domains, Kind.DOMAIN),
+                               ("Sequences", ns.sequences, Kind.SEQUENCE)):
+        if items:
+            folder = index.add(node, Kind.FOLDER, label, detail=str(len(items)))
+            for item in items:
+                type_text = getattr(item, "type_name", "")
+                detail = ", ".join(item.labels) if isinstance(item, EnumType) else ""
+                index.add(folder, kind, item.name, item, type_text, detail)
+
+
+def _add_table(index: TreeIndex, parent: int, table: Table, partitions: dict[str, list[Table]]) -> None:
+    detail = table.comment or ""
+    if table.partitioned:
+        detail = f"partitioned, {len(partitions.get(table.name, ()))} partitions" + (f" — {detail}" if detail else "")
+    node = index.add(parent, Kind.TABLE, table.name, table, "table", detail, table)
+    for column in table.columns:
+        index.add(node, Kind.COLUMN, column.name, column, column.type_name,
+                  " ".join(column_flags(table, column)), table)
+    if table.primary_key is not None:
+        pk = table.primary_key
+        index.add(node, Kind.PRIMARY_KEY, pk.name or "primary key", pk, "primary key", ", ".join(pk.columns), table)
+    groups = (
+        ("Foreign keys", Kind.FOREIGN_KEY, table.foreign_keys),
+        ("Indexes", Kind.INDEX, table.indexes),
+        ("Unique constraints", Kind.UNIQUE, table.unique_constraints),
+        ("Check constraints", Kind.CHECK, table.check_constraints),
+    )
+    for label, kind, items in groups:
+        if not items:
+            continue
+        folder = index.add(node, Kind.FOLDER, label, detail=str(len(items)), table=table)
+        for item in items:
+            name, type_text, detail = _describe(kind, item)
+            index.add(folder, kind, name, item, type_text, detail, table)
+    children = partitions.get(table.name)
+    if children:
+        folder = index.add(node, Kind.FOLDER, "Partitions", detail=str(len(children)), table=table)
+        for child in children:
+            _add_table(index, folder, child, partitions)
+
+
+def _describe(kind: Kind, item: Any) -> tuple[str, str, str]:
+    if kind is Kind.FOREIGN_KEY:
+        target = f"{item.referred_schema}.{item.referred_table}" if item.referred_schema else item.referred_table
+        rules = "".join(f" ON {verb} {rule}" for verb, rule in (("DELETE", item.on_delete), ("UPDATE", item.on_update))
+                        if rule)
+        detail = f"({', '.join(item.columns)}) → {target} ({', '.join(item.referred_columns)}){rules}"
+        return item.name or "(unnamed)", "foreign key", detail
+    if kind is Kind.INDEX:
+        label = "unique index" if item.unique else "index"
+        if item.method:
+            label += f" {item.method}"
+        where = f" WHERE {item.where}" if item.where else ""
+        return item.name or "(unnamed)", label, f"({', '.join(item.elements)}){where}"
+    if kind is Kind.UNIQUE:
+        return item.name or "(unnamed)", "unique", f"({', '.join(item.columns)})"
+    return item.name or "(unnamed)", "check", item.sqltext

@@ -1,0 +1,131 @@
+"""Attributes of the selected object, as a read-only two-column sheet."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from gui_app.core.schema import (
+    CheckConstraint,
+    Column,
+    Domain,
+    EnumType,
+    ForeignKey,
+    Index,
+    Namespace,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    UniqueConstraint,
+    View,
+)
+from gui_app.ui.models.tree_index import Kind, TreeIndex
+
+UNKNOWN = "<i>unknown (not reported by this database)</i>"
+Row = tuple[str, Any]
+
+
+class DetailsPanel(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailsPanel")
+        self.setOpenLinks(False)
+        self.show_node(None, 0)
+
+    def show_node(self, tree: TreeIndex | None, node: int) -> None:
+        if tree is None or node <= 0 or tree.schema is None:
+            self.setHtml("<p><i>Select an object in the tree to see its details.</i></p>")
+            return
+        kind, obj = tree.kinds[node], tree.objects[node]
+        title = f"{kind.value.replace('_', ' ')} <b>{escape(tree.names[node])}</b>"
+        rows = _rows(obj, tree.tables[node], tree.schema)
+        if kind is Kind.FOLDER:
+            rows = [("Objects", tree.details[node])]
+        html = [f"<h3>{title}</h3><table cellspacing='0' cellpadding='3'>"]
+        for label, value in rows:
+            html.append(f"<tr><td valign='top'><b>{escape(label)}</b></td><td>{_cell(value)}</td></tr>")
+        html.append("</table>")
+        self.setHtml("".join(html))
+
+
+def _cell(value: Any) -> str:
+    if value is UNKNOWN:
+        return str(value)
+    if value is None or value == "":
+        return "<i>none</i>"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (tuple, list)):
+        return escape(", ".join(str(v) for v in value)) or "<i>none</i>"
+    return f"<code>{escape(str(value))}</code>" if isinstance(value, str) and "\n" in value else escape(str(value))
+
+
+def _maybe(schema: Schema, feature: str, value: Any) -> Any:
+    return UNKNOWN if feature in schema.unsupported else value
+
+
+def _rows(obj: Any, table: Table | None, schema: Schema) -> list[Row]:
+    if isinstance(obj, Table):
+        return [
+            ("Schema", obj.schema or "(default)"),
+            ("Columns", len(obj.columns)),
+            ("Primary key", ", ".join(obj.primary_key.columns) if obj.primary_key else None),
+            ("Foreign keys", len(obj.foreign_keys)),
+            ("Indexes", len(obj.indexes)),
+            ("Partition of", obj.partition_of),
+            ("Partitioned", obj.partitioned),
+            ("Comment", _maybe(schema, "comments", obj.comment)),
+        ]
+    if isinstance(obj, Column):
+        return [
+            ("Table", table.name if table else None),
+            ("Type", obj.type_name),
+            ("SQLAlchemy type", type(obj.sa_type).__name__ if obj.sa_type is not None else None),
+            ("Nullable", obj.nullable),
+            ("Default", obj.default),
+            ("Primary key", bool(table and obj.name in table.primary_key_columns)),
+            ("Autoincrement", obj.autoincrement),
+            ("Identity", _maybe(schema, "identity", obj.identity and
+                                ("ALWAYS" if obj.identity.always else "BY DEFAULT"))),
+            ("Generated", obj.computed and obj.computed.sqltext),
+            ("Stored", obj.computed and obj.computed.persisted),
+            ("Comment", _maybe(schema, "comments", obj.comment)),
+        ]
+    if isinstance(obj, PrimaryKey):
+        return [("Name", obj.name), ("Columns", obj.columns)]
+    if isinstance(obj, ForeignKey):
+        return [
+            ("Columns", obj.columns),
+            ("Refers to", f"{obj.referred_schema + '.' if obj.referred_schema else ''}{obj.referred_table}"),
+            ("Referred columns", obj.referred_columns),
+            ("On delete", obj.on_delete or "NO ACTION"),
+            ("On update", obj.on_update or "NO ACTION"),
+            ("Deferrable", obj.deferrable),
+        ]
+    if isinstance(obj, Index):
+        return [
+            ("Elements", obj.elements),
+            ("Unique", obj.unique),
+            ("Method", _maybe(schema, "index_method", obj.method)),
+            ("Where", _maybe(schema, "index_where", obj.where)),
+            ("Include", obj.include),
+        ]
+    if isinstance(obj, UniqueConstraint):
+        return [("Columns", obj.columns)]
+    if isinstance(obj, CheckConstraint):
+        return [("Condition", obj.sqltext)]
+    if isinstance(obj, View):
+        return [("Materialized", obj.materialized), ("Definition", obj.definition)]
+    if isinstance(obj, EnumType):
+        return [("Labels", obj.labels)]
+    if isinstance(obj, Domain):
+        checks = [c.sqltext for c in obj.checks]
+        return [("Type", obj.type_name), ("Nullable", obj.nullable), ("Default", obj.default), ("Checks", checks)]
+    if isinstance(obj, Sequence):
+        return [("Schema", obj.schema or "(default)")]
+    if isinstance(obj, Namespace):
+        return [("Tables", len(obj.tables)), ("Views", len(obj.views)), ("Default schema", obj.is_default)]
+    return []

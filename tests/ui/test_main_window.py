@@ -1,0 +1,148 @@
+"""The main window driven as a user would: start, browse, filter, connect, fail, recover."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from gui_app.ui.main_window import MainWindow
+from gui_app.ui.models.tree_index import Kind
+from gui_app.ui.widgets.connection_dialog import ConnectionDialog
+
+DEMO_TABLES = ["authors", "book_authors", "book_categories", "books", "categories", "customers", "order_lines",
+               "orders", "publishers", "reviews", "shipments"]
+
+
+def _child_names(window: MainWindow, *path: str) -> list[str]:
+    model = window.browser.model
+    node = model.tree.find_path(path)
+    assert node is not None, path
+    parent = model.index_of_node(node)
+    return [model.index(r, 0, parent).data() for r in range(model.rowCount(parent))]
+
+
+def test_starts_on_demo_database_and_shows_its_tables(demo_window: MainWindow) -> None:
+    assert _child_names(demo_window, "main", "Tables") == DEMO_TABLES
+    assert _child_names(demo_window, "main", "Views") == ["book_sales"]
+    assert demo_window.server_label.text().startswith("sqlite 3.")
+    assert "demo.sqlite" in demo_window.windowTitle()
+    columns = _child_names(demo_window, "main", "Tables", "books")
+    assert columns[:3] == ["id", "title", "isbn"]
+    assert {"Foreign keys", "Indexes", "Unique constraints", "Check constraints"} <= set(columns)
+
+
+def test_column_row_shows_type_and_flags(demo_window: MainWindow) -> None:
+    model = demo_window.browser.model
+    node = model.tree.find_path(("main", "Tables", "books", "price"))
+    assert node is not None
+    index = model.index_of_node(node)
+    assert model.index(index.row(), 1, index.parent()).data() == "NUMERIC(8, 2)"
+    assert model.index(index.row(), 2, index.parent()).data() == "NOT NULL DEFAULT 0"
+    assert index.data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+def test_filter_finds_a_column_and_clearing_restores_expansion(qtbot: QtBot, demo_window: MainWindow) -> None:
+    browser = demo_window.browser
+    view, model = browser.view, browser.model
+    authors = model.index_of_node(model.tree.find_path(("main", "Tables", "authors")))  # type: ignore[arg-type]
+    view.setExpanded(authors, True)
+    assert browser.select_path(("main", "Tables", "authors", "born"))
+
+    qtbot.keyClicks(browser.filter_edit, "unit_pr")
+    assert [model.tree.names[n] for n in model.matches] == ["unit_price"]
+    assert browser.match_label.text() == "1 match"
+    found = model.index_of_node(model.matches[0])
+    assert found.isValid() and model.tree.kinds[model.node(found)] is Kind.COLUMN
+    assert view.isExpanded(found.parent()), "the table holding the match is opened"
+    assert _child_names(demo_window, "main", "Tables") == ["order_lines"]
+
+    browser.filter_edit.clear()
+    authors = model.index_of_node(model.tree.find_path(("main", "Tables", "authors")))  # type: ignore[arg-type]
+    assert view.isExpanded(authors)
+    order_lines = model.index_of_node(model.tree.find_path(("main", "Tables", "order_lines")))  # type: ignore[arg-type]
+    assert not view.isExpanded(order_lines), "expansion made for the filter is not kept"
+    assert browser.selected_path() == ("main", "Tables", "authors", "born")
+
+
+def test_filter_matching_a_table_shows_all_its_children(qtbot: QtBot, demo_window: MainWindow) -> None:
+    qtbot.keyClicks(demo_window.browser.filter_edit, "shipments")
+    assert "carrier" in _child_names(demo_window, "main", "Tables", "shipments")
+    qtbot.keyClicks(demo_window.browser.filter_edit, "-nothing")
+    assert demo_window.browser.match_label.text() == "0 matches"
+    assert demo_window.browser.model.rowCount() == 0
+
+
+def test_details_panel_shows_the_selected_column(demo_window: MainWindow) -> None:
+    assert demo_window.browser.select_path(("main", "Tables", "books", "price"))
+    text = demo_window.details.toPlainText()
+    assert "column price" in text and "NUMERIC(8, 2)" in text
+    assert "unknown (not reported by this database)" in text  # SQLite has no comments
+    assert demo_window.browser.select_path(("main", "Tables", "shipments", "Foreign keys", "fk_shipments_order_line"))
+    assert "order_lines" in demo_window.details.toPlainText()
+
+
+def test_bad_connection_shows_an_error_and_the_app_stays_usable(qtbot: QtBot, demo_window: MainWindow) -> None:
+    def fill_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ConnectionDialog)
+        dialog.kind.setCurrentIndex(1)  # PostgreSQL
+        dialog.host.setText("127.0.0.1")
+        dialog.port.setValue(1)
+        dialog.password.setText("hunter2")
+        dialog.database.setText("nowhere")
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+
+    QTimer.singleShot(0, fill_dialog)
+    demo_window.connect_action.trigger()
+    qtbot.waitUntil(lambda: demo_window.error_box is not None and demo_window.error_box.isVisible(), timeout=15_000)
+    box = demo_window.error_box
+    assert box is not None
+    assert "127.0.0.1:1" in box.text() and "hunter2" not in box.text()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    # The demo schema is still shown and the app still works.
+    assert _child_names(demo_window, "main", "Tables") == DEMO_TABLES
+    assert demo_window.refresh_action.isEnabled()
+    demo_window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: not demo_window.context.loading, timeout=15_000)
+    assert demo_window.context.database is not None
+    assert all("hunter2" not in url for url in demo_window.context.recent_urls())
+
+
+def test_connection_dialog_checks_input_and_builds_urls(qtbot: QtBot) -> None:
+    dialog = ConnectionDialog(["sqlite:///x.db"])
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert dialog.message.text() == "Choose a SQLite database file."
+    dialog.kind.setCurrentIndex(2)
+    assert dialog.port.value() == 3306
+    dialog.database.setText("shop")
+    dialog.password.setText("p@ss word")
+    dialog.accept()
+    url = dialog.url()
+    assert url is not None and url.drivername == "mysql+pymysql" and url.password == "p@ss word"
+    dialog.kind.setCurrentIndex(3)
+    dialog.url_edit.setText("::not a url with secret::")
+    dialog.accept()
+    assert "not a database URL" in dialog.message.text() and "secret" not in dialog.message.text()
+    dialog.recent.activated.emit(1)
+    assert dialog.url_edit.text() == "sqlite:///x.db"
+
+
+def test_cancel_loading_keeps_the_previous_database(qtbot: QtBot, demo_window: MainWindow) -> None:
+    before = demo_window.context.database
+    with qtbot.waitSignal(demo_window.context.loading_cancelled):
+        demo_window.context.refresh()
+        demo_window.cancel_action.trigger()
+    demo_window.context.jobs.wait(10_000)
+    qtbot.wait(50)
+    assert demo_window.context.database is before
+    assert not demo_window.progress.isVisible()
+
+
+def test_recent_connections_menu_reopens_without_password(qtbot: QtBot, demo_window: MainWindow) -> None:
+    actions = demo_window.recent_menu.actions()
+    assert actions and actions[0].text().startswith("sqlite:///")
+    actions[0].trigger()
+    qtbot.waitUntil(lambda: not demo_window.context.loading, timeout=15_000)
+    assert demo_window.context.database is not None
