@@ -39,7 +39,7 @@ UNSUPPORTED = frozenset({"comments", "enums", "domains", "sequences", "index_met
 _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 _COLUMNS = (
     'SELECT m.name AS table_name, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden '
-    f"FROM ({_TABLES}) m JOIN pragma_table_xinfo(m.name) p ORDER BY m.name, p.cid"
+    f"FROM ({_TABLES}) m JOIN pragma_table_xinfo(m.name) p"
 )
 _FOREIGN_KEYS = (
     'SELECT m.name AS table_name, p.id, p.seq, p."table", p."from" AS from_column, p."to", '
@@ -52,7 +52,7 @@ _INDEXES = (
 _INDEX_COLUMNS = (
     "SELECT i.name AS index_name, x.seqno, x.cid, x.name "
     f"FROM ({_TABLES}) m JOIN pragma_index_list(m.name) i "
-    "JOIN pragma_index_xinfo(i.name) x WHERE x.key = 1 ORDER BY i.name, x.seqno"
+    "JOIN pragma_index_xinfo(i.name) x WHERE x.key = 1"
 )
 
 
@@ -62,26 +62,32 @@ def _sa_type(declared: str) -> Any:
 
 
 def reflect_sqlite(conn: Connection, steps: Steps) -> Schema:
-    run = conn.exec_driver_sql
+    # Plain DBAPI rows: SQLAlchemy's Row objects cost more than the PRAGMAs themselves here.
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.row_factory = sqlite3.Row
+
+    def run(sql: str) -> list[Any]:
+        return cursor.execute(sql).fetchall()
+
     steps.advance("Reading the catalog")
-    master = run("SELECT type, name, tbl_name, sql FROM sqlite_master").all()
+    master = run("SELECT type, name, tbl_name, sql FROM sqlite_master")
     steps.advance("Reading columns and keys")
-    columns = _group(run(_COLUMNS).all())
-    foreign_keys = _group(run(_FOREIGN_KEYS).all())
-    indexes = _group(run(_INDEXES).all())
-    index_columns = _group(run(_INDEX_COLUMNS).all())
+    columns = _group(run(_COLUMNS))
+    foreign_keys = _group(run(_FOREIGN_KEYS))
+    indexes = _group(run(_INDEXES))
+    index_columns = _group(run(_INDEX_COLUMNS))
+    cursor.close()
     steps.advance("Building tables")
-    sql_of = {(r.type, r.name): r.sql for r in master}
+    sql_of = {(r["type"], r["name"]): r["sql"] for r in master}
     tables = []
     for row in master:
-        if row.type != "table" or row.name.startswith("sqlite_"):
+        name = row["name"]
+        if row["type"] != "table" or name.startswith("sqlite_"):
             continue
         steps.check()
-        tables.append(
-            _table(row.name, row.sql or "", columns[row.name], foreign_keys[row.name],
-                   indexes[row.name], index_columns, sql_of, columns)
-        )
-    views = tuple(View(r.name, None, _view_select(r.sql or "")) for r in master if r.type == "view")
+        tables.append(_table(name, row["sql"] or "", columns[name], foreign_keys[name],
+                             indexes[name], index_columns, sql_of, columns))
+    views = tuple(View(r["name"], None, _view_select(r["sql"] or "")) for r in master if r["type"] == "view")
     namespace = Namespace("main", tuple(sorted(tables, key=lambda t: t.name)),
                           tuple(sorted(views, key=lambda v: v.name)))
     return Schema("sqlite", sqlite3.sqlite_version, "main", (namespace,), UNSUPPORTED)
@@ -98,22 +104,25 @@ def _table(name: str, sql: str, cols: list[Any], fks: list[Any], idx: list[Any],
            index_columns: dict[str, list[Any]], sql_of: dict[tuple[str, str], str],
            all_columns: dict[str, list[Any]]) -> Table:
     ddl = sqlite_ddl.parse_create_table(sql)
-    pk_cols = tuple(c.name for c in sorted((c for c in cols if c.pk), key=lambda c: c.pk))
+    pk_cols = tuple(c["name"] for c in sorted((c for c in cols if c["pk"]), key=lambda c: c["pk"]))
     rowid_alias = len(pk_cols) == 1 and any(
-        c.name == pk_cols[0] and c.type.upper() == "INTEGER" for c in cols)
-    columns = tuple(_column(c, ddl, rowid_alias and c.name == pk_cols[0]) for c in cols if c.hidden != 1)
+        c["name"] == pk_cols[0] and c["type"].upper() == "INTEGER" for c in cols)
+    columns = tuple(_column(c, ddl, rowid_alias and c["name"] == pk_cols[0]) for c in cols if c["hidden"] != 1)
     uniques, table_indexes = [], []
     for row in idx:
-        members = index_columns.get(row.name, [])
-        if row.origin == "u":
-            col_names = tuple(m.name for m in members)
-            uniques.append(UniqueConstraint(ddl.unique_names.get(col_names), col_names))
-        elif row.origin == "c":
-            parsed = sqlite_ddl.parse_create_index(sql_of.get(("index", row.name)) or "")
-            flags = tuple(m.cid == -2 for m in members)
-            elements = tuple(text if expr else m.name
-                             for text, expr, m in zip(parsed.elements, flags, members, strict=False))
-            table_indexes.append(Index(row.name, elements, bool(row.unique), flags, parsed.where))
+        members = index_columns.get(row["name"], [])
+        names = tuple(m["name"] for m in members)
+        if row["origin"] == "u":
+            uniques.append(UniqueConstraint(ddl.unique_names.get(names), names))
+        elif row["origin"] == "c":
+            flags = tuple(m["cid"] == -2 for m in members)
+            elements, where = names, None
+            if row["partial"] or any(flags):  # only then does the CREATE INDEX text add anything
+                parsed = sqlite_ddl.parse_create_index(sql_of.get(("index", row["name"])) or "")
+                elements = tuple(text if expr else m["name"]
+                                 for text, expr, m in zip(parsed.elements, flags, members, strict=False))
+                where = parsed.where
+            table_indexes.append(Index(row["name"], elements, bool(row["unique"]), flags, where))
     return Table(
         name=name,
         schema=None,
@@ -127,18 +136,19 @@ def _table(name: str, sql: str, cols: list[Any], fks: list[Any], idx: list[Any],
 
 
 def _column(row: Any, ddl: sqlite_ddl.TableDDL, rowid_alias: bool) -> Column:
-    parsed = ddl.columns.get(row.name)
+    name, hidden = row["name"], row["hidden"]
+    parsed = ddl.columns.get(name)
     computed = None
-    if row.hidden in (2, 3) and parsed is not None and parsed.generated is not None:
-        computed = Computed(parsed.generated, row.hidden == 3)
+    if hidden in (2, 3) and parsed is not None and parsed.generated is not None:
+        computed = Computed(parsed.generated, hidden == 3)
     return Column(
-        name=row.name,
-        type_name=row.type,
-        nullable=not row.notnull,
-        default=row.dflt_value,
+        name=name,
+        type_name=row["type"],
+        nullable=not row["notnull"],
+        default=row["dflt_value"],
         autoincrement=rowid_alias or bool(parsed and parsed.autoincrement),
         computed=computed,
-        sa_type=_sa_type(row.type),
+        sa_type=_sa_type(row["type"]),
     )
 
 
@@ -146,24 +156,25 @@ def _foreign_keys(rows: list[Any], ddl: sqlite_ddl.TableDDL,
                   all_columns: dict[str, list[Any]]) -> tuple[ForeignKey, ...]:
     by_id: defaultdict[int, list[Any]] = defaultdict(list)
     for row in rows:
-        by_id[row.id].append(row)
+        by_id[row["id"]].append(row)
     result = []
     for fk_id in sorted(by_id, reverse=True):  # the PRAGMA lists them last-declared first
-        parts = sorted(by_id[fk_id], key=lambda r: r.seq)
+        parts = sorted(by_id[fk_id], key=lambda r: r["seq"])
         first = parts[0]
-        local = tuple(p.from_column for p in parts)
-        referred = tuple(p.to for p in parts)
+        referred_table = first["table"]
+        local = tuple(p["from_column"] for p in parts)
+        referred = tuple(p["to"] for p in parts)
         if any(r is None for r in referred):  # REFERENCES t without columns: t's primary key
-            target = sorted((c for c in all_columns.get(first.table, []) if c.pk), key=lambda c: c.pk)
-            referred = tuple(c.name for c in target)
+            target = sorted((c for c in all_columns.get(referred_table, []) if c["pk"]), key=lambda c: c["pk"])
+            referred = tuple(c["name"] for c in target)
         result.append(ForeignKey(
-            name=ddl.foreign_key_names.get((local, first.table.lower())),
+            name=ddl.foreign_key_names.get((local, referred_table.lower())),
             columns=local,
             referred_schema=None,
-            referred_table=first.table,
+            referred_table=referred_table,
             referred_columns=referred,
-            on_delete=_rule(first.on_delete),
-            on_update=_rule(first.on_update),
+            on_delete=_rule(first["on_delete"]),
+            on_update=_rule(first["on_update"]),
         ))
     return tuple(result)
 

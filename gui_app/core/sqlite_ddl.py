@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+# Leading white space is consumed with each token, so every match yields one token.
 _TOKEN = re.compile(
     r"""
-    (?P<space>\s+|--[^\n]*|/\*.*?\*/)
-  | (?P<string>'(?:[^']|'')*')
-  | (?P<quoted>"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\])
-  | (?P<word>[^\W\d][\w$]*)
-  | (?P<number>\d+(?:\.\d*)?)
-  | (?P<punct>.)
+    \s*(?:
+      (?P<space>--[^\n]*|/\*.*?\*/)
+    | (?P<string>'(?:[^']|'')*')
+    | (?P<quoted>"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\])
+    | (?P<word>[^\W\d][\w$]*)
+    | (?P<number>\d+(?:\.\d*)?)
+    | (?P<punct>.)
+    )
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -27,16 +31,13 @@ _TOKEN = re.compile(
 _TABLE_CONSTRAINT_STARTS = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     text: str
     start: int
     end: int
-
-    @property
-    def upper(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
+    upper: str
+    """Upper-cased text for words (keyword tests), else empty."""
 
     @property
     def identifier(self) -> str:
@@ -49,12 +50,20 @@ class Token:
         return self.text
 
 
+_new_token = tuple.__new__  # skips NamedTuple's Python-level __new__: tokenizing is the hot loop
+
+
 def tokenize(sql: str) -> list[Token]:
-    return [
-        Token(m.lastgroup or "punct", m.group(), m.start(), m.end())
-        for m in _TOKEN.finditer(sql)
-        if m.lastgroup != "space"
-    ]
+    tokens = []
+    append = tokens.append
+    for m in _TOKEN.finditer(sql):
+        kind = m.lastgroup
+        if kind == "space":
+            continue
+        start, end = m.span(kind)
+        text = sql[start:end]
+        append(_new_token(Token, (kind, text, start, end, text.upper() if kind == "word" else "")))
+    return tokens
 
 
 @dataclass(slots=True)

@@ -1,0 +1,29 @@
+"""Best-of-N wall-clock timing for benchmarks."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+
+
+def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def best_process(command: Sequence[str], repeat: int = 3, env: dict[str, str] | None = None) -> float:
+    return best_of(lambda: subprocess.run(command, check=True, capture_output=True, env=env), repeat)
+
+
+def report(label: str, seconds: float, reference: float | None = None, ref_label: str = "", goal: str = "") -> None:
+    line = f"{label:<58} {seconds * 1000:9.1f} ms"
+    if reference:
+        line += f"   {seconds / reference:5.2f}x {ref_label}"
+    if goal:
+        line += f"   (goal {goal})"
+    print(line, flush=True)
