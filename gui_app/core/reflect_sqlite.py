@@ -67,7 +67,8 @@ def reflect_sqlite(conn: Connection, steps: Steps) -> Schema:
     cursor.row_factory = sqlite3.Row
 
     def run(sql: str) -> list[Any]:
-        return cursor.execute(sql).fetchall()
+        rows: list[Any] = cursor.execute(sql).fetchall()
+        return rows
 
     steps.advance("Reading the catalog")
     master = run("SELECT type, name, tbl_name, sql FROM sqlite_master")

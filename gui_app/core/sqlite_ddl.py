@@ -54,10 +54,10 @@ _new_token = tuple.__new__  # skips NamedTuple's Python-level __new__: tokenizin
 
 
 def tokenize(sql: str) -> list[Token]:
-    tokens = []
+    tokens: list[Token] = []
     append = tokens.append
     for m in _TOKEN.finditer(sql):
-        kind = m.lastgroup
+        kind = m.lastgroup or "punct"
         if kind == "space":
             continue
         start, end = m.span(kind)
