@@ -1,0 +1,68 @@
+"""Process start to the main window's first paint, and to the demo tree shown.
+
+    python -m tests.benchmarks.bench_startup
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+
+PROBE = r"""
+import time, sys
+from PySide6.QtCore import QObject, QEvent, QTimer
+from PySide6.QtWidgets import QApplication
+import gui_app.ui.application as application
+
+class FirstPaint(QObject):
+    def __init__(self, start):
+        super().__init__()
+        self.start = start
+        self.painted = None
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and self.painted is None:
+            self.painted = time.perf_counter()
+        return False
+
+start = float(sys.argv[1])
+app = QApplication([])
+app.setOrganizationName("AlembicStudioBench")
+app.setApplicationName("bench")
+probe = FirstPaint(start)
+window = application.create_window()
+window.installEventFilter(probe)
+window.show()
+app.processEvents()
+window.repaint()
+QTimer.singleShot(0, lambda: application.open_initial(window, None))
+def done():
+    if window.context.database is None:
+        QTimer.singleShot(5, done); return
+    app.processEvents()
+    print(f"{probe.painted - start:.4f} {time.perf_counter() - start:.4f}")
+    app.quit()
+QTimer.singleShot(0, done)
+app.exec()
+"""
+
+
+def main() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=tempfile.mkdtemp(),
+               XDG_CONFIG_HOME=tempfile.mkdtemp())
+    paints, shown = [], []
+    for _ in range(5):
+        import time
+
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", PROBE, repr(start)], env=env, capture_output=True, text=True,
+                             check=True).stdout.split()
+        paints.append(float(out[0]))
+        shown.append(float(out[1]))
+    print(f"{'main window first paint after process start':<58} {min(paints) * 1000:9.1f} ms   (goal < 600 ms)")
+    print(f"{'demo database tree shown after process start':<58} {min(shown) * 1000:9.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
