@@ -8,6 +8,10 @@ reported per step and the job can be cancelled between steps.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Connection, Engine, create_engine
 
 from gui_app.core.progress import CancelToken, ProgressFn, Steps
@@ -29,16 +33,30 @@ def reflect(
         with bind.connect() as conn:
             return reflect(conn, progress, cancel)
     name = bind.dialect.name
-    if name == "sqlite":
-        from gui_app.core.reflect_sqlite import reflect_sqlite
+    with _collector_paused():
+        if name == "sqlite":
+            from gui_app.core.reflect_sqlite import reflect_sqlite
 
-        schema = reflect_sqlite(bind, Steps(3, progress, cancel))
-    elif name in ("postgresql", "mysql", "mariadb"):
-        from gui_app.core.reflect_inspector import reflect_with_inspector
+            schema = reflect_sqlite(bind, Steps(3, progress, cancel))
+        elif name in ("postgresql", "mysql", "mariadb"):
+            from gui_app.core.reflect_inspector import reflect_with_inspector
 
-        schema = reflect_with_inspector(bind, Steps(0, progress, cancel))
-    else:
-        raise ValueError(f"unsupported database dialect: {name}")
+            schema = reflect_with_inspector(bind, Steps(0, progress, cancel))
+        else:
+            raise ValueError(f"unsupported database dialect: {name}")
     if progress is not None:
         progress("Done", 1, 1)
     return schema
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Reflection allocates hundreds of thousands of objects that all stay alive;
+    the cyclic collector would scan them again and again for nothing (~12% of the time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

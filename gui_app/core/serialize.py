@@ -10,17 +10,28 @@ from gui_app.core.schema import Column, Namespace, Schema, Table
 _SKIPPED = {"sa_type"}
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_of(cls: type) -> tuple[str, ...] | None:
+    if cls not in _FIELDS:
+        is_dc = dataclasses.is_dataclass(cls)
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name not in _SKIPPED) if is_dc else ()
+    return _FIELDS[cls] or None
+
+
 def to_data(obj: Any) -> Any:
     """Dataclasses to dicts, tuples to lists; SQLAlchemy type objects are left out."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        data = {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name not in _SKIPPED}
-        if isinstance(obj, Schema):
-            data["unsupported"] = sorted(obj.unsupported)
-        return data
-    if isinstance(obj, (tuple, list)):
+    cls = type(obj)
+    if cls is str or obj is None or cls is bool or cls is int:
+        return obj
+    if cls is tuple or cls is list:
         return [to_data(o) for o in obj]
-    if isinstance(obj, frozenset):
+    if cls is frozenset:
         return sorted(obj)
+    names = _fields_of(cls)
+    if names is not None:
+        return {name: to_data(getattr(obj, name)) for name in names}
     return obj
 
 

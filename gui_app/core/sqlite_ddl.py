@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 # Leading white space is consumed with each token, so every match yields one token.
-_TOKEN = re.compile(
-    r"""
+# A parenthesised group holding no parentheses, quotes or comments, such as
+# ``(12, 2)`` or ``(amount >= 0)``, is one ``group`` token: it is all a column
+# definition needs of it, and tokenizing is the hot loop of SQLite reflection.
+_GROUP = r"(?P<group>\((?:[^()'\"`\[\]\-/]|-(?!-)|/(?!\*))*\))"
+_TOKEN_PATTERN = r"""
     \s*(?:
       (?P<space>--[^\n]*|/\*.*?\*/)
     | (?P<string>'(?:[^']|'')*')
@@ -24,9 +27,9 @@ _TOKEN = re.compile(
     | (?P<number>\d+(?:\.\d*)?)
     | (?P<punct>.)
     )
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+    """
+_TOKEN = re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
+_TOKEN_GROUPED = re.compile(_TOKEN_PATTERN.replace("(?:\n", "(?:\n" + _GROUP + "|\n", 1), re.VERBOSE | re.DOTALL)
 
 _TABLE_CONSTRAINT_STARTS = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
 
@@ -53,10 +56,10 @@ class Token(NamedTuple):
 _new_token = tuple.__new__  # skips NamedTuple's Python-level __new__: tokenizing is the hot loop
 
 
-def tokenize(sql: str) -> list[Token]:
+def tokenize(sql: str, groups: bool = False) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
-    for m in _TOKEN.finditer(sql):
+    for m in (_TOKEN_GROUPED if groups else _TOKEN).finditer(sql):
         kind = m.lastgroup or "punct"
         if kind == "space":
             continue
@@ -85,7 +88,9 @@ class TableDDL:
 
 
 def _closing(tokens: list[Token], open_at: int) -> int:
-    """Index of the ``)`` matching the ``(`` at ``open_at``."""
+    """Index of the ``)`` matching the ``(`` at ``open_at`` (a group token closes itself)."""
+    if tokens[open_at].kind == "group":
+        return open_at
     depth = 0
     for i in range(open_at, len(tokens)):
         if tokens[i].text == "(":
@@ -117,7 +122,19 @@ def _span(sql: str, tokens: list[Token], first: int, last: int) -> str:
     return sql[tokens[first].start : tokens[last].end]
 
 
+def _inner(sql: str, tokens: list[Token], open_at: int) -> tuple[str, int]:
+    """Text inside the parentheses opening at ``open_at``, and the index of the closing token."""
+    token = tokens[open_at]
+    if token.kind == "group":
+        return token.text[1:-1].strip(), open_at
+    close = _closing(tokens, open_at)
+    return _span(sql, tokens, open_at + 1, close - 1), close
+
+
 def _names_in_parens(tokens: list[Token], open_at: int) -> tuple[tuple[str, ...], int]:
+    token = tokens[open_at]
+    if token.kind == "group":  # no quotes inside, so names are bare words
+        return tuple(part.split()[0] for part in token.text[1:-1].split(",") if part.strip()), open_at
     close = _closing(tokens, open_at)
     names = []
     for begin, end in _split_commas(tokens, open_at + 1, close):
@@ -126,10 +143,17 @@ def _names_in_parens(tokens: list[Token], open_at: int) -> tuple[tuple[str, ...]
     return tuple(names), close
 
 
+def _opens(token: Token) -> bool:
+    return token.text[0] == "("
+
+
 def parse_create_table(sql: str) -> TableDDL:
-    tokens = tokenize(sql)
+    tokens = tokenize(sql, groups=True)
     ddl = TableDDL()
-    open_at = next((i for i, t in enumerate(tokens) if t.text == "("), None)
+    open_at = next((i for i, t in enumerate(tokens) if _opens(t)), None)
+    if open_at is not None and tokens[open_at].kind == "group":  # a body with no parentheses inside
+        tokens = tokenize(sql)
+        open_at = next(i for i, t in enumerate(tokens) if _opens(t))
     if open_at is None or any(t.upper == "AS" for t in tokens[:open_at]):
         return ddl  # CREATE TABLE ... AS SELECT: no declared constraints
     close = _closing(tokens, open_at)
@@ -159,9 +183,7 @@ def _read_table_constraint(sql: str, tokens: list[Token], i: int, end: int, ddl:
             if name:
                 ddl.unique_names[cols] = name
         elif word == "CHECK":
-            paren = _next_paren(tokens, i, end)
-            close = _closing(tokens, paren)
-            ddl.checks.append((name, _span(sql, tokens, paren + 1, close - 1)))
+            ddl.checks.append((name, _inner(sql, tokens, _next_paren(tokens, i, end))[0]))
         elif word == "FOREIGN":
             paren = _next_paren(tokens, i, end)
             cols, close = _names_in_parens(tokens, paren)
@@ -171,7 +193,7 @@ def _read_table_constraint(sql: str, tokens: list[Token], i: int, end: int, ddl:
 
 
 def _next_paren(tokens: list[Token], i: int, end: int) -> int:
-    while i < end and tokens[i].text != "(":
+    while i < end and not _opens(tokens[i]):
         i += 1
     return i
 
@@ -184,7 +206,7 @@ def _read_column(sql: str, tokens: list[Token], begin: int, end: int, ddl: Table
     while i < end:
         tok = tokens[i]
         word = tok.upper
-        if tok.text == "(":
+        if _opens(tok):
             i = _closing(tokens, i) + 1
             continue
         if word == "CONSTRAINT":
@@ -200,14 +222,13 @@ def _read_column(sql: str, tokens: list[Token], begin: int, end: int, ddl: Table
         elif word == "REFERENCES" and name and i + 1 < end:
             ddl.foreign_key_names[((column.name,), tokens[i + 1].identifier.lower())] = name
         elif word == "CHECK":
-            close = _closing(tokens, i + 1)
-            ddl.checks.append((name, _span(sql, tokens, i + 2, close - 1)))
+            text, close = _inner(sql, tokens, i + 1)
+            ddl.checks.append((name, text))
             i = close + 1
             name = None
             continue
-        elif word == "AS" and i + 1 < end and tokens[i + 1].text == "(":
-            close = _closing(tokens, i + 1)
-            column.generated = _span(sql, tokens, i + 2, close - 1)
+        elif word == "AS" and i + 1 < end and _opens(tokens[i + 1]):
+            column.generated, close = _inner(sql, tokens, i + 1)
             column.stored = close + 1 < end and tokens[close + 1].upper == "STORED"
             i = close + 1
             continue

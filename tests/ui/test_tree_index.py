@@ -1,0 +1,36 @@
+"""The tree built from a PostgreSQL snapshot: schemas, partitions under their parent, types."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, text
+
+from gui_app.core.reflect import reflect
+from gui_app.ui.models.tree_index import Kind, build_tree_index
+from tests.conftest import ServerDatabases
+
+
+def test_partitions_sit_under_their_parent_and_schemas_are_separate(pg_databases: ServerDatabases) -> None:
+    name = pg_databases.create()
+    engine = create_engine(pg_databases.url(name))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE measure (id int, taken date NOT NULL) PARTITION BY RANGE (taken)"))
+        for year in (2024, 2025, 2026):
+            conn.execute(text(f"CREATE TABLE measure_{year} PARTITION OF measure "
+                              f"FOR VALUES FROM ('{year}-01-01') TO ('{year + 1}-01-01')"))
+        conn.execute(text("CREATE SCHEMA audit"))
+        conn.execute(text("CREATE TABLE audit.entry (id serial PRIMARY KEY, at timestamptz DEFAULT now())"))
+        conn.execute(text("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')"))
+        conn.execute(text("CREATE TABLE person (id int PRIMARY KEY, feeling mood)"))
+    engine.dispose()
+
+    tree = build_tree_index(reflect(pg_databases.url(name)))
+    top = [tree.names[c] for c in tree.children[tree.find_path(("public", "Tables"))]]  # type: ignore[index]
+    assert top == ["measure", "person"]
+    partitions = tree.find_path(("public", "Tables", "measure", "Partitions"))
+    assert partitions is not None
+    assert [tree.names[c] for c in tree.children[partitions]] == ["measure_2024", "measure_2025", "measure_2026"]
+    assert "partitioned, 3 partitions" in tree.details[tree.find_path(("public", "Tables", "measure"))]  # type: ignore[index]
+    entry = tree.find_path(("audit", "Tables", "entry", "at"))
+    assert entry is not None and tree.types[entry] == "timestamp with time zone"
+    assert tree.kinds[tree.find_path(("public", "Enums", "mood"))] is Kind.ENUM  # type: ignore[index]
+    assert tree.types[tree.find_path(("public", "Tables", "person", "feeling"))] == "mood"  # type: ignore[index]
