@@ -1,0 +1,37 @@
+"""An installed, non-editable copy finds its resources without the source tree."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_carries_resources_and_the_installed_copy_creates_the_demo(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
+                   check=True, capture_output=True, timeout=600)
+    (wheel,) = wheels.glob("alembic_studio-*.whl")
+    assert "gui_app/resources/demo_schema.sql" in zipfile.ZipFile(wheel).namelist()
+
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=600)
+    code = (
+        "import sys, pathlib; sys.path.insert(0, sys.argv[1]);"
+        "import gui_app.core.demo as demo;"
+        "assert demo.__file__.startswith(sys.argv[1]), demo.__file__;"
+        "print(demo.ensure_demo_database(pathlib.Path(sys.argv[2])))"
+    )
+    # -I: no current folder, no user site, no PYTHONPATH: only the installed copy (and its dependencies).
+    env_site = subprocess.run([sys.executable, "-c", "import sqlalchemy, os; print(os.path.dirname(os.path.dirname("
+                               "sqlalchemy.__file__)))"], capture_output=True, text=True, check=True).stdout.strip()
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.append({env_site!r}); " + code,
+         str(target), str(tmp_path / "data")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()).is_file()
