@@ -69,6 +69,11 @@ def tokenize(sql: str, groups: bool = False) -> list[Token]:
     return tokens
 
 
+def has_comment(sql: str) -> bool:
+    """Whether ``sql`` holds a ``--`` or ``/* */`` comment outside quotes."""
+    return any(m.lastgroup == "space" for m in _TOKEN.finditer(sql))
+
+
 @dataclass(slots=True)
 class ColumnDDL:
     name: str

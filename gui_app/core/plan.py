@@ -1,0 +1,165 @@
+"""The pending list: an ordered list of Alembic operations and the schemas it projects.
+
+``schemas[i]`` is the schema after the first ``i`` operations, so appending
+projects one operation and undo drops the last one; removing from the middle
+re-projects only what follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from alembic.operations import ops
+
+from gui_app.core import render
+from gui_app.core.projection import ProjectionError, find_table, project
+from gui_app.core.schema import Schema
+from gui_app.core.validate import Problem, validate
+
+DESTRUCTIVE = "destructive"
+NARROWS = "narrows a type"
+REBUILDS = "rebuilds the table"
+NEEDS_DATA = "needs the data to hold"
+
+
+class PlanError(ValueError):
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(" ".join(p.message for p in problems))
+        self.problems = list(problems)
+
+
+@dataclass
+class Plan:
+    base: Schema
+    dialect: str
+    """The connected database's dialect: validation and type display follow it."""
+    operations: list[ops.MigrateOperation] = field(default_factory=list)
+    schemas: list[Schema] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._sa_dialect = render.dialect_for("mysql" if self.dialect == "mariadb" else self.dialect)
+        self.schemas = [self.base]
+        for op in self.operations:
+            self.schemas.append(project(self.schemas[-1], op, self._sa_dialect))
+
+    @property
+    def projected(self) -> Schema:
+        return self.schemas[-1]
+
+    def __len__(self) -> int:
+        return len(self.operations)
+
+    def check(self, op: ops.MigrateOperation) -> list[Problem]:
+        return validate(self.projected, op, self.dialect)
+
+    def append(self, op: ops.MigrateOperation) -> list[Problem]:
+        """Add ``op`` at the end; raises :class:`PlanError` on errors, returns the warnings."""
+        problems = self.check(op)
+        if any(p.is_error for p in problems):
+            raise PlanError([p for p in problems if p.is_error])
+        try:
+            after = project(self.projected, op, self._sa_dialect)
+        except ProjectionError as error:
+            raise PlanError([Problem("error", str(error).capitalize() + ".")]) from None
+        self.operations.append(op)
+        self.schemas.append(after)
+        return problems
+
+    def pop(self) -> ops.MigrateOperation:
+        self.schemas.pop()
+        return self.operations.pop()
+
+    def insert(self, index: int, op: ops.MigrateOperation) -> None:
+        """Put ``op`` back at ``index`` (redo of a removal); the later schemas are projected again."""
+        self._replace_from(index, [op, *self.operations[index:]])
+
+    def remove(self, index: int) -> ops.MigrateOperation:
+        """Remove one operation; raises :class:`PlanError` naming the later one that needs it."""
+        op = self.operations[index]
+        self._replace_from(index, self.operations[index + 1:])
+        return op
+
+    def _replace_from(self, index: int, tail: list[ops.MigrateOperation]) -> None:
+        schemas = self.schemas[: index + 1]
+        for position, later in enumerate(tail, start=index):
+            try:
+                problems = [p for p in validate(schemas[-1], later, self.dialect) if p.is_error]
+                if problems:
+                    raise ProjectionError(problems[0].message)
+                schemas.append(project(schemas[-1], later, self._sa_dialect))
+            except ProjectionError as error:
+                raise PlanError([Problem("error", f"Operation {position + 2} ({describe(later)}) depends on it: "
+                                                  f"{error}")]) from None
+        self.operations[index:] = tail
+        self.schemas = schemas
+
+    def risks(self, index: int) -> list[str]:
+        return risks(self.operations[index], self.schemas[index], self.dialect)
+
+
+def describe(op: ops.MigrateOperation) -> str:
+    """A short human label: ``add_column books.subtitle``."""
+    kind = type(op).__name__
+    for cls in type(op).__mro__:
+        if cls.__module__.startswith("alembic.operations"):
+            kind = cls.__name__
+            break
+    verb = {"CreateTableOp": "create_table", "DropTableOp": "drop_table", "RenameTableOp": "rename_table",
+            "AddColumnOp": "add_column", "DropColumnOp": "drop_column", "AlterColumnOp": "alter_column",
+            "CreateIndexOp": "create_index", "DropIndexOp": "drop_index",
+            "CreatePrimaryKeyOp": "create_primary_key", "CreateForeignKeyOp": "create_foreign_key",
+            "CreateUniqueConstraintOp": "create_unique_constraint",
+            "CreateCheckConstraintOp": "create_check_constraint", "DropConstraintOp": "drop_constraint",
+            "CreateTableCommentOp": "create_table_comment", "DropTableCommentOp": "drop_table_comment",
+            "ExecuteSQLOp": "execute", "BulkInsertOp": "bulk_insert"}.get(kind, kind)
+    target = render.table_of(op)
+    subject = target[1] if target else ""
+    detail = (getattr(op, "column_name", None) or getattr(getattr(op, "column", None), "name", None)
+              or getattr(op, "index_name", None) or getattr(op, "constraint_name", None))
+    if isinstance(op, ops.RenameTableOp):
+        detail = f"→ {op.new_table_name}"
+        return f"{verb} {subject} {detail}"
+    return f"{verb} {subject}{'.' + detail if isinstance(detail, str) and detail else ''}".strip()
+
+
+def risks(op: ops.MigrateOperation, before: Schema, dialect: str) -> list[str]:
+    found = []
+    if isinstance(op, ops.DropTableOp | ops.DropColumnOp):
+        found.append(DESTRUCTIVE)
+    if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, ops.BulkInsertOp):
+        found.append(NEEDS_DATA)
+    if isinstance(op, ops.AlterColumnOp):
+        if op.modify_type is not None and _narrows(op.existing_type, op.modify_type):
+            found.append(NARROWS)
+        if op.modify_nullable is False:
+            found.append(NEEDS_DATA)
+    if isinstance(op, ops.AddColumnOp) and not op.column.nullable and op.column.server_default is None:
+        found.append(NEEDS_DATA)
+    if isinstance(op, ops.CreateUniqueConstraintOp | ops.CreateCheckConstraintOp | ops.CreateForeignKeyOp
+                  | ops.CreatePrimaryKeyOp) or (isinstance(op, ops.CreateIndexOp) and op.unique):
+        found.append(NEEDS_DATA)
+    if dialect == "sqlite" and isinstance(op, render.BATCH_OPS) and render.sqlite_rebuilds([op]):
+        found.append(REBUILDS)
+    return found
+
+
+def _narrows(old: Any, new: Any) -> bool:
+    if old is None:
+        return False
+    if type(old)._type_affinity is not type(new)._type_affinity:
+        return True
+    for attr in ("length", "precision", "scale"):
+        a, b = getattr(old, attr, None), getattr(new, attr, None)
+        if a is not None and (b is None and attr == "length") is False and b is not None and b < a:
+            return True
+    return False
+
+
+def table_exists(schema: Schema, name: str, where: str | None) -> bool:
+    try:
+        find_table(schema, name, where)
+    except ProjectionError:
+        return False
+    return True

@@ -1,0 +1,337 @@
+"""``project(op, schema) -> schema``: what the schema looks like after one Alembic operation.
+
+A pure function per operation type, so the projected schema is a fold over the
+plan. Only the touched table is rebuilt; every other object is shared with the
+previous snapshot.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from functools import singledispatch
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.operations import ops
+
+from gui_app.core import sa_build
+from gui_app.core.schema import (
+    CheckConstraint,
+    ForeignKey,
+    Namespace,
+    PrimaryKey,
+    Schema,
+    Table,
+    UniqueConstraint,
+)
+
+
+class ProjectionError(ValueError):
+    """The operation does not fit the schema (a table or column that is not there)."""
+
+
+def project(schema: Schema, op: ops.MigrateOperation, dialect: sa.Dialect | None = None) -> Schema:
+    return _project(op, schema, dialect)
+
+
+@singledispatch
+def _project(op: ops.MigrateOperation, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    raise ProjectionError(f"{type(op).__name__} is not supported")
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _namespace_index(schema: Schema, name: str | None) -> int:
+    for i, ns in enumerate(schema.namespaces):
+        if (ns.is_default and name is None) or ns.name == name:
+            return i
+    raise ProjectionError(f"there is no schema {name!r}")
+
+
+def _replace_namespace(schema: Schema, index: int, namespace: Namespace) -> Schema:
+    spaces = list(schema.namespaces)
+    spaces[index] = namespace
+    return dataclasses.replace(schema, namespaces=tuple(spaces))
+
+
+def find_table(schema: Schema, name: str, table_schema: str | None) -> Table:
+    ns = schema.namespaces[_namespace_index(schema, table_schema)]
+    for table in ns.tables:
+        if table.name == name:
+            return table
+    raise ProjectionError(f"there is no table {_qualified(name, table_schema)}")
+
+
+def _qualified(name: str, table_schema: str | None) -> str:
+    return f"{table_schema}.{name}" if table_schema else name
+
+
+def _change_table(schema: Schema, name: str, table_schema: str | None,
+                  change: Callable[[Table], Table | None]) -> Schema:
+    """Replace (or, when ``change`` returns None, remove) one table."""
+    index = _namespace_index(schema, table_schema)
+    ns = schema.namespaces[index]
+    tables = list(ns.tables)
+    for i, table in enumerate(tables):
+        if table.name == name:
+            new = change(table)
+            if new is None:
+                del tables[i]
+            else:
+                tables[i] = new
+            return _replace_namespace(schema, index, dataclasses.replace(ns, tables=tuple(tables)))
+    raise ProjectionError(f"there is no table {_qualified(name, table_schema)}")
+
+
+def _change_referencing(schema: Schema, change: Callable[[ForeignKey], ForeignKey]) -> Schema:
+    """Apply ``change`` to every foreign key of every table, rebuilding only tables it alters."""
+    spaces = []
+    for ns in schema.namespaces:
+        tables = []
+        for table in ns.tables:
+            fks = tuple(change(fk) for fk in table.foreign_keys)
+            tables.append(table if fks == table.foreign_keys else dataclasses.replace(table, foreign_keys=fks))
+        spaces.append(dataclasses.replace(ns, tables=tuple(tables)))
+    return dataclasses.replace(schema, namespaces=tuple(spaces))
+
+
+def _require_column(table: Table, name: str) -> None:
+    if all(c.name != name for c in table.columns):
+        raise ProjectionError(f"there is no column {name!r} in table {table.name}")
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+@_project.register
+def _(op: ops.CreateTableOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    index = _namespace_index(schema, op.schema)
+    ns = schema.namespaces[index]
+    if any(t.name == op.table_name for t in ns.tables):
+        raise ProjectionError(f"table {_qualified(op.table_name, op.schema)} already exists")
+    table = sa_build.table_from_sa(op.to_table(), dialect)
+    tables = tuple(sorted((*ns.tables, table), key=lambda t: t.name))
+    return _replace_namespace(schema, index, dataclasses.replace(ns, tables=tables))
+
+
+@_project.register
+def _(op: ops.DropTableOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    return _change_table(schema, op.table_name, op.schema, lambda t: None)
+
+
+@_project.register
+def _(op: ops.RenameTableOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    old, new, where = op.table_name, op.new_table_name, op.schema
+    schema = _change_table(schema, old, where, lambda t: dataclasses.replace(t, name=new))
+    index = _namespace_index(schema, where)
+    ns = schema.namespaces[index]
+    schema = _replace_namespace(schema, index, dataclasses.replace(
+        ns, tables=tuple(sorted(ns.tables, key=lambda t: t.name))))
+
+    def follow(fk: ForeignKey) -> ForeignKey:
+        if fk.referred_table == old and fk.referred_schema == where:
+            return dataclasses.replace(fk, referred_table=new)
+        return fk
+
+    return _change_referencing(schema, follow)
+
+
+@_project.register
+def _(op: ops.CreateTableCommentOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    return _change_table(schema, op.table_name, op.schema, lambda t: dataclasses.replace(t, comment=op.comment))
+
+
+@_project.register
+def _(op: ops.DropTableCommentOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    return _change_table(schema, op.table_name, op.schema, lambda t: dataclasses.replace(t, comment=None))
+
+
+# --- columns ------------------------------------------------------------------------------
+
+
+@_project.register
+def _(op: ops.AddColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    column = sa_build.column_from_sa(op.column, dialect)
+
+    def add(table: Table) -> Table:
+        if any(c.name == column.name for c in table.columns):
+            raise ProjectionError(f"column {column.name!r} already exists in table {table.name}")
+        fks = tuple(sa_build.foreign_key_from_sa(sa.ForeignKeyConstraint([column.name], [fk.target_fullname]))
+                    for fk in op.column.foreign_keys)
+        return dataclasses.replace(table, columns=(*table.columns, column), foreign_keys=table.foreign_keys + fks)
+
+    return _change_table(schema, op.table_name, op.schema, add)
+
+
+@_project.register
+def _(op: ops.DropColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    def drop(table: Table) -> Table:
+        _require_column(table, op.column_name)
+        return dataclasses.replace(table, columns=tuple(c for c in table.columns if c.name != op.column_name))
+
+    return _change_table(schema, op.table_name, op.schema, drop)
+
+
+def _renamed(names: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
+    return tuple(new if n == old else n for n in names)
+
+
+@_project.register
+def _(op: ops.AlterColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    old, new = op.column_name, op.modify_name or op.column_name
+    changes: dict[str, Any] = {}
+    if op.modify_name:
+        changes["name"] = op.modify_name
+    if op.modify_type is not None:
+        changes["sa_type"] = op.modify_type
+        changes["type_name"] = sa_build.type_name(op.modify_type, dialect)
+    if op.modify_nullable is not None:
+        changes["nullable"] = op.modify_nullable
+    # Alembic's convention: False leaves the attribute as it is, None removes it.
+    if op.modify_server_default is not False:
+        default = op.modify_server_default
+        changes["default"] = None if default is None else sa_build.sql_text(default)
+    if op.modify_comment is not False:
+        changes["comment"] = op.modify_comment
+    if op.kw.get("autoincrement") is not None:
+        changes["autoincrement"] = bool(op.kw["autoincrement"])
+
+    def alter(table: Table) -> Table:
+        _require_column(table, old)
+        columns = []
+        for col in table.columns:
+            columns.append(dataclasses.replace(col, **changes) if col.name == old else col)
+        table = dataclasses.replace(table, columns=tuple(columns))
+        if new != old:
+            table = _rename_in_table(table, old, new)
+        return table
+
+    schema = _change_table(schema, op.table_name, op.schema, alter)
+    if new == old:
+        return schema
+
+    def follow(fk: ForeignKey) -> ForeignKey:
+        if fk.referred_table == op.table_name and fk.referred_schema == op.schema and old in fk.referred_columns:
+            return dataclasses.replace(fk, referred_columns=_renamed(fk.referred_columns, old, new))
+        return fk
+
+    return _change_referencing(schema, follow)
+
+
+def _rename_in_table(table: Table, old: str, new: str) -> Table:
+    pk = table.primary_key
+    return dataclasses.replace(
+        table,
+        primary_key=dataclasses.replace(pk, columns=_renamed(pk.columns, old, new)) if pk else None,
+        foreign_keys=tuple(dataclasses.replace(fk, columns=_renamed(fk.columns, old, new))
+                           for fk in table.foreign_keys),
+        indexes=tuple(dataclasses.replace(ix, elements=tuple(
+            new if e == old and not flag else e
+            for e, flag in zip(ix.elements, ix.expression_flags or (False,) * len(ix.elements), strict=True)))
+            for ix in table.indexes),
+        unique_constraints=tuple(dataclasses.replace(u, columns=_renamed(u.columns, old, new))
+                                 for u in table.unique_constraints),
+    )
+
+
+# --- indexes and constraints --------------------------------------------------------------
+
+
+@_project.register
+def _(op: ops.CreateIndexOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    index = sa_build.index_from_sa(op.to_index())
+
+    def add(table: Table) -> Table:
+        for name in index.columns:
+            _require_column(table, name)
+        return dataclasses.replace(table, indexes=tuple(sorted((*table.indexes, index), key=lambda i: i.name or "")))
+
+    return _change_table(schema, op.table_name, op.schema, add)
+
+
+@_project.register
+def _(op: ops.DropIndexOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    def drop(table: Table) -> Table:
+        if all(i.name != op.index_name for i in table.indexes):
+            raise ProjectionError(f"there is no index {op.index_name!r} on table {table.name}")
+        return dataclasses.replace(table, indexes=tuple(i for i in table.indexes if i.name != op.index_name))
+
+    return _change_table(schema, op.table_name or "", op.schema, drop)
+
+
+@_project.register
+def _(op: ops.CreatePrimaryKeyOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    def add(table: Table) -> Table:
+        if table.primary_key is not None:
+            raise ProjectionError(f"table {table.name} already has a primary key")
+        for name in op.columns:
+            _require_column(table, name)
+        return dataclasses.replace(table, primary_key=PrimaryKey(_name(op.constraint_name), tuple(op.columns)))
+
+    return _change_table(schema, op.table_name, op.schema, add)
+
+
+@_project.register
+def _(op: ops.CreateForeignKeyOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    fk = ForeignKey(
+        name=_name(op.constraint_name), columns=tuple(op.local_cols),
+        referred_schema=op.kw.get("referent_schema"), referred_table=op.referent_table,
+        referred_columns=tuple(op.remote_cols),
+        on_delete=(op.kw.get("ondelete") or "").upper() or None,
+        on_update=(op.kw.get("onupdate") or "").upper() or None,
+        deferrable=op.kw.get("deferrable"), initially=op.kw.get("initially"),
+    )
+    return _change_table(schema, op.source_table, op.kw.get("source_schema"),
+                         lambda t: dataclasses.replace(t, foreign_keys=(*t.foreign_keys, fk)))
+
+
+@_project.register
+def _(op: ops.CreateUniqueConstraintOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    unique = UniqueConstraint(_name(op.constraint_name), tuple(op.columns))
+    return _change_table(schema, op.table_name, op.schema,
+                         lambda t: dataclasses.replace(t, unique_constraints=(*t.unique_constraints, unique)))
+
+
+@_project.register
+def _(op: ops.CreateCheckConstraintOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    check = CheckConstraint(_name(op.constraint_name), sa_build.sql_text(op.condition))
+    return _change_table(schema, op.table_name, op.schema,
+                         lambda t: dataclasses.replace(t, check_constraints=(*t.check_constraints, check)))
+
+
+@_project.register
+def _(op: ops.DropConstraintOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    name, kind = op.constraint_name, op.constraint_type
+
+    def drop(table: Table) -> Table:
+        if kind == "primary" or (kind is None and table.primary_key and table.primary_key.name == name):
+            if table.primary_key is None:
+                raise ProjectionError(f"table {table.name} has no primary key")
+            return dataclasses.replace(table, primary_key=None)
+        fks = tuple(fk for fk in table.foreign_keys if fk.name != name)
+        if len(fks) != len(table.foreign_keys):
+            return dataclasses.replace(table, foreign_keys=fks)
+        uniques = tuple(u for u in table.unique_constraints if u.name != name)
+        if len(uniques) != len(table.unique_constraints):
+            return dataclasses.replace(table, unique_constraints=uniques)
+        checks = tuple(c for c in table.check_constraints if c.name != name)
+        if len(checks) != len(table.check_constraints):
+            return dataclasses.replace(table, check_constraints=checks)
+        raise ProjectionError(f"there is no constraint {name!r} on table {table.name}")
+
+    return _change_table(schema, op.table_name, op.schema, drop)
+
+
+def _name(name: Any) -> str | None:
+    return name if isinstance(name, str) else None
+
+
+# --- operations that leave the schema as it is ----------------------------------------------
+
+
+@_project.register(ops.ExecuteSQLOp)
+@_project.register(ops.BulkInsertOp)
+def _(op: ops.MigrateOperation, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    return schema

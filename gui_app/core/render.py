@@ -1,0 +1,141 @@
+"""The plan as Python (``upgrade()`` / ``downgrade()`` bodies) and as offline SQL per dialect.
+
+SQLite cannot ALTER most things in place, so its table-changing operations are
+grouped into one ``batch_alter_table`` per run of operations on a table; the
+offline rebuild is handed the table's definition from the projected snapshot.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+import sqlalchemy as sa
+from alembic.autogenerate import render_python_code
+from alembic.operations import Operations, ops
+from alembic.runtime.migration import MigrationContext
+
+from gui_app.core import op_renderers, sa_build
+from gui_app.core.projection import find_table, project
+from gui_app.core.schema import Schema
+
+DIALECTS = ("sqlite", "postgresql", "mysql")
+assert op_renderers  # registers the renderers Alembic lacks
+
+BATCH_OPS = (
+    ops.AddColumnOp, ops.DropColumnOp, ops.AlterColumnOp, ops.CreatePrimaryKeyOp, ops.CreateForeignKeyOp,
+    ops.CreateUniqueConstraintOp, ops.CreateCheckConstraintOp, ops.DropConstraintOp,
+)
+"""Operations SQLite carries out by rebuilding the table (add_column only when it must)."""
+
+
+@cache
+def dialect_for(name: str) -> sa.Dialect:
+    return MigrationContext.configure(dialect_name=name).dialect
+
+
+def table_of(op: ops.MigrateOperation) -> tuple[str | None, str] | None:
+    """(schema, table) an operation changes, or None (custom SQL)."""
+    if isinstance(op, ops.CreateForeignKeyOp):
+        return op.kw.get("source_schema"), op.source_table
+    name = getattr(op, "table_name", None)
+    if isinstance(name, str):
+        return getattr(op, "schema", None), name
+    return None
+
+
+def sqlite_rebuilds(group: Sequence[ops.MigrateOperation]) -> bool:
+    """Whether Alembic's batch mode rebuilds the table for these operations: it adds a plain
+    column with ALTER TABLE and rebuilds for everything else."""
+    for op in group:
+        if not isinstance(op, ops.AddColumnOp):
+            return True
+        default = op.column.server_default
+        if isinstance(default, sa.DefaultClause) and isinstance(default.arg, sa.ClauseElement):
+            return True
+        if isinstance(op.column.computed, sa.Computed) and op.column.computed.persisted:
+            return True
+    return False
+
+
+def batch_groups(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperation]:
+    """Consecutive table-changing operations on one table become one ``ModifyTableOps``."""
+    grouped: list[ops.MigrateOperation] = []
+    for op in plan:
+        if isinstance(op, BATCH_OPS):
+            where, name = table_of(op)  # type: ignore[misc]
+            last = grouped[-1] if grouped else None
+            if isinstance(last, ops.ModifyTableOps) and (last.schema, last.table_name) == (where, name):
+                last.ops.append(op)
+            else:
+                grouped.append(ops.ModifyTableOps(name, [op], schema=where))
+        else:
+            grouped.append(op)
+    return grouped
+
+
+def downgrade_ops(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperation]:
+    """The reverse of each operation, last first. Rows inserted into a table the plan
+    creates need no deleting: dropping the table removes them."""
+    created = {(op.schema, op.table_name) for op in plan if isinstance(op, ops.CreateTableOp)}
+    reversed_ops = []
+    for op in reversed(plan):
+        if isinstance(op, ops.BulkInsertOp) and isinstance(op.table, sa.Table) \
+                and (op.table.schema, op.table.name) in created:
+            continue
+        reversed_ops.append(op.reverse())
+    return reversed_ops
+
+
+def render_python(plan: Sequence[ops.MigrateOperation], dialect: str, downgrade: bool = False) -> str:
+    """The body of ``upgrade()`` (or ``downgrade()``), four-space indented as Alembic writes it."""
+    steps = downgrade_ops(plan) if downgrade else list(plan)
+    batch = dialect == "sqlite"
+    container: ops.UpgradeOps | ops.DowngradeOps = (ops.DowngradeOps if downgrade else ops.UpgradeOps)(
+        ops=batch_groups(steps) if batch else steps)
+    context = MigrationContext.configure(dialect_name=dialect)
+    return render_python_code(container, render_as_batch=batch, migration_context=context)
+
+
+def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema, downgrade: bool = False) -> str:
+    """Offline SQL, no connection needed. ``base`` is the schema the plan starts from."""
+    buffer = io.StringIO()
+    context = MigrationContext.configure(
+        dialect_name=dialect, opts={"as_sql": True, "output_buffer": buffer, "literal_binds": True})
+    operations = Operations(context)
+    state = base
+    if downgrade:
+        for op in plan:
+            state = project(state, op, context.dialect)
+        steps = downgrade_ops(plan)
+    else:
+        steps = list(plan)
+    items = batch_groups(steps) if dialect == "sqlite" else steps
+    for item in items:
+        state = _emit(operations, item, state, context.dialect)
+    return buffer.getvalue()
+
+
+def _emit(operations: Operations, item: ops.MigrateOperation, state: Schema, dialect: sa.Dialect) -> Schema:
+    if isinstance(item, ops.ModifyTableOps):
+        table = find_table(state, item.table_name, item.schema)
+        copy_from = sa_build.table_to_sa(table)
+        rebuild = sqlite_rebuilds(item.ops)
+        if rebuild:
+            # Renaming the rebuilt table back would otherwise fail on every view that names it.
+            operations.execute("PRAGMA legacy_alter_table = ON")
+        with operations.batch_alter_table(item.table_name, schema=item.schema, copy_from=copy_from) as batch:
+            for op in item.ops:
+                batch.invoke(op)
+        if rebuild:
+            operations.execute("PRAGMA legacy_alter_table = OFF")
+        return _fold(state, item.ops, dialect)
+    operations.invoke(item)
+    return project(state, item, dialect)
+
+
+def _fold(state: Schema, steps: Iterable[ops.MigrateOperation], dialect: sa.Dialect) -> Schema:
+    for op in steps:
+        state = project(state, op, dialect)
+    return state

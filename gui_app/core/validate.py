@@ -1,0 +1,251 @@
+"""Checks an operation against the schema it will run on, with messages for people.
+
+Errors stop the operation from entering the plan; warnings are shown and kept.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.operations import ops
+
+from gui_app.core import sqlite_ddl
+from gui_app.core.projection import ProjectionError, find_table
+from gui_app.core.schema import Schema, Table
+
+NAME_LIMITS = {"postgresql": 63, "mysql": 64, "mariadb": 64}
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str  # "error" or "warning"
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+
+def name_problem(name: str | None, what: str, dialect: str, required: bool = True) -> str | None:
+    """Why ``name`` cannot be used, or None. Quotes, spaces, unicode and reserved words are fine:
+    SQLAlchemy quotes them; only what no database accepts is refused."""
+    if name is None or not name.strip():
+        return f"The {what} needs a name." if required else None
+    if name != name.strip():
+        return f"The {what} name {name!r} starts or ends with white space."
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        return f"The {what} name {name!r} holds a control character (tab, line break…)."
+    limit = NAME_LIMITS.get(dialect)
+    if limit is not None and len(name.encode("utf-8")) > limit:
+        return f"The {what} name {name!r} is longer than {dialect}'s limit of {limit} bytes."
+    return None
+
+
+def default_problem(sql: str | None) -> str | None:
+    """A server default is one SQL expression: refuse statement separators and comments,
+    which could only end the statement early."""
+    if sql is None:
+        return None
+    if not sql.strip():
+        return "The default is empty; leave it out instead."
+    tokens = sqlite_ddl.tokenize(sql)
+    if any(t.text == ";" for t in tokens):
+        return f"The default {sql!r} holds a ';': a default is one expression, not statements."
+    if sqlite_ddl.has_comment(sql):
+        return f"The default {sql!r} holds a comment; write the expression alone."
+    if sum(t.text == "(" for t in tokens) != sum(t.text == ")" for t in tokens):
+        return f"The default {sql!r} has unbalanced parentheses."
+    if any(t.kind == "punct" and t.text in "'\"`[" for t in tokens):
+        return f"The default {sql!r} has an unclosed quote."
+    return None
+
+
+def literal_problem(value: str | None) -> str | None:
+    """Alembic's offline SQL turns tabs into spaces, so a value holding one would change."""
+    if value is not None and "\t" in value:
+        return "The default holds a tab, which SQL scripts cannot carry unchanged; use spaces."
+    return None
+
+
+def quote_literal(value: str) -> str:
+    """A text value as a SQL string literal, for the 'literal value' default choice."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def references_column(sql: str, column: str) -> bool:
+    """Whether an expression (a CHECK, an index expression) mentions ``column``."""
+    wanted = column.casefold()
+    return any(t.kind in ("word", "quoted") and t.identifier.casefold() == wanted for t in sqlite_ddl.tokenize(sql))
+
+
+def column_dependents(schema: Schema, table: Table, column: str) -> list[tuple[str, Table, str | None]]:
+    """What uses a column: (kind, owning table, name); kind is index, primary, unique, check or foreignkey."""
+    found: list[tuple[str, Table, str | None]] = []
+    for ix in table.indexes:
+        flags = ix.expression_flags or (False,) * len(ix.elements)
+        if any((e == column and not f) or (f and references_column(e, column)) for e, f in zip(ix.elements, flags,
+                                                                                            strict=True)):
+            found.append(("index", table, ix.name))
+    if table.primary_key is not None and column in table.primary_key.columns:
+        found.append(("primary", table, table.primary_key.name))
+    found.extend(("unique", table, u.name) for u in table.unique_constraints if column in u.columns)
+    found.extend(("check", table, c.name) for c in table.check_constraints if references_column(c.sqltext, column))
+    found.extend(("foreignkey", table, fk.name) for fk in table.foreign_keys if column in fk.columns)
+    for other in schema.tables:
+        for fk in other.foreign_keys:
+            if fk.referred_table == table.name and fk.referred_schema == table.schema and column in fk.referred_columns:
+                found.append(("foreignkey", other, fk.name))
+    return found
+
+
+def _dependent_text(kind: str, table: Table, name: str | None) -> str:
+    label = {"index": "index", "primary": "primary key", "unique": "unique constraint",
+             "check": "check constraint", "foreignkey": "foreign key"}[kind]
+    return f"{label} {name or '(unnamed)'} on {table.name}"
+
+
+def validate(schema: Schema, op: ops.MigrateOperation, dialect: str) -> list[Problem]:
+    problems: list[Problem] = []
+    try:
+        problems.extend(_check(schema, op, dialect))
+    except ProjectionError as error:
+        problems.append(Problem("error", str(error).capitalize() + "."))
+    return problems
+
+
+def _check(schema: Schema, op: ops.MigrateOperation, dialect: str) -> list[Problem]:
+    errors: list[str] = []
+    warnings: list[str] = []
+
+    def name(value: Any, what: str, required: bool = True) -> None:
+        problem = name_problem(value if isinstance(value, str) else None, what, dialect, required)
+        if problem:
+            errors.append(problem)
+
+    def default(value: Any) -> None:
+        if isinstance(value, sa.DefaultClause):
+            value = value.arg
+        if isinstance(value, str):  # a literal SQLAlchemy quotes itself
+            problem = literal_problem(value)
+            if problem:
+                errors.append(problem)
+            return
+        if isinstance(value, sa.TextClause):
+            value = value.text
+        problem = default_problem(value) if isinstance(value, str) else None
+        if problem:
+            errors.append(problem)
+
+    if isinstance(op, ops.CreateTableOp):
+        name(op.table_name, "table")
+        columns = [c for c in op.columns if isinstance(c, sa.Column)]
+        if not columns:
+            errors.append(f"Table {op.table_name} needs at least one column.")
+        seen: set[str] = set()
+        for col in columns:
+            name(col.name, "column")
+            default(col.server_default)
+            if col.name in seen:
+                errors.append(f"Column {col.name!r} appears twice in table {op.table_name}.")
+            seen.add(col.name)
+        try:
+            find_table(schema, op.table_name, op.schema)
+            errors.append(f"Table {op.table_name} already exists.")
+        except ProjectionError:
+            pass
+    elif isinstance(op, ops.DropColumnOp):
+        table = find_table(schema, op.table_name, op.schema)
+        users = column_dependents(schema, table, op.column_name)
+        if users:
+            listed = ", ".join(_dependent_text(*u) for u in users)
+            errors.append(f"Column {op.column_name} is used by {listed}; drop those first.")
+        if len(table.columns) == 1:
+            errors.append(f"Column {op.column_name} is the only column of {table.name}; drop the table instead.")
+    elif isinstance(op, ops.AddColumnOp):
+        name(op.column.name, "column")
+        default(op.column.server_default)
+        table = find_table(schema, op.table_name, op.schema)
+        if any(c.name == op.column.name for c in table.columns):
+            errors.append(f"Table {table.name} already has a column {op.column.name}.")
+        if not op.column.nullable and op.column.server_default is None:
+            warnings.append(f"Column {op.column.name} is NOT NULL without a default: adding it fails if "
+                            f"{table.name} has rows.")
+    elif isinstance(op, ops.AlterColumnOp):
+        table = find_table(schema, op.table_name, op.schema)
+        if op.modify_name:
+            name(op.modify_name, "column")
+            if any(c.name == op.modify_name for c in table.columns):
+                errors.append(f"Table {table.name} already has a column {op.modify_name}.")
+        if op.modify_server_default is not False and op.modify_server_default is not None:
+            default(op.modify_server_default)
+        if op.modify_nullable is False:
+            warnings.append(f"Making {op.column_name} NOT NULL fails if it holds NULLs.")
+    elif isinstance(op, ops.RenameTableOp):
+        name(op.new_table_name, "table")
+        try:
+            find_table(schema, op.new_table_name, op.schema)
+            errors.append(f"Table {op.new_table_name} already exists.")
+        except ProjectionError:
+            pass
+    elif isinstance(op, ops.CreateIndexOp):
+        name(op.index_name, "index")
+        if any(ix.name == op.index_name for t in schema.tables for ix in t.indexes):
+            errors.append(f"An index named {op.index_name} already exists.")
+    elif isinstance(op, ops.CreateForeignKeyOp):
+        name(op.constraint_name, "foreign key", required=False)
+        errors.extend(_foreign_key_errors(schema, op))
+    elif isinstance(op, (ops.CreateUniqueConstraintOp, ops.CreateCheckConstraintOp, ops.CreatePrimaryKeyOp)):
+        name(op.constraint_name, "constraint", required=False)
+        table = find_table(schema, op.table_name, op.schema)
+        existing: list[str | None] = [u.name for u in table.unique_constraints]
+        existing += [c.name for c in table.check_constraints] + [fk.name for fk in table.foreign_keys]
+        if op.constraint_name and op.constraint_name in existing:
+            errors.append(f"Table {table.name} already has a constraint named {op.constraint_name}.")
+        if isinstance(op, ops.CreateUniqueConstraintOp | ops.CreatePrimaryKeyOp):
+            for column in op.columns:
+                if all(c.name != column for c in table.columns):
+                    errors.append(f"Table {table.name} has no column {column}.")
+            if not op.columns:
+                errors.append("Choose at least one column.")
+    elif isinstance(op, ops.DropConstraintOp) and not op.constraint_name:
+        errors.append("Alembic can only drop a constraint that has a name.")
+    return [Problem("error", m) for m in errors] + [Problem("warning", m) for m in warnings]
+
+
+def _foreign_key_errors(schema: Schema, op: ops.CreateForeignKeyOp) -> list[str]:
+    errors = []
+    source = find_table(schema, op.source_table, op.kw.get("source_schema"))
+    try:
+        target = find_table(schema, op.referent_table, op.kw.get("referent_schema"))
+    except ProjectionError:
+        return [f"There is no table {op.referent_table} to refer to."]
+    if len(op.local_cols) != len(op.remote_cols) or not op.local_cols:
+        return ["Choose as many referred columns as local columns."]
+    for local, remote in zip(op.local_cols, op.remote_cols, strict=True):
+        try:
+            here, there = source.column(local), target.column(remote)
+        except KeyError as missing:
+            owner = source.name if local == missing.args[0] else target.name
+            errors.append(f"There is no column {missing.args[0]} in {owner}.")
+            continue
+        if not _compatible(here.sa_type, there.sa_type):
+            errors.append(f"{source.name}.{local} ({here.type_name}) cannot refer to "
+                          f"{target.name}.{remote} ({there.type_name}): the types differ.")
+    keys = [set(target.primary_key.columns)] if target.primary_key else []
+    keys += [set(u.columns) for u in target.unique_constraints]
+    keys += [set(ix.columns) for ix in target.indexes if ix.unique]
+    if set(op.remote_cols) not in keys:
+        errors.append(f"The referred columns of {target.name} are neither its primary key nor unique.")
+    return errors
+
+
+def _compatible(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return True
+    try:
+        return bool(a._type_affinity is b._type_affinity)
+    except AttributeError:
+        return True
