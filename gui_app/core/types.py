@@ -9,6 +9,7 @@ accepted everywhere.
 from __future__ import annotations
 
 import difflib
+import inspect
 import re
 from functools import cache
 from typing import Any
@@ -86,6 +87,8 @@ def parse_type(text: str, dialect: str) -> Any:
         kwargs["unsigned"] = True
     if args and issubclass(cls, satypes.DateTime | satypes.Time):  # TIMESTAMP(3): fractional precision
         kwargs["precision"], args = args[0], args[1:]
+    if not _takes(cls, args):
+        raise TypeParseError(f"{name} does not take the arguments ({match['args']}).")
     try:
         type_ = cls(*args, **kwargs)
     except TypeError:
@@ -95,6 +98,21 @@ def parse_type(text: str, dialect: str) -> Any:
             raise TypeParseError("Array types ([]) exist only on PostgreSQL.")
         type_ = postgresql.ARRAY(type_, dimensions=dimensions if dimensions > 1 else None)
     return type_
+
+
+_SIZE_PARAMETERS = {"length", "precision", "scale", "display_width"}
+
+
+def _takes(cls: type[Any], args: list[Any]) -> bool:
+    """Positional arguments must be sizes (``length``, ``precision``...) or, for ENUM and SET, labels."""
+    if not args:
+        return True
+    parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    if parameters and parameters[0].kind is inspect.Parameter.VAR_POSITIONAL:
+        return all(isinstance(a, str) for a in args)
+    named = [p.name for p in parameters if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD][: len(args)]
+    return len(named) == len(args) and all(n in _SIZE_PARAMETERS for n in named) and all(
+        isinstance(a, int) for a in args)
 
 
 def _arguments(raw: str | None, text: str) -> list[Any]:
