@@ -241,3 +241,37 @@ def drop_constraint(table: s.Table, kind: str, name: str) -> ops.DropConstraintO
         if type(constraint) is wanted and constraint.name == name:
             return ops.DropConstraintOp.from_constraint(constraint)
     raise KeyError(f"no {kind} constraint named {name!r} on {table.name}")
+
+
+# --- PostgreSQL exclusion constraints ------------------------------------------------------
+
+
+class DropExclusionOp(ops.DropConstraintOp):
+    """Dropping a reflected exclusion constraint: the downgrade re-adds it from its definition."""
+
+    def __init__(self, constraint_name: str, table_name: str, definition: str, schema: str | None = None) -> None:
+        super().__init__(constraint_name, table_name, schema=schema)
+        self.definition = definition
+
+    def reverse(self) -> Any:
+        from sqlalchemy.dialects import postgresql
+
+        preparer = postgresql.dialect().identifier_preparer  # type: ignore[no-untyped-call]
+        quoted = ".".join(preparer.quote(str(p)) for p in (self.schema, self.table_name) if p)
+        name = preparer.quote(str(self.constraint_name))
+        return ReversibleExecuteSQLOp(f"ALTER TABLE {quoted} ADD CONSTRAINT {name} {self.definition}",
+                                      f"ALTER TABLE {quoted} DROP CONSTRAINT {name}")
+
+
+def create_exclusion(table: s.Table, name: str | None, elements: Sequence[tuple[str, str]], using: str = "gist",
+                     where: str | None = None) -> Any:
+    from alembic.ddl.postgresql import CreateExcludeConstraintOp
+
+    items: list[Any] = [(sa.column(c) if c.isidentifier() else sa.text(c), o) for c, o in elements]
+    condition: Any = sa.text(where) if where else None
+    return CreateExcludeConstraintOp(name, table.name, items, where=condition, schema=table.schema, using=using)
+
+
+def drop_exclusion(table: s.Table, name: str) -> DropExclusionOp:
+    (found,) = [x for x in table.exclusions if x.name == name]
+    return DropExclusionOp(name, table.name, found.definition, schema=table.schema)

@@ -13,11 +13,13 @@ from functools import singledispatch
 from typing import Any
 
 import sqlalchemy as sa
+from alembic.ddl.postgresql import CreateExcludeConstraintOp
 from alembic.operations import ops
 
 from gui_app.core import sa_build
 from gui_app.core.schema import (
     CheckConstraint,
+    ExclusionConstraint,
     ForeignKey,
     Namespace,
     PrimaryKey,
@@ -319,9 +321,28 @@ def _(op: ops.DropConstraintOp, schema: Schema, dialect: sa.Dialect | None) -> S
         checks = tuple(c for c in table.check_constraints if c.name != name)
         if len(checks) != len(table.check_constraints):
             return dataclasses.replace(table, check_constraints=checks)
+        exclusions = tuple(x for x in table.exclusions if x.name != name)
+        if len(exclusions) != len(table.exclusions):
+            return dataclasses.replace(table, exclusions=exclusions)
         raise ProjectionError(f"there is no constraint {name!r} on table {table.name}")
 
     return _change_table(schema, op.table_name, op.schema, drop)
+
+
+@_project.register
+def _(op: CreateExcludeConstraintOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    exclusion = ExclusionConstraint(_name(op.constraint_name), exclusion_definition(op))
+    return _change_table(schema, op.table_name, op.schema,
+                         lambda t: dataclasses.replace(t, exclusions=(*t.exclusions, exclusion)))
+
+
+def exclusion_definition(op: CreateExcludeConstraintOp) -> str:
+    """``EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (...)`` as PostgreSQL spells it."""
+    elements = ", ".join(f"{sa_build.sql_text(expr)} WITH {operator}" for expr, operator in op.elements)
+    text = f"EXCLUDE USING {op.kw.get('using') or 'gist'} ({elements})"
+    if op.where is not None:
+        text += f" WHERE ({sa_build.sql_text(op.where)})"
+    return text
 
 
 def _name(name: Any) -> str | None:

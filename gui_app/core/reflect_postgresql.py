@@ -16,7 +16,16 @@ from sqlalchemy import Connection, text
 from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.exc import SAWarning
 
-from gui_app.core.schema import CheckConstraint, Domain, EnumType, Namespace, Sequence, Table, View
+from gui_app.core.schema import (
+    CheckConstraint,
+    Domain,
+    EnumType,
+    ExclusionConstraint,
+    Namespace,
+    Sequence,
+    Table,
+    View,
+)
 
 _USER_RELATIONS = """
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -40,11 +49,21 @@ _RELATIONS = text(f"""
 """)
 
 
+_EXCLUSIONS = text(f"""
+    SELECT n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid) AS definition
+    FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid {_USER_RELATIONS}
+      AND con.contype = 'x'
+    ORDER BY con.conname
+""")
+
+
 @dataclass
 class PostgresExtras:
     type_names: dict[tuple[str, str, str], str] = field(default_factory=dict)
     parents: dict[tuple[str, str], str] = field(default_factory=dict)
     partitioned: set[tuple[str, str]] = field(default_factory=set)
+    exclusions: defaultdict[tuple[str, str], list[ExclusionConstraint]] = field(
+        default_factory=lambda: defaultdict(list))
     views: defaultdict[str, list[View]] = field(default_factory=lambda: defaultdict(list))
     sequences: defaultdict[str, list[Sequence]] = field(default_factory=lambda: defaultdict(list))
     enums: defaultdict[str, list[EnumType]] = field(default_factory=lambda: defaultdict(list))
@@ -55,9 +74,10 @@ class PostgresExtras:
         def placed(table: Table) -> Table:
             key = (name, table.name)
             parent, partitioned = self.parents.get(key), key in self.partitioned
-            if parent is None and not partitioned:
+            exclusions = tuple(self.exclusions.get(key, ()))
+            if parent is None and not partitioned and not exclusions:
                 return table
-            return dataclasses.replace(table, partition_of=parent, partitioned=partitioned)
+            return dataclasses.replace(table, partition_of=parent, partitioned=partitioned, exclusions=exclusions)
 
         def owned(items: list[Any]) -> tuple[Any, ...]:
             return tuple(sorted((dataclasses.replace(i, schema=schema) for i in items), key=lambda i: i.name))
@@ -86,6 +106,8 @@ def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
             extras.partitioned.add((row.nspname, row.relname))
         if row.parent is not None:
             extras.parents[(row.nspname, row.relname)] = row.parent
+    for row in conn.execute(_EXCLUSIONS):
+        extras.exclusions[(row.nspname, row.relname)].append(ExclusionConstraint(row.conname, row.definition))
     for enum in insp.get_enums(schema="*"):  # type: ignore[attr-defined]
         extras.enums[enum["schema"]].append(EnumType(enum["name"], enum["schema"], tuple(enum["labels"])))
     with warnings.catch_warnings():

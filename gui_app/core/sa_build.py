@@ -167,7 +167,7 @@ def index_from_sa(ix: sa.Index) -> s.Index:
             elements.append(sql_text(expr))
             flags.append(True)
     options = ix.dialect_kwargs
-    where = options.get("postgresql_where") or options.get("sqlite_where")
+    where = next((w for w in (options.get("postgresql_where"), options.get("sqlite_where")) if w is not None), None)
     method = options.get("postgresql_using") or options.get("mysql_prefix")
     include = options.get("postgresql_include") or ()
     return s.Index(

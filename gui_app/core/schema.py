@@ -91,6 +91,14 @@ class CheckConstraint:
 
 
 @dataclass(frozen=True, slots=True)
+class ExclusionConstraint:
+    """PostgreSQL ``EXCLUDE`` constraint, kept as the server spells its definition."""
+
+    name: str | None
+    definition: str
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     name: str
     schema: str | None
@@ -104,6 +112,7 @@ class Table:
     partition_of: str | None = None
     """Name of the parent table when this table is a partition."""
     partitioned: bool = False
+    exclusions: tuple[ExclusionConstraint, ...] = ()
 
     def column(self, name: str) -> Column:
         for col in self.columns:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from gui_app.core.schema import Schema
     from gui_app.ui.models.tree_index import TreeIndex
+    from gui_app.ui.pending import PendingPlan
 
 RECENT_KEY = "connections/recent"
 MAX_RECENT = 10
@@ -51,12 +52,17 @@ class AppContext(QObject):
     """(what was being opened, one-line reason)."""
     loading_cancelled = Signal()
     recent_changed = Signal()
+    pending_replaced = Signal(object)
+    """A new :class:`PendingPlan` (another database was opened)."""
+    rebase_failed = Signal(str)
+    """The database was read again but the pending operations no longer fit it."""
 
     def __init__(self, settings: QSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.jobs = JobRunner(self)
         self.database: LoadedDatabase | None = None
+        self.pending: PendingPlan | None = None
         self._loading: Job[LoadedDatabase] | None = None
 
     @property
@@ -97,8 +103,19 @@ class AppContext(QObject):
         if job is not self._loading:
             return  # superseded or cancelled
         self._loading = None
+        same_database = self.database is not None and self.database.url == result.url
         self.database = result
         self.remember(result.url)
+        if same_database and self.pending is not None:
+            try:
+                self.pending.rebase(result.schema)
+            except ValueError as error:  # ProjectionError or PlanError: the list stays as it was
+                self.rebase_failed.emit(str(error))
+        else:
+            from gui_app.ui.pending import PendingPlan  # SQLAlchemy and Alembic load after the first paint
+
+            self.pending = PendingPlan(result.schema, result.schema.dialect, self)
+            self.pending_replaced.emit(self.pending)
         self.loaded.emit(result)
 
     def _fail(self, job: Job[Any], shown: str, reason: str) -> None:

@@ -23,6 +23,7 @@ _KIND_ICONS = {
     "index": "mdi6.sort-variant",
     "unique": "mdi6.fingerprint",
     "check": "mdi6.check-decagram",
+    "exclusion": "mdi6.set-none",
     "view": "mdi6.table-eye",
     "materialized_view": "mdi6.table-eye",
     "enum": "mdi6.format-list-bulleted-type",
@@ -47,6 +48,34 @@ ACTION_ICONS = {
     "about": "mdi6.information-outline",
     "recent": "mdi6.history",
     "demo": "mdi6.database-cog-outline",
+    "undo": "mdi6.undo",
+    "redo": "mdi6.redo",
+    "remove": "mdi6.delete-outline",
+    "copy": "mdi6.content-copy",
+    "new_table": "mdi6.table-plus",
+    "add_column": "mdi6.table-column-plus-after",
+    "edit_column": "mdi6.pencil-box-outline",
+    "rename": "mdi6.rename-box",
+    "comment": "mdi6.comment-text-outline",
+    "add_index": "mdi6.sort-variant",
+    "add_key": "mdi6.key-plus",
+    "add_constraint": "mdi6.format-list-checks",
+    "drop_table": "mdi6.table-remove",
+    "drop_column": "mdi6.table-column-remove",
+    "drop": "mdi6.minus-box-outline",
+    "sql_step": "mdi6.code-braces-box",
+    "insert_rows": "mdi6.table-row-plus-after",
+    "history": "mdi6.history",
+}
+
+OPERATION_ICONS = {
+    "create": ("mdi6.plus-box-outline", "#2e9d4a"),
+    "add": ("mdi6.plus-box-outline", "#2e9d4a"),
+    "drop": ("mdi6.minus-box-outline", "#c0392b"),
+    "alter": ("mdi6.pencil-box-outline", "#c77700"),
+    "rename": ("mdi6.rename-box", "#c77700"),
+    "execute": ("mdi6.code-braces-box", "#5b6bd6"),
+    "bulk": ("mdi6.table-row-plus-after", "#5b6bd6"),
 }
 
 
@@ -65,4 +94,12 @@ def for_kind(kind: str) -> QIcon:
 @cache
 def for_action(name: str) -> QIcon:
     icon: QIcon = qta.icon(ACTION_ICONS[name], color=_text_colour())
+    return icon
+
+
+@cache
+def for_operation(verb: str) -> QIcon:
+    """Icon for a pending operation by the first word of its name (``create``, ``drop``...)."""
+    name, colour = OPERATION_ICONS.get(verb, ("mdi6.pencil-box-outline", "#c77700"))
+    icon: QIcon = qta.icon(name, color=colour)
     return icon

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QDockWidget,
     QLabel,
     QMainWindow,
     QMenu,
@@ -14,17 +15,24 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QToolButton,
+    QWidget,
 )
 
 from gui_app import __version__
 from gui_app.ui import icons
 from gui_app.ui.actions import make_action
 from gui_app.ui.context import AppContext, LoadedDatabase
+from gui_app.ui.models.tree_index import Kind
+from gui_app.ui.schema_editor import SchemaEditor
 from gui_app.ui.widgets.details_panel import DetailsPanel
+from gui_app.ui.widgets.pending_panel import PendingPanel
+from gui_app.ui.widgets.preview_panel import PreviewPanel
 from gui_app.ui.widgets.schema_browser import SchemaBrowser
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
+
+    from gui_app.ui.pending import PendingPlan
 
 APP_TITLE = "Alembic Studio"
 
@@ -37,6 +45,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.resize(1180, 760)
         self.error_box: QMessageBox | None = None
+        self.last_menu: QMenu | None = None
         self.demo_url: URL | None = None
 
         self.browser = SchemaBrowser(self)
@@ -48,6 +57,17 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 2)
         self.setCentralWidget(splitter)
         self.browser.node_selected.connect(lambda node: self.details.show_node(self.browser.model.tree, node))
+        self.editor = SchemaEditor(context, self, self.show_error)
+        self.browser.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.browser.view.customContextMenuRequested.connect(self._tree_menu)
+        self.undo_group = QUndoGroup(self)
+        self.pending_panel = PendingPanel(self.show_error, self)
+        self.preview = PreviewPanel(context.jobs, self)
+        self.pending_dock = self._dock("Pending changes", "pendingDock", self.pending_panel,
+                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.preview_dock = self._dock("Preview", "previewDock", self.preview, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.pending_dock, self.preview_dock)
+        self.pending_dock.raise_()
 
         self._make_actions()
         self._make_status_bar()
@@ -57,6 +77,9 @@ class MainWindow(QMainWindow):
         context.loading_failed.connect(self._loading_failed)
         context.loading_cancelled.connect(self._loading_stopped)
         context.recent_changed.connect(self._fill_recent_menu)
+        context.pending_replaced.connect(self._pending_replaced)
+        context.rebase_failed.connect(lambda reason: self.show_error(
+            "The pending changes no longer fit the database", reason))
         self._fill_recent_menu()
 
     # --- construction ---------------------------------------------------------------------
@@ -76,6 +99,23 @@ class MainWindow(QMainWindow):
         self.filter_action = make_action(self, "&Filter objects", self.focus_filter,
                                          shortcut=QKeySequence.StandardKey.Find, icon="filter")
         self.about_action = make_action(self, "&About Alembic Studio", self.show_about, icon="about")
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setIcon(icons.for_action("undo"))
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setIcon(icons.for_action("redo"))
+        self.new_table_action = make_action(self, "&New table…", lambda: self.editor.new_table(None),
+                                            shortcut="Ctrl+Shift+N", icon="new_table")
+        self.sql_step_action = make_action(self, "Custom &SQL step…", self.editor.sql_step, icon="sql_step",
+                                           tip="Add SQL to the migration, with the SQL that undoes it")
+        self.add_column_action = make_action(self, "&Add column…", self._add_column_to_selection,
+                                             shortcut="Ctrl+Shift+C", icon="add_column")
+        self.preview_action = make_action(self, "Show &preview", self._show_preview, shortcut="Ctrl+Shift+P",
+                                          icon="sql_step")
+        self.edit_actions = [self.new_table_action, self.sql_step_action, self.add_column_action]
+        for action in self.edit_actions:
+            action.setEnabled(False)
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
@@ -88,8 +128,18 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.refresh_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.new_table_action)
+        edit_menu.addAction(self.add_column_action)
+        edit_menu.addAction(self.sql_step_action)
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self.filter_action)
+        view_menu.addAction(self.preview_action)
+        view_menu.addAction(self.pending_dock.toggleViewAction())
+        view_menu.addAction(self.preview_dock.toggleViewAction())
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -98,6 +148,11 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.connect_action)
         toolbar.addAction(self.refresh_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        toolbar.addAction(self.new_table_action)
+        toolbar.addAction(self.sql_step_action)
 
     def _make_status_bar(self) -> None:
         status = self.statusBar()
@@ -121,6 +176,64 @@ class MainWindow(QMainWindow):
             action = self.recent_menu.addAction(entry)
             action.triggered.connect(lambda _checked=False, entry=entry: self.open_url_text(entry))
         self.recent_menu.setEnabled(bool(recent))
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # --- editing --------------------------------------------------------------------------
+
+    def _pending_replaced(self, pending: PendingPlan) -> None:
+        for stack in self.undo_group.stacks():
+            self.undo_group.removeStack(stack)
+        self.undo_group.addStack(pending.undo_stack)
+        self.undo_group.setActiveStack(pending.undo_stack)
+        self.pending_panel.set_pending(pending)
+        self.preview.set_pending(pending)
+        pending.changed.connect(self._show_projection)
+        for action in self.edit_actions:
+            action.setEnabled(True)
+
+    def _show_projection(self) -> None:
+        """The tree shows the schema as the pending list leaves it, changes marked."""
+        from gui_app.ui.models.tree_index import build_tree_index
+
+        pending = self.context.pending
+        if pending is None:
+            return
+        plan = pending.plan
+        self.browser.set_tree(build_tree_index(plan.projected, plan.base if len(plan) else None))
+        count = len(plan)
+        self.pending_dock.setWindowTitle(f"Pending changes ({count})" if count else "Pending changes")
+
+    def _tree_menu(self, position: QPoint) -> None:
+        model = self.browser.model
+        node = model.node(self.browser.view.indexAt(position))
+        tree = model.tree
+        namespace = None
+        walk = node
+        while walk > 0:
+            if tree.kinds[walk] is Kind.NAMESPACE:
+                namespace = None if tree.objects[walk].is_default else tree.objects[walk].name
+            walk = tree.parents[walk]
+        menu = self.editor.menu_for(tree.kinds[node], tree.objects[node], tree.tables[node], tree.statuses[node],
+                                    namespace, self.browser.view)
+        self.last_menu = menu
+        menu.popup(self.browser.view.viewport().mapToGlobal(position))
+
+    def _add_column_to_selection(self) -> None:
+        table = self.browser.model.tree.tables[self.browser.selected_node()]
+        if table is None:
+            self.show_error("Choose a table", "Select a table (or one of its columns) in the tree first.")
+            return
+        self.editor.add_column(table)
+
+    def _show_preview(self) -> None:
+        self.preview_dock.show()
+        self.preview_dock.raise_()
 
     # --- commands -------------------------------------------------------------------------
 
@@ -198,7 +311,11 @@ class MainWindow(QMainWindow):
         from gui_app.core.urls import display_url
 
         self._loading_stopped()
-        self.browser.set_tree(loaded.tree)
+        pending = self.context.pending
+        if pending is not None and len(pending.plan):
+            self._show_projection()
+        else:
+            self.browser.set_tree(loaded.tree)
         schema = loaded.schema
         self.server_label.setText(f"{schema.dialect} {schema.server_version}")
         shown = display_url(loaded.url)

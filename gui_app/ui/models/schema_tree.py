@@ -10,14 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
 from gui_app.ui import icons
-from gui_app.ui.models.tree_index import Kind, TreeIndex
+from gui_app.ui.models.tree_index import Kind, Status, TreeIndex
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
 _NOT_SEARCHED = (Kind.ROOT, Kind.FOLDER)
+STATUS_COLOURS = {Status.NEW: QColor("#2e9d4a"), Status.CHANGED: QColor("#c77700"), Status.DROPPED: QColor("#8a8a8a")}
+STATUS_TIPS = {Status.NEW: "new: added by the pending changes", Status.CHANGED: "changed by the pending changes",
+               Status.DROPPED: "dropped by the pending changes"}
 
 
 class SchemaTreeModel(QAbstractItemModel):
@@ -181,12 +184,23 @@ class SchemaTreeModel(QAbstractItemModel):
             if kind not in self._icons:
                 self._icons[kind] = icons.for_kind(kind.value)
             return self._icons[kind]
+        status = tree.statuses[node]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return " ".join(t for t in (tree.names[node], tree.types[node], tree.details[node]) if t)
-        if role == Qt.ItemDataRole.FontRole and column == 0 and tree.kinds[node] is Kind.FOLDER:
-            font = QFont()
-            font.setItalic(True)
-            return font
+            text = " ".join(t for t in (tree.names[node], tree.types[node], tree.details[node]) if t)
+            return f"{text}\n({STATUS_TIPS[status]})" if status in STATUS_TIPS else text
+        if role == Qt.ItemDataRole.ForegroundRole and status in STATUS_COLOURS:
+            return QBrush(STATUS_COLOURS[status])
+        if role == Qt.ItemDataRole.FontRole:
+            return self._font(tree.kinds[node] is Kind.FOLDER and column == 0, status)
         if role == NODE_ROLE:
             return node
         return None
+
+    def _font(self, folder: bool, status: Status) -> QFont | None:
+        if not folder and status is Status.SAME:
+            return None
+        font = QFont()
+        font.setItalic(folder or status is Status.CHANGED)
+        font.setBold(status is Status.NEW)
+        font.setStrikeOut(status is Status.DROPPED)
+        return font

@@ -7,12 +7,22 @@ run over every node in one pass. Built once per snapshot, off the GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from gui_app.core.schema import EnumType, Namespace, Schema, Table
 from gui_app.core.serialize import column_flags
+
+
+class Status(Enum):
+    """How an object of the projected schema differs from the database as it is."""
+
+    SAME = "same"
+    NEW = "new"
+    CHANGED = "changed"
+    DROPPED = "dropped"
 
 
 class Kind(Enum):
@@ -26,6 +36,7 @@ class Kind(Enum):
     INDEX = "index"
     UNIQUE = "unique"
     CHECK = "check"
+    EXCLUSION = "exclusion"
     VIEW = "view"
     MATERIALIZED_VIEW = "materialized_view"
     ENUM = "enum"
@@ -45,10 +56,14 @@ class TreeIndex:
     children: list[list[int]] = field(default_factory=list)
     tables: list[Table | None] = field(default_factory=list)
     """The table a node belongs to (for columns, keys...), else None."""
+    statuses: list[Status] = field(default_factory=list)
+    previous: list[Any] = field(default_factory=list)
+    """For a changed object, the object as the database has it now."""
     _folded: list[str] | None = None
 
     def add(self, parent: int, kind: Kind, name: str, obj: Any = None, type_text: str = "",
-            detail: str = "", table: Table | None = None) -> int:
+            detail: str = "", table: Table | None = None, status: Status = Status.SAME,
+            previous: Any = None) -> int:
         node = len(self.kinds)
         self.kinds.append(kind)
         self.names.append(name)
@@ -58,6 +73,8 @@ class TreeIndex:
         self.parents.append(parent)
         self.children.append([])
         self.tables.append(table)
+        self.statuses.append(status)
+        self.previous.append(previous)
         if parent >= 0:
             self.children[parent].append(node)
         return node
@@ -88,16 +105,45 @@ class TreeIndex:
         return node
 
 
-def build_tree_index(schema: Schema) -> TreeIndex:
+def build_tree_index(schema: Schema, base: Schema | None = None) -> TreeIndex:
+    """The tree of ``schema``; with ``base`` (the database as it is), each object is marked
+    new, changed or dropped, and dropped objects stay in the tree."""
     index = TreeIndex(schema)
     root = index.add(-1, Kind.ROOT, "")
     for ns in schema.namespaces:
-        _add_namespace(index, root, ns, show_empty=len(schema.namespaces) == 1)
+        base_ns = _base_namespace(base, ns.name)
+        _add_namespace(index, root, ns, base_ns, show_empty=len(schema.namespaces) == 1)
     index.folded_names  # noqa: B018 - built here, off the GUI thread
     return index
 
 
-def _add_namespace(index: TreeIndex, root: int, ns: Namespace, show_empty: bool) -> None:
+def _base_namespace(base: Schema | None, name: str) -> Namespace | None:
+    if base is None:
+        return None
+    return next((ns for ns in base.namespaces if ns.name == name), Namespace(name))
+
+
+def _status(new: Any, old: Any, compared: bool) -> Status:
+    if not compared:
+        return Status.SAME
+    if old is None:
+        return Status.NEW
+    return Status.SAME if new is old or new == old else Status.CHANGED
+
+
+def _merged(current: Sequence[Any], before: Sequence[Any] | None, key: Callable[[Any], Any]) -> list[
+        tuple[Any, Any, Status]]:
+    """(object, previous object, status) for each current object, then each dropped one."""
+    if before is None:
+        return [(item, None, Status.SAME) for item in current]
+    old = {key(i): i for i in before}
+    result = [(item, old.get(key(item)), _status(item, old.get(key(item)), True)) for item in current]
+    present = {key(i) for i in current}
+    result.extend((item, item, Status.DROPPED) for item in before if key(item) not in present)
+    return result
+
+
+def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace | None, show_empty: bool) -> None:
     if not show_empty and not (ns.tables or ns.views or ns.enums or ns.domains or ns.sequences):
         return
     node = index.add(root, Kind.NAMESPACE, ns.name, ns, detail="default schema" if ns.is_default else "")
@@ -106,9 +152,11 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, show_empty: bool)
         if table.partition_of:
             partitions.setdefault(table.partition_of, []).append(table)
     top = [t for t in ns.tables if not t.partition_of]
+    before = [t for t in base.tables if not t.partition_of] if base is not None else None
+    merged = sorted(_merged(top, before, lambda t: t.name), key=lambda entry: entry[0].name)
     tables = index.add(node, Kind.FOLDER, "Tables", detail=str(len(top)))
-    for table in top:
-        _add_table(index, tables, table, partitions)
+    for table, previous, status in merged:
+        _add_table(index, tables, table, partitions, status, previous)
     if ns.views:
         views = index.add(node, Kind.FOLDER, "Views", detail=str(len(ns.views)))
         for view in ns.views:
@@ -124,34 +172,52 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, show_empty: bool)
                 index.add(folder, kind, item.name, item, type_text, detail)
 
 
-def _add_table(index: TreeIndex, parent: int, table: Table, partitions: dict[str, list[Table]]) -> None:
+def _add_table(index: TreeIndex, parent: int, table: Table, partitions: dict[str, list[Table]],
+               status: Status = Status.SAME, previous: Table | None = None) -> None:
     detail = table.comment or ""
     if table.partitioned:
         detail = f"partitioned, {len(partitions.get(table.name, ()))} partitions" + (f" — {detail}" if detail else "")
-    node = index.add(parent, Kind.TABLE, table.name, table, "table", detail, table)
-    for column in table.columns:
+    node = index.add(parent, Kind.TABLE, table.name, table, "table", detail, table, status,
+                     previous if status is Status.CHANGED else None)
+    # Inside a new or dropped table everything shares its status; inside a changed one each child is compared.
+    compare = status is Status.CHANGED
+
+    def children(current: Sequence[Any], before: Sequence[Any], key: Callable[[Any], Any]) -> list[
+            tuple[Any, Any, Status]]:
+        if compare:
+            return _merged(current, before, key)
+        return [(item, None, status) for item in current]
+
+    old = previous if previous is not None else table
+    for column, was, state in children(table.columns, old.columns, lambda c: c.name):
         index.add(node, Kind.COLUMN, column.name, column, column.type_name,
-                  " ".join(column_flags(table, column)), table)
-    if table.primary_key is not None:
-        pk = table.primary_key
-        index.add(node, Kind.PRIMARY_KEY, pk.name or "primary key", pk, "primary key", ", ".join(pk.columns), table)
+                  " ".join(column_flags(table if state is not Status.DROPPED else old, column)), table, state,
+                  was if state is Status.CHANGED else None)
+    pks = children((table.primary_key,) if table.primary_key else (),
+                   (old.primary_key,) if old.primary_key else (), lambda p: "primary key")
+    for pk, was, state in pks:
+        index.add(node, Kind.PRIMARY_KEY, pk.name or "primary key", pk, "primary key", ", ".join(pk.columns), table,
+                  state, was if state is Status.CHANGED else None)
     groups = (
-        ("Foreign keys", Kind.FOREIGN_KEY, table.foreign_keys),
-        ("Indexes", Kind.INDEX, table.indexes),
-        ("Unique constraints", Kind.UNIQUE, table.unique_constraints),
-        ("Check constraints", Kind.CHECK, table.check_constraints),
+        ("Foreign keys", Kind.FOREIGN_KEY, table.foreign_keys, old.foreign_keys),
+        ("Indexes", Kind.INDEX, table.indexes, old.indexes),
+        ("Unique constraints", Kind.UNIQUE, table.unique_constraints, old.unique_constraints),
+        ("Check constraints", Kind.CHECK, table.check_constraints, old.check_constraints),
+        ("Exclusion constraints", Kind.EXCLUSION, table.exclusions, old.exclusions),
     )
-    for label, kind, items in groups:
-        if not items:
+    for label, kind, items, old_items in groups:
+        merged = children(items, old_items, lambda i: i.name or i)
+        if not merged:
             continue
         folder = index.add(node, Kind.FOLDER, label, detail=str(len(items)), table=table)
-        for item in items:
+        for item, was, state in merged:
             name, type_text, detail = _describe(kind, item)
-            index.add(folder, kind, name, item, type_text, detail, table)
-    children = partitions.get(table.name)
-    if children:
-        folder = index.add(node, Kind.FOLDER, "Partitions", detail=str(len(children)), table=table)
-        for child in children:
+            index.add(folder, kind, name, item, type_text, detail, table, state,
+                      was if state is Status.CHANGED else None)
+    children_tables = partitions.get(table.name)
+    if children_tables:
+        folder = index.add(node, Kind.FOLDER, "Partitions", detail=str(len(children_tables)), table=table)
+        for child in children_tables:
             _add_table(index, folder, child, partitions)
 
 
@@ -170,4 +236,6 @@ def _describe(kind: Kind, item: Any) -> tuple[str, str, str]:
         return item.name or "(unnamed)", label, f"({', '.join(item.elements)}){where}"
     if kind is Kind.UNIQUE:
         return item.name or "(unnamed)", "unique", f"({', '.join(item.columns)})"
+    if kind is Kind.EXCLUSION:
+        return item.name or "(unnamed)", "exclusion", item.definition
     return item.name or "(unnamed)", "check", item.sqltext

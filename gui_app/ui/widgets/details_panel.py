@@ -12,6 +12,7 @@ from gui_app.core.schema import (
     Column,
     Domain,
     EnumType,
+    ExclusionConstraint,
     ForeignKey,
     Index,
     Namespace,
@@ -22,9 +23,12 @@ from gui_app.core.schema import (
     UniqueConstraint,
     View,
 )
-from gui_app.ui.models.tree_index import Kind, TreeIndex
+from gui_app.ui.models.tree_index import Kind, Status, TreeIndex
 
 UNKNOWN = "<i>unknown (not reported by this database)</i>"
+_STATUS_TEXT = {Status.NEW: "New: added by the pending changes.",
+                Status.CHANGED: "Changed by the pending changes: old → new.",
+                Status.DROPPED: "Dropped by the pending changes."}
 Row = tuple[str, Any]
 
 
@@ -39,14 +43,22 @@ class DetailsPanel(QTextBrowser):
         if tree is None or node <= 0 or tree.schema is None:
             self.setHtml("<p><i>Select an object in the tree to see its details.</i></p>")
             return
-        kind, obj = tree.kinds[node], tree.objects[node]
+        kind, obj, status = tree.kinds[node], tree.objects[node], tree.statuses[node]
         title = f"{kind.value.replace('_', ' ')} <b>{escape(tree.names[node])}</b>"
         rows = _rows(obj, tree.tables[node], tree.schema)
         if kind is Kind.FOLDER:
             rows = [("Objects", tree.details[node])]
-        html = [f"<h3>{title}</h3><table cellspacing='0' cellpadding='3'>"]
+        before = dict(_rows(tree.previous[node], tree.tables[node], tree.schema)) \
+            if tree.previous[node] is not None else {}
+        html = [f"<h3>{title}</h3>"]
+        if status in _STATUS_TEXT:
+            html.append(f"<p><i>{_STATUS_TEXT[status]}</i></p>")
+        html.append("<table cellspacing='0' cellpadding='3'>")
         for label, value in rows:
-            html.append(f"<tr><td valign='top'><b>{escape(label)}</b></td><td>{_cell(value)}</td></tr>")
+            cell = _cell(value)
+            if label in before and before[label] != value:
+                cell = f"<s>{_cell(before[label])}</s> → <b>{cell}</b>"
+            html.append(f"<tr><td valign='top'><b>{escape(label)}</b></td><td>{cell}</td></tr>")
         html.append("</table>")
         self.setHtml("".join(html))
 
@@ -117,6 +129,8 @@ def _rows(obj: Any, table: Table | None, schema: Schema) -> list[Row]:
         return [("Columns", obj.columns)]
     if isinstance(obj, CheckConstraint):
         return [("Condition", obj.sqltext)]
+    if isinstance(obj, ExclusionConstraint):
+        return [("Definition", obj.definition)]
     if isinstance(obj, View):
         return [("Materialized", obj.materialized), ("Definition", obj.definition)]
     if isinstance(obj, EnumType):

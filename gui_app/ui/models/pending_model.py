@@ -1,0 +1,89 @@
+"""Table model over the pending operations: number, the rendered ``op.`` call, risk labels."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from gui_app.ui import icons
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_DANGER = QColor("#c0392b")
+_CAUTION = QColor("#c77700")
+
+
+class PendingModel(QAbstractTableModel):
+    HEADERS = ("#", "Operation", "Risk")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._pending: Any = None
+        self._calls: dict[int, tuple[Any, str]] = {}
+
+    def set_pending(self, pending: Any) -> None:
+        self.beginResetModel()
+        if self._pending is not None:
+            self._pending.changed.disconnect(self.refresh)
+        self._pending = pending
+        self._calls.clear()
+        if pending is not None:
+            pending.changed.connect(self.refresh)
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def _operations(self) -> list[Any]:
+        return self._pending.plan.operations if self._pending is not None else []
+
+    def call_text(self, op: Any) -> str:
+        """The operation as its one-line ``op.`` call (rendered once per operation)."""
+        cached = self._calls.get(id(op))
+        if cached is None or cached[0] is not op:
+            from gui_app.core.render import render_python
+
+            body = render_python([op], "postgresql")
+            lines = [line.strip() for line in body.splitlines() if line.strip() and not line.strip().startswith("#")]
+            text = re.sub(r"\(\s+", "(", " ".join(lines))
+            cached = (op, re.sub(r",?\s+\)", ")", text))
+            self._calls[id(op)] = cached
+        return cached[1]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._operations())
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        operations = self._operations()
+        if not index.isValid() or index.row() >= len(operations):
+            return None
+        row, column = index.row(), index.column()
+        op = operations[row]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == 0:
+                return str(row + 1)
+            if column == 1:
+                return self.call_text(op)
+            return ", ".join(self._pending.plan.risks(row))
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            from gui_app.core.plan import describe
+
+            return icons.for_operation(describe(op).split("_")[0])
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
+            risks = self._pending.plan.risks(row)
+            if "destructive" in risks:
+                return QBrush(_DANGER)
+            if risks:
+                return QBrush(_CAUTION)
+        return None

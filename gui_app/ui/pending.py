@@ -1,0 +1,96 @@
+"""The pending list as the GUI holds it: a :class:`Plan` behind a ``QUndoStack``.
+
+Every change goes through the stack (``push()`` runs the command). Commands
+are checked on a scratch plan before they are pushed, so a command's redo
+never fails and a refused edit leaves the list exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from gui_app.core.plan import Plan, PlanError, describe
+from gui_app.core.schema import Schema
+from gui_app.core.validate import Problem
+
+if TYPE_CHECKING:
+    from alembic.operations import ops
+
+
+class AppendOperations(QUndoCommand):
+    def __init__(self, pending: PendingPlan, operations: Sequence[ops.MigrateOperation], text: str) -> None:
+        super().__init__(text)
+        self._pending = pending
+        self._operations = list(operations)
+
+    def redo(self) -> None:
+        for op in self._operations:
+            self._pending.plan.append(op)
+        self._pending.changed.emit()
+
+    def undo(self) -> None:
+        for _ in self._operations:
+            self._pending.plan.pop()
+        self._pending.changed.emit()
+
+
+class RemoveOperation(QUndoCommand):
+    def __init__(self, pending: PendingPlan, index: int) -> None:
+        super().__init__(f"Remove {describe(pending.plan.operations[index])}")
+        self._pending = pending
+        self._index = index
+        self._op = pending.plan.operations[index]
+
+    def redo(self) -> None:
+        self._pending.plan.remove(self._index)
+        self._pending.changed.emit()
+
+    def undo(self) -> None:
+        self._pending.plan.insert(self._index, self._op)
+        self._pending.changed.emit()
+
+
+class PendingPlan(QObject):
+    changed = Signal()
+    """The operations or the projected schema changed."""
+
+    def __init__(self, base: Schema, dialect: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.plan = Plan(base, dialect)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(0)
+
+    @property
+    def dialect(self) -> str:
+        return self.plan.dialect
+
+    def add(self, operations: Sequence[ops.MigrateOperation], text: str | None = None) -> list[Problem]:
+        """Check, then push; raises :class:`PlanError` (nothing changes) or returns the warnings."""
+        scratch = Plan(self.plan.projected, self.plan.dialect)
+        warnings: list[Problem] = []
+        for op in operations:
+            warnings.extend(scratch.append(op))
+        label = text or ", ".join(describe(op) for op in operations)
+        self.undo_stack.push(AppendOperations(self, operations, label))
+        return warnings
+
+    def remove(self, index: int) -> None:
+        """Remove one operation; raises :class:`PlanError` naming what depends on it."""
+        scratch = Plan(self.plan.schemas[index], self.plan.dialect, list(self.plan.operations[:0]))
+        for later in self.plan.operations[index + 1:]:
+            try:
+                scratch.append(later)
+            except PlanError as error:
+                position = self.plan.operations.index(later) + 1
+                raise PlanError([Problem("error", f"Operation {position} ({describe(later)}) depends on it: "
+                                                  f"{error}")]) from None
+        self.undo_stack.push(RemoveOperation(self, index))
+
+    def rebase(self, base: Schema) -> None:
+        """The database was read again: project the same operations over what it holds now."""
+        self.plan = Plan(base, self.plan.dialect, list(self.plan.operations))
+        self.changed.emit()

@@ -1,0 +1,207 @@
+"""Every visual edit: the tree's context menu and the dialogs behind it, feeding the pending list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
+
+from gui_app.ui.actions import make_action
+from gui_app.ui.models.tree_index import Kind, Status
+
+if TYPE_CHECKING:
+    from gui_app.core import schema as s
+    from gui_app.ui.context import AppContext
+
+
+class SchemaEditor:
+    def __init__(self, context: AppContext, window: QWidget, report_error: Callable[[str, str], None]) -> None:
+        self.context = context
+        self.window = window
+        self.report_error = report_error
+        self.last_dialog: QDialog | None = None
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    @property
+    def dialect(self) -> str:
+        pending = self.context.pending
+        return pending.dialect if pending is not None else "sqlite"
+
+    @property
+    def projected(self) -> s.Schema:
+        assert self.context.pending is not None
+        return self.context.pending.plan.projected
+
+    def submit(self, operations: list[Any], text: str | None = None) -> list[Any]:
+        assert self.context.pending is not None
+        return self.context.pending.add(operations, text)
+
+    def current_table(self, table: s.Table) -> s.Table:
+        """The table as the pending list leaves it (the tree may show an older object)."""
+        from gui_app.core.projection import find_table
+
+        return find_table(self.projected, table.name, table.schema)
+
+    def _run(self, dialog: QDialog) -> None:
+        self.last_dialog = dialog
+        dialog.exec()
+
+    def _add_now(self, operations: list[Any], text: str | None = None) -> None:
+        from gui_app.core.plan import PlanError
+
+        try:
+            self.submit(operations, text)
+        except PlanError as error:
+            self.report_error("This change cannot be made", str(error))
+
+    # --- the context menu -----------------------------------------------------------------
+
+    def menu_for(self, kind: Kind, obj: Any, table: s.Table | None, status: Status, namespace: str | None,
+                 parent: QWidget) -> QMenu:
+        menu = QMenu(parent)
+        if self.context.pending is None or status is Status.DROPPED:
+            menu.addAction("Dropped by the pending changes").setEnabled(False)
+            return menu
+
+        def add(text: str, slot: Callable[[], None], icon: str) -> None:
+            menu.addAction(make_action(menu, text, slot, icon=icon))
+
+        if kind in (Kind.NAMESPACE, Kind.FOLDER) and table is None:
+            add("New table…", lambda: self.new_table(namespace), "new_table")
+        if table is not None and kind in (Kind.TABLE, Kind.FOLDER, Kind.COLUMN):
+            add("Add column…", lambda: self.add_column(table), "add_column")
+        if kind is Kind.TABLE and table is not None:
+            add("Rename table…", lambda: self.rename_table(table), "rename")
+            add("Table comment…", lambda: self.table_comment(table), "comment")
+            menu.addSeparator()
+            add("Add index…", lambda: self.add_index(table), "add_index")
+            add("Add foreign key…", lambda: self.add_foreign_key(table), "add_key")
+            add("Add unique constraint…", lambda: self.add_constraint(table, "unique"), "add_constraint")
+            add("Add check constraint…", lambda: self.add_constraint(table, "check"), "add_constraint")
+            if table.primary_key is None:
+                add("Add primary key…", lambda: self.add_constraint(table, "primary"), "add_key")
+            if self.dialect == "postgresql":
+                add("Add exclusion constraint…", lambda: self.add_exclusion(table), "add_constraint")
+            add("Insert rows…", lambda: self.insert_rows(table), "insert_rows")
+            menu.addSeparator()
+            add("Drop table", lambda: self.drop_table(table), "drop_table")
+        if kind is Kind.COLUMN and table is not None:
+            add("Edit column…", lambda: self.edit_column(table, obj.name), "edit_column")
+            add("Drop column", lambda: self.drop_column(table, obj.name), "drop_column")
+        if kind is Kind.INDEX and table is not None:
+            add("Drop index", lambda: self._add_now([self._edits().drop_index(self.current_table(table), obj.name)]),
+                "drop")
+        if kind is Kind.EXCLUSION and table is not None:
+            add("Drop constraint", lambda: self._add_now(
+                [self._edits().drop_exclusion(self.current_table(table), obj.name)]), "drop")
+        constraint_kinds = {Kind.PRIMARY_KEY: "primary", Kind.FOREIGN_KEY: "foreignkey", Kind.UNIQUE: "unique",
+                            Kind.CHECK: "check"}
+        if kind in constraint_kinds and table is not None:
+            add("Drop constraint", lambda: self.drop_constraint(table, constraint_kinds[kind], obj.name), "drop")
+        if menu.isEmpty():
+            menu.addAction("No edits for this object").setEnabled(False)
+        return menu
+
+    @staticmethod
+    def _edits() -> Any:
+        from gui_app.core import edits
+
+        return edits
+
+    # --- edits ----------------------------------------------------------------------------
+
+    def new_table(self, namespace: str | None = None) -> None:
+        from gui_app.ui.widgets.new_table_dialog import NewTableDialog
+
+        self._run(NewTableDialog(self.projected, namespace, self.dialect, self.submit, self.window))
+
+    def add_column(self, table: s.Table) -> None:
+        from gui_app.ui.widgets.column_dialog import ColumnDialog
+
+        self._run(ColumnDialog(self.current_table(table), self.dialect, self.submit, parent=self.window))
+
+    def edit_column(self, table: s.Table, column: str) -> None:
+        from gui_app.ui.widgets.column_dialog import ColumnDialog
+
+        current = self.current_table(table)
+        self._run(ColumnDialog(current, self.dialect, self.submit, current.column(column), self.window))
+
+    def rename_table(self, table: s.Table) -> None:
+        from gui_app.ui.widgets.table_dialogs import RenameTableDialog
+
+        self._run(RenameTableDialog(self.current_table(table), self.submit, self.window))
+
+    def table_comment(self, table: s.Table) -> None:
+        from gui_app.ui.widgets.table_dialogs import TableCommentDialog
+
+        self._run(TableCommentDialog(self.current_table(table), self.submit, self.window))
+
+    def add_index(self, table: s.Table) -> None:
+        from gui_app.ui.widgets.index_dialog import IndexDialog
+
+        self._run(IndexDialog(self.current_table(table), self.dialect, self.submit, self.window))
+
+    def add_foreign_key(self, table: s.Table) -> None:
+        from gui_app.ui.widgets.constraint_dialogs import ForeignKeyDialog
+
+        self._run(ForeignKeyDialog(self.current_table(table), self.projected, self.dialect, self.submit, self.window))
+
+    def add_constraint(self, table: s.Table, kind: str) -> None:
+        from gui_app.ui.widgets.constraint_dialogs import ConstraintDialog
+
+        self._run(ConstraintDialog(self.current_table(table), kind, self.dialect, self.submit, self.window))
+
+    def add_exclusion(self, table: s.Table) -> None:
+        from gui_app.ui.widgets.exclusion_dialog import ExclusionDialog
+
+        self._run(ExclusionDialog(self.current_table(table), self.submit, self.window))
+
+    def insert_rows(self, table: s.Table) -> None:
+        from gui_app.ui.widgets.data_dialogs import InsertRowsDialog
+
+        self._run(InsertRowsDialog(self.current_table(table), self.submit, self.window))
+
+    def sql_step(self) -> None:
+        from gui_app.ui.widgets.data_dialogs import SqlStepDialog
+
+        self._run(SqlStepDialog(self.submit, self.window))
+
+    def drop_table(self, table: s.Table) -> None:
+        self._add_now([self._edits().drop_table(self.current_table(table))])
+
+    def drop_constraint(self, table: s.Table, kind: str, name: str | None) -> None:
+        if not name:
+            self.report_error("This constraint has no name",
+                              "Alembic drops constraints by name; this one was created without one.")
+            return
+        self._add_now([self._edits().drop_constraint(self.current_table(table), kind, name)])
+
+    def drop_column(self, table: s.Table, column: str) -> None:
+        """Drop a column; what uses it (indexes, keys, constraints) can be dropped first, as separate steps."""
+        from gui_app.core.validate import column_dependents
+
+        current = self.current_table(table)
+        users = column_dependents(self.projected, current, column)
+        edits = self._edits()
+        operations: list[Any] = []
+        if users:
+            listed = "\n".join(f"• {kind} {name or '(unnamed)'} on {owner.name}" for kind, owner, name in users)
+            answer = QMessageBox.question(
+                self.window, "The column is in use",
+                f"Column {column} is used by:\n{listed}\n\nDrop those too, each as its own pending operation?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            for kind, owner, name in users:
+                if name is None:
+                    self.report_error("Cannot drop the column",
+                                      f"A {kind} on {owner.name} that uses it has no name, so Alembic cannot drop it.")
+                    return
+                owner_now = self.current_table(owner)
+                if kind == "index":
+                    operations.append(edits.drop_index(owner_now, name))
+                else:
+                    operations.append(edits.drop_constraint(owner_now, kind, name))
+        operations.append(edits.drop_column(current, column))
+        self._add_now(operations, f"Drop column {current.name}.{column}")

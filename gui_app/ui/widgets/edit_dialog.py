@@ -1,0 +1,179 @@
+"""What every edit dialog shares: a message line, OK/Cancel, and submitting operations.
+
+A dialog builds Alembic operations from its fields and hands them to
+``submit``; a refusal (bad input, or the plan's validation) is shown in the
+dialog, which stays open with everything the user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+Submit = Callable[[list[Any]], list[Any]]
+"""Takes operations; raises PlanError, or returns warnings."""
+
+
+class InputError(ValueError):
+    """A field holds something that cannot become an operation; the message says which."""
+
+
+class EditDialog(QDialog):
+    ok_text = "Add to pending changes"
+
+    def __init__(self, title: str, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._submit = submit
+        self.warnings: list[Any] = []
+        self.body = QVBoxLayout()
+        self.message = QLabel(self)
+        self.message.setObjectName("dialogMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #c0392b")
+        self.message.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        self.ok_button.setText(self.ok_text)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.body, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def operations(self) -> list[Any]:
+        """The operations the fields describe; raise :class:`InputError` for bad input."""
+        raise NotImplementedError
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def accept(self) -> None:
+        from gui_app.core.plan import PlanError
+
+        try:
+            operations = self.operations()
+            self.warnings = self._submit(operations)
+        except (InputError, PlanError) as refused:
+            self.show_message(str(refused))
+            return
+        super().accept()
+
+
+class TypeEdit(QLineEdit):
+    """Type text with completion from the dialect's type names."""
+
+    def __init__(self, dialect: str, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        from gui_app.core.types import type_names
+
+        self.dialect = dialect
+        completer = QCompleter(type_names(dialect), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setCompleter(completer)
+        self.setPlaceholderText("VARCHAR(120), NUMERIC(10, 2), TIMESTAMP WITH TIME ZONE…")
+
+    def sa_type(self) -> Any:
+        from gui_app.core.types import TypeParseError, parse_type
+
+        try:
+            return parse_type(self.text(), self.dialect)
+        except TypeParseError as error:
+            raise InputError(str(error)) from None
+
+
+class ColumnPicker(QWidget):
+    """Columns to tick, in an order the user can change (index and key column order matters)."""
+
+    def __init__(self, columns: Sequence[str], checked: Sequence[str] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget(self)
+        self.list.setObjectName("columnPicker")
+        ordered = list(checked) + [c for c in columns if c not in checked]
+        for name in ordered:
+            item = QListWidgetItem(name, self.list)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
+        up, down = QPushButton("Up", self), QPushButton("Down", self)
+        up.clicked.connect(lambda: self._move(-1))
+        down.clicked.connect(lambda: self._move(1))
+        side = QVBoxLayout()
+        side.addWidget(up)
+        side.addWidget(down)
+        side.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(side)
+        self.list.setMaximumHeight(150)
+        self._arranging = False
+        self.list.itemChanged.connect(self._ticked)
+
+    def _ticked(self, item: QListWidgetItem) -> None:
+        """A newly ticked column goes right after the ones ticked before it: ticking order is column order."""
+        if self._arranging or item.checkState() != Qt.CheckState.Checked:
+            return
+        self._arranging = True
+        try:
+            row = self.list.row(item)
+            before = sum(1 for r in range(self.list.count())
+                         if r != row and self.list.item(r).checkState() == Qt.CheckState.Checked)
+            if row != before:
+                self.list.insertItem(before, self.list.takeItem(row))
+        finally:
+            self._arranging = False
+
+    def _move(self, step: int) -> None:
+        row = self.list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.list.count():
+            return
+        item = self.list.takeItem(row)
+        self.list.insertItem(target, item)
+        self.list.setCurrentRow(target)
+
+    def set_checked(self, names: Sequence[str]) -> None:
+        """Tick exactly ``names``, in that order."""
+        for row in range(self.list.count()):
+            self.list.item(row).setCheckState(Qt.CheckState.Unchecked)
+        for name in names:
+            for item in self.list.findItems(name, Qt.MatchFlag.MatchExactly):
+                item.setCheckState(Qt.CheckState.Checked)
+
+    def checked(self) -> list[str]:
+        return [self.list.item(r).text() for r in range(self.list.count())
+                if self.list.item(r).checkState() == Qt.CheckState.Checked]
+
+
+class SuggestedName(QLineEdit):
+    """A name that follows the convention until the user types one of their own."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._edited = False
+        self.textEdited.connect(lambda _text: setattr(self, "_edited", True))
+
+    def suggest(self, name: str) -> None:
+        if not self._edited:
+            self.setText(name)

@@ -1,0 +1,79 @@
+"""The pending list: each operation as its ``op.`` call with risk labels, undo history, removal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTabWidget,
+    QTreeView,
+    QUndoView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui_app.ui import icons
+from gui_app.ui.models.pending_model import PendingModel
+
+
+class PendingPanel(QWidget):
+    def __init__(self, report_error: Callable[[str, str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pendingPanel")
+        self._report_error = report_error
+        self._pending: Any = None
+        self.model = PendingModel(self)
+        self.view = QTreeView(self)
+        self.view.setObjectName("pendingList")
+        self.view.setRootIsDecorated(False)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setModel(self.model)
+        header = self.view.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.history = QUndoView(self)
+        self.history.setObjectName("pendingHistory")
+        self.history.setEmptyLabel("Database as read")
+        self.remove_button = QPushButton(icons.for_action("remove"), "Remove", self)
+        self.remove_button.setToolTip("Remove the selected operation from the pending list")
+        self.remove_button.clicked.connect(self.remove_selected)
+        tabs = QTabWidget(self)
+        tabs.addTab(self.view, "Operations")
+        tabs.addTab(self.history, icons.for_action("history"), "History")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(tabs, 1)
+        layout.addLayout(buttons)
+
+    def set_pending(self, pending: Any) -> None:
+        self._pending = pending
+        self.model.set_pending(pending)
+        if pending is not None:
+            self.history.setStack(pending.undo_stack)
+
+    def selected_row(self) -> int:
+        index = self.view.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def remove_selected(self) -> None:
+        from gui_app.core.plan import PlanError
+
+        row = self.selected_row()
+        if self._pending is None or row < 0:
+            return
+        try:
+            self._pending.remove(row)
+        except PlanError as error:
+            self._report_error("Cannot remove this operation", str(error))

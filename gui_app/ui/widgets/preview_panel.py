@@ -1,0 +1,145 @@
+"""Three views of the pending list: SQL for a chosen dialect, ``upgrade()`` and ``downgrade()``.
+
+Rendering runs on the thread pool (a long plan takes a while) after a short
+pause in editing; only the newest result is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui_app.core.progress import CancelToken, ProgressFn
+from gui_app.ui import icons
+from gui_app.ui.widgets.highlighter import CodeHighlighter
+from gui_app.ui.workers import Job, JobRunner
+
+DIALECT_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL / MariaDB"}
+EMPTY = "-- No pending changes. Edit the schema in the tree to add some."
+
+
+def render_all(operations: list[Any], base: Any, dialect: str) -> tuple[str, str, str]:
+    """(SQL, upgrade body, downgrade body); runs on a worker thread."""
+    from gui_app.core import render
+
+    if not operations:
+        return EMPTY, "    pass", "    pass"
+
+    def safe(renderer: Callable[[], str]) -> str:
+        try:
+            return renderer()
+        except Exception as error:  # shown in place of the text; the list itself is fine
+            return f"-- Cannot render this: {error}"
+
+    return (safe(lambda: render.render_sql(operations, dialect, base)),
+            safe(lambda: render.render_python(operations, dialect)),
+            safe(lambda: render.render_python(operations, dialect, downgrade=True)))
+
+
+class PreviewPanel(QWidget):
+    def __init__(self, jobs: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewPanel")
+        self._jobs = jobs
+        self._pending: Any = None
+        self._job: Job[Any] | None = None
+        self.dialect = QComboBox(self)
+        self.dialect.setObjectName("previewDialect")
+        for key, label in DIALECT_LABELS.items():
+            self.dialect.addItem(label, key)
+        self.copy_button = QPushButton(icons.for_action("copy"), "Copy", self)
+        self.copy_button.clicked.connect(self.copy_current)
+        self.status = QLabel(self)
+        self.tabs = QTabWidget(self)
+        self.sql = self._editor("sql")
+        self.upgrade = self._editor("python")
+        self.downgrade = self._editor("python")
+        self.tabs.addTab(self.sql, "SQL")
+        self.tabs.addTab(self.upgrade, "upgrade()")
+        self.tabs.addTab(self.downgrade, "downgrade()")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("SQL dialect:", self))
+        top.addWidget(self.dialect)
+        top.addWidget(self.status, 1)
+        top.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(120)
+        self._timer.timeout.connect(self.render_now)
+        self.dialect.currentIndexChanged.connect(lambda _i: self.schedule())
+        self.sql.setPlainText(EMPTY)
+
+    def _editor(self, language: str) -> QPlainTextEdit:
+        editor = QPlainTextEdit(self)
+        editor.setReadOnly(True)
+        editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        editor.setFont(font)
+        editor.highlighter = CodeHighlighter(editor.document(), language)  # type: ignore[attr-defined]
+        return editor
+
+    def set_pending(self, pending: Any) -> None:
+        if self._pending is not None:
+            self._pending.changed.disconnect(self.schedule)
+        self._pending = pending
+        if pending is not None:
+            pending.changed.connect(self.schedule)
+            connected = "mysql" if pending.dialect == "mariadb" else pending.dialect
+            self.dialect.setCurrentIndex(max(0, self.dialect.findData(connected)))
+        self.schedule()
+
+    def schedule(self) -> None:
+        self._timer.start()
+
+    def render_now(self) -> None:
+        self._timer.stop()
+        if self._pending is None:
+            return
+        plan = self._pending.plan
+        operations, base, dialect = list(plan.operations), plan.base, str(self.dialect.currentData())
+
+        def run(_progress: ProgressFn, _cancel: CancelToken) -> tuple[str, str, str]:
+            return render_all(operations, base, dialect)
+
+        job: Job[tuple[str, str, str]] = Job(run)
+        job.signals.succeeded.connect(lambda texts: self._show(job, texts))
+        self._job = job
+        self.status.setText("Rendering…")
+        self._jobs.start(job)
+
+    def _show(self, job: Job[Any], texts: tuple[str, str, str]) -> None:
+        if job is not self._job:
+            return  # a newer edit is being rendered
+        self._job = None
+        for editor, text in zip((self.sql, self.upgrade, self.downgrade), texts, strict=True):
+            editor.setPlainText(text)
+        count = len(self._pending.plan) if self._pending is not None else 0
+        self.status.setText(f"{count} operation" + ("" if count == 1 else "s"))
+
+    @property
+    def rendering(self) -> bool:
+        return self._job is not None or self._timer.isActive()
+
+    def copy_current(self) -> None:
+        editor = self.tabs.currentWidget()
+        if isinstance(editor, QPlainTextEdit):
+            QApplication.clipboard().setText(editor.toPlainText())

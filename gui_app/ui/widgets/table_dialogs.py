@@ -1,0 +1,60 @@
+"""Small table-level dialogs: rename a table, set or remove its comment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+
+from gui_app.core import schema as s
+from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit
+
+
+class RenameTableDialog(EditDialog):
+    def __init__(self, table: s.Table, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__(f"Rename table {table.name}", submit, parent)
+        self.setObjectName("renameTableDialog")
+        self.table = table
+        self.name = QLineEdit(table.name, self)
+        self.name.selectAll()
+        form = QFormLayout()
+        form.addRow("New name", self.name)
+        self.body.addLayout(form)
+
+    def operations(self) -> list[Any]:
+        from gui_app.core import edits
+
+        if self.name.text() == self.table.name:
+            raise InputError("The new name is the same as the old one.")
+        return [edits.rename_table(self.table, self.name.text())]
+
+
+class TableCommentDialog(EditDialog):
+    def __init__(self, table: s.Table, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__(f"Comment on table {table.name}", submit, parent)
+        self.setObjectName("tableCommentDialog")
+        self.table = table
+        self.comment = QPlainTextEdit(table.comment or "", self)
+        self.remove_button = QPushButton("Remove comment", self)
+        self.remove_button.setEnabled(table.comment is not None)
+        self.remove_button.clicked.connect(self._remove)
+        self._removing = False
+        self.body.addWidget(self.comment)
+        self.buttons.addButton(self.remove_button, self.buttons.ButtonRole.ResetRole)
+
+    def _remove(self) -> None:
+        self._removing = True
+        self.accept()
+        self._removing = False
+
+    def operations(self) -> list[Any]:
+        from gui_app.core import edits
+
+        if self._removing:
+            return [edits.drop_table_comment(self.table)]
+        text = self.comment.toPlainText().strip()
+        if not text:
+            raise InputError("Write a comment, or use Remove comment.")
+        if text == self.table.comment:
+            raise InputError("The comment is unchanged.")
+        return [edits.set_table_comment(self.table, text)]

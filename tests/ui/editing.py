@@ -1,0 +1,86 @@
+"""Helpers that drive the edit UI as a person does: context menus, modal dialogs, the preview."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from gui_app.ui.main_window import MainWindow
+
+
+def menu_action(window: MainWindow, path: tuple[str, ...], text: str) -> Any:
+    """The action called ``text`` in the tree's context menu for the node at ``path``."""
+    browser = window.browser
+    node = browser.model.tree.find_path(path)
+    assert node is not None, path
+    index = browser.model.index_of_node(node)
+    if not index.isValid():
+        parent = browser.model.tree.parents[node]
+        browser.view.setExpanded(browser.model.index_of_node(parent), True)
+        index = browser.model.index_of_node(node)
+    browser.view.scrollTo(index)
+    position = browser.view.visualRect(index).center()
+    browser.view.customContextMenuRequested.emit(position)
+    menu = window.last_menu
+    assert menu is not None
+    actions = {a.text(): a for a in menu.actions()}
+    menu.close()
+    assert text in actions, f"{text!r} not in {sorted(actions)}"
+    return actions[text]
+
+
+def run_dialog(qtbot: QtBot, trigger: Callable[[], None], fill: Callable[[Any], None]) -> str:
+    """Trigger something that opens a modal dialog, fill it and press its OK button.
+
+    Returns the dialog's message when it refused and stayed open (it is then cancelled), else "".
+    """
+    outcome: dict[str, str] = {}
+
+    def drive() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QDialog), dialog
+        fill(dialog)
+        if isinstance(dialog, QMessageBox):
+            return
+        dialog.ok_button.click()  # type: ignore[attr-defined]
+        if dialog.isVisible():
+            outcome["message"] = dialog.message.text()  # type: ignore[attr-defined]
+            dialog.reject()
+
+    QTimer.singleShot(0, drive)
+    trigger()
+    qtbot.wait(10)
+    return outcome.get("message", "")
+
+
+def answer_message_box(button: QMessageBox.StandardButton) -> Callable[[Any], None]:
+    def press(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        box.button(button).click()
+
+    return press
+
+
+def preview(qtbot: QtBot, window: MainWindow, dialect: str) -> tuple[str, str, str]:
+    """(SQL, upgrade, downgrade) of the preview once it has rendered for ``dialect``."""
+    panel = window.preview
+    panel.dialect.setCurrentIndex(panel.dialect.findData(dialect))
+    panel.render_now()
+    qtbot.waitUntil(lambda: not panel.rendering, timeout=10_000)
+    return panel.sql.toPlainText(), panel.upgrade.toPlainText(), panel.downgrade.toPlainText()
+
+
+def pending_calls(window: MainWindow) -> list[str]:
+    model = window.pending_panel.model
+    return [model.index(r, 1).data() for r in range(model.rowCount())]
+
+
+def status_of(window: MainWindow, path: tuple[str, ...]) -> str:
+    tree = window.browser.model.tree
+    node = tree.find_path(path)
+    assert node is not None, path
+    return tree.statuses[node].value

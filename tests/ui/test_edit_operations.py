@@ -1,0 +1,375 @@
+"""Every visual edit through its real menu entry and dialog: the pending entry, the projected tree,
+the SQL preview in all three dialects, a downgrade that renders, and undo/redo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from gui_app.ui.main_window import MainWindow
+from tests.ui.editing import answer_message_box, menu_action, pending_calls, preview, run_dialog, status_of
+
+T = ("main", "Tables")
+
+
+@dataclass
+class Expect:
+    calls: list[str]
+    """Substrings of each new pending entry (its op. call)."""
+    tree: dict[tuple[str, ...], str]
+    """Tree path -> status (new, changed, dropped)."""
+    sql: dict[str, str]
+    """Dialect -> a substring of the SQL preview."""
+    downgrade: str
+    """A substring of the rendered downgrade()."""
+
+
+def _tick(picker: Any, *names: str) -> None:
+    picker.set_checked(list(names))
+
+
+def new_table(qtbot: QtBot, w: MainWindow) -> Expect:
+    def fill(d: Any) -> None:
+        d.name.setText("tags")
+        d.comment.setText("Free labels")
+        d.columns.add_row("label", "VARCHAR(40)", False, "'none'", False, False, "shown text")
+        d.columns.add_row("book_id", "INTEGER", True, "", False, False, "")
+        d.foreign_keys.add_row("fk_tags_book_id_books", "book_id", "books", "id", "cascade")
+        d.uniques.add_row("uq_tags_label", "label")
+        d.checks.add_row("ck_tags_label", "length(label) > 0")
+        d.indexes.add_row("", "book_id", False)
+        d.tabs.setCurrentWidget(d.rows_tab)
+        d.rows.set_cell(0, 0, "1")
+        d.rows.set_cell(0, 1, "classic")
+
+    assert run_dialog(qtbot, w.new_table_action.trigger, fill) == ""
+    return Expect(
+        ["op.create_table('tags'", "op.create_index('ix_tags_book_id'", "op.bulk_insert("],
+        {(*T, "tags"): "new", (*T, "tags", "label"): "new"},
+        {"sqlite": "CREATE TABLE tags (", "postgresql": "COMMENT ON TABLE tags IS 'Free labels'",
+         "mysql": "CONSTRAINT fk_tags_book_id_books FOREIGN KEY(book_id) REFERENCES books (id) ON DELETE CASCADE"},
+        "op.drop_table('tags')")
+
+
+def drop_table(qtbot: QtBot, w: MainWindow) -> Expect:
+    menu_action(w, (*T, "reviews"), "Drop table").trigger()
+    return Expect(["op.drop_table('reviews')"], {(*T, "reviews"): "dropped"},
+                  {"sqlite": "DROP TABLE reviews", "postgresql": "DROP TABLE reviews", "mysql": "DROP TABLE reviews"},
+                  "op.create_table('reviews'")
+
+
+def rename_table(qtbot: QtBot, w: MainWindow) -> Expect:
+    assert run_dialog(qtbot, menu_action(w, (*T, "authors"), "Rename table…").trigger,
+                      lambda d: d.name.setText("writers")) == ""
+    return Expect(["op.rename_table('authors', 'writers')"], {(*T, "writers"): "new", (*T, "authors"): "dropped"},
+                  {d: "ALTER TABLE authors RENAME TO writers" for d in ("sqlite", "postgresql", "mysql")},
+                  "op.rename_table('writers', 'authors')")
+
+
+def table_comment(qtbot: QtBot, w: MainWindow) -> Expect:
+    assert run_dialog(qtbot, menu_action(w, (*T, "books"), "Table comment…").trigger,
+                      lambda d: d.comment.setPlainText("Every book we sell")) == ""
+    return Expect(["op.create_table_comment('books', 'Every book we sell'"], {(*T, "books"): "changed"},
+                  {"postgresql": "COMMENT ON TABLE books IS 'Every book we sell'",
+                   "mysql": "ALTER TABLE books COMMENT 'Every book we sell'", "sqlite": ""},
+                  "op.drop_table_comment('books'")
+
+
+def drop_table_comment(qtbot: QtBot, w: MainWindow) -> Expect:
+    table_comment(qtbot, w)
+    assert run_dialog(qtbot, menu_action(w, (*T, "books"), "Table comment…").trigger,
+                      lambda d: d.remove_button.click()) == ""
+    return Expect(["op.create_table_comment(", "op.drop_table_comment('books'"], {},
+                  {"postgresql": "COMMENT ON TABLE books IS NULL", "mysql": "ALTER TABLE books COMMENT ''",
+                   "sqlite": ""}, "op.create_table_comment('books', 'Every book we sell'")
+
+
+def add_column(qtbot: QtBot, w: MainWindow) -> Expect:
+    def fill(d: Any) -> None:
+        d.name.setText("subtitle")
+        d.type_edit.setText("VARCHAR(120)")
+        d.nullable.setChecked(False)
+        d.default_kind.setCurrentText("Value")
+        d.default.setText("n/a")
+        d.comment.setText("second line")
+
+    assert run_dialog(qtbot, menu_action(w, (*T, "books"), "Add column…").trigger, fill) == ""
+    return Expect(["op.add_column('books', sa.Column('subtitle', sa.VARCHAR(length=120), server_default='n/a', "
+                   "nullable=False, comment='second line'))"],
+                  {(*T, "books", "subtitle"): "new", (*T, "books"): "changed"},
+                  {"sqlite": "ALTER TABLE books ADD COLUMN subtitle VARCHAR(120) DEFAULT 'n/a' NOT NULL",
+                   "postgresql": "ALTER TABLE books ADD COLUMN subtitle VARCHAR(120) DEFAULT 'n/a' NOT NULL",
+                   "mysql": "COMMENT 'second line'"},
+                  "op.drop_column('books', 'subtitle')")
+
+
+def drop_column(qtbot: QtBot, w: MainWindow) -> Expect:
+    """A used column: the app offers to drop what uses it first, each as its own operation."""
+    run_dialog(qtbot, menu_action(w, (*T, "books", "published"), "Drop column").trigger,
+               answer_message_box(QMessageBox.StandardButton.Yes))
+    return Expect(["op.drop_index('ix_books_publisher_published'", "op.drop_column('books', 'published')"],
+                  {(*T, "books", "published"): "dropped"},
+                  {"sqlite": "CREATE TABLE _alembic_tmp_books", "postgresql": "ALTER TABLE books DROP COLUMN published",
+                   "mysql": "ALTER TABLE books DROP COLUMN published"},
+                  "op.add_column('books', sa.Column('published', sa.DATE()")
+
+
+def edit_column(qtbot: QtBot, w: MainWindow) -> Expect:
+    def fill(d: Any) -> None:
+        d.name.setText("name")
+        d.type_edit.setText("VARCHAR(300)")
+        d.nullable.setChecked(True)
+
+    assert run_dialog(qtbot, menu_action(w, (*T, "books", "title"), "Edit column…").trigger, fill) == ""
+    return Expect(["op.alter_column('books', 'title', existing_type=sa.VARCHAR(length=200), new_column_name='name', "
+                   "type_=sa.VARCHAR(length=300), nullable=True)"],
+                  {(*T, "books", "name"): "new", (*T, "books", "title"): "dropped"},
+                  {"sqlite": "INSERT INTO _alembic_tmp_books (id, name,",
+                   "postgresql": "ALTER TABLE books RENAME title TO name",
+                   "mysql": "ALTER TABLE books CHANGE title name VARCHAR(300) NULL"},
+                  "new_column_name='title'")
+
+
+def add_index(qtbot: QtBot, w: MainWindow) -> Expect:
+    def fill(d: Any) -> None:
+        _tick(d.columns, "price", "title")
+        d.unique.setChecked(True)
+        d.where.setText("price > 0")
+
+    assert run_dialog(qtbot, menu_action(w, (*T, "books"), "Add index…").trigger, fill) == ""
+    return Expect(["op.create_index('ux_books_price_title', 'books', ['price', 'title'], unique=True"],
+                  {(*T, "books", "Indexes", "ux_books_price_title"): "new"},
+                  {"sqlite": "CREATE UNIQUE INDEX ux_books_price_title ON books (price, title) WHERE price > 0",
+                   "postgresql": "CREATE UNIQUE INDEX ux_books_price_title ON books (price, title) WHERE price > 0",
+                   "mysql": "CREATE UNIQUE INDEX ux_books_price_title ON books (price, title)"},
+                  "op.drop_index('ux_books_price_title'")
+
+
+def drop_index(qtbot: QtBot, w: MainWindow) -> Expect:
+    menu_action(w, (*T, "books", "Indexes", "ix_books_title"), "Drop index").trigger()
+    return Expect(["op.drop_index('ix_books_title', table_name='books')"],
+                  {(*T, "books", "Indexes", "ix_books_title"): "dropped"},
+                  {"sqlite": "DROP INDEX ix_books_title", "postgresql": "DROP INDEX ix_books_title",
+                   "mysql": "DROP INDEX ix_books_title ON books"},
+                  "op.create_index('ix_books_title', 'books', ['title']")
+
+
+def add_primary_key(qtbot: QtBot, w: MainWindow) -> Expect:
+    drop_primary_key(qtbot, w)
+    assert run_dialog(qtbot, menu_action(w, (*T, "book_authors"), "Add primary key…").trigger,
+                      lambda d: _tick(d.columns, "book_id", "author_id", "position")) == ""
+    key = "PRIMARY KEY (book_id, author_id, position)"
+    return Expect(["op.drop_constraint('pk_book_authors'", "op.create_primary_key('pk_book_authors', "
+                   "'book_authors', ['book_id', 'author_id', 'position'])"],
+                  {(*T, "book_authors", "pk_book_authors"): "changed"},
+                  {"sqlite": key, "postgresql": f"ALTER TABLE book_authors ADD CONSTRAINT pk_book_authors {key}",
+                   "mysql": f"ALTER TABLE book_authors ADD CONSTRAINT pk_book_authors {key}"},
+                  "op.create_primary_key('pk_book_authors', 'book_authors', ['book_id', 'author_id'])")
+
+
+def drop_primary_key(qtbot: QtBot, w: MainWindow) -> Expect:
+    menu_action(w, (*T, "book_authors", "pk_book_authors"), "Drop constraint").trigger()
+    return Expect(["op.drop_constraint('pk_book_authors', 'book_authors', type_='primary')"],
+                  {(*T, "book_authors", "pk_book_authors"): "dropped"},
+                  {"sqlite": "CREATE TABLE _alembic_tmp_book_authors",
+                   "postgresql": "ALTER TABLE book_authors DROP CONSTRAINT pk_book_authors",
+                   "mysql": "ALTER TABLE book_authors DROP PRIMARY KEY"},
+                  "op.create_primary_key('pk_book_authors', 'book_authors', ['book_id', 'author_id'])")
+
+
+def add_foreign_key(qtbot: QtBot, w: MainWindow) -> Expect:
+    def fill(d: Any) -> None:
+        _tick(d.columns, "customer_id")
+        d.referred.setCurrentText("customers")
+        d.on_delete.setCurrentText("SET NULL")
+
+    assert run_dialog(qtbot, menu_action(w, (*T, "reviews"), "Add foreign key…").trigger, fill) == ""
+    return Expect(["op.create_foreign_key('fk_reviews_customer_id_customers', 'reviews', 'customers', "
+                   "['customer_id'], ['id'], ondelete='SET NULL')"],
+                  {(*T, "reviews", "Foreign keys", "fk_reviews_customer_id_customers"): "new"},
+                  {"sqlite": "FOREIGN KEY(customer_id) REFERENCES customers (id) ON DELETE SET NULL",
+                   "postgresql": "ALTER TABLE reviews ADD CONSTRAINT fk_reviews_customer_id_customers FOREIGN KEY"
+                                 "(customer_id) REFERENCES customers (id) ON DELETE SET NULL",
+                   "mysql": "ALTER TABLE reviews ADD CONSTRAINT fk_reviews_customer_id_customers FOREIGN KEY"},
+                  "op.drop_constraint('fk_reviews_customer_id_customers', 'reviews', type_='foreignkey')")
+
+
+def drop_foreign_key(qtbot: QtBot, w: MainWindow) -> Expect:
+    menu_action(w, (*T, "shipments", "Foreign keys", "fk_shipments_order_line"), "Drop constraint").trigger()
+    return Expect(["op.drop_constraint('fk_shipments_order_line', 'shipments', type_='foreignkey')"],
+                  {(*T, "shipments", "Foreign keys", "fk_shipments_order_line"): "dropped"},
+                  {"sqlite": "CREATE TABLE _alembic_tmp_shipments",
+                   "postgresql": "ALTER TABLE shipments DROP CONSTRAINT fk_shipments_order_line",
+                   "mysql": "ALTER TABLE shipments DROP FOREIGN KEY fk_shipments_order_line"},
+                  "op.create_foreign_key('fk_shipments_order_line', 'shipments', 'order_lines'")
+
+
+def add_unique(qtbot: QtBot, w: MainWindow) -> Expect:
+    assert run_dialog(qtbot, menu_action(w, (*T, "authors"), "Add unique constraint…").trigger,
+                      lambda d: _tick(d.columns, "last_name", "first_name")) == ""
+    return Expect(["op.create_unique_constraint('uq_authors_last_name_first_name', 'authors', "
+                   "['last_name', 'first_name'])"],
+                  {(*T, "authors", "Unique constraints", "uq_authors_last_name_first_name"): "new"},
+                  {"sqlite": "CONSTRAINT uq_authors_last_name_first_name UNIQUE (last_name, first_name)",
+                   "postgresql": "ALTER TABLE authors ADD CONSTRAINT uq_authors_last_name_first_name UNIQUE",
+                   "mysql": "ALTER TABLE authors ADD CONSTRAINT uq_authors_last_name_first_name UNIQUE"},
+                  "op.drop_constraint('uq_authors_last_name_first_name', 'authors', type_='unique')")
+
+
+def drop_unique(qtbot: QtBot, w: MainWindow) -> Expect:
+    menu_action(w, (*T, "books", "Unique constraints", "uq_books_isbn"), "Drop constraint").trigger()
+    return Expect(["op.drop_constraint('uq_books_isbn', 'books', type_='unique')"],
+                  {(*T, "books", "Unique constraints", "uq_books_isbn"): "dropped"},
+                  {"sqlite": "CREATE TABLE _alembic_tmp_books", "postgresql": "DROP CONSTRAINT uq_books_isbn",
+                   "mysql": "ALTER TABLE books DROP INDEX uq_books_isbn"},
+                  "op.create_unique_constraint('uq_books_isbn', 'books', ['isbn'])")
+
+
+def add_check(qtbot: QtBot, w: MainWindow) -> Expect:
+    def fill(d: Any) -> None:
+        d.name.setText("ck_orders_recent")
+        d.condition.setText("ordered_at > '2000-01-01'")
+
+    assert run_dialog(qtbot, menu_action(w, (*T, "orders"), "Add check constraint…").trigger, fill) == ""
+    return Expect(["op.create_check_constraint('ck_orders_recent', 'orders', \"ordered_at > '2000-01-01'\")"],
+                  {(*T, "orders", "Check constraints", "ck_orders_recent"): "new"},
+                  {"sqlite": "CONSTRAINT ck_orders_recent CHECK (ordered_at > '2000-01-01')",
+                   "postgresql": "ALTER TABLE orders ADD CONSTRAINT ck_orders_recent CHECK (ordered_at > '2000-01-01')",
+                   "mysql": "ALTER TABLE orders ADD CONSTRAINT ck_orders_recent CHECK (ordered_at > '2000-01-01')"},
+                  "op.drop_constraint('ck_orders_recent', 'orders', type_='check')")
+
+
+def drop_check(qtbot: QtBot, w: MainWindow) -> Expect:
+    menu_action(w, (*T, "orders", "Check constraints", "ck_orders_status"), "Drop constraint").trigger()
+    return Expect(["op.drop_constraint('ck_orders_status', 'orders', type_='check')"],
+                  {(*T, "orders", "Check constraints", "ck_orders_status"): "dropped"},
+                  {"sqlite": "CREATE TABLE _alembic_tmp_orders", "postgresql": "DROP CONSTRAINT ck_orders_status",
+                   "mysql": "ALTER TABLE orders DROP CHECK ck_orders_status"},
+                  "op.create_check_constraint('ck_orders_status', 'orders'")
+
+
+def sql_step(qtbot: QtBot, w: MainWindow) -> Expect:
+    def fill(d: Any) -> None:
+        d.upgrade.setPlainText("UPDATE books SET price = price * 2")
+        d.downgrade.setPlainText("UPDATE books SET price = price / 2")
+
+    assert run_dialog(qtbot, w.sql_step_action.trigger, fill) == ""
+    return Expect(["op.execute('UPDATE books SET price = price * 2')"], {},
+                  {d: "UPDATE books SET price = price * 2;" for d in ("sqlite", "postgresql", "mysql")},
+                  "op.execute('UPDATE books SET price = price / 2')")
+
+
+def insert_rows(qtbot: QtBot, w: MainWindow) -> Expect:
+    def fill(d: Any) -> None:
+        d.rows.set_cell(0, 0, "10")
+        d.rows.set_cell(0, 1, "Picador")
+        d.rows.set_cell(0, 3, "GB")
+        d.rows.set_cell(1, 0, "11")
+        d.rows.set_cell(1, 1, "Tor")
+        d.rows.set_cell(1, 2, "NULL")
+
+    assert run_dialog(qtbot, menu_action(w, (*T, "publishers"), "Insert rows…").trigger, fill) == ""
+    return Expect(["op.bulk_insert(sa.table('publishers'"], {},
+                  {d: "INSERT INTO publishers (id, name, country) VALUES (10, 'Picador', 'GB')"
+                   for d in ("sqlite", "postgresql", "mysql")},
+                  "op.execute('DELETE FROM publishers WHERE publishers.id = 10 OR publishers.id = 11')")
+
+
+def _one_line(python: str) -> str:
+    import re
+
+    text = " ".join(line.strip() for line in python.splitlines() if line.strip())
+    return re.sub(r",?\s+\)", ")", re.sub(r"\(\s+", "(", text))
+
+
+SCENARIOS: dict[str, Callable[[QtBot, MainWindow], Expect]] = {
+    f.__name__: f for f in (new_table, drop_table, rename_table, table_comment, drop_table_comment, add_column,
+                            drop_column, edit_column, add_index, drop_index, add_primary_key, drop_primary_key,
+                            add_foreign_key, drop_foreign_key, add_unique, drop_unique, add_check, drop_check,
+                            sql_step, insert_rows)
+}
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_edit_through_the_ui(qtbot: QtBot, demo_window: MainWindow, scenario: str) -> None:
+    window = demo_window
+    pending = window.context.pending
+    assert pending is not None
+    base = pending.plan.projected
+    expect = SCENARIOS[scenario](qtbot, window)
+
+    calls = pending_calls(window)
+    assert len(calls) == len(expect.calls), calls
+    for call, wanted in zip(calls, expect.calls, strict=True):
+        assert wanted in call, (call, wanted)
+    for path, status in expect.tree.items():
+        assert status_of(window, path) == status, path
+    for dialect, wanted in expect.sql.items():
+        sql, upgrade, downgrade = preview(qtbot, window, dialect)
+        assert wanted in sql, (dialect, sql)
+        assert "Cannot render" not in sql + upgrade + downgrade
+        assert "op." in upgrade and "op." in downgrade
+        if dialect == "postgresql":  # SQLite's downgrade is the same in batch form
+            assert expect.downgrade in _one_line(downgrade), downgrade
+
+    projected = pending.plan.projected
+    stack = pending.undo_stack
+    while stack.canUndo():
+        window.undo_action.trigger()
+    assert pending.plan.projected == base and pending_calls(window) == []
+    assert all(s.value == "same" for s in window.browser.model.tree.statuses)
+    while stack.canRedo():
+        window.redo_action.trigger()
+    assert pending.plan.projected == projected
+
+
+def test_refused_input_keeps_the_dialog_open_with_a_message(qtbot: QtBot, demo_window: MainWindow) -> None:
+    def fill(d: Any) -> None:
+        d.name.setText("title")
+        d.type_edit.setText("VARCHR(10)")
+
+    message = run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger, fill)
+    assert message == "sqlite has no type VARCHR. Did you mean VARCHAR, NVARCHAR, CHAR?"
+
+    def duplicate(d: Any) -> None:
+        d.name.setText("title")
+        d.type_edit.setText("TEXT")
+
+    assert run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger, duplicate) == \
+        "Table books already has a column title."
+    assert pending_calls(demo_window) == []
+
+
+def test_removing_an_operation_others_need_is_explained(qtbot: QtBot, demo_window: MainWindow) -> None:
+    add_column(qtbot, demo_window)
+
+    def index(d: Any) -> None:
+        _tick(d.columns, "subtitle")
+
+    assert run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add index…").trigger, index) == ""
+    panel = demo_window.pending_panel
+    panel.view.setCurrentIndex(panel.model.index(0, 1))
+    panel.remove_button.click()
+    box = demo_window.error_box
+    assert box is not None and "Operation 2 (create_index books.ix_books_subtitle) depends on it" in box.text()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    panel.view.setCurrentIndex(panel.model.index(1, 1))
+    panel.remove_button.click()
+    assert len(pending_calls(demo_window)) == 1
+    demo_window.undo_action.trigger()
+    assert len(pending_calls(demo_window)) == 2
+
+
+def test_pending_and_preview_render_the_risks(qtbot: QtBot, demo_window: MainWindow) -> None:
+    drop_table(qtbot, demo_window)
+    edit_column(qtbot, demo_window)
+    model = demo_window.pending_panel.model
+    assert model.index(0, 2).data() == "destructive"
+    assert model.index(1, 2).data() == "rebuilds the table"
+    assert model.index(0, 2).data(Qt.ItemDataRole.ForegroundRole) is not None
