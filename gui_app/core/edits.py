@@ -182,7 +182,8 @@ def alter_column(
         column_name,
         schema=table.schema,
         existing_type=col.sa_type,
-        existing_server_default=sa.text(col.default) if col.default is not None else None,
+        # A DefaultClause, as reflection gives it: Alembic's renderer tests it for truth.
+        existing_server_default=sa.DefaultClause(sa.text(col.default)) if col.default is not None else None,
         existing_nullable=col.nullable,
         existing_comment=col.comment,
         modify_name=new_name if new_name and new_name != column_name else None,

@@ -67,6 +67,8 @@ def literal_problem(value: str | None) -> str | None:
     """Alembic's offline SQL turns tabs into spaces, so a value holding one would change."""
     if value is not None and "\t" in value:
         return "The default holds a tab, which SQL scripts cannot carry unchanged; use spaces."
+    if value is not None and "\x00" in value:
+        return "The default holds a NUL character, which SQL text cannot carry."
     return None
 
 

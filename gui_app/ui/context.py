@@ -39,8 +39,12 @@ def _load(url: URL, progress: ProgressFn, cancel: CancelToken) -> LoadedDatabase
         schema = reflect(engine, progress, cancel)
     finally:
         engine.dispose()
+    from gui_app.core.bulk import settle_long_lived
+
     progress("Building the tree", 1, 1)
-    return LoadedDatabase(url, schema, build_tree_index(schema))
+    loaded = LoadedDatabase(url, schema, build_tree_index(schema))
+    settle_long_lived()
+    return loaded
 
 
 class AppContext(QObject):

@@ -57,7 +57,8 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 2)
         self.setCentralWidget(splitter)
         self.browser.node_selected.connect(lambda node: self.details.show_node(self.browser.model.tree, node))
-        self.editor = SchemaEditor(context, self, self.show_error)
+        self.editor = SchemaEditor(context, self, self.show_error,
+                                   lambda text: self.statusBar().showMessage(text, 15_000))
         self.browser.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.browser.view.customContextMenuRequested.connect(self._tree_menu)
         self.undo_group = QUndoGroup(self)
@@ -205,7 +206,8 @@ class MainWindow(QMainWindow):
         if pending is None:
             return
         plan = pending.plan
-        self.browser.set_tree(build_tree_index(plan.projected, plan.base if len(plan) else None))
+        self.browser.set_tree(build_tree_index(plan.projected, plan.base if len(plan) else None,
+                                               self.browser.model.tree))
         count = len(plan)
         self.pending_dock.setWindowTitle(f"Pending changes ({count})" if count else "Pending changes")
 

@@ -16,10 +16,12 @@ if TYPE_CHECKING:
 
 
 class SchemaEditor:
-    def __init__(self, context: AppContext, window: QWidget, report_error: Callable[[str, str], None]) -> None:
+    def __init__(self, context: AppContext, window: QWidget, report_error: Callable[[str, str], None],
+                 notify: Callable[[str], None]) -> None:
         self.context = context
         self.window = window
         self.report_error = report_error
+        self.notify = notify
         self.last_dialog: QDialog | None = None
 
     # --- plumbing -------------------------------------------------------------------------
@@ -35,8 +37,12 @@ class SchemaEditor:
         return self.context.pending.plan.projected
 
     def submit(self, operations: list[Any], text: str | None = None) -> list[Any]:
+        """Add to the pending list (raises PlanError); warnings go to the status bar."""
         assert self.context.pending is not None
-        return self.context.pending.add(operations, text)
+        warnings = self.context.pending.add(operations, text)
+        if warnings:
+            self.notify("Warning: " + " ".join(w.message for w in warnings))
+        return warnings
 
     def current_table(self, table: s.Table) -> s.Table:
         """The table as the pending list leaves it (the tree may show an older object)."""

@@ -373,3 +373,14 @@ def test_pending_and_preview_render_the_risks(qtbot: QtBot, demo_window: MainWin
     assert model.index(0, 2).data() == "destructive"
     assert model.index(1, 2).data() == "rebuilds the table"
     assert model.index(0, 2).data(Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_warnings_are_shown_in_the_status_bar(qtbot: QtBot, demo_window: MainWindow) -> None:
+    def fill(d: Any) -> None:
+        d.name.setText("isbn13")
+        d.type_edit.setText("CHAR(13)")
+        d.nullable.setChecked(False)
+
+    assert run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger, fill) == ""
+    assert "NOT NULL without a default: adding it fails if books has rows" in demo_window.statusBar().currentMessage()
+    assert demo_window.pending_panel.model.index(0, 2).data() == "needs the data to hold"

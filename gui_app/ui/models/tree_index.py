@@ -59,6 +59,8 @@ class TreeIndex:
     statuses: list[Status] = field(default_factory=list)
     previous: list[Any] = field(default_factory=list)
     """For a changed object, the object as the database has it now."""
+    spans: dict[int, tuple[Table, int, int]] = field(default_factory=dict)
+    """Unchanged top-level tables by identity: (table, first node, end) for reuse by the next build."""
     _folded: list[str] | None = None
 
     def add(self, parent: int, kind: Kind, name: str, obj: Any = None, type_text: str = "",
@@ -105,14 +107,17 @@ class TreeIndex:
         return node
 
 
-def build_tree_index(schema: Schema, base: Schema | None = None) -> TreeIndex:
+def build_tree_index(schema: Schema, base: Schema | None = None, before_edit: TreeIndex | None = None) -> TreeIndex:
     """The tree of ``schema``; with ``base`` (the database as it is), each object is marked
-    new, changed or dropped, and dropped objects stay in the tree."""
+    new, changed or dropped, and dropped objects stay in the tree. ``before_edit``, the tree
+    shown until now, lends its nodes for the tables that did not change."""
     index = TreeIndex(schema)
     root = index.add(-1, Kind.ROOT, "")
+    # The collector stays on here: objects built with it paused would all be scanned at once
+    # by the next collection, on the GUI thread at the first keystroke in the filter box.
     for ns in schema.namespaces:
         base_ns = _base_namespace(base, ns.name)
-        _add_namespace(index, root, ns, base_ns, show_empty=len(schema.namespaces) == 1)
+        _add_namespace(index, root, ns, base_ns, len(schema.namespaces) == 1, before_edit)
     index.folded_names  # noqa: B018 - built here, off the GUI thread
     return index
 
@@ -143,7 +148,8 @@ def _merged(current: Sequence[Any], before: Sequence[Any] | None, key: Callable[
     return result
 
 
-def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace | None, show_empty: bool) -> None:
+def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace | None, show_empty: bool,
+                   before_edit: TreeIndex | None) -> None:
     if not show_empty and not (ns.tables or ns.views or ns.enums or ns.domains or ns.sequences):
         return
     node = index.add(root, Kind.NAMESPACE, ns.name, ns, detail="default schema" if ns.is_default else "")
@@ -155,8 +161,14 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
     before = [t for t in base.tables if not t.partition_of] if base is not None else None
     merged = sorted(_merged(top, before, lambda t: t.name), key=lambda entry: entry[0].name)
     tables = index.add(node, Kind.FOLDER, "Tables", detail=str(len(top)))
-    for table, previous, status in merged:
-        _add_table(index, tables, table, partitions, status, previous)
+    for table, was, status in merged:
+        unchanged = status is Status.SAME and table.name not in partitions
+        if unchanged and before_edit is not None and _copy_table(index, tables, table, before_edit):
+            continue
+        start = len(index.kinds)
+        _add_table(index, tables, table, partitions, status, was)
+        if unchanged:
+            index.spans[id(table)] = (table, start, len(index.kinds))
     if ns.views:
         views = index.add(node, Kind.FOLDER, "Views", detail=str(len(ns.views)))
         for view in ns.views:
@@ -170,6 +182,32 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
                 type_text = getattr(item, "type_name", "")
                 detail = ", ".join(item.labels) if isinstance(item, EnumType) else ""
                 index.add(folder, kind, item.name, item, type_text, detail)
+
+
+def _copy_table(index: TreeIndex, parent: int, table: Table, previous: TreeIndex) -> bool:
+    """Copy an unchanged table's nodes from the tree built before the last edit.
+
+    A projection shares every untouched table object with the snapshot before it, so
+    refreshing the tree after an edit rebuilds only the tables the edit touched."""
+    span = previous.spans.get(id(table))
+    if span is None or span[0] is not table:
+        return False
+    _table, start, end = span
+    offset = len(index.kinds) - start
+    old_parent = previous.parents[start]
+    index.kinds.extend(previous.kinds[start:end])
+    index.names.extend(previous.names[start:end])
+    index.types.extend(previous.types[start:end])
+    index.details.extend(previous.details[start:end])
+    index.objects.extend(previous.objects[start:end])
+    index.tables.extend(previous.tables[start:end])
+    index.statuses.extend(previous.statuses[start:end])
+    index.previous.extend(previous.previous[start:end])
+    index.parents.extend(parent if p == old_parent else p + offset for p in previous.parents[start:end])
+    index.children.extend([c + offset for c in kids] if kids else [] for kids in previous.children[start:end])
+    index.children[parent].append(start + offset)
+    index.spans[id(table)] = (table, start + offset, end + offset)
+    return True
 
 
 def _add_table(index: TreeIndex, parent: int, table: Table, partitions: dict[str, list[Table]],

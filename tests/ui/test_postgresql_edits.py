@@ -1,0 +1,53 @@
+"""Edits that only PostgreSQL has, on a real PostgreSQL database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+from sqlalchemy import create_engine, text
+
+from gui_app.ui.main_window import MainWindow
+from tests.conftest import ServerDatabases
+from tests.ui.editing import menu_action, pending_calls, preview, run_dialog, status_of
+
+
+def test_exclusion_constraint_and_its_reflected_drop(qtbot: QtBot, window: MainWindow,
+                                                     pg_databases: ServerDatabases) -> None:
+    name = pg_databases.create()
+    engine = create_engine(pg_databases.url(name))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE booking (id int PRIMARY KEY, room int NOT NULL, during tsrange NOT NULL)"))
+        conn.execute(text("CREATE TABLE hold (id int PRIMARY KEY, during tsrange, "
+                          "CONSTRAINT ex_hold_during EXCLUDE USING gist (during WITH &&))"))
+    engine.dispose()
+    window.open_url_text(pg_databases.url(name))
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    assert status_of(window, ("public", "Tables", "hold", "Exclusion constraints", "ex_hold_during")) == "same"
+
+    def fill(d: Any) -> None:
+        d.elements.setPlainText("during WITH &&")
+        d.where.setText("room > 0")
+
+    trigger = menu_action(window, ("public", "Tables", "booking"), "Add exclusion constraint…").trigger
+    assert run_dialog(qtbot, trigger, fill) == ""
+    menu_action(window, ("public", "Tables", "hold", "Exclusion constraints", "ex_hold_during"),
+                "Drop constraint").trigger()
+    calls = pending_calls(window)
+    assert calls[0].startswith("op.create_exclude_constraint('ex_booking', 'booking', (sa.column('during'), '&&')")
+    assert calls[1] == "op.drop_constraint('ex_hold_during', 'hold')"
+    assert status_of(window, ("public", "Tables", "booking", "Exclusion constraints", "ex_booking")) == "new"
+    sql, _upgrade, downgrade = preview(qtbot, window, "postgresql")
+    assert "ALTER TABLE booking ADD CONSTRAINT ex_booking EXCLUDE USING gist (during WITH &&) WHERE (room > 0)" in sql
+    assert "ALTER TABLE hold DROP CONSTRAINT ex_hold_during" in sql
+    assert "op.execute('ALTER TABLE hold ADD CONSTRAINT ex_hold_during EXCLUDE USING gist (during WITH &&)')" \
+        in downgrade
+
+    # The SQL runs on the real server, and its downgrade restores the reflected definition.
+    engine = create_engine(pg_databases.url(name))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(sql)
+        defs = dict(conn.execute(text("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                                      "WHERE contype = 'x'")).all())
+    engine.dispose()
+    assert defs == {"ex_booking": "EXCLUDE USING gist (during WITH &&) WHERE ((room > 0))"}
