@@ -48,8 +48,10 @@ class ForeignKeyDialog(EditDialog):
         target = self.target()
         key = list(target.primary_key.columns) if target.primary_key else []
         picker = ColumnPicker([c.name for c in target.columns], key, self)
-        self.form.replaceWidget(self.referred_columns, picker)
-        self.referred_columns.deleteLater()
+        old = self.referred_columns
+        self.form.replaceWidget(old, picker)
+        old.hide()  # out of sight now; deleted once control returns to the event loop
+        old.deleteLater()
         self.referred_columns = picker
         self._suggest()
 
