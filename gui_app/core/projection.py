@@ -21,6 +21,7 @@ from gui_app.core.schema import (
     CheckConstraint,
     ExclusionConstraint,
     ForeignKey,
+    Index,
     Namespace,
     PrimaryKey,
     Schema,
@@ -285,8 +286,29 @@ def _(op: ops.CreateForeignKeyOp, schema: Schema, dialect: sa.Dialect | None) ->
         on_update=(op.kw.get("onupdate") or "").upper() or None,
         deferrable=op.kw.get("deferrable"), initially=op.kw.get("initially"),
     )
-    return _change_table(schema, op.source_table, op.kw.get("source_schema"),
-                         lambda t: dataclasses.replace(t, foreign_keys=(*t.foreign_keys, fk)))
+    mysql = dialect is not None and dialect.name in ("mysql", "mariadb")
+
+    def add(table: Table) -> Table:
+        table = dataclasses.replace(table, foreign_keys=(*table.foreign_keys, fk))
+        return _with_foreign_key_index(table, fk) if mysql else table
+
+    return _change_table(schema, op.source_table, op.kw.get("source_schema"), add)
+
+
+def _with_foreign_key_index(table: Table, fk: ForeignKey) -> Table:
+    """MySQL and MariaDB index a foreign key's columns themselves, naming the index after the key,
+    unless an index already leads with them; an index they made for a key dropped since is renamed."""
+    width = len(fk.columns)
+    for i, index in enumerate(table.indexes):
+        if index.elements[:width] == fk.columns and not any(index.expression_flags[:width]):
+            key_dropped = index.name not in {other.name for other in table.foreign_keys if other is not fk}
+            if index.for_foreign_key and key_dropped and index.elements == fk.columns:
+                renamed = dataclasses.replace(index, name=fk.name)
+                return dataclasses.replace(table, indexes=tuple(
+                    sorted((*table.indexes[:i], renamed, *table.indexes[i + 1:]), key=lambda x: x.name or "")))
+            return table
+    implicit = Index(fk.name, fk.columns, False, (False,) * width, for_foreign_key=True)
+    return dataclasses.replace(table, indexes=tuple(sorted((*table.indexes, implicit), key=lambda x: x.name or "")))
 
 
 @_project.register

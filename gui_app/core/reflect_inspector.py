@@ -8,6 +8,7 @@ names, partitions, view definitions, sequences) come from
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -88,10 +89,13 @@ def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
     checks = read("check constraints", insp.get_multi_check_constraints)
     comments = read("comments", insp.get_multi_table_comment)
     dialect = insp.dialect
+    postgres = dialect.name == "postgresql"
     namespace = label
     tables = []
     for key in sorted(columns, key=lambda k: k[1]):
         table_name = key[1]
+        # MySQL reports a unique constraint a second time as a unique index of the same name.
+        unique_indexes = {u["duplicates_index"] for u in uniques.get(key, ()) if u.get("duplicates_index")}
 
         def type_name(col: dict[str, Any], table: str = table_name) -> str:
             if type_names is not None:
@@ -103,13 +107,19 @@ def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
             except Exception:  # an unknown type has no DDL of its own
                 return str(col["type"])
 
+        table_indexes = tuple(_index(i) for i in indexes.get(key, ())
+                              if "duplicates_constraint" not in i and i.get("name") not in unique_indexes)
+        if not postgres:
+            fk_names = {(f.get("name"), tuple(f["constrained_columns"])) for f in fks.get(key, ())}
+            table_indexes = tuple(dataclasses.replace(ix, for_foreign_key=True) if (ix.name, ix.elements) in fk_names
+                                  else ix for ix in table_indexes)
         tables.append(Table(
             name=table_name,
             schema=schema,
             columns=tuple(_column(c, type_name(c)) for c in columns[key]),
             primary_key=_primary_key(pks.get(key)),
             foreign_keys=tuple(_foreign_key(f, schema) for f in fks.get(key, ())),
-            indexes=tuple(_index(i) for i in indexes.get(key, ()) if "duplicates_constraint" not in i),
+            indexes=table_indexes,
             unique_constraints=tuple(UniqueConstraint(u["name"], tuple(u["column_names"]))
                                      for u in uniques.get(key, ())),
             check_constraints=tuple(CheckConstraint(c["name"], c["sqltext"]) for c in checks.get(key, ())),

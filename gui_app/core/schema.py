@@ -71,6 +71,8 @@ class Index:
     method: str | None = None
     """Access method (``gin``) or MySQL index prefix (``FULLTEXT``, ``SPATIAL``)."""
     include: tuple[str, ...] = ()
+    for_foreign_key: bool = False
+    """MySQL/MariaDB made this index for a foreign key (same name); they rename or reuse it."""
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -1,0 +1,102 @@
+"""Edits made in the GUI on a real PostgreSQL and MariaDB database: the preview's SQL runs on the
+server, and the database it leaves equals the schema the tree projected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import create_engine
+
+from gui_app.core.reflect import reflect
+from gui_app.core.schema import Schema
+from gui_app.ui.main_window import MainWindow
+from tests.conftest import ServerDatabases
+from tests.ui.editing import menu_action, preview, run_dialog
+
+DDL = [
+    "CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(80) NOT NULL)",
+    "CREATE TABLE books (id INTEGER PRIMARY KEY, title VARCHAR(200) NOT NULL, author_id INTEGER, "
+    "pages INTEGER, CONSTRAINT fk_books_author FOREIGN KEY (author_id) REFERENCES authors (id))",
+    "CREATE INDEX ix_books_title ON books (title)",
+    "INSERT INTO authors VALUES (1, 'Austen')",
+    "INSERT INTO books VALUES (1, 'Emma', 1, 474)",
+]
+
+
+def _shape(schema: Schema) -> dict[str, Any]:
+    return {t.name: ([c.name for c in t.columns], [c.nullable for c in t.columns],
+                     sorted(i.name or "" for i in t.indexes), sorted(fk.name or "" for fk in t.foreign_keys),
+                     t.primary_key.columns if t.primary_key else ())
+            for t in schema.tables}
+
+
+def _edit_and_apply(qtbot: QtBot, window: MainWindow, url: str, dialect: str, schema_name: str) -> None:
+    window.open_url_text(url)
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    tables = (schema_name, "Tables")
+
+    def add_column(d: Any) -> None:
+        d.name.setText("isbn")
+        d.type_edit.setText("VARCHAR(13)")
+        d.nullable.setChecked(False)
+        d.default_kind.setCurrentText("Value")
+        d.default.setText("unknown")
+
+    assert run_dialog(qtbot, menu_action(window, (*tables, "books"), "Add column…").trigger, add_column) == ""
+
+    def edit(d: Any) -> None:
+        d.name.setText("page_count")
+        d.type_edit.setText("BIGINT")
+
+    assert run_dialog(qtbot, menu_action(window, (*tables, "books", "pages"), "Edit column…").trigger, edit) == ""
+    assert run_dialog(qtbot, menu_action(window, (*tables, "books"), "Add index…").trigger,
+                      lambda d: d.columns.set_checked(["isbn"])) == ""
+    assert run_dialog(qtbot, menu_action(window, (*tables, "books"), "Add unique constraint…").trigger,
+                      lambda d: d.columns.set_checked(["title", "author_id"])) == ""
+    menu_action(window, (*tables, "books", "Foreign keys", "fk_books_author"), "Drop constraint").trigger()
+    assert run_dialog(qtbot, menu_action(window, (*tables, "authors"), "Rename table…").trigger,
+                      lambda d: d.name.setText("writers")) == ""
+
+    def foreign_key(d: Any) -> None:
+        d.columns.set_checked(["author_id"])
+        d.referred.setCurrentText("writers")
+        d.on_delete.setCurrentText("SET NULL")
+
+    assert run_dialog(qtbot, menu_action(window, (*tables, "books"), "Add foreign key…").trigger, foreign_key) == ""
+    sql, _upgrade, _downgrade = preview(qtbot, window, dialect)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for statement in sql.split(";\n"):
+            if statement.strip():
+                conn.exec_driver_sql(statement)
+    engine.dispose()
+    pending = window.context.pending
+    assert pending is not None
+    assert _shape(reflect(url)) == _shape(pending.plan.projected)
+
+
+def _create(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for statement in DDL:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+
+
+@pytest.mark.postgresql
+def test_postgresql_preview_runs_and_matches_the_projection(qtbot: QtBot, window: MainWindow,
+                                                            pg_databases: ServerDatabases) -> None:
+    url = pg_databases.url(pg_databases.create())
+    _create(url)
+    _edit_and_apply(qtbot, window, url, "postgresql", "public")
+
+
+@pytest.mark.mysql
+def test_mariadb_preview_runs_and_matches_the_projection(qtbot: QtBot, window: MainWindow,
+                                                         mysql_databases: ServerDatabases) -> None:
+    name = mysql_databases.create()
+    url = mysql_databases.url(name)
+    _create(url)
+    _edit_and_apply(qtbot, window, url, "mysql", name)
