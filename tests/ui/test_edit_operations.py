@@ -384,3 +384,22 @@ def test_warnings_are_shown_in_the_status_bar(qtbot: QtBot, demo_window: MainWin
     assert run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger, fill) == ""
     assert "NOT NULL without a default: adding it fails if books has rows" in demo_window.statusBar().currentMessage()
     assert demo_window.pending_panel.model.index(0, 2).data() == "needs the data to hold"
+
+
+def test_sqlite_alterations_of_one_table_become_one_batch(qtbot: QtBot, demo_window: MainWindow) -> None:
+    edit_column(qtbot, demo_window)
+    drop_unique(qtbot, demo_window)
+    add_check(qtbot, demo_window)  # another table: a batch of its own
+    sql, upgrade, _downgrade = preview(qtbot, demo_window, "sqlite")
+    assert upgrade.count("with op.batch_alter_table('books'") == 1
+    assert upgrade.count("with op.batch_alter_table('orders'") == 1
+    assert sql.count("CREATE TABLE _alembic_tmp_books") == 1
+
+
+def test_copy_puts_the_shown_preview_on_the_clipboard(qtbot: QtBot, demo_window: MainWindow) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    drop_table(qtbot, demo_window)
+    sql, _upgrade, _downgrade = preview(qtbot, demo_window, "postgresql")
+    demo_window.preview.copy_button.click()
+    assert QApplication.clipboard().text() == sql
