@@ -9,6 +9,7 @@ reported per step and the job can be cancelled between steps.
 from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.engine import URL
 
 from gui_app.core.bulk import collector_paused
 from gui_app.core.progress import CancelToken, ProgressFn, Steps
@@ -16,11 +17,11 @@ from gui_app.core.schema import Schema
 
 
 def reflect(
-    bind: Engine | Connection | str,
+    bind: Engine | Connection | URL | str,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
 ) -> Schema:
-    if isinstance(bind, str):
+    if isinstance(bind, str | URL):
         engine = create_engine(bind)
         try:
             return reflect(engine, progress, cancel)

@@ -1,0 +1,273 @@
+"""Run the pending list against a live database, per dialect.
+
+PostgreSQL and SQLite apply the whole plan in one transaction: any failure (or a
+cancel) rolls everything back. MySQL and MariaDB commit each DDL statement, so
+they apply step by step and, on failure, report exactly which operations ran.
+A dry run does the same work and throws it away: PostgreSQL rolls back, SQLite
+works on a copy made with the backup API, MySQL on a scratch database built from
+the reflected schema.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from alembic.operations import Operations, ops
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import URL
+
+from gui_app.core import render, sa_build
+from gui_app.core.compare import differences
+from gui_app.core.errors import describe_error
+from gui_app.core.plan import describe
+from gui_app.core.progress import Cancelled, CancelToken, ProgressFn
+from gui_app.core.projection import project
+from gui_app.core.schema import Schema
+
+TRANSACTIONAL = ("postgresql", "sqlite")
+OUT_OF_LOCKS = ("PostgreSQL ran out of lock slots (max_locks_per_transaction) for this many changes in one "
+                "transaction; nothing was applied. Raise max_locks_per_transaction or apply fewer operations at once.")
+
+
+class ApplyFailed(Exception):
+    """An operation failed. ``applied`` operations stay applied (only ever > 0 on MySQL/MariaDB)."""
+
+    def __init__(self, index: int, operation: str, message: str, applied: int, rolled_back: bool) -> None:
+        self.index, self.operation, self.message = index, operation, message
+        self.applied, self.rolled_back = applied, rolled_back
+        state = "Nothing was changed." if rolled_back else f"The first {applied} operation(s) were applied."
+        super().__init__(f"Operation {index + 1} ({operation}) failed: {message} {state}")
+
+
+class Drifted(Exception):
+    """The tables the plan touches changed since they were read."""
+
+    def __init__(self, changes: list[str]) -> None:
+        self.changes = changes
+        super().__init__("The database changed since it was read: " + "; ".join(changes))
+
+
+@dataclass
+class ApplyReport:
+    applied: int
+    dry_run: bool
+    mismatches: list[str] = field(default_factory=list)
+    """After a real apply: how the database differs from the projected schema (should be empty)."""
+    stamped: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Runner:
+    """Runs operations on one connection, reporting progress and honouring cancel between them."""
+
+    conn: sa.Connection
+    state: Schema
+    progress: ProgressFn | None
+    cancel: CancelToken | None
+    total: int
+    done: int = 0
+    after_each: Callable[[int], None] | None = None
+
+    def run(self, plan: Sequence[ops.MigrateOperation], dialect: str) -> None:
+        operations = Operations(MigrationContext.configure(connection=self.conn))
+        items = render.batch_groups(list(plan)) if dialect == "sqlite" else list(plan)
+        for item in items:
+            group = item.ops if isinstance(item, ops.ModifyTableOps) else [item]
+            if self.cancel is not None and self.cancel.cancelled:
+                raise Cancelled()
+            if self.progress is not None:
+                self.progress(describe(group[0]), self.done, self.total)
+            try:
+                self._emit(operations, item, dialect)
+            except Exception as error:
+                raise _Failure(self.done, group[0], error) from error
+            for op in group:
+                self.state = project(self.state, op, self.conn.dialect)
+            self.done += len(group)
+            if self.after_each is not None:
+                self.after_each(self.done)
+
+    def _emit(self, operations: Operations, item: ops.MigrateOperation, dialect: str) -> None:
+        if not isinstance(item, ops.ModifyTableOps):
+            operations.invoke(item)
+            return
+        from gui_app.core.projection import find_table
+
+        table = find_table(self.state, item.table_name, item.schema)
+        rebuild = render.sqlite_rebuilds(item.ops)
+        if rebuild:
+            self.conn.exec_driver_sql("PRAGMA legacy_alter_table = ON")
+        with operations.batch_alter_table(item.table_name, schema=item.schema,
+                                          copy_from=sa_build.table_to_sa(table)) as batch:
+            for op in item.ops:
+                batch.invoke(op)
+        if rebuild:
+            self.conn.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
+
+
+class _Failure(Exception):
+    def __init__(self, index: int, op: ops.MigrateOperation, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.index, self.op, self.error = index, op, error
+
+
+def _message(error: BaseException) -> str:
+    text = describe_error(error)
+    if "out of shared memory" in text or "max_locks_per_transaction" in text:
+        return OUT_OF_LOCKS
+    return text
+
+
+def touched_tables(plan: Sequence[ops.MigrateOperation]) -> set[tuple[str | None, str]]:
+    found = set()
+    for op in plan:
+        target = render.table_of(op)
+        if target is not None:
+            found.add(target)
+        if isinstance(op, ops.CreateForeignKeyOp):
+            found.add((op.kw.get("referent_schema"), op.referent_table))
+    return found
+
+
+def check_drift(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateOperation]) -> None:
+    """Raise :class:`Drifted` when a table the plan touches differs from what ``base`` recorded."""
+    from gui_app.core.reflect import reflect
+
+    now = reflect(conn)
+    if conn.in_transaction():
+        conn.rollback()  # reading began a transaction; the plan's own must start clean
+    changes = differences(base, now, conn.dialect, only=touched_tables(plan))
+    if changes:
+        raise Drifted(changes)
+
+
+def apply_plan(
+    url: URL,
+    plan: Sequence[ops.MigrateOperation],
+    base: Schema,
+    *,
+    dry_run: bool = False,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    stamp: str | None = None,
+    verify: bool = True,
+    after_each: Callable[[int], None] | None = None,
+) -> ApplyReport:
+    """Apply ``plan`` (built on ``base``) to the database at ``url``."""
+    dialect = url.get_backend_name()
+    cleanup: Callable[[], None] = lambda: None  # noqa: E731
+    if dialect == "sqlite":
+        from gui_app.core import apply_sqlite
+
+        engine, cleanup = apply_sqlite.transactional_engine(url, copy=dry_run)
+    elif dialect in ("mysql", "mariadb") and dry_run:
+        from gui_app.core.apply_mysql import dry_run as mysql_dry_run
+
+        return mysql_dry_run(url, plan, base, progress, cancel)
+    else:
+        engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            check_drift(conn, base, plan)
+            if dialect in TRANSACTIONAL:
+                _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel, stamp, after_each)
+            else:
+                _apply_step_by_step(conn, plan, base, progress, cancel, after_each)
+                if stamp:
+                    with conn.begin():
+                        _stamp(conn, stamp)
+        report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None)
+        if verify and not dry_run:
+            from gui_app.core.reflect import reflect
+
+            expected = base
+            for op in plan:
+                expected = project(expected, op, engine.dialect)
+            with engine.connect() as conn:
+                report.mismatches = differences(expected, reflect(conn), engine.dialect)
+        return report
+    finally:
+        engine.dispose()
+        cleanup()
+
+
+def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema, dialect: str,
+                              dry_run: bool, progress: ProgressFn | None, cancel: CancelToken | None,
+                              stamp: str | None, after_each: Callable[[int], None] | None) -> None:
+    foreign_keys_on = False
+    if dialect == "sqlite":
+        from gui_app.core.apply_sqlite import set_foreign_keys
+
+        # Off so that rebuilding a parent table cannot cascade-delete its child rows.
+        foreign_keys_on = set_foreign_keys(conn, False)
+    runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each)
+    transaction = conn.begin()
+    try:
+        runner.run(plan, dialect)
+        if dialect == "sqlite":
+            violations = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if violations:
+                raise _Failure(len(plan) - 1, plan[-1], ValueError(
+                    f"{len(violations)} row(s) would break a foreign key, first in table {violations[0][0]}"))
+        if stamp and not dry_run:
+            _stamp(conn, stamp)
+        if dry_run:
+            transaction.rollback()
+        else:
+            transaction.commit()
+    except _Failure as failure:
+        transaction.rollback()
+        raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), 0, True) from None
+    except BaseException:
+        transaction.rollback()
+        raise
+    finally:
+        if dialect == "sqlite" and foreign_keys_on:
+            from gui_app.core.apply_sqlite import set_foreign_keys
+
+            set_foreign_keys(conn, True)
+
+
+def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema,
+                        progress: ProgressFn | None, cancel: CancelToken | None,
+                        after_each: Callable[[int], None] | None) -> None:
+    runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each)
+    try:
+        with conn.begin():  # each DDL statement commits on its own; the transaction only frames the DML
+            runner.run(plan, "mysql")
+    except _Failure as failure:
+        raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), runner.done, False) from None
+
+
+def _stamp(conn: sa.Connection, revision: str) -> None:
+    """Record ``revision`` in ``alembic_version`` when the database carries that table."""
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return
+    table = sa.table("alembic_version", sa.column("version_num"))
+    conn.execute(sa.delete(table))
+    conn.execute(sa.insert(table).values(version_num=revision))
+
+
+def scratch_name() -> str:
+    return f"as_dryrun_{uuid.uuid4().hex[:12]}"
+
+
+def sqlite_integrity(path: str) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def describe_apply_error(error: BaseException) -> str:
+    if isinstance(error, ApplyFailed | Drifted):
+        return str(error)
+    return _message(error)
+
+

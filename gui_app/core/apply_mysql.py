@@ -1,0 +1,63 @@
+"""MySQL/MariaDB dry run: the plan runs on a scratch database built from the reflected schema.
+
+MySQL cannot roll DDL back, so the real database is never touched; the scratch
+copy holds the tables but none of the rows, so failures that depend on the data
+(a NOT NULL over existing NULLs, a unique constraint over duplicates) cannot show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic.operations import ops
+from sqlalchemy.engine import URL
+
+from gui_app.core import sa_build
+from gui_app.core.apply import ApplyFailed, ApplyReport, Runner, _Failure, _message, scratch_name
+from gui_app.core.plan import describe
+from gui_app.core.progress import CancelToken, ProgressFn
+from gui_app.core.schema import Schema
+
+DATA_NOTE = ("MySQL/MariaDB dry run: the plan ran on an empty scratch copy of the tables, so failures that "
+             "depend on the rows (NULLs under NOT NULL, duplicates under UNIQUE, orphans under a foreign key) "
+             "cannot be caught.")
+
+
+def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progress: ProgressFn | None,
+            cancel: CancelToken | None) -> ApplyReport:
+    name = scratch_name()
+    admin = sa.create_engine(url.set(database=None))
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+    scratch = sa.create_engine(url.set(database=name))
+    try:
+        metadata = sa.MetaData()
+        for table in base.namespace(None).tables:
+            sa_build.table_to_sa(table, metadata)
+        _drop_stubs(metadata, base)
+        metadata.create_all(scratch)
+        with scratch.connect() as conn:
+            runner = Runner(conn, base, progress, cancel, len(plan))
+            try:
+                with conn.begin():
+                    runner.run(plan, "mysql")
+            except _Failure as failure:
+                raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), 0, True) from None
+        report = ApplyReport(len(plan), dry_run=True)
+        report.mismatches = []
+        report.notes.append(DATA_NOTE)
+        return report
+    finally:
+        scratch.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+        admin.dispose()
+
+
+def _drop_stubs(metadata: sa.MetaData, base: Schema) -> None:
+    """Stub tables added for foreign keys that point outside the default schema are not created."""
+    real = {t.name for t in base.namespace(None).tables}
+    for key in list(metadata.tables):
+        if key not in real:
+            metadata.remove(metadata.tables[key])

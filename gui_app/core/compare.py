@@ -1,0 +1,59 @@
+"""Compare two snapshots in the terms a database can be held to.
+
+Type names are compared as the dialect compiles each side's SQLAlchemy type, so
+``character varying(120)`` and ``VARCHAR(120)`` agree; defaults, comments and
+constraint texts are compared where the dialect reports them back unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from gui_app.core import sa_build
+from gui_app.core.schema import Schema, Table
+
+
+def _type(column: Any, dialect: sa.Dialect) -> str:
+    return sa_build.type_name(column.sa_type, dialect).upper().replace(" ", "") if column.sa_type is not None \
+        else column.type_name.upper().replace(" ", "")
+
+
+def table_shape(table: Table, dialect: sa.Dialect) -> dict[str, Any]:
+    return {
+        "columns": [(c.name, _type(c, dialect), c.nullable) for c in table.columns],
+        "primary key": table.primary_key.columns if table.primary_key else (),
+        "foreign keys": sorted((fk.columns, fk.referred_table, fk.referred_columns, fk.on_delete or "",
+                                fk.on_update or "") for fk in table.foreign_keys),
+        "indexes": sorted((ix.name or "", ix.elements, ix.unique) for ix in table.indexes),
+        "unique constraints": sorted((u.name or "", u.columns) for u in table.unique_constraints),
+        "check constraints": sorted(c.name or "" for c in table.check_constraints),
+    }
+
+
+def _tables(schema: Schema) -> dict[tuple[str | None, str], Table]:
+    return {(t.schema, t.name): t for t in schema.tables}
+
+
+def differences(expected: Schema, actual: Schema, dialect: sa.Dialect,
+                only: set[tuple[str | None, str]] | None = None) -> list[str]:
+    """Human sentences for each way ``actual`` differs from ``expected`` (restricted to ``only``)."""
+    want, have = _tables(expected), _tables(actual)
+    keys = set(want) | set(have)
+    if only is not None:
+        keys &= only
+    found = []
+    for key in sorted(keys, key=lambda k: (k[0] or "", k[1])):
+        label = f"{key[0]}.{key[1]}" if key[0] else key[1]
+        if key not in have:
+            found.append(f"table {label} is missing")
+            continue
+        if key not in want:
+            found.append(f"table {label} exists but was not expected")
+            continue
+        expected_shape, actual_shape = table_shape(want[key], dialect), table_shape(have[key], dialect)
+        for aspect, value in expected_shape.items():
+            if actual_shape[aspect] != value:
+                found.append(f"table {label}: {aspect} differ: expected {value}, found {actual_shape[aspect]}")
+    return found
