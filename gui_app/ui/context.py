@@ -68,13 +68,18 @@ class AppContext(QObject):
         self.database: LoadedDatabase | None = None
         self.pending: PendingPlan | None = None
         self._loading: Job[LoadedDatabase] | None = None
+        self._carry: list[Any] | None = None
 
     @property
     def loading(self) -> bool:
         return self._loading is not None
 
-    def open_database(self, url: URL) -> None:
-        """Reflect ``url`` in the background; ``loaded`` or ``loading_failed`` follows."""
+    def open_database(self, url: URL, carry: list[Any] | None = None) -> None:
+        """Reflect ``url`` in the background; ``loaded`` or ``loading_failed`` follows.
+
+        With ``carry`` (after an apply), the pending list starts afresh on what the database now
+        holds, with those operations (the ones that did not run) still pending."""
+        self._carry = carry
         from gui_app.core.errors import describe_error
         from gui_app.core.urls import display_url
 
@@ -110,7 +115,18 @@ class AppContext(QObject):
         same_database = self.database is not None and self.database.url == result.url
         self.database = result
         self.remember(result.url)
-        if same_database and self.pending is not None:
+        carry, self._carry = self._carry, None
+        if carry is not None:
+            from gui_app.core.plan import Plan
+            from gui_app.ui.pending import PendingPlan
+
+            self.pending = PendingPlan(result.schema, result.schema.dialect, self)
+            try:
+                self.pending.plan = Plan(result.schema, result.schema.dialect, list(carry))
+            except ValueError as error:
+                self.rebase_failed.emit(str(error))
+            self.pending_replaced.emit(self.pending)
+        elif same_database and self.pending is not None:
             try:
                 self.pending.rebase(result.schema)
             except ValueError as error:  # ProjectionError or PlanError: the list stays as it was

@@ -66,6 +66,7 @@ ACTION_ICONS = {
     "sql_step": "mdi6.code-braces-box",
     "insert_rows": "mdi6.table-row-plus-after",
     "history": "mdi6.history",
+    "apply": "mdi6.database-check-outline",
 }
 
 OPERATION_ICONS = {

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -45,6 +46,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.resize(1180, 760)
         self.error_box: QMessageBox | None = None
+        self.apply_dialog: QDialog | None = None
+        self._apply_job: Any = None
         self.last_menu: QMenu | None = None
         self.demo_url: URL | None = None
 
@@ -93,8 +96,7 @@ class MainWindow(QMainWindow):
                                           shortcut=QKeySequence.StandardKey.Refresh, icon="refresh",
                                           tip="Reflect the database again")
         self.refresh_action.setEnabled(False)
-        self.cancel_action = make_action(self, "Cancel loading", self.context.cancel_loading, icon="cancel",
-                                         shortcut="Esc")
+        self.cancel_action = make_action(self, "Cancel", self._cancel_work, icon="cancel", shortcut="Esc")
         self.cancel_action.setEnabled(False)
         self.quit_action = make_action(self, "&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit, icon="quit")
         self.filter_action = make_action(self, "&Filter objects", self.focus_filter,
@@ -114,7 +116,10 @@ class MainWindow(QMainWindow):
                                              shortcut="Ctrl+Shift+C", icon="add_column")
         self.preview_action = make_action(self, "Show &preview", self._show_preview, shortcut="Ctrl+Shift+P",
                                           icon="sql_step")
-        self.edit_actions = [self.new_table_action, self.sql_step_action, self.add_column_action]
+        self.apply_action = make_action(self, "&Apply pending changes…", self.apply_pending,
+                                        shortcut="Ctrl+Shift+A", icon="apply",
+                                        tip="Run the pending changes on the database, after a confirmation")
+        self.edit_actions = [self.new_table_action, self.sql_step_action, self.add_column_action, self.apply_action]
         for action in self.edit_actions:
             action.setEnabled(False)
 
@@ -136,6 +141,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.new_table_action)
         edit_menu.addAction(self.add_column_action)
         edit_menu.addAction(self.sql_step_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.apply_action)
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self.filter_action)
         view_menu.addAction(self.preview_action)
@@ -154,6 +161,15 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.redo_action)
         toolbar.addAction(self.new_table_action)
         toolbar.addAction(self.sql_step_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.apply_action)
+
+    def _cancel_work(self) -> None:
+        """Cancel loading, or an apply between two operations (the transaction then rolls back)."""
+        if self._apply_job is not None:
+            self._apply_job.cancel()
+        else:
+            self.context.cancel_loading()
 
     def _make_status_bar(self) -> None:
         status = self.statusBar()
@@ -232,6 +248,66 @@ class MainWindow(QMainWindow):
             self.show_error("Choose a table", "Select a table (or one of its columns) in the tree first.")
             return
         self.editor.add_column(table)
+
+    def apply_pending(self) -> None:
+        """Confirm, then apply in the background; the pending list follows what really ran."""
+        from gui_app.ui.widgets.apply_dialog import ApplyDialog
+
+        pending, database = self.context.pending, self.context.database
+        if pending is None or database is None or not len(pending.plan):
+            self.statusBar().showMessage("There are no pending changes to apply.", 5000)
+            return
+        dialog = ApplyDialog(pending, database.url, self.context.jobs, self)
+        self.apply_dialog = dialog
+        if dialog.exec():
+            self._run_apply(pending, database.url)
+
+    def _run_apply(self, pending: PendingPlan, url: URL) -> None:
+        from gui_app.core.apply import ApplyFailed, apply_plan, describe_apply_error
+        from gui_app.core.progress import CancelToken, ProgressFn
+        from gui_app.ui.workers import Job
+
+        operations, base = list(pending.plan.operations), pending.plan.base
+
+        def run(progress: ProgressFn, cancel: CancelToken) -> Any:
+            try:
+                return apply_plan(url, operations, base, progress=progress, cancel=cancel)
+            except ApplyFailed as failed:
+                return failed  # delivered as a result: the list must follow what ran
+
+        job: Job[Any] = Job(run, describe_apply_error)
+        job.signals.progress.connect(self._loading_progress)
+        job.signals.succeeded.connect(lambda outcome: self._applied(outcome, operations, url))
+        job.signals.failed.connect(lambda reason: self._apply_stopped(reason))
+        job.signals.cancelled.connect(lambda: self._apply_stopped("Cancelled; nothing was changed."))
+        self._apply_job = job
+        self.cancel_action.setEnabled(True)
+        self.progress.show()
+        self.cancel_button.show()
+        self.statusBar().showMessage("Applying the pending changes…")
+        self.context.jobs.start(job)
+
+    def _applied(self, outcome: Any, operations: list[Any], url: URL) -> None:
+        from gui_app.core.apply import ApplyFailed
+
+        self._apply_job = None
+        self._loading_stopped()
+        if isinstance(outcome, ApplyFailed):
+            self.show_error("The changes could not be applied", str(outcome))
+            if outcome.applied:
+                self.context.open_database(url, carry=operations[outcome.applied:])
+            return
+        if outcome.mismatches:
+            self.show_error("The database differs from the expected schema",
+                            "The changes were applied, but the database now differs from what the pending list "
+                            "projected:\n\n" + "\n".join(outcome.mismatches))
+        self.statusBar().showMessage(f"Applied {outcome.applied} operations.", 10_000)
+        self.context.open_database(url, carry=[])
+
+    def _apply_stopped(self, reason: str) -> None:
+        self._apply_job = None
+        self._loading_stopped()
+        self.show_error("The changes could not be applied", reason)
 
     def _show_preview(self) -> None:
         self.preview_dock.show()

@@ -35,6 +35,9 @@ class CodeHighlighter(QSyntaxHighlighter):
             (re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\""), _format("#2e9d4a")),
             (re.compile(r"--.*$|#.*$"), _format("#8a8a8a", italic=True)),
         ]
+        if language == "sql":  # what destroys data stands out
+            self._rules.append((re.compile(r"\b(DROP (TABLE|COLUMN)|DELETE FROM)\b", re.IGNORECASE),
+                                _format("#c0392b", bold=True)))
 
     def highlightBlock(self, text: str) -> None:
         for pattern, fmt in self._rules:

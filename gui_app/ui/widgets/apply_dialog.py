@@ -1,0 +1,155 @@
+"""Confirm before anything touches the database: the exact SQL, what it destroys, a dry run."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui_app.core.progress import CancelToken, ProgressFn
+from gui_app.ui.widgets.highlighter import CodeHighlighter
+from gui_app.ui.workers import Job, JobRunner
+
+NO_ROLLBACK = ("<b>MySQL and MariaDB cannot roll back schema changes.</b> Each operation commits as it runs: "
+               "if one fails, the ones before it stay applied and leave the pending list; the rest stay pending.")
+ONE_TRANSACTION = "The whole plan runs in one transaction: if any operation fails, nothing is changed."
+
+
+class ApplyDialog(QDialog):
+    def __init__(self, pending: Any, url: Any, jobs: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("applyDialog")
+        self.setWindowTitle("Apply pending changes")
+        self.pending, self.url, self.jobs = pending, url, jobs
+        self.impacts: list[Any] | None = None
+        self._job: Job[Any] | None = None
+        plan = pending.plan
+        dialect = "mysql" if pending.dialect == "mariadb" else pending.dialect
+        from gui_app.core.render import render_sql
+
+        count = len(plan)
+        self.summary = QLabel(f"{count} operation{'s' if count != 1 else ''} will run on "
+                              f"<b>{escape(_shown(url))}</b>.", self)
+        self.transaction_note = QLabel(NO_ROLLBACK if dialect == "mysql" else ONE_TRANSACTION, self)
+        self.transaction_note.setWordWrap(True)
+        self.sql = QPlainTextEdit(render_sql(plan.operations, dialect, plan.base), self)
+        self.sql.setObjectName("applySql")
+        self.sql.setReadOnly(True)
+        self.sql.highlighter = CodeHighlighter(self.sql.document(), "sql")  # type: ignore[attr-defined]
+        self.destructive = QLabel("Counting what the destructive steps affect…", self)
+        self.destructive.setObjectName("applyImpacts")
+        self.destructive.setWordWrap(True)
+        risky = [i for i in range(count) if "destructive" in plan.risks(i) or "narrows a type" in plan.risks(i)]
+        self.confirm = QCheckBox("I understand that this destroys data", self)
+        self.confirm.setVisible(bool(risky))
+        self.outcome = QLabel(self)
+        self.outcome.setObjectName("applyOutcome")
+        self.outcome.setWordWrap(True)
+        self.buttons = QDialogButtonBox(self)
+        self.apply_button = self.buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.dry_run_button = QPushButton("Dry run", self)
+        self.buttons.addButton(self.dry_run_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.dry_run_button.clicked.connect(self.dry_run)
+        self.confirm.toggled.connect(lambda _on: self._update_buttons())
+        self._risky = bool(risky)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.transaction_note)
+        layout.addWidget(self.sql, 1)
+        layout.addWidget(self.destructive)
+        layout.addWidget(self.confirm)
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.buttons)
+        self.resize(820, 600)
+        self._update_buttons()
+        self._count_impacts()
+
+    def _update_buttons(self) -> None:
+        self.apply_button.setEnabled((not self._risky or self.confirm.isChecked()) and self._job is None)
+        self.dry_run_button.setEnabled(self._job is None)
+
+    # --- background work ------------------------------------------------------------------
+
+    def _count_impacts(self) -> None:
+        url, base, operations = self.url, self.pending.plan.base, list(self.pending.plan.operations)
+
+        def run(_progress: ProgressFn, _cancel: CancelToken) -> list[Any]:
+            import sqlalchemy as sa
+
+            from gui_app.core.impact import count_impacts
+
+            engine = sa.create_engine(url)
+            try:
+                with engine.connect() as conn:
+                    return count_impacts(conn, base, operations)
+            finally:
+                engine.dispose()
+
+        from gui_app.core.errors import describe_error
+
+        job: Job[list[Any]] = Job(run, describe_error)
+        job.signals.succeeded.connect(self._show_impacts)
+        job.signals.failed.connect(lambda reason: self.destructive.setText(f"Could not count affected rows: {reason}"))
+        self.jobs.start(job)
+
+    def _show_impacts(self, impacts: list[Any]) -> None:
+        self.impacts = impacts
+        if not impacts:
+            self.destructive.setText("No existing rows are destroyed or in the way.")
+            return
+        lines = "".join(f"<li>Operation {i.index + 1} ({escape(i.operation)}): <b>{escape(i.text)}</b></li>"
+                        for i in impacts)
+        self.destructive.setText(f"<span style='color:#c0392b'>Affected rows:</span><ul>{lines}</ul>")
+
+    def dry_run(self) -> None:
+        url, base, operations = self.url, self.pending.plan.base, list(self.pending.plan.operations)
+
+        def run(progress: ProgressFn, cancel: CancelToken) -> Any:
+            from gui_app.core.apply import apply_plan
+
+            return apply_plan(url, operations, base, dry_run=True, progress=progress, cancel=cancel)
+
+        from gui_app.core.apply import describe_apply_error
+
+        job: Job[Any] = Job(run, describe_apply_error)
+        job.signals.succeeded.connect(self._dry_run_passed)
+        job.signals.failed.connect(self._dry_run_failed)
+        self._job = job
+        self.outcome.setText("Dry run in progress…")
+        self._update_buttons()
+        self.jobs.start(job)
+
+    def _dry_run_passed(self, report: Any) -> None:
+        self._job = None
+        notes = "".join(f"<br>{escape(n)}" for n in report.notes)
+        self.outcome.setText(f"<span style='color:#2e9d4a'>Dry run passed: all {report.applied} operations ran "
+                            f"and were thrown away.</span>{notes}")
+        self._update_buttons()
+
+    def _dry_run_failed(self, reason: str) -> None:
+        self._job = None
+        self.outcome.setText(f"<span style='color:#c0392b'>Dry run failed: {escape(reason)}</span>")
+        self._update_buttons()
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+
+def _shown(url: Any) -> str:
+    from gui_app.core.urls import display_url
+
+    return display_url(url)

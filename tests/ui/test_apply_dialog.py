@@ -1,0 +1,141 @@
+"""Applying from the GUI: the confirmation dialog, dry run, apply, failure and partial failure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from gui_app.core.reflect import reflect
+from gui_app.ui.main_window import MainWindow
+from tests.conftest import ServerDatabases
+from tests.ui.editing import menu_action, pending_calls, run_dialog
+
+T = ("main", "Tables")
+
+
+def _stage_destructive_plan(qtbot: QtBot, window: MainWindow) -> None:
+    menu_action(window, (*T, "reviews"), "Drop table").trigger()
+
+    def edit(d: Any) -> None:
+        d.type_edit.setText("VARCHAR(300)")
+
+    assert run_dialog(qtbot, menu_action(window, (*T, "books", "title"), "Edit column…").trigger, edit) == ""
+
+
+def _drive_apply(qtbot: QtBot, window: MainWindow, steps: Any) -> None:
+    """Open the apply dialog and let ``steps(dialog)`` act on it while it is shown."""
+    from PySide6.QtCore import QTimer
+
+    def drive() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None and dialog.objectName() == "applyDialog"
+        steps(dialog)
+
+    QTimer.singleShot(0, drive)
+    window.apply_action.trigger()
+
+
+def test_confirm_dry_run_then_apply(qtbot: QtBot, demo_window: MainWindow) -> None:
+    _stage_destructive_plan(qtbot, demo_window)
+    url = demo_window.context.database.url  # type: ignore[union-attr]
+    seen: dict[str, Any] = {}
+
+    def steps(dialog: Any) -> None:
+        qtbot.waitUntil(lambda: dialog.impacts is not None, timeout=10_000)
+        seen["sql"] = dialog.sql.toPlainText()
+        seen["impacts"] = dialog.destructive.text()
+        seen["apply enabled before confirming"] = dialog.apply_button.isEnabled()
+        dialog.dry_run_button.click()
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+        seen["dry run"] = dialog.outcome.text()
+        dialog.confirm.setChecked(True)
+        dialog.apply_button.click()
+
+    _drive_apply(qtbot, demo_window, steps)
+    qtbot.waitUntil(lambda: demo_window.context.pending is not None and not len(demo_window.context.pending.plan)
+                    and not demo_window.context.loading, timeout=20_000)
+    assert "DROP TABLE reviews" in seen["sql"] and "CREATE TABLE _alembic_tmp_books" in seen["sql"]
+    assert "Operation 1 (drop_table reviews): <b>3 rows destroyed</b>" in seen["impacts"]
+    assert seen["apply enabled before confirming"] is False
+    assert "Dry run passed: all 2 operations ran and were thrown away." in seen["dry run"]
+    after = reflect(url)
+    assert "reviews" not in {t.name for t in after.tables}
+    assert after.table("books").column("title").type_name == "VARCHAR(300)"
+    assert pending_calls(demo_window) == []
+    assert demo_window.browser.model.tree.find_path((*T, "reviews")) is None
+    assert demo_window.error_box is None
+
+
+def test_cancel_leaves_everything_as_it_was(qtbot: QtBot, demo_window: MainWindow) -> None:
+    _stage_destructive_plan(qtbot, demo_window)
+    url = demo_window.context.database.url  # type: ignore[union-attr]
+    _drive_apply(qtbot, demo_window, lambda dialog: dialog.reject())
+    assert len(pending_calls(demo_window)) == 2
+    assert "reviews" in {t.name for t in reflect(url).tables}
+
+
+def test_a_failing_plan_changes_nothing_and_keeps_the_pending_list(qtbot: QtBot, demo_window: MainWindow) -> None:
+    def fill(d: Any) -> None:
+        d.upgrade.setPlainText("UPDATE no_such_table SET x = 1")
+        d.downgrade.setPlainText("SELECT 1")
+
+    menu_action(demo_window, (*T, "reviews"), "Drop table").trigger()
+    assert run_dialog(qtbot, demo_window.sql_step_action.trigger, fill) == ""
+    url = demo_window.context.database.url  # type: ignore[union-attr]
+
+    def steps(dialog: Any) -> None:
+        qtbot.waitUntil(lambda: dialog.impacts is not None, timeout=10_000)
+        dialog.confirm.setChecked(True)
+        dialog.apply_button.click()
+
+    _drive_apply(qtbot, demo_window, steps)
+    qtbot.waitUntil(lambda: demo_window.error_box is not None and demo_window.error_box.isVisible(), timeout=20_000)
+    assert "Operation 2 (execute) failed: no such table: no_such_table Nothing was changed." in \
+        demo_window.error_box.text()  # type: ignore[union-attr]
+    demo_window.error_box.button(QMessageBox.StandardButton.Ok).click()  # type: ignore[union-attr]
+    assert len(pending_calls(demo_window)) == 2
+    assert "reviews" in {t.name for t in reflect(url).tables}
+
+
+def test_mariadb_partial_failure_keeps_what_did_not_run(qtbot: QtBot, window: MainWindow,
+                                                         mysql_databases: ServerDatabases) -> None:
+    name = mysql_databases.create()
+    url = mysql_databases.url(name)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE a (id INTEGER PRIMARY KEY, note VARCHAR(20))")
+        conn.exec_driver_sql("CREATE TABLE b (id INTEGER PRIMARY KEY)")
+    engine.dispose()
+    window.open_url_text(url)
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    tables = (name, "Tables")
+
+    def add(d: Any) -> None:
+        d.name.setText("extra")
+        d.type_edit.setText("INTEGER")
+
+    assert run_dialog(qtbot, menu_action(window, (*tables, "a"), "Add column…").trigger, add) == ""
+
+    def failing(d: Any) -> None:
+        d.upgrade.setPlainText("INSERT INTO no_such_table VALUES (1)")
+        d.downgrade.setPlainText("SELECT 1")
+
+    assert run_dialog(qtbot, window.sql_step_action.trigger, failing) == ""
+    menu_action(window, (*tables, "b"), "Drop table").trigger()
+
+    def steps(dialog: Any) -> None:
+        assert "cannot roll back" in dialog.transaction_note.text()
+        qtbot.waitUntil(lambda: dialog.impacts is not None, timeout=10_000)
+        dialog.confirm.setChecked(True)
+        dialog.apply_button.click()
+
+    _drive_apply(qtbot, window, steps)
+    qtbot.waitUntil(lambda: window.error_box is not None and window.error_box.isVisible(), timeout=20_000)
+    assert "The first 1 operation(s) were applied." in window.error_box.text()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: len(pending_calls(window)) == 2 and not window.context.loading, timeout=20_000)
+    calls = pending_calls(window)
+    assert calls[0].startswith("op.execute('INSERT INTO no_such_table") and calls[1] == "op.drop_table('b')"
+    assert "extra" in [c.name for c in reflect(url).table("a").columns]
