@@ -10,14 +10,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gui_app import __version__
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-COMMANDS = ("inspect",)
+COMMANDS = ("inspect", "sql", "apply")
 
 
 class CommandError(Exception):
@@ -45,6 +45,27 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("url", metavar="URL", help="SQLAlchemy database URL, e.g. sqlite:///app.db")
     inspect.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     inspect.set_defaults(handler=_inspect)
+
+    sql = commands.add_parser(
+        "sql", help="print the offline SQL of an Alembic migration script",
+        description="Read a migration script's upgrade() (or downgrade()) without a database and print its SQL.")
+    sql.add_argument("script", metavar="SCRIPT", help="path to an Alembic migration script (.py)")
+    sql.add_argument("--dialect", required=True, choices=("sqlite", "postgresql", "mysql"))
+    sql.add_argument("--downgrade", action="store_true", help="the SQL of downgrade() instead of upgrade()")
+    sql.set_defaults(handler=_sql)
+
+    apply = commands.add_parser(
+        "apply", help="run a migration script's upgrade() or downgrade() on a database",
+        description="Run a migration script through the same engine as the desktop app: one transaction on "
+        "PostgreSQL and SQLite, step by step on MySQL/MariaDB. Prints the SQL and asks before running. If the "
+        "database carries alembic_version, it must be at the script's down_revision (for --downgrade, at its "
+        "revision), and it is stamped afterwards.")
+    apply.add_argument("script", metavar="SCRIPT", help="path to an Alembic migration script (.py)")
+    apply.add_argument("url", metavar="URL", help="SQLAlchemy database URL")
+    apply.add_argument("--dry-run", action="store_true", help="run everything, then throw the result away")
+    apply.add_argument("--yes", action="store_true", help="do not ask before applying")
+    apply.add_argument("--downgrade", action="store_true", help="run downgrade() instead of upgrade()")
+    apply.set_defaults(handler=_apply)
     return parser
 
 
@@ -107,3 +128,92 @@ def _inspect(args: argparse.Namespace) -> None:
         sys.stdout.write(json.dumps(to_data(schema), ensure_ascii=False, separators=(",", ":")) + "\n")
     else:
         sys.stdout.write(to_text(schema))
+
+
+def _load(path: str) -> Any:
+    from gui_app.core.scripts import ScriptError, load_script
+
+    try:
+        return load_script(path)
+    except ScriptError as error:
+        raise CommandError(str(error)) from None
+
+
+def _sql(args: argparse.Namespace) -> None:
+    from gui_app.core.projection import ProjectionError
+    from gui_app.core.render import render_sql
+    from gui_app.core.schema import Namespace, Schema
+
+    script = _load(args.script)
+    operations = script.downgrade if args.downgrade else script.upgrade
+    # Projected from nothing, the tables a script creates are known to its later steps, which
+    # SQLite's offline table rebuild needs; a script that alters tables it did not create
+    # renders as Alembic renders it.
+    empty = Schema(args.dialect, "", None, (Namespace("main"),))
+    try:
+        try:
+            text = render_sql(operations, args.dialect, empty)
+        except ProjectionError:
+            text = render_sql(operations, args.dialect, None)
+    except Exception as error:  # an operation this dialect cannot express offline
+        raise CommandError(f"cannot render {args.script} for {args.dialect}: {describe(error)}") from None
+    sys.stdout.write(text)
+
+
+def describe(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _apply(args: argparse.Namespace) -> None:
+    from sqlalchemy import exc
+
+    from gui_app.core import apply as engine_apply
+    from gui_app.core.errors import describe_error
+    from gui_app.core.reflect import reflect
+    from gui_app.core.render import render_sql
+    from gui_app.core.urls import display_url
+
+    script = _load(args.script)
+    operations = script.downgrade if args.downgrade else script.upgrade
+    if isinstance(script.down_revision, tuple):
+        raise CommandError("merge revisions (several down_revisions) are not supported")
+    engine = _engine_for(args.url)
+    shown = display_url(engine.url)
+    try:
+        with engine.connect() as conn:
+            tracked, current = engine_apply.current_revision(conn)
+            base = reflect(conn)
+    except (exc.SQLAlchemyError, OSError, ValueError) as error:
+        raise CommandError(f"cannot read {shown}: {describe_error(error)}") from None
+    finally:
+        engine.dispose()
+    expected, stamp = (script.revision, script.down_revision) if args.downgrade else (
+        script.down_revision, script.revision)
+    if tracked and current != expected:
+        raise CommandError(f"{shown} is at revision {current or '(none)'}, but this script "
+                           f"{'downgrades from' if args.downgrade else 'applies to'} {expected or '(none)'}")
+    dialect = "mysql" if base.dialect == "mariadb" else base.dialect
+    sys.stdout.write(render_sql(operations, dialect, base))
+    sys.stdout.flush()
+    if not args.yes and not args.dry_run:
+        if not sys.stdin.isatty():
+            raise CommandError("refusing to apply without confirmation; run it in a terminal or pass --yes")
+        answer = input(f"Apply these {len(operations)} operation(s) to {shown}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            raise CommandError("not applied")
+    try:
+        report = engine_apply.apply_plan(
+            engine.url, operations, base, dry_run=args.dry_run,
+            stamp=(stamp or engine_apply.BASE) if tracked and isinstance(stamp, str | None) else None)
+    except (engine_apply.ApplyFailed, engine_apply.Drifted) as error:
+        raise CommandError(str(error)) from None
+    except (exc.SQLAlchemyError, OSError) as error:
+        raise CommandError(describe_error(error)) from None
+    for note in report.notes:
+        print(note, file=sys.stderr)
+    if report.mismatches:
+        raise CommandError("applied, but the database differs from the expected schema: "
+                           + "; ".join(report.mismatches))
+    done = "dry run passed" if report.dry_run else "applied"
+    stamped = f", stamped {report.stamped or '(base)'}" if report.stamped is not None else ""
+    print(f"{done}: {report.applied} operation(s){stamped}", file=sys.stderr)

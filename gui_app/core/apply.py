@@ -178,22 +178,31 @@ def apply_plan(
                 _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel, stamp, after_each)
             else:
                 _apply_step_by_step(conn, plan, base, progress, cancel, after_each)
-                if stamp:
+                if stamp is not None:
                     with conn.begin():
                         _stamp(conn, stamp)
         report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None)
         if verify and not dry_run:
-            from gui_app.core.reflect import reflect
-
-            expected = base
-            for op in plan:
-                expected = project(expected, op, engine.dialect)
-            with engine.connect() as conn:
-                report.mismatches = differences(expected, reflect(conn), engine.dialect)
+            _verify(engine, base, plan, report)
         return report
     finally:
         engine.dispose()
         cleanup()
+
+
+def _verify(engine: sa.Engine, base: Schema, plan: Sequence[ops.MigrateOperation], report: ApplyReport) -> None:
+    from gui_app.core.projection import ProjectionError
+    from gui_app.core.reflect import reflect
+
+    try:
+        expected = base
+        for op in plan:
+            expected = project(expected, op, engine.dialect)
+    except ProjectionError as error:  # a script may do what the projection cannot follow
+        report.notes.append(f"The result was not compared with a projection: {error}")
+        return
+    with engine.connect() as conn:
+        report.mismatches = differences(expected, reflect(conn), engine.dialect)
 
 
 def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema, dialect: str,
@@ -214,7 +223,7 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
             if violations:
                 raise _Failure(len(plan) - 1, plan[-1], ValueError(
                     f"{len(violations)} row(s) would break a foreign key, first in table {violations[0][0]}"))
-        if stamp and not dry_run:
+        if stamp is not None and not dry_run:
             _stamp(conn, stamp)
         if dry_run:
             transaction.rollback()
@@ -244,13 +253,30 @@ def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation
         raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), runner.done, False) from None
 
 
+BASE = ""
+"""Stamp value for "no revision": a downgrade past the first migration empties alembic_version."""
+
+
+def current_revision(conn: sa.Connection) -> tuple[bool, str | None]:
+    """(whether the database carries ``alembic_version``, the revision it records)."""
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return False, None
+    rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    if conn.in_transaction():
+        conn.rollback()
+    if len(rows) > 1:
+        raise ValueError(f"the database records several heads ({', '.join(rows)}); apply one branch at a time")
+    return True, rows[0] if rows else None
+
+
 def _stamp(conn: sa.Connection, revision: str) -> None:
-    """Record ``revision`` in ``alembic_version`` when the database carries that table."""
+    """Record ``revision`` (or, with :data:`BASE`, none) in ``alembic_version`` when the database carries it."""
     if not sa.inspect(conn).has_table("alembic_version"):
         return
     table = sa.table("alembic_version", sa.column("version_num"))
     conn.execute(sa.delete(table))
-    conn.execute(sa.insert(table).values(version_num=revision))
+    if revision != BASE:
+        conn.execute(sa.insert(table).values(version_num=revision))
 
 
 def scratch_name() -> str:

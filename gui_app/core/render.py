@@ -98,26 +98,34 @@ def render_python(plan: Sequence[ops.MigrateOperation], dialect: str, downgrade:
     return render_python_code(container, render_as_batch=batch, migration_context=context)
 
 
-def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema, downgrade: bool = False) -> str:
-    """Offline SQL, no connection needed. ``base`` is the schema the plan starts from."""
+def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema | None,
+               downgrade: bool = False) -> str:
+    """Offline SQL, no connection needed. ``base`` is the schema the plan starts from; without it
+    (a script read from disk) the operations render as they stand, as ``alembic upgrade --sql`` does."""
     buffer = io.StringIO()
     context = MigrationContext.configure(
         dialect_name=dialect, opts={"as_sql": True, "output_buffer": buffer, "literal_binds": True})
     operations = Operations(context)
-    state = base
-    if downgrade:
-        for op in plan:
-            state = project(state, op, context.dialect)
-        steps = downgrade_ops(plan)
-    else:
-        steps = list(plan)
+    state: Schema | None = base
+    if downgrade and base is not None:
+        state = _fold(base, plan, context.dialect)
+    steps = downgrade_ops(plan) if downgrade else list(plan)
     items = batch_groups(steps) if dialect == "sqlite" else steps
     for item in items:
         state = _emit(operations, item, state, context.dialect)
     return buffer.getvalue()
 
 
-def _emit(operations: Operations, item: ops.MigrateOperation, state: Schema, dialect: sa.Dialect) -> Schema:
+def _emit(operations: Operations, item: ops.MigrateOperation, state: Schema | None,
+          dialect: sa.Dialect) -> Schema | None:
+    if state is None:
+        if isinstance(item, ops.ModifyTableOps):
+            with operations.batch_alter_table(item.table_name, schema=item.schema) as batch:
+                for op in item.ops:
+                    batch.invoke(op)
+        else:
+            operations.invoke(item)
+        return None
     if isinstance(item, ops.ModifyTableOps):
         table = find_table(state, item.table_name, item.schema)
         copy_from = sa_build.table_to_sa(table)

@@ -1,0 +1,42 @@
+"""Reading migration scripts written by hand in Alembic's documented style back into operations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.operations import ops
+
+from gui_app.core import render
+from gui_app.core.scripts import ScriptError, load_script
+
+SCRIPT = Path(__file__).resolve().parents[1] / "data" / "1a2b3c_add_things.py"
+
+
+def test_records_every_operation_without_a_database() -> None:
+    script = load_script(SCRIPT)
+    assert (script.revision, script.down_revision, script.message) == ("1a2b3c", "0f0f0f", "add things")
+    assert [type(op) for op in script.upgrade] == [
+        ops.CreateTableOp, ops.AddColumnOp, ops.CreateIndexOp, ops.AlterColumnOp, ops.CreateCheckConstraintOp,
+        ops.ExecuteSQLOp, ops.BulkInsertOp]
+    assert [type(op) for op in script.downgrade] == [ops.DropIndexOp, ops.DropTableOp]
+    batch_alter = script.upgrade[3]
+    assert isinstance(batch_alter, ops.AlterColumnOp) and batch_alter.table_name == "account"
+    assert "op.create_check_constraint('ck_name_len', 'account', 'length(name) > 1')" in render.render_python(
+        script.upgrade, "postgresql")
+
+
+def test_what_cannot_be_recorded_is_reported_with_its_line(tmp_path: Path) -> None:
+    script = tmp_path / "abc_live.py"
+    script.write_text("from alembic import op\nrevision = 'abc'\ndown_revision = None\n\n"
+                      "def upgrade():\n    conn = op.get_bind()\n    conn.execute('SELECT 1')\n\n"
+                      "def downgrade():\n    pass\n")
+    with pytest.raises(ScriptError, match=r"abc_live.py: upgrade\(\) the script asks for a live connection"):
+        load_script(script)
+    broken = tmp_path / "def_broken.py"
+    broken.write_text("from alembic import op\nrevision = 'def'\ndown_revision = None\n\n"
+                      "def upgrade():\n    op.add_column('t')\n\ndef downgrade():\n    pass\n")
+    with pytest.raises(ScriptError, match=r"def_broken.py: upgrade\(\) \(line 6\) cannot be recorded: TypeError"):
+        load_script(broken)
+    with pytest.raises(ScriptError, match="no migration script at"):
+        load_script(tmp_path / "missing.py")

@@ -1,0 +1,102 @@
+"""Headless ``sql`` and ``apply`` on the same engine as the GUI."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import ServerDatabases
+from tests.test_cli import run_cli
+
+SCRIPT = str(Path(__file__).resolve().parent / "data" / "1a2b3c_add_things.py")
+
+
+def _tracked_sqlite(path: Path, revision: str | None) -> str:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+    if revision:
+        conn.execute("INSERT INTO alembic_version VALUES (?)", (revision,))
+    conn.commit()
+    conn.close()
+    return f"sqlite:///{path}"
+
+
+def test_sql_prints_offline_sql_for_each_dialect() -> None:
+    for dialect, wanted in (("postgresql", "id SERIAL NOT NULL"), ("mysql", "AUTO_INCREMENT"),
+                            ("sqlite", "CREATE TABLE _alembic_tmp_account")):
+        result = run_cli("sql", SCRIPT, "--dialect", dialect)
+        assert result.returncode == 0, result.stderr
+        assert "CREATE TABLE account (" in result.stdout and wanted in result.stdout
+    down = run_cli("sql", SCRIPT, "--dialect", "postgresql", "--downgrade")
+    assert down.stdout.split() == ["DROP", "INDEX", "ix_account_name;", "DROP", "TABLE", "account;"]
+
+
+def test_apply_upgrade_stamps_and_downgrade_returns(tmp_path: Path) -> None:
+    url = _tracked_sqlite(tmp_path / "db.sqlite", "0f0f0f")
+    result = run_cli("apply", SCRIPT, url, "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "applied: 7 operation(s), stamped 1a2b3c" in result.stderr
+    conn = sqlite3.connect(tmp_path / "db.sqlite")
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("1a2b3c",)]
+    assert conn.execute("SELECT id, name, description FROM account").fetchall() == [(1, "first", "one")]
+    conn.close()
+    again = run_cli("apply", SCRIPT, url, "--yes")
+    assert again.returncode == 1
+    assert again.stderr.strip().endswith("is at revision 1a2b3c, but this script applies to 0f0f0f")
+    down = run_cli("apply", SCRIPT, url, "--yes", "--downgrade")
+    assert down.returncode == 0, down.stderr
+    conn = sqlite3.connect(tmp_path / "db.sqlite")
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0f0f0f",)]
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'account'").fetchone() == (0,)
+
+
+def test_apply_without_yes_and_without_a_terminal_refuses(tmp_path: Path) -> None:
+    url = _tracked_sqlite(tmp_path / "db.sqlite", "0f0f0f")
+    result = run_cli("apply", SCRIPT, url)
+    assert result.returncode == 1 and "pass --yes" in result.stderr
+    assert "CREATE TABLE account" in result.stdout  # the SQL it would run is shown first
+
+
+def test_dry_run_changes_nothing(tmp_path: Path) -> None:
+    url = _tracked_sqlite(tmp_path / "db.sqlite", "0f0f0f")
+    result = run_cli("apply", SCRIPT, url, "--dry-run")
+    assert result.returncode == 0 and "dry run passed: 7 operation(s)" in result.stderr
+    conn = sqlite3.connect(tmp_path / "db.sqlite")
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0f0f0f",)]
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'account'").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("args", [("apply",), ("apply", SCRIPT), ("sql", SCRIPT), ("sql", SCRIPT, "--dialect", "oracle")])
+def test_bad_usage_exits_2(args: tuple[str, ...]) -> None:
+    assert run_cli(*args).returncode == 2
+
+
+def test_missing_script_is_one_line_exit_1(tmp_path: Path) -> None:
+    result = run_cli("sql", str(tmp_path / "nope.py"), "--dialect", "sqlite")
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.postgresql
+def test_apply_on_postgresql_rolls_back_a_failing_script(tmp_path: Path, pg_databases: ServerDatabases) -> None:
+    url = pg_databases.url(pg_databases.create())
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        conn.exec_driver_sql("INSERT INTO alembic_version VALUES ('0f0f0f')")
+    bad = tmp_path / "2b_bad.py"
+    bad.write_text(Path(SCRIPT).read_text().replace('revision = "1a2b3c"', 'revision = "2b"').replace(
+        "UPDATE account SET name = 'x' WHERE name IS NULL", "UPDATE no_such_table SET x = 1"))
+    result = run_cli("apply", str(bad), url, "--yes")
+    assert result.returncode == 1 and "Operation 6 (execute) failed" in result.stderr
+    assert "Nothing was changed." in result.stderr
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0f0f0f"
+        assert not sa.inspect(conn).has_table("account")
+    good = run_cli("apply", SCRIPT, url, "--yes")
+    assert good.returncode == 0, good.stderr
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "1a2b3c"
+    engine.dispose()
