@@ -69,7 +69,8 @@ def test_dry_run_changes_nothing(tmp_path: Path) -> None:
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'account'").fetchone() == (0,)
 
 
-@pytest.mark.parametrize("args", [("apply",), ("apply", SCRIPT), ("sql", SCRIPT), ("sql", SCRIPT, "--dialect", "oracle")])
+@pytest.mark.parametrize("args", [("apply",), ("apply", SCRIPT), ("sql", SCRIPT),
+                                  ("sql", SCRIPT, "--dialect", "oracle")])
 def test_bad_usage_exits_2(args: tuple[str, ...]) -> None:
     assert run_cli(*args).returncode == 2
 

@@ -27,8 +27,10 @@ def upgrade():
         batch_op.alter_column("description", existing_type=sa.Unicode(200), nullable=False)
         batch_op.create_check_constraint("ck_name_len", "length(name) > 1")
     op.execute("UPDATE account SET name = 'x' WHERE name IS NULL")
-    op.bulk_insert(sa.table("account", sa.column("id", sa.Integer), sa.column("name", sa.String), sa.column("description", sa.Unicode)),
-                   [{"id": 1, "name": "first", "description": "one"}])
+    account = sa.table(
+        "account", sa.column("id", sa.Integer), sa.column("name", sa.String), sa.column("description", sa.Unicode)
+    )
+    op.bulk_insert(account, [{"id": 1, "name": "first", "description": "one"}])
 
 
 def downgrade():
