@@ -131,6 +131,8 @@ def touched_tables(plan: Sequence[ops.MigrateOperation]) -> set[tuple[str | None
             found.add(target)
         if isinstance(op, ops.CreateForeignKeyOp):
             found.add((op.kw.get("referent_schema"), op.referent_table))
+        if isinstance(op, ops.RenameTableOp):
+            found.add((op.schema, op.new_table_name))
     return found
 
 
@@ -138,10 +140,11 @@ def check_drift(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateOpe
     """Raise :class:`Drifted` when a table the plan touches differs from what ``base`` recorded."""
     from gui_app.core.reflect import reflect
 
-    now = reflect(conn)
+    touched = touched_tables(plan)
+    now = reflect(conn, only=touched)
     if conn.in_transaction():
         conn.rollback()  # reading began a transaction; the plan's own must start clean
-    changes = differences(base, now, conn.dialect, only=touched_tables(plan))
+    changes = differences(base, now, conn.dialect, only=touched)
     if changes:
         raise Drifted(changes)
 
@@ -201,8 +204,9 @@ def _verify(engine: sa.Engine, base: Schema, plan: Sequence[ops.MigrateOperation
     except ProjectionError as error:  # a script may do what the projection cannot follow
         report.notes.append(f"The result was not compared with a projection: {error}")
         return
+    touched = touched_tables(plan)  # only what the plan changed: a full read of a large schema costs seconds
     with engine.connect() as conn:
-        report.mismatches = differences(expected, reflect(conn), engine.dialect)
+        report.mismatches = differences(expected, reflect(conn, only=touched), engine.dialect, only=touched)
 
 
 def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema, dialect: str,

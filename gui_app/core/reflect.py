@@ -20,26 +20,28 @@ def reflect(
     bind: Engine | Connection | URL | str,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    only: set[tuple[str | None, str]] | None = None,
 ) -> Schema:
+    """Reflect the database; with ``only``, just those (schema, table) pairs (views and types too)."""
     if isinstance(bind, str | URL):
         engine = create_engine(bind)
         try:
-            return reflect(engine, progress, cancel)
+            return reflect(engine, progress, cancel, only)
         finally:
             engine.dispose()
     if isinstance(bind, Engine):
         with bind.connect() as conn:
-            return reflect(conn, progress, cancel)
+            return reflect(conn, progress, cancel, only)
     name = bind.dialect.name
     with collector_paused():
         if name == "sqlite":
             from gui_app.core.reflect_sqlite import reflect_sqlite
 
-            schema = reflect_sqlite(bind, Steps(3, progress, cancel))
+            schema = reflect_sqlite(bind, Steps(3, progress, cancel), only)
         elif name in ("postgresql", "mysql", "mariadb"):
             from gui_app.core.reflect_inspector import reflect_with_inspector
 
-            schema = reflect_with_inspector(bind, Steps(0, progress, cancel))
+            schema = reflect_with_inspector(bind, Steps(0, progress, cancel), only)
         else:
             raise ValueError(f"unsupported database dialect: {name}")
     if progress is not None:

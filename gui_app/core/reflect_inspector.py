@@ -37,7 +37,7 @@ _PER_SCHEMA_STEPS = 8
 TableKey = tuple[str | None, str]
 
 
-def reflect_with_inspector(conn: Connection, steps: Steps) -> Schema:
+def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str | None, str]] | None = None) -> Schema:
     insp = inspect(conn)
     default = insp.default_schema_name
     postgres = conn.dialect.name == "postgresql"
@@ -58,7 +58,9 @@ def reflect_with_inspector(conn: Connection, steps: Steps) -> Schema:
     namespaces = []
     for name in names:
         schema = None if name == default else name
-        tables = _tables(insp, schema, name, steps, extras.type_names if extras else None)
+        wanted = None if only is None else [t for s, t in only if s == schema]
+        tables = _tables(insp, schema, name, steps, extras.type_names if extras else None, wanted) \
+            if wanted is None or wanted else ()
         if extras is not None:
             steps.advance(f"{name}: views and types")
             namespaces.append(extras.namespace(name, name == default, schema, tables))
@@ -73,13 +75,13 @@ def reflect_with_inspector(conn: Connection, steps: Steps) -> Schema:
 
 
 def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
-            type_names: dict[tuple[str, str, str], str] | None) -> tuple[Table, ...]:
+            type_names: dict[tuple[str, str, str], str] | None, only: list[str] | None = None) -> tuple[Table, ...]:
     def read(what: str, call: Callable[..., Any]) -> dict[TableKey, Any]:
         steps.advance(f"{label}: {what}")
         with warnings.catch_warnings():
             # Unknown extension types (cube, point) are kept under their database name.
             warnings.simplefilter("ignore", SAWarning)
-            return dict(call(schema=schema))
+            return dict(call(schema=schema, filter_names=only))
 
     columns = read("columns", insp.get_multi_columns)
     pks = read("primary keys", insp.get_multi_pk_constraint)

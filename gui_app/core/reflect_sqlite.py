@@ -9,6 +9,7 @@ text holds comes from :mod:`sqlite_ddl`.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
@@ -36,7 +37,8 @@ from gui_app.core.schema import (
 
 UNSUPPORTED = frozenset({"comments", "enums", "domains", "sequences", "index_method", "identity"})
 
-_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+_TABLES = ("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+           "AND (:everything OR name IN (SELECT value FROM json_each(:only)))")
 _COLUMNS = (
     'SELECT m.name AS table_name, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden '
     f"FROM ({_TABLES}) m JOIN pragma_table_xinfo(m.name) p"
@@ -61,13 +63,15 @@ def _sa_type(declared: str) -> Any:
     return SQLiteDialect()._resolve_type_affinity(declared)  # type: ignore[no-untyped-call]
 
 
-def reflect_sqlite(conn: Connection, steps: Steps) -> Schema:
+def reflect_sqlite(conn: Connection, steps: Steps, only: set[tuple[str | None, str]] | None = None) -> Schema:
     # Plain DBAPI rows: SQLAlchemy's Row objects cost more than the PRAGMAs themselves here.
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     cursor.row_factory = sqlite3.Row
 
+    wanted = {"everything": only is None, "only": json.dumps(sorted(n for _s, n in only or ()))}
+
     def run(sql: str) -> list[Any]:
-        rows: list[Any] = cursor.execute(sql).fetchall()
+        rows: list[Any] = cursor.execute(sql, wanted if ":only" in sql else ()).fetchall()
         return rows
 
     steps.advance("Reading the catalog")
@@ -83,7 +87,7 @@ def reflect_sqlite(conn: Connection, steps: Steps) -> Schema:
     tables = []
     for row in master:
         name = row["name"]
-        if row["type"] != "table" or name.startswith("sqlite_"):
+        if row["type"] != "table" or name.startswith("sqlite_") or (only is not None and (None, name) not in only):
             continue
         steps.check()
         tables.append(_table(name, row["sql"] or "", columns[name], foreign_keys[name],

@@ -1,0 +1,127 @@
+"""Apply speed against the plain database doing the same work, measured in the same run.
+
+    python -m tests.benchmarks.bench_apply [--rows 1000000] [--columns 200] [--skip-postgresql]
+
+Goals (issue): SQLite, 20 column alterations on one table of 1,000,000 rows cost at most 1.3x
+one plain copy of that table (CREATE TABLE ... AS SELECT); PostgreSQL, 200 add_column
+operations in one transaction at most 1.5x psql running the same SQL in one transaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import subprocess
+import tempfile
+import time
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from gui_app.core import edits, render
+from gui_app.core.apply import apply_plan
+from gui_app.core.plan import Plan
+from gui_app.core.reflect import reflect
+from tests.benchmarks.timing import report
+
+ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _sqlite_table(path: str, rows: int) -> None:
+    conn = sqlite3.connect(path)
+    columns = ", ".join(f"c{i} VARCHAR(40)" for i in range(20))
+    conn.execute(f"CREATE TABLE big (id INTEGER PRIMARY KEY, {columns}, amount NUMERIC(12, 2) NOT NULL DEFAULT 0)")
+    values = ", ".join(f"'value {i}' || (n % 1000)" for i in range(20))
+    conn.execute(f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {rows}) "
+                 f"INSERT INTO big SELECT n, {values}, n % 97 FROM s")
+    conn.execute("CREATE INDEX ix_big_c0 ON big (c0)")
+    conn.commit()
+    conn.close()
+
+
+def bench_sqlite(rows: int) -> None:
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "big.sqlite")
+    _sqlite_table(path, rows)
+
+    def plain_copy() -> float:
+        conn = sqlite3.connect(path)
+        start = time.perf_counter()
+        conn.execute("CREATE TABLE big_copy AS SELECT * FROM big")
+        conn.commit()
+        elapsed = time.perf_counter() - start
+        conn.execute("DROP TABLE big_copy")
+        conn.commit()
+        conn.close()
+        return elapsed
+
+    copy = min(plain_copy() for _ in range(2))
+    report(f"SQLite {rows:,} rows: CREATE TABLE ... AS SELECT", copy)
+    url = make_url(f"sqlite:///{path}")
+    base = reflect(url)
+    plan = Plan(base, "sqlite")
+    for i in range(20):
+        plan.append(edits.alter_column(plan.projected.table("big"), f"c{i}", type_=sa.String(80)))
+    start = time.perf_counter()
+    result = apply_plan(url, plan.operations, base)
+    elapsed = time.perf_counter() - start
+    assert result.mismatches == [], result.mismatches
+    report("SQLite: 20 alterations, applied (one rebuild, checks included)", elapsed, copy, "plain copy",
+           "<= 1.3x")
+
+
+def _admin(sql: str) -> None:
+    engine = sa.create_engine(ADMIN, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(sql)
+    engine.dispose()
+
+
+def bench_postgresql(columns: int) -> None:
+    results = {}
+    for who in ("psql", "alembic-studio"):
+        name = f"as_bench_{uuid.uuid4().hex[:8]}"
+        _admin(f'CREATE DATABASE "{name}"')
+        url = make_url(ADMIN).set(database=name)
+        try:
+            engine = sa.create_engine(url)
+            with engine.begin() as conn:
+                conn.exec_driver_sql("CREATE TABLE wide (id INTEGER PRIMARY KEY)")
+            engine.dispose()
+            base = reflect(url)
+            plan = Plan(base, "postgresql")
+            for i in range(columns):
+                plan.append(edits.add_column(plan.projected.table("wide"),
+                                             edits.ColumnSpec(f"c{i}", sa.String(40), default_literal="x")))
+            if who == "psql":
+                sql = "BEGIN;\n" + render.render_sql(plan.operations, "postgresql", base) + "COMMIT;\n"
+                start = time.perf_counter()
+                subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "postgres", "-d", name],
+                               input=sql, text=True, check=True, capture_output=True)
+                results[who] = time.perf_counter() - start
+            else:
+                start = time.perf_counter()
+                apply_plan(url, plan.operations, base)
+                results[who] = time.perf_counter() - start
+        finally:
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    report(f"PostgreSQL: psql, {columns} ADD COLUMN in one transaction", results["psql"])
+    report(f"PostgreSQL: {columns} add_column applied (drift check and verification included)",
+           results["alembic-studio"], results["psql"], "psql", "<= 1.5x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--columns", type=int, default=200)
+    parser.add_argument("--skip-postgresql", action="store_true")
+    args = parser.parse_args()
+    bench_sqlite(args.rows)
+    if not args.skip_postgresql:
+        bench_postgresql(args.columns)
+
+
+if __name__ == "__main__":
+    main()
