@@ -100,14 +100,14 @@ class Runner:
 
         table = find_table(self.state, item.table_name, item.schema)
         rebuild = render.sqlite_rebuilds(item.ops)
+        copy_from, generated = sa_build.rebuild_source(table) if rebuild else (sa_build.table_to_sa(table), [])
         if rebuild:
-            self.conn.exec_driver_sql("PRAGMA legacy_alter_table = ON")
-        with operations.batch_alter_table(item.table_name, schema=item.schema,
-                                          copy_from=sa_build.table_to_sa(table)) as batch:
-            for op in item.ops:
+            self.conn.exec_driver_sql(render.LEGACY_ALTER_ON)
+        with operations.batch_alter_table(item.table_name, schema=item.schema, copy_from=copy_from) as batch:
+            for op in [*generated, *item.ops]:
                 batch.invoke(op)
         if rebuild:
-            self.conn.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
+            self.conn.exec_driver_sql(render.LEGACY_ALTER_OFF)
 
 
 class _Failure(Exception):

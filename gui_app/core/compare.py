@@ -32,8 +32,12 @@ def table_shape(table: Table, dialect: sa.Dialect) -> dict[str, Any]:
     }
 
 
+BOOKKEEPING = {"alembic_version"}
+"""Alembic's own table: it comes and goes with stamping, not with the schema being compared."""
+
+
 def _tables(schema: Schema) -> dict[tuple[str | None, str], Table]:
-    return {(t.schema, t.name): t for t in schema.tables}
+    return {(t.schema, t.name): t for t in schema.tables if t.name not in BOOKKEEPING}
 
 
 def differences(expected: Schema, actual: Schema, dialect: sa.Dialect,

@@ -54,3 +54,45 @@ def _bulk_insert(context: AutogenContext, op: ops.BulkInsertOp) -> str:
         "{" + ", ".join(f"{k!r}: {_value(v, context)}" for k, v in row.items()) + "}" for row in op.rows)
     return (f"{_prefix(context)}bulk_insert(\n    sa.table({table.name!r}, {columns}{schema}),\n"
             f"    [\n        {rows},\n    ],\n)")
+
+
+_alembic_modify_table = renderers.dispatch(ops.ModifyTableOps)
+
+
+@renderers.dispatch_for(ops.ModifyTableOps, replace=True)
+def _modify_table(context: AutogenContext, op: ops.ModifyTableOps) -> Any:
+    """Alembic's batch block, plus ``copy_from`` when the table is rebuilt.
+
+    Without it, Alembic rebuilds a SQLite table from reflection, which loses foreign key
+    names and ON DELETE rules and drops unnamed CHECK constraints; with the table as the
+    snapshot has it, the rebuild keeps everything.
+    """
+    copy_from = getattr(op, "copy_from", None)
+    lines: list[str] = _alembic_modify_table(context, op)
+    if copy_from is None or not lines or not context.opts.get("render_as_batch"):
+        return lines
+    header = f"with op.batch_alter_table({op.table_name!r}, schema={op.schema!r}) as batch_op:"
+    assert lines[0] == header, lines[0]
+    definition = table_definition(context, copy_from)
+    lines[0] = (f"with op.batch_alter_table({op.table_name!r}, schema={op.schema!r}, "
+                f"copy_from={definition}) as batch_op:")
+    return lines
+
+
+def table_definition(context: AutogenContext, table: sa.Table) -> str:
+    """``sa.Table(...)`` source for a table with its constraints and indexes."""
+    created = renderers.dispatch(ops.CreateTableOp)(context, ops.CreateTableOp.from_table(table))
+    prefix = f"{_prefix(context)}create_table({table.name!r},"
+    assert created.startswith(prefix), created[:80]
+    body = created[len(prefix):].rstrip()
+    assert body.endswith(")")
+    parts = [body[:-1].rstrip()]
+    for index in sorted(table.indexes, key=lambda i: i.name or ""):
+        elements = ", ".join(repr(e.name) if isinstance(e, sa.Column) else f"sa.text({str(e)!r})"
+                             for e in index.expressions)
+        options = ", unique=True" if index.unique else ""
+        where = index.dialect_options["sqlite"].get("where")
+        if where is not None:
+            options += f", sqlite_where=sa.text({str(where)!r})"
+        parts.append(f",\nsa.Index({index.name!r}, {elements}{options})")
+    return f"sa.Table({table.name!r}, sa.MetaData(),{''.join(parts)}\n)"

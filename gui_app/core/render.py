@@ -88,14 +88,51 @@ def downgrade_ops(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOpera
     return reversed_ops
 
 
-def render_python(plan: Sequence[ops.MigrateOperation], dialect: str, downgrade: bool = False) -> str:
-    """The body of ``upgrade()`` (or ``downgrade()``), four-space indented as Alembic writes it."""
+def render_python(plan: Sequence[ops.MigrateOperation], dialect: str, downgrade: bool = False,
+                  base: Schema | None = None) -> str:
+    """The body of ``upgrade()`` (or ``downgrade()``), four-space indented as Alembic writes it.
+
+    On SQLite with ``base`` (the schema the plan starts from), each table rebuild carries the
+    table's full definition as ``copy_from``."""
     steps = downgrade_ops(plan) if downgrade else list(plan)
     batch = dialect == "sqlite"
+    items = batch_groups(steps) if batch else steps
+    if batch and base is not None:
+        _attach_definitions(items, _fold(base, plan, dialect_for(dialect)) if downgrade else base,
+                            dialect_for(dialect))
     container: ops.UpgradeOps | ops.DowngradeOps = (ops.DowngradeOps if downgrade else ops.UpgradeOps)(
-        ops=batch_groups(steps) if batch else steps)
+        ops=_with_view_guard(items) if batch else items)
     context = MigrationContext.configure(dialect_name=dialect)
     return render_python_code(container, render_as_batch=batch, migration_context=context)
+
+
+def _attach_definitions(items: list[ops.MigrateOperation], state: Schema, dialect: sa.Dialect) -> None:
+    for item in items:
+        if isinstance(item, ops.ModifyTableOps):
+            changes = list(item.ops)
+            if sqlite_rebuilds(changes):
+                source, generated = sa_build.rebuild_source(find_table(state, item.table_name, item.schema))
+                item.copy_from = source  # type: ignore[attr-defined]
+                item.ops = generated + changes
+            state = _fold(state, changes, dialect)
+        else:
+            state = project(state, item, dialect)
+
+
+LEGACY_ALTER_ON = "PRAGMA legacy_alter_table = ON"
+LEGACY_ALTER_OFF = "PRAGMA legacy_alter_table = OFF"
+
+
+def _with_view_guard(items: list[ops.MigrateOperation]) -> list[ops.MigrateOperation]:
+    """SQLite renames the rebuilt table back into place; with views naming the table that
+    rename fails unless legacy_alter_table is on, so each rebuild is wrapped in it."""
+    guarded: list[ops.MigrateOperation] = []
+    for item in items:
+        if isinstance(item, ops.ModifyTableOps) and sqlite_rebuilds(item.ops):
+            guarded.extend([ops.ExecuteSQLOp(LEGACY_ALTER_ON), item, ops.ExecuteSQLOp(LEGACY_ALTER_OFF)])
+        else:
+            guarded.append(item)
+    return guarded
 
 
 def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema | None,
@@ -128,16 +165,18 @@ def _emit(operations: Operations, item: ops.MigrateOperation, state: Schema | No
         return None
     if isinstance(item, ops.ModifyTableOps):
         table = find_table(state, item.table_name, item.schema)
-        copy_from = sa_build.table_to_sa(table)
+        copy_from, generated = sa_build.rebuild_source(table)
         rebuild = sqlite_rebuilds(item.ops)
         if rebuild:
             # Renaming the rebuilt table back would otherwise fail on every view that names it.
-            operations.execute("PRAGMA legacy_alter_table = ON")
+            operations.execute(LEGACY_ALTER_ON)
+        else:
+            copy_from, generated = sa_build.table_to_sa(table), []
         with operations.batch_alter_table(item.table_name, schema=item.schema, copy_from=copy_from) as batch:
-            for op in item.ops:
+            for op in [*generated, *item.ops]:
                 batch.invoke(op)
         if rebuild:
-            operations.execute("PRAGMA legacy_alter_table = OFF")
+            operations.execute(LEGACY_ALTER_OFF)
         return _fold(state, item.ops, dialect)
     operations.invoke(item)
     return project(state, item, dialect)

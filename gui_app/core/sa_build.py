@@ -8,6 +8,7 @@ carries into snapshot objects for the projection.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import sqlalchemy as sa
@@ -90,6 +91,20 @@ def _stub_referred_table(metadata: sa.MetaData, table: s.Table, fk: s.ForeignKey
     sa.Table(fk.referred_table, metadata, *(
         sa.Column(remote, local_types.get(local) if local_types.get(local) is not None else NullType())
         for local, remote in zip(fk.columns, fk.referred_columns, strict=True)), schema=fk.referred_schema)
+
+
+def rebuild_source(table: s.Table) -> tuple[sa.Table, list[Any]]:
+    """What a SQLite batch rebuild copies from, and the generated columns to add back.
+
+    Alembic's rebuild copies every column of ``copy_from`` with INSERT ... SELECT, which SQLite
+    refuses for generated columns; they are left out of the copy and added to the new table
+    instead (they move to its end)."""
+    from alembic.operations import ops
+
+    plain = dataclasses.replace(table, columns=tuple(c for c in table.columns if c.computed is None))
+    generated = [ops.AddColumnOp(table.name, column_to_sa(c), schema=table.schema)
+                 for c in table.columns if c.computed is not None]
+    return table_to_sa(plain), generated
 
 
 # --- SQLAlchemy -> snapshot --------------------------------------------------------------

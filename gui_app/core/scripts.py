@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,11 @@ from typing import Any
 from alembic.operations import BatchOperations, Operations, ops
 from alembic.runtime.migration import MigrationContext
 from alembic.util.langhelpers import ModuleClsProxy
+
+from gui_app.core.render import LEGACY_ALTER_OFF, LEGACY_ALTER_ON
+from gui_app.core.schema import Schema
+
+_OWN_GUARDS = (LEGACY_ALTER_ON, LEGACY_ALTER_OFF)
 
 
 class ScriptError(ValueError):
@@ -45,18 +50,30 @@ class RecordingOperations(Operations):
         self.recorded: list[ops.MigrateOperation] = []
 
     def invoke(self, operation: Any) -> None:  # type: ignore[override]
+        if isinstance(operation, ops.ExecuteSQLOp) and operation.sqltext in _OWN_GUARDS:
+            return  # written around SQLite rebuilds by this app; not an operation of the user's
         self.recorded.append(operation)
 
     @contextmanager
     def batch_alter_table(  # type: ignore[override]
-        self, table_name: str, schema: str | None = None, **_kw: Any
+        self, table_name: str, schema: str | None = None, copy_from: Any = None, **_kw: Any
     ) -> Iterator[Any]:
         recorder = _BatchRecorder(self.migration_context, table_name, schema)
         yield recorder
-        self.recorded.extend(recorder.container.ops)
+        for op in recorder.container.ops:
+            if not _readds_generated_column(op, copy_from):
+                self.recorded.append(op)
 
     def get_bind(self) -> Any:
         raise ScriptError("the script asks for a live connection (op.get_bind()), which cannot be recorded")
+
+
+def _readds_generated_column(op: Any, copy_from: Any) -> bool:
+    """This app's rebuilds leave generated columns out of ``copy_from`` and add them back;
+    that add is part of the rebuild, not an operation of its own."""
+    if copy_from is None or not isinstance(op, ops.AddColumnOp) or op.column.computed is None:
+        return False
+    return op.column.name not in copy_from.c
 
 
 # ``alembic.op`` proxies the methods of whichever Operations installs itself; the table of
@@ -118,3 +135,72 @@ def load_script(path: str | Path) -> LoadedScript:
         upgrade=_record(upgrade, "upgrade", path),
         downgrade=_record(downgrade, "downgrade", path) if callable(downgrade) else [],
     )
+
+
+def reversible(
+    operations: Sequence[ops.MigrateOperation], base: Schema, dialect: str,
+    downgrade: Sequence[ops.MigrateOperation] = (),
+) -> list[ops.MigrateOperation]:
+    """The operations of a script, rebuilt from the schema they run on so that each one reverses.
+
+    A script names what it drops but does not carry it; projected over ``base``, each drop is
+    rebuilt from the object it drops and each alteration gets its ``existing_*`` values. A custom
+    SQL step takes its downgrade SQL from the script's ``downgrade()``, which lists the reverse
+    steps in the opposite order.
+    """
+    from gui_app.core import edits
+    from gui_app.core.plan import Plan
+
+    plan = Plan(base, dialect)
+    mirrored = list(reversed(downgrade)) if len(downgrade) == len(operations) else [None] * len(operations)
+    result = []
+    for op, undo in zip(operations, mirrored, strict=True):
+        rebuilt = _rebuilt(op, plan.projected, undo, edits)
+        plan.append(rebuilt)
+        result.append(rebuilt)
+    return result
+
+
+def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperation | None, edits: Any) -> Any:
+    from gui_app.core.projection import ProjectionError, find_table
+
+    def table(name: str, where: str | None) -> Any:
+        try:
+            return find_table(schema, name, where)
+        except ProjectionError:
+            return None
+
+    if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, edits.ReversibleExecuteSQLOp):
+        down = str(undo.sqltext) if isinstance(undo, ops.ExecuteSQLOp) else None
+        return edits.ReversibleExecuteSQLOp(str(op.sqltext), down)
+    if isinstance(op, ops.RenameTableOp) and not isinstance(op, edits.ReversibleRenameTableOp):
+        return edits.ReversibleRenameTableOp(op.table_name, op.new_table_name, schema=op.schema)
+    if isinstance(op, ops.DropTableOp) and (t := table(op.table_name, op.schema)) is not None:
+        return edits.drop_table(t)
+    if isinstance(op, ops.DropColumnOp) and (t := table(op.table_name, op.schema)) is not None:
+        return edits.drop_column(t, op.column_name)
+    if isinstance(op, ops.DropIndexOp) and op.table_name and (t := table(op.table_name, op.schema)) is not None:
+        return edits.drop_index(t, op.index_name)
+    if isinstance(op, ops.DropConstraintOp) and op.constraint_name and \
+            (t := table(op.table_name, op.schema)) is not None:
+        kind = op.constraint_type or _constraint_kind(t, str(op.constraint_name))
+        if kind in ("primary", "foreignkey", "unique", "check"):
+            return edits.drop_constraint(t, kind, op.constraint_name)
+    if isinstance(op, ops.AlterColumnOp) and op.existing_type is None and \
+            (t := table(op.table_name, op.schema)) is not None:
+        column = next((c for c in t.columns if c.name == op.column_name), None)
+        if column is not None:
+            return edits.alter_column(
+                t, op.column_name, new_name=op.modify_name, type_=op.modify_type, nullable=op.modify_nullable,
+                server_default=op.modify_server_default, comment=op.modify_comment)
+    return op
+
+
+def _constraint_kind(table: Any, name: str) -> str | None:
+    if table.primary_key is not None and table.primary_key.name == name:
+        return "primary"
+    for kind, items in (("foreignkey", table.foreign_keys), ("unique", table.unique_constraints),
+                        ("check", table.check_constraints)):
+        if any(i.name == name for i in items):
+            return kind
+    return None

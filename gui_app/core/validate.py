@@ -212,6 +212,8 @@ def _check(schema: Schema, op: ops.MigrateOperation, dialect: str) -> list[Probl
                     errors.append(f"Table {table.name} has no column {column}.")
             if not op.columns:
                 errors.append("Choose at least one column.")
+    elif isinstance(op, ops.CreateTableCommentOp | ops.DropTableCommentOp) and dialect == "sqlite":
+        errors.append("SQLite keeps no table comments.")
     elif isinstance(op, ops.DropConstraintOp) and not op.constraint_name:
         errors.append("Alembic can only drop a constraint that has a name.")
     return [Problem("error", m) for m in errors] + [Problem("warning", m) for m in warnings]

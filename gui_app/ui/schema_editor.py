@@ -80,7 +80,8 @@ class SchemaEditor:
             add("Add column…", lambda: self.add_column(table), "add_column")
         if kind is Kind.TABLE and table is not None:
             add("Rename table…", lambda: self.rename_table(table), "rename")
-            add("Table comment…", lambda: self.table_comment(table), "comment")
+            if "comments" not in self.projected.unsupported:
+                add("Table comment…", lambda: self.table_comment(table), "comment")
             menu.addSeparator()
             add("Add index…", lambda: self.add_index(table), "add_index")
             add("Add foreign key…", lambda: self.add_foreign_key(table), "add_key")

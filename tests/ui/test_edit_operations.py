@@ -72,24 +72,6 @@ def rename_table(qtbot: QtBot, w: MainWindow) -> Expect:
                   "op.rename_table('writers', 'authors')")
 
 
-def table_comment(qtbot: QtBot, w: MainWindow) -> Expect:
-    assert run_dialog(qtbot, menu_action(w, (*T, "books"), "Table comment…").trigger,
-                      lambda d: d.comment.setPlainText("Every book we sell")) == ""
-    return Expect(["op.create_table_comment('books', 'Every book we sell'"], {(*T, "books"): "changed"},
-                  {"postgresql": "COMMENT ON TABLE books IS 'Every book we sell'",
-                   "mysql": "ALTER TABLE books COMMENT 'Every book we sell'", "sqlite": ""},
-                  "op.drop_table_comment('books'")
-
-
-def drop_table_comment(qtbot: QtBot, w: MainWindow) -> Expect:
-    table_comment(qtbot, w)
-    assert run_dialog(qtbot, menu_action(w, (*T, "books"), "Table comment…").trigger,
-                      lambda d: d.remove_button.click()) == ""
-    return Expect(["op.create_table_comment(", "op.drop_table_comment('books'"], {},
-                  {"postgresql": "COMMENT ON TABLE books IS NULL", "mysql": "ALTER TABLE books COMMENT ''",
-                   "sqlite": ""}, "op.create_table_comment('books', 'Every book we sell'")
-
-
 def add_column(qtbot: QtBot, w: MainWindow) -> Expect:
     def fill(d: Any) -> None:
         d.name.setText("subtitle")
@@ -289,7 +271,7 @@ def _one_line(python: str) -> str:
 
 
 SCENARIOS: dict[str, Callable[[QtBot, MainWindow], Expect]] = {
-    f.__name__: f for f in (new_table, drop_table, rename_table, table_comment, drop_table_comment, add_column,
+    f.__name__: f for f in (new_table, drop_table, rename_table, add_column,
                             drop_column, edit_column, add_index, drop_index, add_primary_key, drop_primary_key,
                             add_foreign_key, drop_foreign_key, add_unique, drop_unique, add_check, drop_check,
                             sql_step, insert_rows)
@@ -403,3 +385,8 @@ def test_copy_puts_the_shown_preview_on_the_clipboard(qtbot: QtBot, demo_window:
     sql, _upgrade, _downgrade = preview(qtbot, demo_window, "postgresql")
     demo_window.preview.copy_button.click()
     assert QApplication.clipboard().text() == sql
+
+
+def test_sqlite_offers_no_table_comment(demo_window: MainWindow) -> None:
+    with pytest.raises(AssertionError, match="'Table comment…' not in"):
+        menu_action(demo_window, (*T, "books"), "Table comment…")

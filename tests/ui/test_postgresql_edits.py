@@ -51,3 +51,27 @@ def test_exclusion_constraint_and_its_reflected_drop(qtbot: QtBot, window: MainW
                                       "WHERE contype = 'x'")).all())
     engine.dispose()
     assert defs == {"ex_booking": "EXCLUDE USING gist (during WITH &&) WHERE ((room > 0))"}
+
+
+def test_table_comment_set_and_removed(qtbot: QtBot, window: MainWindow, pg_databases: ServerDatabases) -> None:
+    name = pg_databases.create()
+    engine = create_engine(pg_databases.url(name))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE books (id int PRIMARY KEY)"))
+    engine.dispose()
+    window.open_url_text(pg_databases.url(name))
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    books = ("public", "Tables", "books")
+    assert run_dialog(qtbot, menu_action(window, books, "Table comment…").trigger,
+                      lambda d: d.comment.setPlainText("Every book we sell")) == ""
+    assert status_of(window, books) == "changed"
+    assert run_dialog(qtbot, menu_action(window, books, "Table comment…").trigger,
+                      lambda d: d.remove_button.click()) == ""
+    calls = pending_calls(window)
+    assert calls[0].startswith("op.create_table_comment('books', 'Every book we sell'")
+    assert calls[1].startswith("op.drop_table_comment('books', existing_comment='Every book we sell'")
+    sql, _upgrade, downgrade = preview(qtbot, window, "postgresql")
+    assert "COMMENT ON TABLE books IS 'Every book we sell'" in sql and "COMMENT ON TABLE books IS NULL" in sql
+    assert "op.create_table_comment('books', 'Every book we sell'" in " ".join(downgrade.split()).replace("( ", "(")
+    mysql, _u, _d = preview(qtbot, window, "mysql")
+    assert "ALTER TABLE books COMMENT 'Every book we sell'" in mysql
