@@ -22,6 +22,8 @@ def build_gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"alembic-studio {__version__}")
     parser.add_argument("url", nargs="?", metavar="URL",
                         help="database to open (SQLAlchemy URL); default: the built-in demo database")
+    parser.add_argument("--alembic-ini", metavar="PATH",
+                        help="Alembic project to save revisions into (default: alembic.ini in this folder, if any)")
     return parser
 
 
@@ -32,4 +34,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = build_gui_parser().parse_args(args)
     from gui_app.ui.application import run_gui
 
-    return run_gui(options.url)
+    return run_gui(options.url, options.alembic_ini)

@@ -155,7 +155,10 @@ def reversible(
     mirrored = list(reversed(downgrade)) if len(downgrade) == len(operations) else [None] * len(operations)
     result = []
     for op, undo in zip(operations, mirrored, strict=True):
-        rebuilt = _rebuilt(op, plan.projected, undo, edits)
+        try:
+            rebuilt = _rebuilt(op, plan.projected, undo, edits)
+        except (KeyError, ValueError):  # names an object that is not there: validation says so
+            rebuilt = op
         plan.append(rebuilt)
         result.append(rebuilt)
     return result

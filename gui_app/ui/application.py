@@ -27,8 +27,9 @@ def create_window(settings: QSettings | None = None) -> MainWindow:
     return window
 
 
-def open_initial(window: MainWindow, url_text: str | None) -> None:
-    """Open ``url_text``, or the demo database (created on first use) when none is given."""
+def open_initial(window: MainWindow, url_text: str | None, alembic_ini: str | None = None) -> None:
+    """Open ``url_text``, or the demo database (created on first use) when none is given; link the
+    Alembic project given, or the one in the current folder."""
     from sqlalchemy.engine import URL
 
     from gui_app.core.demo import ensure_demo_database
@@ -39,13 +40,17 @@ def open_initial(window: MainWindow, url_text: str | None) -> None:
         window.show_error("Cannot create the demo database", str(error))
     else:
         window.demo_url = URL.create("sqlite", database=str(demo))
+    if alembic_ini:
+        window.files.link_project(alembic_ini)
+    elif (Path.cwd() / "alembic.ini").is_file():
+        window.files.link_project(str(Path.cwd() / "alembic.ini"))
     if url_text:
         window.open_url_text(url_text)
     else:
         window.open_demo()
 
 
-def run_gui(url_text: str | None) -> int:
+def run_gui(url_text: str | None, alembic_ini: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
@@ -54,5 +59,5 @@ def run_gui(url_text: str | None) -> int:
     window = create_window()
     window.show()
     # SQLAlchemy and Alembic are imported only now, after the first paint.
-    QTimer.singleShot(0, lambda: open_initial(window, url_text))
+    QTimer.singleShot(0, lambda: open_initial(window, url_text, alembic_ini))
     return app.exec()

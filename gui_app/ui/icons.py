@@ -67,6 +67,10 @@ ACTION_ICONS = {
     "insert_rows": "mdi6.table-row-plus-after",
     "history": "mdi6.history",
     "apply": "mdi6.database-check-outline",
+    "project": "mdi6.source-branch",
+    "open_script": "mdi6.file-code-outline",
+    "save": "mdi6.content-save-outline",
+    "export": "mdi6.file-export-outline",
 }
 
 OPERATION_ICONS = {

@@ -23,11 +23,13 @@ from gui_app import __version__
 from gui_app.ui import icons
 from gui_app.ui.actions import make_action
 from gui_app.ui.context import AppContext, LoadedDatabase
+from gui_app.ui.migration_files import MigrationFiles
 from gui_app.ui.models.tree_index import Kind
 from gui_app.ui.schema_editor import SchemaEditor
 from gui_app.ui.widgets.details_panel import DetailsPanel
 from gui_app.ui.widgets.pending_panel import PendingPanel
 from gui_app.ui.widgets.preview_panel import PreviewPanel
+from gui_app.ui.widgets.revision_panel import RevisionPanel
 from gui_app.ui.widgets.schema_browser import SchemaBrowser
 
 if TYPE_CHECKING:
@@ -70,8 +72,15 @@ class MainWindow(QMainWindow):
         self.pending_dock = self._dock("Pending changes", "pendingDock", self.pending_panel,
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.preview_dock = self._dock("Preview", "previewDock", self.preview, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.revisions = RevisionPanel(self)
+        self.revision_dock = self._dock("Revisions", "revisionDock", self.revisions,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.pending_dock, self.preview_dock)
+        self.tabifyDockWidget(self.preview_dock, self.revision_dock)
         self.pending_dock.raise_()
+        self.files = MigrationFiles(context, self, self.show_error,
+                                    lambda text: self.statusBar().showMessage(text, 15_000))
+        self.files.project_changed.connect(self._show_revisions)
 
         self._make_actions()
         self._make_status_bar()
@@ -119,7 +128,19 @@ class MainWindow(QMainWindow):
         self.apply_action = make_action(self, "&Apply pending changes…", self.apply_pending,
                                         shortcut="Ctrl+Shift+A", icon="apply",
                                         tip="Run the pending changes on the database, after a confirmation")
-        self.edit_actions = [self.new_table_action, self.sql_step_action, self.add_column_action, self.apply_action]
+        self.link_project_action = make_action(self, "&Link Alembic project…", lambda: self.files.link_project(),
+                                               icon="project", tip="Open an alembic.ini to save revisions into")
+        self.open_script_action = make_action(self, "&Open migration script…", lambda: self.files.open_script(),
+                                              shortcut=QKeySequence.StandardKey.Open, icon="open_script")
+        self.save_revision_action = make_action(self, "&Save as revision…", lambda: self.files.save_revision(),
+                                                shortcut=QKeySequence.StandardKey.Save, icon="save")
+        self.save_script_action = make_action(self, "Save as migration s&cript…", lambda: self.files.save_script(),
+                                              shortcut="Ctrl+Shift+S", icon="save")
+        self.export_sql_action = make_action(self, "&Export SQL…", lambda: self.files.export_sql(),
+                                             shortcut="Ctrl+E", icon="export")
+        self.edit_actions = [self.new_table_action, self.sql_step_action, self.add_column_action, self.apply_action,
+                             self.open_script_action, self.save_revision_action, self.save_script_action,
+                             self.export_sql_action]
         for action in self.edit_actions:
             action.setEnabled(False)
 
@@ -130,6 +151,12 @@ class MainWindow(QMainWindow):
         self.recent_menu.setIcon(icons.for_action("recent"))
         file_menu.addMenu(self.recent_menu)
         file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.link_project_action)
+        file_menu.addAction(self.open_script_action)
+        file_menu.addAction(self.save_revision_action)
+        file_menu.addAction(self.save_script_action)
+        file_menu.addAction(self.export_sql_action)
         file_menu.addSeparator()
         file_menu.addAction(self.refresh_action)
         file_menu.addSeparator()
@@ -148,6 +175,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.preview_action)
         view_menu.addAction(self.pending_dock.toggleViewAction())
         view_menu.addAction(self.preview_dock.toggleViewAction())
+        view_menu.addAction(self.revision_dock.toggleViewAction())
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -211,6 +239,7 @@ class MainWindow(QMainWindow):
         self.pending_panel.set_pending(pending)
         self.preview.set_pending(pending)
         pending.changed.connect(self._show_projection)
+        pending.changed.connect(self.files.autosave)
         for action in self.edit_actions:
             action.setEnabled(True)
 
@@ -249,8 +278,13 @@ class MainWindow(QMainWindow):
             return
         self.editor.add_column(table)
 
-    def apply_pending(self) -> None:
-        """Confirm, then apply in the background; the pending list follows what really ran."""
+    def _show_revisions(self) -> None:
+        self.revisions.show_project(self.files.project, self.files.current_heads())
+        self.revision_dock.show()
+
+    def apply_pending(self, stamp: str | None = None) -> None:
+        """Confirm, then apply in the background; the pending list follows what really ran.
+        With ``stamp`` (a revision just saved), the database is stamped with it in the same step."""
         from gui_app.ui.widgets.apply_dialog import ApplyDialog
 
         pending, database = self.context.pending, self.context.database
@@ -260,9 +294,9 @@ class MainWindow(QMainWindow):
         dialog = ApplyDialog(pending, database.url, self.context.jobs, self)
         self.apply_dialog = dialog
         if dialog.exec():
-            self._run_apply(pending, database.url)
+            self._run_apply(pending, database.url, stamp)
 
-    def _run_apply(self, pending: PendingPlan, url: URL) -> None:
+    def _run_apply(self, pending: PendingPlan, url: URL, stamp: str | None = None) -> None:
         from gui_app.core.apply import ApplyFailed, apply_plan, describe_apply_error
         from gui_app.core.progress import CancelToken, ProgressFn
         from gui_app.ui.workers import Job
@@ -271,7 +305,7 @@ class MainWindow(QMainWindow):
 
         def run(progress: ProgressFn, cancel: CancelToken) -> Any:
             try:
-                return apply_plan(url, operations, base, progress=progress, cancel=cancel)
+                return apply_plan(url, operations, base, progress=progress, cancel=cancel, stamp=stamp)
             except ApplyFailed as failed:
                 return failed  # delivered as a result: the list must follow what ran
 
@@ -303,6 +337,8 @@ class MainWindow(QMainWindow):
                             "projected:\n\n" + "\n".join(outcome.mismatches))
         self.statusBar().showMessage(f"Applied {outcome.applied} operations.", 10_000)
         self.context.open_database(url, carry=[])
+        if self.files.project is not None:
+            self._show_revisions()
 
     def _apply_stopped(self, reason: str) -> None:
         self._apply_job = None
@@ -398,6 +434,7 @@ class MainWindow(QMainWindow):
         self.server_label.setText(f"{schema.dialect} {schema.server_version}")
         shown = display_url(loaded.url)
         self.setWindowTitle(f"{shown} — {APP_TITLE}")
+        self.files.offer_restore()
         self.statusBar().showMessage(f"{len(schema.tables)} tables, {len(schema.views)} views in {shown}", 8000)
 
     def _loading_failed(self, shown_url: str, reason: str) -> None:
@@ -406,6 +443,9 @@ class MainWindow(QMainWindow):
         self.show_error("Cannot open the database", f"Could not read {shown_url}:\n\n{reason}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.confirm_close():
+            event.ignore()
+            return
         self.context.cancel_loading()
         self.context.jobs.wait(5000)
         super().closeEvent(event)

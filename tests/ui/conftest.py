@@ -22,6 +22,9 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QSettings:
 @pytest.fixture
 def window(qtbot: QtBot, settings: QSettings) -> Iterator[MainWindow]:
     win = create_window(settings)
+    # A question nobody answers would hang the suite; tests that ask answer for themselves.
+    win.files.ask_save_discard_cancel = lambda _count: "discard"
+    win.files.ask_yes_no = lambda _title, _text: False
     qtbot.addWidget(win)
     win.show()
     yield win

@@ -1,0 +1,268 @@
+"""Migration scripts in the GUI: the linked Alembic project, saving, exporting and opening
+scripts, and the autosave that lets the pending list survive a crash.
+
+Questions to the user go through small hooks (``ask_*``) so tests can answer them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from gui_app.core.project import AlembicProject
+    from gui_app.ui.context import AppContext
+
+AUTOSAVE_NAME = "pending.py"
+DATABASE_MARK = "# alembic-studio database: "
+SCRIPT_FILTER = "Alembic migration scripts (*.py)"
+
+
+def autosave_path() -> Path:
+    base = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    return base / "autosave" / AUTOSAVE_NAME
+
+
+class MigrationFiles(QObject):
+    project_changed = Signal()
+
+    def __init__(self, context: AppContext, window: QWidget, report_error: Callable[[str, str], None],
+                 notify: Callable[[str], None]) -> None:
+        super().__init__(window)
+        self.context, self.window = context, window
+        self.report_error, self.notify = report_error, notify
+        self.project: AlembicProject | None = None
+        self.ask_open_path: Callable[[str, str], str | None] = self._ask_open_path
+        self.ask_save_path: Callable[[str, str, str], str | None] = self._ask_save_path
+        self.ask_yes_no: Callable[[str, str], bool] = self._ask_yes_no
+        self.ask_save_discard_cancel: Callable[[int], str] = self._ask_save_discard_cancel
+        self.run_dialog: Callable[[Any], bool] = lambda dialog: bool(dialog.exec())
+        self._restore_offered = False
+        self.last_dialog: Any = None
+
+    # --- the linked project ----------------------------------------------------------------
+
+    def link_project(self, ini_path: str | None = None) -> bool:
+        from gui_app.core.project import AlembicProject, ProjectError
+
+        path = ini_path or self.ask_open_path("Link an Alembic project", "Alembic configuration (alembic.ini *.ini)")
+        if not path:
+            return False
+        try:
+            self.project = AlembicProject(path)
+            self.project.revisions()
+        except ProjectError as error:
+            self.project = None
+            self.report_error("Cannot read the Alembic project", str(error))
+            return False
+        self.context.settings.setValue("projects/last", str(self.project.ini_path))
+        self.project_changed.emit()
+        self.notify(f"Linked Alembic project {self.project.ini_path}")
+        return True
+
+    def current_heads(self) -> tuple[str, ...]:
+        """The revision(s) the connected database records (read on demand, a quick query)."""
+        import sqlalchemy as sa
+
+        database = self.context.database
+        if database is None:
+            return ()
+        from gui_app.core.project import AlembicProject
+
+        engine = sa.create_engine(database.url)
+        try:
+            with engine.connect() as conn:
+                return AlembicProject.current_heads(conn)
+        except sa.exc.SQLAlchemyError:
+            return ()
+        finally:
+            engine.dispose()
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def _plan(self) -> Any:
+        pending = self.context.pending
+        if pending is None or not len(pending.plan):
+            self.notify("There are no pending changes to save.")
+            return None
+        return pending.plan
+
+    def save(self) -> bool:
+        """Save as a revision when a project is linked, else as a standalone script."""
+        return self.save_revision() if self.project is not None else self.save_script()
+
+    def save_script(self) -> bool:
+        from gui_app.core.script_writer import file_name, new_revision_id, write_standalone
+
+        plan = self._plan()
+        if plan is None:
+            return False
+        path = self.ask_save_path("Save as migration script", SCRIPT_FILTER, file_name(new_revision_id(), "pending"))
+        if not path:
+            return False
+        revision = write_standalone(Path(path), plan.operations, plan.dialect, Path(path).stem, base=plan.base)
+        self.notify(f"Saved revision {revision} to {path}")
+        return True
+
+    def save_revision(self) -> bool:
+        from gui_app.core.project import ProjectError
+        from gui_app.ui.widgets.script_dialogs import SaveRevisionDialog
+
+        plan = self._plan()
+        if plan is None:
+            return False
+        if self.project is None and not self.link_project():
+            return False
+        assert self.project is not None
+        dialog = SaveRevisionDialog(self.project.heads(), self.current_heads(), self.window)
+        self.last_dialog = dialog
+        if not self.run_dialog(dialog):
+            return False
+        try:
+            written = self.project.write_revision(plan.operations, plan.dialect, dialog.message.text(),
+                                                  dialog.down_revision(), base=plan.base)
+        except ProjectError as error:
+            self.report_error("Cannot write the revision", str(error))
+            return False
+        self.project_changed.emit()
+        self.notify(f"Saved revision {written.revision} to {written.path}")
+        if dialog.apply_now.isChecked():
+            apply = getattr(self.window, "apply_pending", None)
+            if apply is not None:
+                apply(stamp=written.revision)
+        return True
+
+    def export_sql(self) -> bool:
+        from gui_app.core.render import render_sql
+        from gui_app.ui.widgets.script_dialogs import ExportSqlDialog
+
+        plan = self._plan()
+        if plan is None:
+            return False
+        dialog = ExportSqlDialog(plan.dialect, self.window)
+        self.last_dialog = dialog
+        if not self.run_dialog(dialog):
+            return False
+        dialect, downgrade = dialog.dialect.currentData(), bool(dialog.direction.currentData())
+        path = self.ask_save_path("Export SQL", "SQL files (*.sql)",
+                                  f"{'downgrade' if downgrade else 'upgrade'}_{dialect}.sql")
+        if not path:
+            return False
+        Path(path).write_text(render_sql(plan.operations, dialect, plan.base, downgrade=downgrade), encoding="utf-8")
+        self.notify(f"Exported the {dialect} SQL to {path}")
+        return True
+
+    # --- opening ----------------------------------------------------------------------------
+
+    def open_script(self, path: str | None = None) -> bool:
+        """Load a script's upgrade() into the pending list, as one undoable step."""
+        chosen = path or self.ask_open_path("Open a migration script", SCRIPT_FILTER)
+        if not chosen:
+            return False
+        return self._load_into_pending(Path(chosen), f"Open {Path(chosen).name}")
+
+    def _load_into_pending(self, path: Path, label: str) -> bool:
+        from gui_app.core.plan import PlanError
+        from gui_app.core.projection import ProjectionError
+        from gui_app.core.scripts import ScriptError, load_script, reversible
+
+        pending = self.context.pending
+        if pending is None:
+            return False
+        try:
+            script = load_script(path)
+            operations = reversible(script.upgrade, pending.plan.projected, pending.dialect, script.downgrade)
+            pending.add(operations, label)
+        except (ScriptError, PlanError, ProjectionError) as error:
+            self.report_error("Cannot open the migration script", str(error))
+            return False
+        self.notify(f"{len(operations)} operation(s) from {path.name} are pending")
+        return True
+
+    # --- crash safety -----------------------------------------------------------------------
+
+    def autosave(self) -> None:
+        """Write the pending list as a migration script after every change; remove it when empty."""
+        from gui_app.core.script_writer import standalone_script
+        from gui_app.core.urls import url_without_password
+
+        target = autosave_path()
+        pending, database = self.context.pending, self.context.database
+        if pending is None or database is None or not len(pending.plan):
+            target.unlink(missing_ok=True)
+            return
+        try:
+            text = standalone_script(pending.plan.operations, pending.dialect, "pending changes (autosave)",
+                                     base=pending.plan.base)
+        except Exception as error:  # never lose the list over a rendering problem: say so, keep going
+            self.notify(f"Autosave failed: {error}")
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        partial.write_text(f"{DATABASE_MARK}{url_without_password(database.url)}\n{text}", encoding="utf-8")
+        partial.replace(target)
+
+    def offer_restore(self) -> None:
+        """Once per start, after the first database is read: restore an autosaved pending list."""
+        from gui_app.core.urls import url_without_password
+
+        if self._restore_offered or self.context.database is None:
+            return
+        self._restore_offered = True
+        target = autosave_path()
+        if not target.is_file():
+            return
+        first = target.read_text(encoding="utf-8").splitlines()[0]
+        saved_for = first[len(DATABASE_MARK):] if first.startswith(DATABASE_MARK) else ""
+        if saved_for != url_without_password(self.context.database.url):
+            self.notify(f"Unsaved pending changes from the last session belong to {saved_for}; open it to restore "
+                        "them.")
+            self._restore_offered = False
+            return
+        if self.ask_yes_no("Restore pending changes?",
+                           "The last session ended with pending changes that were not saved or applied. "
+                           "Restore them?"):
+            self._load_into_pending(target, "Restore pending changes")
+        else:
+            target.unlink(missing_ok=True)
+
+    def confirm_close(self) -> bool:
+        """Ask to save, discard or cancel when pending changes would be lost; True closes."""
+        pending = self.context.pending
+        if pending is None or not len(pending.plan):
+            autosave_path().unlink(missing_ok=True)
+            return True
+        answer = self.ask_save_discard_cancel(len(pending.plan))
+        if answer == "cancel" or (answer == "save" and not self.save()):
+            return False
+        autosave_path().unlink(missing_ok=True)
+        return True
+
+    # --- default questions ------------------------------------------------------------------
+
+    def _ask_open_path(self, title: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self.window, title, "", filters)
+        return path or None
+
+    def _ask_save_path(self, title: str, filters: str, suggested: str) -> str | None:
+        folder = self.project.versions_folder if self.project is not None else Path.cwd()
+        path, _ = QFileDialog.getSaveFileName(self.window, title, str(folder / suggested), filters)
+        return path or None
+
+    def _ask_yes_no(self, title: str, text: str) -> bool:
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        return QMessageBox.question(self.window, title, text, buttons) == QMessageBox.StandardButton.Yes
+
+    def _ask_save_discard_cancel(self, count: int) -> str:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved pending changes",
+                          f"{count} pending change(s) have not been applied or saved.",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self.window)
+        box.setInformativeText("Save them as a migration script?")
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")

@@ -1,0 +1,181 @@
+"""Migration scripts from the GUI: linked project, save as revision, standalone script, export,
+open, autosave and restore after a crash, and the question on closing."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from gui_app.core.render import render_sql
+from gui_app.ui.application import create_window, open_initial
+from gui_app.ui.main_window import MainWindow
+from gui_app.ui.migration_files import autosave_path
+from tests.ui.editing import menu_action, pending_calls, run_dialog
+
+T = ("main", "Tables")
+
+
+def _edit(qtbot: QtBot, window: MainWindow) -> None:
+    def add(d: Any) -> None:
+        d.name.setText("subtitle")
+        d.type_edit.setText("VARCHAR(120)")
+
+    assert run_dialog(qtbot, menu_action(window, (*T, "books"), "Add column…").trigger, add) == ""
+    menu_action(window, (*T, "books", "Indexes", "ix_books_title"), "Drop index").trigger()
+
+
+def _project(folder: Path, database: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "alembic", "init", str(folder / "migrations")], cwd=folder, check=True,
+                   capture_output=True)
+    ini = folder / "alembic.ini"
+    ini.write_text(ini.read_text().replace("sqlalchemy.url = driver://user:pass@localhost/dbname",
+                                           f"sqlalchemy.url = sqlite:///{database}"))
+    return ini
+
+
+def _accepting(fill: Any) -> Any:
+    def run(dialog: Any) -> bool:
+        fill(dialog)
+        return True
+
+    return run
+
+
+def test_save_as_revision_into_a_linked_project(qtbot: QtBot, demo_window: MainWindow, tmp_path: Path) -> None:
+    _edit(qtbot, demo_window)
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(demo_window.context.database.url.database, copy)  # type: ignore[union-attr, arg-type]
+    ini = _project(tmp_path, copy)
+    files = demo_window.files
+    assert files.link_project(str(ini))
+    files.run_dialog = _accepting(lambda d: d.message.setText("add subtitle"))
+    assert files.save_revision()
+    (written,) = (tmp_path / "migrations" / "versions").glob("*_add_subtitle.py")
+    rows = demo_window.revisions.rows()
+    assert len(rows) == 1 and rows[0][1] == "add subtitle" and rows[0][3] == "head"
+    upgraded = subprocess.run([sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", "head"],
+                              capture_output=True, text=True)
+    assert upgraded.returncode == 0, upgraded.stderr
+    conn = sqlite3.connect(copy)
+    assert "subtitle" in [r[1] for r in conn.execute("PRAGMA table_info(books)")]
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ix_books_title'").fetchone() == (0,)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] in written.name
+
+
+def test_save_revision_and_apply_stamps_it(qtbot: QtBot, demo_window: MainWindow, tmp_path: Path) -> None:
+    database = Path(demo_window.context.database.url.database)  # type: ignore[union-attr, arg-type]
+    conn = sqlite3.connect(database)
+    conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    demo_window.context.refresh()
+    qtbot.waitUntil(lambda: not demo_window.context.loading, timeout=15_000)
+    _edit(qtbot, demo_window)
+    files = demo_window.files
+    assert files.link_project(str(_project(tmp_path, database)))
+
+    def fill(dialog: Any) -> None:
+        dialog.message.setText("first")
+        dialog.apply_now.setChecked(True)
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def confirm() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None and dialog.objectName() == "applyDialog"
+        dialog.apply_button.click()  # type: ignore[attr-defined]
+
+    files.run_dialog = _accepting(fill)
+    QTimer.singleShot(0, confirm)
+    assert files.save_revision()
+    qtbot.waitUntil(lambda: not pending_calls(demo_window) and not demo_window.context.loading, timeout=20_000)
+    (written,) = (tmp_path / "migrations" / "versions").glob("*_first.py")
+    conn = sqlite3.connect(database)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(written.name.split("_")[0],)]
+    assert "subtitle" in [r[1] for r in conn.execute("PRAGMA table_info(books)")]
+    assert demo_window.revisions.rows()[0][3] == "head, current"
+
+
+def test_standalone_script_export_and_open(qtbot: QtBot, demo_window: MainWindow, tmp_path: Path) -> None:
+    _edit(qtbot, demo_window)
+    files = demo_window.files
+    pending = demo_window.context.pending
+    assert pending is not None
+    script = tmp_path / "standalone.py"
+    files.ask_save_path = lambda _title, _filters, _suggested: str(script)
+    assert files.save_script()
+    text = script.read_text()
+    assert "down_revision: Union[str, Sequence[str], None] = None" in text
+    assert "batch_op.add_column(sa.Column('subtitle', sa.VARCHAR(length=120), nullable=True))" in text
+
+    exported = tmp_path / "upgrade.sql"
+    files.ask_save_path = lambda _title, _filters, _suggested: str(exported)
+    files.run_dialog = _accepting(lambda d: d.dialect.setCurrentIndex(d.dialect.findData("postgresql")))
+    assert files.export_sql()
+    assert exported.read_text() == render_sql(pending.plan.operations, "postgresql", pending.plan.base)
+
+    calls = pending_calls(demo_window)
+    while pending.undo_stack.canUndo():
+        demo_window.undo_action.trigger()
+    assert files.open_script(str(script))
+    assert pending_calls(demo_window) == calls
+    demo_window.undo_action.trigger()  # opening is one step
+    assert pending_calls(demo_window) == []
+
+
+def test_a_broken_script_is_reported_and_changes_nothing(qtbot: QtBot, demo_window: MainWindow,
+                                                          tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("from alembic import op\nrevision = 'x'\ndown_revision = None\n\n"
+                      "def upgrade():\n    op.drop_column('books', 'no_such_column')\n")
+    assert not demo_window.files.open_script(str(broken))
+    box = demo_window.error_box
+    assert box is not None and "no column 'no_such_column'" in box.text()
+    assert pending_calls(demo_window) == []
+
+
+def test_autosave_survives_a_crash_and_is_offered_back(qtbot: QtBot, demo_window: MainWindow,
+                                                       settings: QSettings) -> None:
+    _edit(qtbot, demo_window)
+    calls = pending_calls(demo_window)
+    saved = autosave_path()
+    assert saved.is_file() and "batch_op.add_column" in saved.read_text()
+    assert "password" not in saved.read_text().splitlines()[0]
+
+    # A new process after a crash: the same data folder, a new window.
+    again = create_window(settings)
+    qtbot.addWidget(again)
+    asked: list[str] = []
+    again.files.ask_yes_no = lambda title, _text: asked.append(title) or True
+    again.files.ask_save_discard_cancel = lambda _count: "discard"
+    again.show()
+    open_initial(again, None)
+    qtbot.waitUntil(lambda: len(pending_calls(again)) == len(calls), timeout=15_000)
+    assert asked == ["Restore pending changes?"]
+    assert pending_calls(again) == calls
+
+
+def test_closing_with_pending_changes_asks(qtbot: QtBot, demo_window: MainWindow) -> None:
+    _edit(qtbot, demo_window)
+    demo_window.files.ask_save_discard_cancel = lambda _count: "cancel"
+    assert not demo_window.close()
+    assert demo_window.isVisible() and autosave_path().is_file()
+    demo_window.files.ask_save_discard_cancel = lambda _count: "discard"
+    assert demo_window.close()
+    assert not autosave_path().exists()
+
+
+def test_alembic_ini_given_at_start_is_linked(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    ini = _project(tmp_path, tmp_path / "db.sqlite")
+    open_initial(window, None, str(ini))
+    qtbot.waitUntil(lambda: window.context.database is not None, timeout=15_000)
+    assert window.files.project is not None and window.files.project.ini_path == ini.resolve()
+    assert str(ini.resolve()) in window.revisions.title.text()
