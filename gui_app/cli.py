@@ -17,7 +17,7 @@ from gui_app import __version__
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-COMMANDS = ("inspect", "sql", "apply")
+COMMANDS = ("inspect", "sql", "apply", "diff")
 
 
 class CommandError(Exception):
@@ -66,6 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--yes", action="store_true", help="do not ask before applying")
     apply.add_argument("--downgrade", action="store_true", help="run downgrade() instead of upgrade()")
     apply.set_defaults(handler=_apply)
+
+    diff = commands.add_parser(
+        "diff", help="the operations that make one database's schema equal another's (or equal models)",
+        description="Compare FROM_URL with TO_URL (or with SQLAlchemy models) and print the migration that "
+        "makes FROM's schema equal the target; its downgrade restores FROM. With -o, write it as a revision file.")
+    diff.add_argument("from_url", metavar="FROM_URL", help="the database to change")
+    diff.add_argument("to_url", metavar="TO_URL", nargs="?", help="the database to match")
+    diff.add_argument("--models", metavar="MODULE:METADATA", help="match SQLAlchemy models instead of a database")
+    diff.add_argument("-o", "--output", metavar="FILE", help="write an Alembic revision file")
+    diff.add_argument("-m", "--message", default="match schema", help="message of the revision file")
+    diff.set_defaults(handler=_diff)
     return parser
 
 
@@ -217,3 +228,47 @@ def _apply(args: argparse.Namespace) -> None:
     done = "dry run passed" if report.dry_run else "applied"
     stamped = f", stamped {report.stamped or '(base)'}" if report.stamped is not None else ""
     print(f"{done}: {report.applied} operation(s){stamped}", file=sys.stderr)
+
+
+def _diff(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from sqlalchemy import exc
+
+    from gui_app.core import diff
+    from gui_app.core.apply import current_revision
+    from gui_app.core.errors import describe_error
+    from gui_app.core.reflect import reflect
+    from gui_app.core.script_writer import bodies, write_standalone
+    from gui_app.core.urls import display_url
+
+    if (args.to_url is None) == (args.models is None):
+        raise UsageError("give either TO_URL or --models, not both or neither")
+    source = _engine_for(args.from_url)
+    target = _engine_for(args.to_url) if args.to_url else None
+    try:
+        if target is not None:
+            with target.connect() as conn:
+                metadata = diff.reflected_metadata(conn, diff._schemas(conn))
+        else:
+            metadata = diff.load_models(args.models)
+        with source.connect() as conn:
+            base = reflect(conn)
+            tracked, current = current_revision(conn)
+            operations = diff.diff_operations(conn, metadata)
+    except diff.DiffError as error:
+        raise CommandError(str(error)) from None
+    except (exc.SQLAlchemyError, OSError) as error:
+        raise CommandError(f"cannot compare {display_url(source.url)}: {describe_error(error)}") from None
+    finally:
+        source.dispose()
+        if target is not None:
+            target.dispose()
+    if args.output:
+        revision = write_standalone(Path(args.output), operations, base.dialect, args.message,
+                                    down_revision=current if tracked else None, base=base)
+        print(f"wrote revision {revision} ({len(operations)} operation(s)) to {args.output}", file=sys.stderr)
+        return
+    upgrade, downgrade, imports = bodies(operations, base.dialect, base)
+    sys.stdout.write(f"{imports}\n\ndef upgrade() -> None:\n    {upgrade}\n\n\ndef downgrade() -> None:\n"
+                     f"    {downgrade}\n")

@@ -101,3 +101,27 @@ def test_apply_on_postgresql_rolls_back_a_failing_script(tmp_path: Path, pg_data
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "1a2b3c"
     engine.dispose()
+
+
+def test_diff_prints_and_writes_a_revision(tmp_path: Path) -> None:
+    from gui_app.core.demo import ensure_demo_database
+
+    demo = ensure_demo_database(tmp_path / "demo")
+    source, target = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    source.write_bytes(demo.read_bytes())
+    target.write_bytes(demo.read_bytes())
+    conn = sqlite3.connect(target)
+    conn.execute("CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(20) NOT NULL)")
+    conn.commit()
+    conn.close()
+    printed = run_cli("diff", f"sqlite:///{source}", f"sqlite:///{target}")
+    assert printed.returncode == 0, printed.stderr
+    assert "op.create_table('tags'" in printed.stdout and "op.drop_table('tags')" in printed.stdout
+    out = tmp_path / "match.py"
+    written = run_cli("diff", f"sqlite:///{source}", f"sqlite:///{target}", "-o", str(out), "-m", "match b")
+    assert written.returncode == 0 and out.is_file() and '"""match b' in out.read_text()
+    applied = run_cli("apply", str(out), f"sqlite:///{source}", "--yes")
+    assert applied.returncode == 0, applied.stderr
+    again = run_cli("diff", f"sqlite:///{source}", f"sqlite:///{target}")
+    assert "op.create_table" not in again.stdout
+    assert run_cli("diff", f"sqlite:///{source}").returncode == 2

@@ -71,6 +71,7 @@ ACTION_ICONS = {
     "open_script": "mdi6.file-code-outline",
     "save": "mdi6.content-save-outline",
     "export": "mdi6.file-export-outline",
+    "compare": "mdi6.compare-horizontal",
 }
 
 OPERATION_ICONS = {

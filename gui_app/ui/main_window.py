@@ -138,9 +138,12 @@ class MainWindow(QMainWindow):
                                               shortcut="Ctrl+Shift+S", icon="save")
         self.export_sql_action = make_action(self, "&Export SQL…", lambda: self.files.export_sql(),
                                              shortcut="Ctrl+E", icon="export")
+        self.compare_action = make_action(self, "Co&mpare with another database…", self.compare_with_database,
+                                          icon="compare",
+                                          tip="Add the changes that make this database match another one")
         self.edit_actions = [self.new_table_action, self.sql_step_action, self.add_column_action, self.apply_action,
                              self.open_script_action, self.save_revision_action, self.save_script_action,
-                             self.export_sql_action]
+                             self.export_sql_action, self.compare_action]
         for action in self.edit_actions:
             action.setEnabled(False)
 
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_revision_action)
         file_menu.addAction(self.save_script_action)
         file_menu.addAction(self.export_sql_action)
+        file_menu.addAction(self.compare_action)
         file_menu.addSeparator()
         file_menu.addAction(self.refresh_action)
         file_menu.addSeparator()
@@ -277,6 +281,14 @@ class MainWindow(QMainWindow):
             self.show_error("Choose a table", "Select a table (or one of its columns) in the tree first.")
             return
         self.editor.add_column(table)
+
+    def compare_with_database(self) -> None:
+        from gui_app.ui.widgets.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(self.context.recent_urls(), self)
+        dialog.setWindowTitle("Compare with another database")
+        if dialog.exec() and (url := dialog.url()) is not None:
+            self.files.compare_with(url)
 
     def _show_revisions(self) -> None:
         self.revisions.show_project(self.files.project, self.files.current_heads())

@@ -43,6 +43,7 @@ class MigrationFiles(QObject):
         self.run_dialog: Callable[[Any], bool] = lambda dialog: bool(dialog.exec())
         self._restore_offered = False
         self.last_dialog: Any = None
+        self.compare_job: Any = None
 
     # --- the linked project ----------------------------------------------------------------
 
@@ -182,6 +183,47 @@ class MigrationFiles(QObject):
             return False
         self.notify(f"{len(operations)} operation(s) from {path.name} are pending")
         return True
+
+    # --- comparing ----------------------------------------------------------------------------
+
+    def compare_with(self, other: Any) -> None:
+        """Add the operations that make the open database's schema equal ``other``'s (in the background)."""
+        from gui_app.core.diff import diff_databases
+        from gui_app.core.errors import describe_error
+        from gui_app.core.progress import CancelToken, ProgressFn
+        from gui_app.core.urls import display_url
+        from gui_app.ui.workers import Job
+
+        database = self.context.database
+        if database is None or self.context.pending is None:
+            return
+        source = database.url
+
+        def run(_progress: ProgressFn, _cancel: CancelToken) -> Any:
+            return diff_databases(source, other)
+
+        job: Job[Any] = Job(run, describe_error)
+        shown = display_url(other)
+        job.signals.succeeded.connect(lambda found: self._compared(found, shown))
+        job.signals.failed.connect(lambda reason: self.report_error("Cannot compare the databases", reason))
+        self.compare_job = job
+        self.notify(f"Comparing with {shown}…")
+        self.context.jobs.start(job)
+
+    def _compared(self, operations: list[Any], shown: str) -> None:
+        from gui_app.core.plan import PlanError
+
+        self.compare_job = None
+        if not operations:
+            self.notify(f"The schemas are the same as {shown}.")
+            return
+        assert self.context.pending is not None
+        try:
+            self.context.pending.add(operations, f"Match {shown}")
+        except PlanError as error:
+            self.report_error("The differences cannot be added to the pending list", str(error))
+            return
+        self.notify(f"{len(operations)} operation(s) make this database match {shown}")
 
     # --- crash safety -----------------------------------------------------------------------
 

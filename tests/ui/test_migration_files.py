@@ -179,3 +179,22 @@ def test_alembic_ini_given_at_start_is_linked(qtbot: QtBot, window: MainWindow, 
     qtbot.waitUntil(lambda: window.context.database is not None, timeout=15_000)
     assert window.files.project is not None and window.files.project.ini_path == ini.resolve()
     assert str(ini.resolve()) in window.revisions.title.text()
+
+
+def test_compare_with_another_database_fills_the_pending_list(qtbot: QtBot, demo_window: MainWindow,
+                                                                tmp_path: Path) -> None:
+    from sqlalchemy.engine import make_url
+
+    other = tmp_path / "other.sqlite"
+    shutil.copy(demo_window.context.database.url.database, other)  # type: ignore[union-attr, arg-type]
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(20) NOT NULL)")
+    conn.execute("ALTER TABLE books ADD COLUMN subtitle VARCHAR(50)")
+    conn.commit()
+    conn.close()
+    demo_window.files.compare_with(make_url(f"sqlite:///{other}"))
+    qtbot.waitUntil(lambda: len(pending_calls(demo_window)) == 2, timeout=15_000)
+    calls = pending_calls(demo_window)
+    assert calls[0].startswith("op.create_table('tags'")
+    assert calls[1].startswith("op.add_column('books', sa.Column('subtitle'")
+    assert demo_window.context.pending.undo_stack.undoText() == f"Match sqlite:///{other}"  # type: ignore[union-attr]

@@ -1,0 +1,108 @@
+"""Compare a database with another database or with SQLAlchemy models, as Alembic operations.
+
+Alembic's autogenerate does the comparison (types, nullability, server defaults,
+comments, indexes, unique and foreign keys included); the operations it yields
+carry the objects they drop, so their downgrade restores the first database.
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.autogenerate import produce_migrations
+from alembic.operations import ops
+from alembic.runtime.migration import MigrationContext
+
+from gui_app.core.compare import BOOKKEEPING
+
+
+class DiffError(ValueError):
+    """The comparison cannot run; the message says why."""
+
+
+def flatten(container: ops.OpContainer) -> list[ops.MigrateOperation]:
+    """Autogenerate groups changes per table; the pending list holds them one by one."""
+    flat: list[ops.MigrateOperation] = []
+    for op in container.ops:
+        if isinstance(op, ops.ModifyTableOps):
+            flat.extend(flatten(op))
+        else:
+            flat.append(op)
+    return flat
+
+
+def reflected_metadata(conn: sa.Connection, schemas: Sequence[str | None]) -> sa.MetaData:
+    metadata = sa.MetaData()
+    with warnings.catch_warnings():  # expression indexes SQLAlchemy cannot reflect are left out on both sides
+        warnings.simplefilter("ignore", sa.exc.SAWarning)
+        for schema in schemas:
+            metadata.reflect(bind=conn, schema=schema, resolve_fks=False)
+    for name in list(metadata.tables):
+        if metadata.tables[name].name in BOOKKEEPING:
+            metadata.remove(metadata.tables[name])
+    return metadata
+
+
+def _schemas(conn: sa.Connection) -> list[str | None]:
+    if conn.dialect.name != "postgresql":
+        return [None]
+    inspector = sa.inspect(conn)
+    default = inspector.default_schema_name
+    names = [n for n in inspector.get_schema_names() if n not in ("information_schema",) and not n.startswith("pg_")]
+    return [None if n == default else n for n in names]
+
+
+def diff_operations(source: sa.Connection, target: sa.MetaData) -> list[ops.MigrateOperation]:
+    """Operations that make ``source``'s schema equal ``target``."""
+    schemas = _schemas(source)
+    context = MigrationContext.configure(connection=source, opts={
+        "compare_type": True,
+        "compare_server_default": True,
+        "include_schemas": len(schemas) > 1,
+        "include_name": lambda name, kind, _parent: not (kind == "table" and name in BOOKKEEPING),
+    })
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa.exc.SAWarning)
+        script = produce_migrations(context, target)
+    upgrade = script.upgrade_ops
+    assert upgrade is not None
+    operations = flatten(upgrade)
+    if source.in_transaction():
+        source.rollback()
+    return operations
+
+
+def diff_databases(source_url: Any, target_url: Any) -> list[ops.MigrateOperation]:
+    source, target = sa.create_engine(source_url), sa.create_engine(target_url)
+    try:
+        with target.connect() as conn:
+            metadata = reflected_metadata(conn, _schemas(conn))
+        with source.connect() as conn:
+            return diff_operations(conn, metadata)
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+def load_models(spec: str) -> sa.MetaData:
+    """``package.module:attribute`` -> a MetaData (or a declarative base / registry holding one)."""
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise DiffError(f"--models takes package.module:metadata, not {spec!r}")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise DiffError(f"cannot import {module_name}: {error}") from None
+    value: Any = module
+    for part in attribute.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            raise DiffError(f"{module_name} has no {attribute}")
+    metadata = value if isinstance(value, sa.MetaData) else getattr(value, "metadata", None)
+    if not isinstance(metadata, sa.MetaData):
+        raise DiffError(f"{spec} is not a SQLAlchemy MetaData (or a declarative base)")
+    return metadata
