@@ -125,3 +125,36 @@ def test_diff_prints_and_writes_a_revision(tmp_path: Path) -> None:
     again = run_cli("diff", f"sqlite:///{source}", f"sqlite:///{target}")
     assert "op.create_table" not in again.stdout
     assert run_cli("diff", f"sqlite:///{source}").returncode == 2
+
+
+@pytest.mark.parametrize(("dialect", "url"), [("postgresql", "postgresql://u@localhost/db"),
+                                              ("mysql", "mysql+pymysql://u@localhost/db")])
+def test_sql_equals_alembic_upgrade_sql(tmp_path: Path, dialect: str, url: str) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "alembic", "init", str(tmp_path / "migrations")], cwd=tmp_path,
+                   check=True, capture_output=True)
+    ini = tmp_path / "alembic.ini"
+    ini.write_text(ini.read_text().replace("sqlalchemy.url = driver://user:pass@localhost/dbname",
+                                           f"sqlalchemy.url = {url}"))
+    script = Path(SCRIPT).read_text().replace('down_revision = "0f0f0f"', "down_revision = None")
+    (tmp_path / "migrations" / "versions" / "1a2b3c_add_things.py").write_text(script)
+    theirs = subprocess.run([sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", "head", "--sql"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert theirs.returncode == 0, theirs.stderr
+    shutil.copy(tmp_path / "migrations" / "versions" / "1a2b3c_add_things.py", tmp_path / "script.py")
+    ours = run_cli("sql", str(tmp_path / "script.py"), "--dialect", dialect)
+    assert ours.returncode == 0, ours.stderr
+
+    def statements(text: str) -> list[str]:
+        found = []
+        for chunk in text.split(";"):
+            statement = " ".join(line for line in chunk.split("\n") if not line.startswith("--")).split()
+            joined = " ".join(statement)
+            if joined and "alembic_version" not in joined and joined not in ("BEGIN", "COMMIT"):
+                found.append(joined)
+        return found
+
+    assert statements(ours.stdout) == statements(theirs.stdout)
