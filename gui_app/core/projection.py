@@ -334,18 +334,11 @@ def _(op: ops.DropConstraintOp, schema: Schema, dialect: sa.Dialect | None) -> S
             if table.primary_key is None:
                 raise ProjectionError(f"table {table.name} has no primary key")
             return dataclasses.replace(table, primary_key=None)
-        fks = tuple(fk for fk in table.foreign_keys if fk.name != name)
-        if len(fks) != len(table.foreign_keys):
-            return dataclasses.replace(table, foreign_keys=fks)
-        uniques = tuple(u for u in table.unique_constraints if u.name != name)
-        if len(uniques) != len(table.unique_constraints):
-            return dataclasses.replace(table, unique_constraints=uniques)
-        checks = tuple(c for c in table.check_constraints if c.name != name)
-        if len(checks) != len(table.check_constraints):
-            return dataclasses.replace(table, check_constraints=checks)
-        exclusions = tuple(x for x in table.exclusions if x.name != name)
-        if len(exclusions) != len(table.exclusions):
-            return dataclasses.replace(table, exclusions=exclusions)
+        for attribute in ("foreign_keys", "unique_constraints", "check_constraints", "exclusions"):
+            items: tuple[Any, ...] = getattr(table, attribute)
+            kept = tuple(item for item in items if item.name != name)
+            if len(kept) != len(items):
+                return dataclasses.replace(table, **{attribute: kept})  # type: ignore[arg-type]
         raise ProjectionError(f"there is no constraint {name!r} on table {table.name}")
 
     return _change_table(schema, op.table_name, op.schema, drop)

@@ -40,6 +40,17 @@ def round_trip(original: URL, modified: URL) -> None:
     assert differences(before, reflect(original), dialect) == []
 
 
+def server_copies(dataset: str, dialect: str, databases: ServerDatabases) -> list[URL]:
+    """Two fresh copies of a corpus dataset on a server: one to change, one to match."""
+    urls = []
+    for _ in range(2):
+        name = unique_name()
+        databases.adopt(name)
+        load_corpus(dataset, dialect, name)
+        urls.append(make_url(databases.url(name)))
+    return urls
+
+
 def test_chinook_sqlite(tmp_path: Path) -> None:
     urls = []
     for name in ("a", "b"):
@@ -52,38 +63,23 @@ def test_chinook_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgresql
 def test_chinook_postgresql(pg_databases: ServerDatabases) -> None:
-    urls = []
-    for _ in range(2):
-        name = unique_name()
-        pg_databases.adopt(name)
-        load_corpus("chinook", "postgresql", name)
-        urls.append(make_url(pg_databases.url(name)))
-    modify(urls[1], "album", "track", "name")
-    round_trip(urls[0], urls[1])
+    original, modified = server_copies("chinook", "postgresql", pg_databases)
+    modify(modified, "album", "track", "name")
+    round_trip(original, modified)
 
 
 @pytest.mark.mysql
 def test_chinook_mariadb(mysql_databases: ServerDatabases) -> None:
-    urls = []
-    for _ in range(2):
-        name = unique_name()
-        mysql_databases.adopt(name)
-        load_corpus("chinook", "mysql", name)
-        urls.append(make_url(mysql_databases.url(name)))
-    modify(urls[1], "Album", "Track", "Name")
-    round_trip(urls[0], urls[1])
+    original, modified = server_copies("chinook", "mysql", mysql_databases)
+    modify(modified, "Album", "Track", "Name")
+    round_trip(original, modified)
 
 
 @pytest.mark.postgresql
 def test_pagila_postgresql(pg_databases: ServerDatabases) -> None:
-    urls = []
-    for _ in range(2):
-        name = unique_name()
-        pg_databases.adopt(name)
-        load_corpus("pagila", "postgresql", name)
-        urls.append(make_url(pg_databases.url(name)))
-    modify(urls[1], "film", "actor", "first_name")
-    round_trip(urls[0], urls[1])
+    original, modified = server_copies("pagila", "postgresql", pg_databases)
+    modify(modified, "film", "actor", "first_name")
+    round_trip(original, modified)
 
 
 def test_models_are_a_target_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
