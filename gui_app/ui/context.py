@@ -26,23 +26,28 @@ class LoadedDatabase:
     url: URL
     schema: Schema
     tree: TreeIndex
+    revisions: tuple[str, ...] = ()
+    """What the database's alembic_version records (read with the schema, off the GUI thread)."""
 
 
 def _load(url: URL, progress: ProgressFn, cancel: CancelToken) -> LoadedDatabase:
     """Runs on a worker thread: connect, reflect, build the tree index."""
     from gui_app.core.connect import open_engine
+    from gui_app.core.project import AlembicProject
     from gui_app.core.reflect import reflect
     from gui_app.ui.models.tree_index import build_tree_index
 
     engine = open_engine(url)
     try:
-        schema = reflect(engine, progress, cancel)
+        with engine.connect() as conn:
+            schema = reflect(conn, progress, cancel)
+            revisions = AlembicProject.current_heads(conn)
     finally:
         engine.dispose()
     from gui_app.core.bulk import settle_long_lived
 
     progress("Building the tree", 1, 1)
-    loaded = LoadedDatabase(url, schema, build_tree_index(schema))
+    loaded = LoadedDatabase(url, schema, build_tree_index(schema), revisions)
     settle_long_lived()
     return loaded
 

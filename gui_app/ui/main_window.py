@@ -349,8 +349,6 @@ class MainWindow(QMainWindow):
                             "projected:\n\n" + "\n".join(outcome.mismatches))
         self.statusBar().showMessage(f"Applied {outcome.applied} operations.", 10_000)
         self.context.open_database(url, carry=[])
-        if self.files.project is not None:
-            self._show_revisions()
 
     def _apply_stopped(self, reason: str) -> None:
         self._apply_job = None
@@ -446,6 +444,8 @@ class MainWindow(QMainWindow):
         self.server_label.setText(f"{schema.dialect} {schema.server_version}")
         shown = display_url(loaded.url)
         self.setWindowTitle(f"{shown} — {APP_TITLE}")
+        if self.files.project is not None:
+            self._show_revisions()  # the database's current revision may have moved
         self.files.offer_restore()
         self.statusBar().showMessage(f"{len(schema.tables)} tables, {len(schema.views)} views in {shown}", 8000)
 

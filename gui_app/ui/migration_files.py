@@ -66,22 +66,9 @@ class MigrationFiles(QObject):
         return True
 
     def current_heads(self) -> tuple[str, ...]:
-        """The revision(s) the connected database records (read on demand, a quick query)."""
-        import sqlalchemy as sa
-
+        """The revision(s) the connected database recorded when it was last read."""
         database = self.context.database
-        if database is None:
-            return ()
-        from gui_app.core.project import AlembicProject
-
-        engine = sa.create_engine(database.url)
-        try:
-            with engine.connect() as conn:
-                return AlembicProject.current_heads(conn)
-        except sa.exc.SQLAlchemyError:
-            return ()
-        finally:
-            engine.dispose()
+        return database.revisions if database is not None else ()
 
     # --- saving -----------------------------------------------------------------------------
 

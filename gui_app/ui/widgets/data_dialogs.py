@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -16,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui_app.core import schema as s
-from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit
+from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit, add_remove_buttons
 
 NULL_TEXT = "NULL"
 
@@ -55,13 +53,9 @@ class RowsGrid(QWidget):
         self.grid = QTableWidget(1, len(columns), self)
         self.grid.setObjectName("rowsGrid")
         self.grid.setHorizontalHeaderLabels(columns)
-        add, remove = QPushButton("Add row", self), QPushButton("Remove row", self)
-        add.clicked.connect(lambda: self.grid.insertRow(self.grid.rowCount()))
-        remove.clicked.connect(lambda: self.grid.removeRow(max(self.grid.currentRow(), 0)))
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
+        buttons = add_remove_buttons(self, lambda: self.grid.insertRow(self.grid.rowCount()),
+                                     lambda: self.grid.removeRow(max(self.grid.currentRow(), 0)),
+                                     "Add row", "Remove row")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.grid, 1)

@@ -166,6 +166,19 @@ class ColumnPicker(QWidget):
                 if self.list.item(r).checkState() == Qt.CheckState.Checked]
 
 
+def add_remove_buttons(parent: QWidget, add: Callable[[], Any], remove: Callable[[], Any],
+                       add_text: str = "Add", remove_text: str = "Remove") -> QHBoxLayout:
+    """The Add / Remove row under an editable grid."""
+    add_button, remove_button = QPushButton(add_text, parent), QPushButton(remove_text, parent)
+    add_button.clicked.connect(lambda: add())
+    remove_button.clicked.connect(lambda: remove())
+    row = QHBoxLayout()
+    row.addWidget(add_button)
+    row.addWidget(remove_button)
+    row.addStretch(1)
+    return row
+
+
 class SuggestedName(QLineEdit):
     """A name that follows the convention until the user types one of their own."""
 

@@ -8,9 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -20,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from gui_app.core import schema as s
 from gui_app.ui.widgets.data_dialogs import RowsGrid
-from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit
+from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit, add_remove_buttons
 
 COLUMN_HEADERS = ("Name", "Type", "Allows NULL", "Default (SQL)", "Primary key", "Autoincrement", "Comment")
 FK_HEADERS = ("Name", "Columns", "Refers to table", "Referred columns", "On delete")
@@ -40,13 +38,7 @@ class Grid(QWidget):
         self.table = QTableWidget(0, len(headers), self)
         self.table.setHorizontalHeaderLabels(headers)
         self.table.horizontalHeader().setStretchLastSection(True)
-        add, remove = QPushButton("Add", self), QPushButton("Remove", self)
-        add.clicked.connect(lambda: self.add_row())
-        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
+        buttons = add_remove_buttons(self, self.add_row, lambda: self.table.removeRow(self.table.currentRow()))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
