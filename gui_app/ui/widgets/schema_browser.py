@@ -59,6 +59,8 @@ class SchemaBrowser(QWidget):
         expanded = set(self._expanded)
         self.model.set_tree(tree)
         self._restore(expanded)
+        if not expanded and self.model.rowCount() <= 20:
+            self.view.expandToDepth(1)  # a first look: each schema and its folders open
         self._update_match_label()
 
     def apply_filter(self, text: str) -> None:
