@@ -7,6 +7,7 @@ constraint texts are compared where the dialect reports them back unchanged.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,20 +15,28 @@ import sqlalchemy as sa
 from gui_app.core import sa_build
 from gui_app.core.schema import Schema, Table
 
+_DISPLAY_WIDTH = re.compile(r"^(TINYINT|SMALLINT|MEDIUMINT|INT|INTEGER|BIGINT)\(\d+\)")
+
 
 def _type(column: Any, dialect: sa.Dialect) -> str:
-    return sa_build.type_name(column.sa_type, dialect).upper().replace(" ", "") if column.sa_type is not None \
-        else column.type_name.upper().replace(" ", "")
+    text = sa_build.type_name(column.sa_type, dialect) if column.sa_type is not None else column.type_name
+    text = text.upper().replace(" ", "")
+    # MySQL reports an integer's display width, which means nothing to its storage.
+    return _DISPLAY_WIDTH.sub(r"\1", text) if dialect.name in ("mysql", "mariadb") else text
 
 
 def table_shape(table: Table, dialect: sa.Dialect) -> dict[str, Any]:
+    indexes, uniques = list(table.indexes), [(u.name or "", u.columns) for u in table.unique_constraints]
+    if dialect.name in ("mysql", "mariadb"):  # there, a unique index and a unique constraint are one thing
+        uniques += [(ix.name or "", ix.elements) for ix in indexes if ix.unique]
+        indexes = [ix for ix in indexes if not ix.unique]
     return {
         "columns": [(c.name, _type(c, dialect), c.nullable) for c in table.columns],
         "primary key": table.primary_key.columns if table.primary_key else (),
         "foreign keys": sorted((fk.columns, fk.referred_table, fk.referred_columns, fk.on_delete or "",
                                 fk.on_update or "") for fk in table.foreign_keys),
-        "indexes": sorted((ix.name or "", ix.elements, ix.unique) for ix in table.indexes),
-        "unique constraints": sorted((u.name or "", u.columns) for u in table.unique_constraints),
+        "indexes": sorted((ix.name or "", ix.elements, ix.unique) for ix in indexes),
+        "unique constraints": sorted(uniques),
         "check constraints": sorted(c.name or "" for c in table.check_constraints),
     }
 

@@ -239,7 +239,8 @@ def drop_constraint(table: s.Table, kind: str, name: str) -> ops.DropConstraintO
     wanted = {"primary": sa.PrimaryKeyConstraint, "foreignkey": sa.ForeignKeyConstraint,
               "unique": sa.UniqueConstraint, "check": sa.CheckConstraint}[kind]
     for constraint in sa_table.constraints:
-        if type(constraint) is wanted and constraint.name == name:
+        # A table has one primary key; MySQL names every one PRIMARY, whatever it was created as.
+        if type(constraint) is wanted and (constraint.name == name or kind == "primary"):
             return ops.DropConstraintOp.from_constraint(constraint)
     raise KeyError(f"no {kind} constraint named {name!r} on {table.name}")
 

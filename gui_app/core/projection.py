@@ -299,6 +299,9 @@ def _with_foreign_key_index(table: Table, fk: ForeignKey) -> Table:
     """MySQL and MariaDB index a foreign key's columns themselves, naming the index after the key,
     unless an index already leads with them; an index they made for a key dropped since is renamed."""
     width = len(fk.columns)
+    keys = [u.columns for u in table.unique_constraints] + ([table.primary_key.columns] if table.primary_key else [])
+    if any(columns[:width] == fk.columns for columns in keys):
+        return table  # a unique key or the primary key already leads with the columns
     for i, index in enumerate(table.indexes):
         if index.elements[:width] == fk.columns and not any(index.expression_flags[:width]):
             key_dropped = index.name not in {other.name for other in table.foreign_keys if other is not fk}

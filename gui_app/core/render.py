@@ -76,14 +76,16 @@ def batch_groups(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperat
 
 
 def downgrade_ops(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperation]:
-    """The reverse of each operation, last first. Rows inserted into a table the plan
-    creates need no deleting: dropping the table removes them."""
+    """The reverse of each operation, last first. Rows inserted into, and indexes created on, a
+    table the plan creates need no undoing: dropping the table removes them."""
     created = {(op.schema, op.table_name) for op in plan if isinstance(op, ops.CreateTableOp)}
     reversed_ops = []
     for op in reversed(plan):
         if isinstance(op, ops.BulkInsertOp) and isinstance(op.table, sa.Table) \
                 and (op.table.schema, op.table.name) in created:
             continue
+        if isinstance(op, ops.CreateIndexOp) and (op.schema, op.table_name) in created:
+            continue  # dropping the table drops its indexes (MySQL refuses to drop one a foreign key uses)
         reversed_ops.append(op.reverse())
     return reversed_ops
 

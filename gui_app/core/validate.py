@@ -214,9 +214,26 @@ def _check(schema: Schema, op: ops.MigrateOperation, dialect: str) -> list[Probl
                 errors.append("Choose at least one column.")
     elif isinstance(op, ops.CreateTableCommentOp | ops.DropTableCommentOp) and dialect == "sqlite":
         errors.append("SQLite keeps no table comments.")
-    elif isinstance(op, ops.DropConstraintOp) and not op.constraint_name:
+    elif isinstance(op, ops.DropConstraintOp) and not op.constraint_name and not (
+            op.constraint_type == "primary" and dialect in ("mysql", "mariadb")):  # DROP PRIMARY KEY needs none
         errors.append("Alembic can only drop a constraint that has a name.")
+    elif isinstance(op, ops.DropConstraintOp) and op.constraint_type == "primary" and dialect in ("mysql", "mariadb"):
+        errors.extend(_mysql_key_still_needed(find_table(schema, op.table_name, op.schema)))
     return [Problem("error", m) for m in errors] + [Problem("warning", m) for m in warnings]
+
+
+def _mysql_key_still_needed(table: Table) -> list[str]:
+    """MySQL keeps an index under every foreign key; the primary key may be the only one."""
+    if table.primary_key is None:
+        return []
+    others = [ix.elements for ix in table.indexes] + [u.columns for u in table.unique_constraints]
+    found = []
+    for fk in table.foreign_keys:
+        width = len(fk.columns)
+        if table.primary_key.columns[:width] == fk.columns and not any(o[:width] == fk.columns for o in others):
+            found.append(f"MySQL needs an index on ({', '.join(fk.columns)}) for foreign key {fk.name}, and the "
+                         "primary key is the only one; add an index or drop the foreign key first.")
+    return found
 
 
 def _foreign_key_errors(schema: Schema, op: ops.CreateForeignKeyOp) -> list[str]:
@@ -228,6 +245,10 @@ def _foreign_key_errors(schema: Schema, op: ops.CreateForeignKeyOp) -> list[str]
         return [f"There is no table {op.referent_table} to refer to."]
     if len(op.local_cols) != len(op.remote_cols) or not op.local_cols:
         return ["Choose as many referred columns as local columns."]
+    if (op.kw.get("ondelete") or "").upper() == "SET NULL" or (op.kw.get("onupdate") or "").upper() == "SET NULL":
+        required = [c for c in op.local_cols if any(col.name == c and not col.nullable for col in source.columns)]
+        if required:
+            errors.append(f"SET NULL cannot apply to {', '.join(required)}: the column does not allow NULL.")
     for local, remote in zip(op.local_cols, op.remote_cols, strict=True):
         try:
             here, there = source.column(local), target.column(remote)

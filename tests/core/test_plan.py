@@ -70,7 +70,7 @@ CASES: dict[str, tuple[Build, Check]] = {
                          lambda s: _t(s, "book_authors").primary_key is None),
     "create_foreign_key": (
         lambda s: [edits.create_foreign_key(_t(s, "reviews"), ForeignKey(
-            "fk_reviews_book_customer", ("book_id",), None, "books", ("id",), "SET NULL", "CASCADE"))],
+            "fk_reviews_book_customer", ("book_id",), None, "books", ("id",), "CASCADE", "CASCADE"))],
         lambda s: any(fk.name == "fk_reviews_book_customer" and fk.on_update == "CASCADE"
                       for fk in _t(s, "reviews").foreign_keys)),
     "drop_foreign_key": (lambda s: [edits.drop_constraint(_t(s, "shipments"), "foreignkey", "fk_shipments_order_line")],

@@ -169,15 +169,15 @@ def add_foreign_key(qtbot: QtBot, w: MainWindow) -> Expect:
     def fill(d: Any) -> None:
         _tick(d.columns, "customer_id")
         d.referred.setCurrentText("customers")
-        d.on_delete.setCurrentText("SET NULL")
+        d.on_delete.setCurrentText("CASCADE")
 
     assert run_dialog(qtbot, menu_action(w, (*T, "reviews"), "Add foreign key…").trigger, fill) == ""
     return Expect(["op.create_foreign_key('fk_reviews_customer_id_customers', 'reviews', 'customers', "
-                   "['customer_id'], ['id'], ondelete='SET NULL')"],
+                   "['customer_id'], ['id'], ondelete='CASCADE')"],
                   {(*T, "reviews", "Foreign keys", "fk_reviews_customer_id_customers"): "new"},
-                  {"sqlite": "FOREIGN KEY(customer_id) REFERENCES customers (id) ON DELETE SET NULL",
+                  {"sqlite": "FOREIGN KEY(customer_id) REFERENCES customers (id) ON DELETE CASCADE",
                    "postgresql": "ALTER TABLE reviews ADD CONSTRAINT fk_reviews_customer_id_customers FOREIGN KEY"
-                                 "(customer_id) REFERENCES customers (id) ON DELETE SET NULL",
+                                 "(customer_id) REFERENCES customers (id) ON DELETE CASCADE",
                    "mysql": "ALTER TABLE reviews ADD CONSTRAINT fk_reviews_customer_id_customers FOREIGN KEY"},
                   "op.drop_constraint('fk_reviews_customer_id_customers', 'reviews', type_='foreignkey')")
 
@@ -390,3 +390,13 @@ def test_copy_puts_the_shown_preview_on_the_clipboard(qtbot: QtBot, demo_window:
 def test_sqlite_offers_no_table_comment(demo_window: MainWindow) -> None:
     with pytest.raises(AssertionError, match="'Table comment…' not in"):
         menu_action(demo_window, (*T, "books"), "Table comment…")
+
+
+def test_set_null_on_a_not_null_column_is_refused(qtbot: QtBot, demo_window: MainWindow) -> None:
+    def fill(d: Any) -> None:
+        _tick(d.columns, "customer_id")
+        d.referred.setCurrentText("customers")
+        d.on_delete.setCurrentText("SET NULL")
+
+    message = run_dialog(qtbot, menu_action(demo_window, (*T, "reviews"), "Add foreign key…").trigger, fill)
+    assert message == "SET NULL cannot apply to customer_id: the column does not allow NULL."
