@@ -56,14 +56,43 @@ def _schemas(conn: sa.Connection) -> list[str | None]:
     return [None if n == default else n for n in names]
 
 
+def _existing_tables(conn: sa.Connection, schemas: Sequence[str | None]) -> set[str]:
+    inspector = sa.inspect(conn)
+    return {f"{schema}.{name}" if schema else name for schema in schemas for name in inspector.get_table_names(schema)}
+
+
+def drop_dangling_foreign_keys(metadata: sa.MetaData, existing: set[str]) -> None:
+    """Foreign keys to tables that do not exist (MySQL allows them with FOREIGN_KEY_CHECKS=0)
+    cannot be compared or created; they are left out on both sides."""
+    for table in metadata.tables.values():
+        for fk in list(table.foreign_key_constraints):
+            target = fk.elements[0].target_fullname.rsplit(".", 1)[0]
+            if target not in existing:
+                table.constraints.discard(fk)
+                for element in fk.elements:
+                    table.foreign_keys.discard(element)
+                    if element.parent is not None:
+                        element.parent.foreign_keys.discard(element)
+
+
 def diff_operations(source: sa.Connection, target: sa.MetaData) -> list[ops.MigrateOperation]:
     """Operations that make ``source``'s schema equal ``target``."""
     schemas = _schemas(source)
+    existing = _existing_tables(source, schemas) | {t.fullname for t in target.tables.values()}
+    drop_dangling_foreign_keys(target, existing)
+
+    def include(item: Any, name: str | None, kind: str, _reflected: bool, _compare_to: Any) -> bool:
+        if kind == "table":
+            return name not in BOOKKEEPING
+        if kind == "foreign_key_constraint":
+            return bool(item.elements[0].target_fullname.rsplit(".", 1)[0] in existing)
+        return True
+
     context = MigrationContext.configure(connection=source, opts={
         "compare_type": True,
         "compare_server_default": True,
         "include_schemas": len(schemas) > 1,
-        "include_name": lambda name, kind, _parent: not (kind == "table" and name in BOOKKEEPING),
+        "include_object": include,
     })
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", sa.exc.SAWarning)
