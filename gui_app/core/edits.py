@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.operations import ops
+from alembic.operations import Operations, ops
 
 from gui_app.core import sa_build
 from gui_app.core import schema as s
@@ -21,8 +21,30 @@ UNCHANGED: Any = False
 """Alembic's marker for an attribute an alteration leaves alone."""
 
 
+class MissingDowngradeOp(ops.MigrateOperation):
+    """Where a custom SQL step (read from a script) has no known undo: the downgrade says so
+    instead of inventing one. Renders as a comment; runs as nothing."""
+
+    def __init__(self, upgrade_sql: str) -> None:
+        self.upgrade_sql = upgrade_sql
+
+    @property
+    def note(self) -> str:
+        first = " ".join(self.upgrade_sql.split())[:100]
+        return f"No downgrade was given for: {first}"
+
+    def reverse(self) -> ops.MigrateOperation:
+        return ReversibleExecuteSQLOp(self.upgrade_sql, None)
+
+
+@Operations.implementation_for(MissingDowngradeOp)
+def _missing_downgrade(operations: Operations, operation: MissingDowngradeOp) -> None:
+    if operations.migration_context.as_sql:
+        operations.migration_context.impl.static_output(f"-- {operation.note}\n")
+
+
 class ReversibleExecuteSQLOp(ops.ExecuteSQLOp):
-    """A custom SQL step with the SQL that undoes it."""
+    """A custom SQL step with the SQL that undoes it (if known)."""
 
     def __init__(self, sqltext: str, downgrade_sql: str | None, **kw: Any) -> None:
         super().__init__(sqltext, **kw)
@@ -30,7 +52,7 @@ class ReversibleExecuteSQLOp(ops.ExecuteSQLOp):
 
     def reverse(self) -> ops.MigrateOperation:
         if not self.downgrade_sql:
-            raise ValueError("this SQL step has no downgrade SQL, so it cannot be reversed")
+            return MissingDowngradeOp(str(self.sqltext))
         return ReversibleExecuteSQLOp(self.downgrade_sql, str(self.sqltext))
 
 

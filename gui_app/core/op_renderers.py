@@ -15,6 +15,8 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.autogenerate.render import _repr_type  # Alembic's own type rendering, imports included
 from alembic.operations import ops
 
+from gui_app.core.edits import MissingDowngradeOp
+
 
 def _prefix(context: AutogenContext) -> str:
     return str(context.opts.get("alembic_module_prefix", "op."))
@@ -54,6 +56,11 @@ def _bulk_insert(context: AutogenContext, op: ops.BulkInsertOp) -> str:
         "{" + ", ".join(f"{k!r}: {_value(v, context)}" for k, v in row.items()) + "}" for row in op.rows)
     return (f"{_prefix(context)}bulk_insert(\n    sa.table({table.name!r}, {columns}{schema}),\n"
             f"    [\n        {rows},\n    ],\n)")
+
+
+@renderers.dispatch_for(MissingDowngradeOp)
+def _missing_downgrade(context: AutogenContext, op: MissingDowngradeOp) -> str:
+    return f"pass  # {op.note}. Write the SQL that undoes it here."
 
 
 _alembic_modify_table = renderers.dispatch(ops.ModifyTableOps)

@@ -374,3 +374,12 @@ def _name(name: Any) -> str | None:
 @_project.register(ops.BulkInsertOp)
 def _(op: ops.MigrateOperation, schema: Schema, dialect: sa.Dialect | None) -> Schema:
     return schema
+
+
+def _register_missing_downgrade() -> None:
+    from gui_app.core.edits import MissingDowngradeOp  # edits builds on this module
+
+    _project.register(MissingDowngradeOp, lambda op, schema, dialect: schema)
+
+
+_register_missing_downgrade()

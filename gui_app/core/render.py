@@ -81,7 +81,7 @@ def downgrade_ops(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOpera
     created = {(op.schema, op.table_name) for op in plan if isinstance(op, ops.CreateTableOp)}
     reversed_ops = []
     for op in reversed(plan):
-        if isinstance(op, ops.BulkInsertOp) and isinstance(op.table, sa.Table) \
+        if isinstance(op, ops.BulkInsertOp) and isinstance(op.table, sa.TableClause) \
                 and (op.table.schema, op.table.name) in created:
             continue
         if isinstance(op, ops.CreateIndexOp) and (op.schema, op.table_name) in created:

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import sqlalchemy as sa
 from alembic.operations import BatchOperations, Operations, ops
 from alembic.runtime.migration import MigrationContext
 from alembic.util.langhelpers import ModuleClsProxy
@@ -176,6 +177,9 @@ def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperatio
     if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, edits.ReversibleExecuteSQLOp):
         down = str(undo.sqltext) if isinstance(undo, ops.ExecuteSQLOp) else None
         return edits.ReversibleExecuteSQLOp(str(op.sqltext), down)
+    if isinstance(op, ops.BulkInsertOp) and not isinstance(op, edits.ReversibleBulkInsertOp) \
+            and isinstance(op.table, sa.TableClause) and (t := table(op.table.name, op.table.schema)) is not None:
+        return edits.bulk_insert(t, list(op.rows))
     if isinstance(op, ops.RenameTableOp) and not isinstance(op, edits.ReversibleRenameTableOp):
         return edits.ReversibleRenameTableOp(op.table_name, op.new_table_name, schema=op.schema)
     if isinstance(op, ops.DropTableOp) and (t := table(op.table_name, op.schema)) is not None:

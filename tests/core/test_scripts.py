@@ -40,3 +40,43 @@ def test_what_cannot_be_recorded_is_reported_with_its_line(tmp_path: Path) -> No
         load_script(broken)
     with pytest.raises(ScriptError, match="no migration script at"):
         load_script(tmp_path / "missing.py")
+
+
+def test_open_edit_save_keeps_every_operation(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from gui_app.core import edits
+    from gui_app.core.plan import Plan
+    from gui_app.core.schema import Namespace, Schema
+    from gui_app.core.script_writer import write_standalone
+    from gui_app.core.scripts import reversible
+
+    script = load_script(SCRIPT)
+    base = Schema("postgresql", "", "public", (Namespace("public"),))
+    plan = Plan(base, "postgresql", reversible(script.upgrade, base, "postgresql", script.downgrade))
+    plan.append(edits.add_column(plan.projected.table("account"), edits.ColumnSpec("note", sa.Text())))
+    saved = tmp_path / "saved.py"
+    write_standalone(saved, plan.operations, "postgresql", "edited", base=base)
+    again = load_script(saved)
+    assert [type(op).__name__ for op in again.upgrade] == [type(op).__name__ for op in script.upgrade] + [
+        "AddColumnOp"]
+    assert render.render_sql(again.upgrade[:-1], "postgresql", None) == render.render_sql(
+        script.upgrade, "postgresql", None)
+
+
+def test_dialect_types_bring_their_import() -> None:
+    from sqlalchemy.dialects import postgresql
+
+    from gui_app.core import edits
+    from gui_app.core.plan import Plan
+    from gui_app.core.schema import Column, Namespace, Schema, Table
+    from gui_app.core.script_writer import standalone_script
+
+    table = Table("doc", None, (Column("id", "INTEGER"),))
+    base = Schema("postgresql", "", "public", (Namespace("public", (table,)),))
+    plan = Plan(base, "postgresql")
+    plan.append(edits.add_column(table, edits.ColumnSpec("body", postgresql.JSONB())))
+    text = standalone_script(plan.operations, "postgresql", "json body", base=base)
+    assert "from sqlalchemy.dialects import postgresql" in text
+    assert "sa.Column('body', postgresql.JSONB(astext_type=sa.Text()), nullable=True)" in text
+    compile(text, "script.py", "exec")

@@ -198,3 +198,18 @@ def test_compare_with_another_database_fills_the_pending_list(qtbot: QtBot, demo
     assert calls[0].startswith("op.create_table('tags'")
     assert calls[1].startswith("op.add_column('books', sa.Column('subtitle'")
     assert demo_window.context.pending.undo_stack.undoText() == f"Match sqlite:///{other}"  # type: ignore[union-attr]
+
+
+def test_save_revision_dialog_says_when_the_database_is_not_at_a_head(qtbot: QtBot) -> None:
+    from gui_app.ui.widgets.script_dialogs import SaveRevisionDialog
+
+    behind = SaveRevisionDialog(["bbb"], ("aaa",))
+    qtbot.addWidget(behind)
+    assert "The database is at aaa, not at a head" in behind.warning.text()
+    branched = SaveRevisionDialog(["ccc", "ddd"], ("ddd",))
+    qtbot.addWidget(branched)
+    assert "The project has 2 heads" in branched.warning.text()
+    assert branched.down_revision() == "ddd"
+    fresh = SaveRevisionDialog([], ())
+    qtbot.addWidget(fresh)
+    assert fresh.down_revision() is None and fresh.warning.isHidden()
