@@ -20,7 +20,7 @@ from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import URL
 
-from gui_app.core import render, sa_build
+from gui_app.core import render
 from gui_app.core.compare import differences
 from gui_app.core.errors import describe_error
 from gui_app.core.plan import describe
@@ -86,28 +86,16 @@ class Runner:
                 self._emit(operations, item, dialect)
             except Exception as error:
                 raise _Failure(self.done, group[0], error) from error
-            for op in group:
-                self.state = project(self.state, op, self.conn.dialect)
             self.done += len(group)
             if self.after_each is not None:
                 self.after_each(self.done)
 
     def _emit(self, operations: Operations, item: ops.MigrateOperation, dialect: str) -> None:
-        if not isinstance(item, ops.ModifyTableOps):
+        if isinstance(item, ops.ModifyTableOps):
+            self.state = render.emit_table_group(operations, item, self.state, self.conn.dialect)
+        else:
             operations.invoke(item)
-            return
-        from gui_app.core.projection import find_table
-
-        table = find_table(self.state, item.table_name, item.schema)
-        rebuild = render.sqlite_rebuilds(item.ops)
-        copy_from, generated = sa_build.rebuild_source(table) if rebuild else (sa_build.table_to_sa(table), [])
-        if rebuild:
-            self.conn.exec_driver_sql(render.LEGACY_ALTER_ON)
-        with operations.batch_alter_table(item.table_name, schema=item.schema, copy_from=copy_from) as batch:
-            for op in [*generated, *item.ops]:
-                batch.invoke(op)
-        if rebuild:
-            self.conn.exec_driver_sql(render.LEGACY_ALTER_OFF)
+            self.state = project(self.state, item, self.conn.dialect)
 
 
 class _Failure(Exception):

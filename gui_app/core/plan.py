@@ -140,9 +140,24 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str) -> list[str]:
     if isinstance(op, ops.CreateUniqueConstraintOp | ops.CreateCheckConstraintOp | ops.CreateForeignKeyOp
                   | ops.CreatePrimaryKeyOp) or (isinstance(op, ops.CreateIndexOp) and op.unique):
         found.append(NEEDS_DATA)
-    if dialect == "sqlite" and isinstance(op, render.BATCH_OPS) and render.sqlite_rebuilds([op]):
+    if dialect == "sqlite" and isinstance(op, render.BATCH_OPS) and render.sqlite_rebuilds([op]) \
+            and not _in_place(op, before):
         found.append(REBUILDS)
     return found
+
+
+def _in_place(op: ops.MigrateOperation, before: Schema) -> bool:
+    from gui_app.core import sqlite_inplace
+    from gui_app.core.projection import ProjectionError
+
+    target = render.table_of(op)
+    if target is None:
+        return False
+    try:
+        table = find_table(before, target[1], target[0])
+    except ProjectionError:
+        return False
+    return sqlite_inplace.eligible([op], table, render.dialect_for("sqlite"))
 
 
 def _narrows(old: Any, new: Any) -> bool:

@@ -82,8 +82,8 @@ def _change_table(schema: Schema, name: str, table_schema: str | None,
             new = change(table)
             if new is None:
                 del tables[i]
-            else:
-                tables[i] = new
+            else:  # the stored CREATE text no longer describes the table
+                tables[i] = dataclasses.replace(new, definition=None) if new.definition is not None else new
             return _replace_namespace(schema, index, dataclasses.replace(ns, tables=tuple(tables)))
     raise ProjectionError(f"there is no table {_qualified(name, table_schema)}")
 

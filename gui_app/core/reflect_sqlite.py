@@ -131,6 +131,7 @@ def _table(name: str, sql: str, cols: list[Any], fks: list[Any], idx: list[Any],
     return Table(
         name=name,
         schema=None,
+        definition=sql,
         columns=columns,
         primary_key=PrimaryKey(ddl.primary_key_name, pk_cols) if pk_cols else None,
         foreign_keys=_foreign_keys(fks, ddl, all_columns),

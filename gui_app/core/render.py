@@ -166,22 +166,46 @@ def _emit(operations: Operations, item: ops.MigrateOperation, state: Schema | No
             operations.invoke(item)
         return None
     if isinstance(item, ops.ModifyTableOps):
-        table = find_table(state, item.table_name, item.schema)
-        copy_from, generated = sa_build.rebuild_source(table)
-        rebuild = sqlite_rebuilds(item.ops)
-        if rebuild:
-            # Renaming the rebuilt table back would otherwise fail on every view that names it.
-            operations.execute(LEGACY_ALTER_ON)
-        else:
-            copy_from, generated = sa_build.table_to_sa(table), []
-        with operations.batch_alter_table(item.table_name, schema=item.schema, copy_from=copy_from) as batch:
-            for op in [*generated, *item.ops]:
-                batch.invoke(op)
-        if rebuild:
-            operations.execute(LEGACY_ALTER_OFF)
-        return _fold(state, item.ops, dialect)
+        return emit_table_group(operations, item, state, dialect)
     operations.invoke(item)
     return project(state, item, dialect)
+
+
+def emit_table_group(operations: Operations, item: ops.ModifyTableOps, state: Schema, dialect: sa.Dialect) -> Schema:
+    """One SQLite table's alterations: in place when the stored rows stay valid, else one rebuild.
+    Used for the preview and for applying, so the confirmation shows exactly what runs."""
+    from gui_app.core import sqlite_inplace
+
+    table = find_table(state, item.table_name, item.schema)
+    if sqlite_inplace.eligible(item.ops, table, dialect):
+        new_sql = sqlite_inplace.rewritten(table, item.ops, dialect)  # type: ignore[arg-type]
+        for statement in sqlite_inplace.statements(table, new_sql):
+            operations.execute(statement)
+        after = _fold(state, item.ops, dialect)
+        return _with_definition(after, item.table_name, item.schema, new_sql)
+    rebuild = sqlite_rebuilds(item.ops)
+    copy_from, generated = sa_build.rebuild_source(table) if rebuild else (sa_build.table_to_sa(table), [])
+    if rebuild:
+        # Renaming the rebuilt table back would otherwise fail on every view that names it.
+        operations.execute(LEGACY_ALTER_ON)
+    with operations.batch_alter_table(item.table_name, schema=item.schema, copy_from=copy_from) as batch:
+        for op in [*generated, *item.ops]:
+            batch.invoke(op)
+    if rebuild:
+        operations.execute(LEGACY_ALTER_OFF)
+    return _fold(state, item.ops, dialect)
+
+
+def _with_definition(state: Schema, name: str, where: str | None, sql: str) -> Schema:
+    import dataclasses
+
+    namespaces = []
+    for ns in state.namespaces:
+        if (ns.is_default and where is None) or ns.name == where:
+            ns = dataclasses.replace(ns, tables=tuple(
+                dataclasses.replace(t, definition=sql) if t.name == name else t for t in ns.tables))
+        namespaces.append(ns)
+    return dataclasses.replace(state, namespaces=tuple(namespaces))
 
 
 def _fold(state: Schema, steps: Iterable[ops.MigrateOperation], dialect: sa.Dialect) -> Schema:

@@ -115,6 +115,8 @@ class Table:
     """Name of the parent table when this table is a partition."""
     partitioned: bool = False
     exclusions: tuple[ExclusionConstraint, ...] = ()
+    definition: str | None = field(default=None, compare=False, repr=False)
+    """SQLite: the CREATE TABLE text as stored, while the table is unchanged (None once edited)."""
 
     def column(self, name: str) -> Column:
         for col in self.columns:

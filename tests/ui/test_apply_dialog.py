@@ -57,7 +57,8 @@ def test_confirm_dry_run_then_apply(qtbot: QtBot, demo_window: MainWindow) -> No
     _drive_apply(qtbot, demo_window, steps)
     qtbot.waitUntil(lambda: demo_window.context.pending is not None and not len(demo_window.context.pending.plan)
                     and not demo_window.context.loading, timeout=20_000)
-    assert "DROP TABLE reviews" in seen["sql"] and "CREATE TABLE _alembic_tmp_books" in seen["sql"]
+    assert "DROP TABLE reviews" in seen["sql"]
+    assert "UPDATE sqlite_master SET sql = 'CREATE TABLE books (" in seen["sql"]  # same affinity: in place
     assert "Operation 1 (drop_table reviews): <b>3 rows destroyed</b>" in seen["impacts"]
     assert seen["apply enabled before confirming"] is False
     assert "Dry run passed: all 2 operations ran and were thrown away." in seen["dry run"]
