@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from gui_app.ui.pending import PendingPlan
 
 APP_TITLE = "Alembic Studio"
+GEOMETRY_KEY = "window/geometry"
+LAYOUT_KEY = "window/layout"
+PREVIEW_DIALECT_KEY = "preview/dialect"
 
 
 class MainWindow(QMainWindow):
@@ -51,6 +54,7 @@ class MainWindow(QMainWindow):
         self.apply_dialog: QDialog | None = None
         self._apply_job: Any = None
         self.last_menu: QMenu | None = None
+        self.shortcuts_dialog: QDialog | None = None
         self.demo_url: URL | None = None
 
         self.browser = SchemaBrowser(self)
@@ -94,6 +98,11 @@ class MainWindow(QMainWindow):
         context.rebase_failed.connect(lambda reason: self.show_error(
             "The pending changes no longer fit the database", reason))
         self._fill_recent_menu()
+        self._fill_recent_projects()
+        self.files.project_changed.connect(self._fill_recent_projects)
+        self.preview.dialect_chosen.connect(lambda key: context.settings.setValue(PREVIEW_DIALECT_KEY, key))
+        self.preview.preferred = context.settings.value(PREVIEW_DIALECT_KEY, None)
+        self._restore_layout()
 
     # --- construction ---------------------------------------------------------------------
 
@@ -181,7 +190,13 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.preview_dock.toggleViewAction())
         view_menu.addAction(self.revision_dock.toggleViewAction())
         help_menu = menu.addMenu("&Help")
+        self.shortcuts_action = make_action(self, "&Keyboard shortcuts", self.show_shortcuts,
+                                            shortcut=QKeySequence.StandardKey.HelpContents, icon="about")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
+        self.recent_projects_menu = QMenu("Recent Alembic projects", self)
+        self.recent_projects_menu.setIcon(icons.for_action("project"))
+        file_menu.insertMenu(self.open_script_action, self.recent_projects_menu)
 
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
@@ -289,6 +304,33 @@ class MainWindow(QMainWindow):
         dialog.setWindowTitle("Compare with another database")
         if dialog.exec() and (url := dialog.url()) is not None:
             self.files.compare_with(url)
+
+    def _restore_layout(self) -> None:
+        """Window size and place, and where the docks are, as the user left them."""
+        geometry = self.context.settings.value(GEOMETRY_KEY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.context.settings.value(LAYOUT_KEY)
+        if state is not None:
+            self.restoreState(state)
+
+    def _fill_recent_projects(self) -> None:
+        self.recent_projects_menu.clear()
+        projects = self.files.recent_projects()
+        for path in projects:
+            action = self.recent_projects_menu.addAction(path)
+            action.triggered.connect(lambda _checked=False, path=path: self.files.link_project(path))
+        self.recent_projects_menu.setEnabled(bool(projects))
+
+    def all_actions(self) -> list[QAction]:
+        return self.findChildren(QAction)
+
+    def show_shortcuts(self) -> None:
+        from gui_app.ui.widgets.shortcuts_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.all_actions(), self)
+        self.shortcuts_dialog = dialog
+        dialog.open()
 
     def _show_revisions(self) -> None:
         self.revisions.show_project(self.files.project, self.files.current_heads())
@@ -458,6 +500,8 @@ class MainWindow(QMainWindow):
         if not self.files.confirm_close():
             event.ignore()
             return
+        self.context.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self.context.settings.setValue(LAYOUT_KEY, self.saveState())
         self.context.cancel_loading()
         self.context.jobs.wait(5000)
         super().closeEvent(event)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from gui_app.ui.context import AppContext
 
 AUTOSAVE_NAME = "pending.py"
+RECENT_PROJECTS_KEY = "projects/recent"
 DATABASE_MARK = "# alembic-studio database: "
 SCRIPT_FILTER = "Alembic migration scripts (*.py)"
 
@@ -60,10 +61,18 @@ class MigrationFiles(QObject):
             self.project = None
             self.report_error("Cannot read the Alembic project", str(error))
             return False
-        self.context.settings.setValue("projects/last", str(self.project.ini_path))
+        entry = str(self.project.ini_path)
+        recent = [entry] + [p for p in self.recent_projects() if p != entry]
+        self.context.settings.setValue(RECENT_PROJECTS_KEY, recent[:10])
         self.project_changed.emit()
         self.notify(f"Linked Alembic project {self.project.ini_path}")
         return True
+
+    def recent_projects(self) -> list[str]:
+        value = self.context.settings.value(RECENT_PROJECTS_KEY, [])
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def current_heads(self) -> tuple[str, ...]:
         """The revision(s) the connected database recorded when it was last read."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QApplication,
@@ -51,6 +51,9 @@ def render_all(operations: list[Any], base: Any, dialect: str) -> tuple[str, str
 
 
 class PreviewPanel(QWidget):
+    dialect_chosen = Signal(str)
+    """The user picked a preview dialect (remembered as the preferred one)."""
+
     def __init__(self, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("previewPanel")
@@ -84,7 +87,9 @@ class PreviewPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
         self._timer.timeout.connect(self.render_now)
+        self.preferred: Any = None
         self.dialect.currentIndexChanged.connect(lambda _i: self.schedule())
+        self.dialect.activated.connect(lambda _i: self.dialect_chosen.emit(str(self.dialect.currentData())))
         self.sql.setPlainText(EMPTY)
 
     def _editor(self, language: str) -> QPlainTextEdit:
@@ -104,7 +109,8 @@ class PreviewPanel(QWidget):
         if pending is not None:
             pending.changed.connect(self.schedule)
             connected = "mysql" if pending.dialect == "mariadb" else pending.dialect
-            self.dialect.setCurrentIndex(max(0, self.dialect.findData(connected)))
+            wanted = self.preferred if self.preferred in DIALECT_LABELS else connected
+            self.dialect.setCurrentIndex(max(0, self.dialect.findData(wanted)))
         self.schedule()
 
     def schedule(self) -> None:

@@ -1,0 +1,61 @@
+"""What the app remembers between runs, and the shortcut list."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from gui_app.ui.application import create_window, open_initial
+from gui_app.ui.main_window import MainWindow
+
+
+def test_geometry_and_dock_layout_survive_a_restart(qtbot: QtBot, demo_window: MainWindow,
+                                                     settings: QSettings) -> None:
+    demo_window.resize(700, 500)  # within the offscreen screen (800 x 600): restoring fits the screen
+    demo_window.preview_dock.hide()
+    size = demo_window.size()
+    assert demo_window.close()
+    again = create_window(settings)
+    qtbot.addWidget(again)
+    again.files.ask_save_discard_cancel = lambda _count: "discard"
+    assert again.size() == size and (size.width(), size.height()) == (700, 500)
+    assert again.preview_dock.isHidden()
+
+
+def test_preferred_preview_dialect_is_remembered(qtbot: QtBot, demo_window: MainWindow, settings: QSettings) -> None:
+    panel = demo_window.preview
+    panel.dialect.setCurrentIndex(panel.dialect.findData("postgresql"))
+    panel.dialect.activated.emit(panel.dialect.currentIndex())
+    assert settings.value("preview/dialect") == "postgresql"
+    again = create_window(settings)
+    qtbot.addWidget(again)
+    again.files.ask_save_discard_cancel = lambda _count: "discard"
+    open_initial(again, None)
+    qtbot.waitUntil(lambda: again.context.pending is not None, timeout=15_000)
+    assert again.preview.dialect.currentData() == "postgresql"  # though the database is SQLite
+
+
+def test_recent_projects_are_offered(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "alembic", "init", str(tmp_path / "migrations")], cwd=tmp_path,
+                   check=True, capture_output=True)
+    assert window.files.link_project(str(tmp_path / "alembic.ini"))
+    entries = [a.text() for a in window.recent_projects_menu.actions()]
+    assert entries == [str((tmp_path / "alembic.ini").resolve())]
+    window.files.project = None
+    window.recent_projects_menu.actions()[0].trigger()
+    assert window.files.project is not None
+
+
+def test_shortcuts_are_listed(qtbot: QtBot, window: MainWindow) -> None:
+    window.shortcuts_action.trigger()
+    dialog = window.shortcuts_dialog
+    assert dialog is not None and dialog.isVisible()
+    entries = dict(dialog.entries())  # type: ignore[attr-defined]
+    for action in ("Connect", "Refresh", "Filter objects", "New table", "Add column", "Undo", "Redo",
+                   "Show preview", "Apply pending changes", "Save as revision", "Open migration script"):
+        assert entries.get(action), action
+    dialog.close()
