@@ -35,3 +35,11 @@ def test_wheel_carries_resources_and_the_installed_copy_creates_the_demo(tmp_pat
         capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()).is_file()
+
+
+def test_the_readme_screenshot_script_makes_a_picture(tmp_path: Path) -> None:
+    target = tmp_path / "shot.png"
+    result = subprocess.run([sys.executable, str(REPO / "packaging" / "screenshot.py"), str(target)],
+                            capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 20_000
