@@ -24,5 +24,7 @@ def display_url(url: URL) -> str:
 
 
 def url_without_password(url: URL) -> str:
-    """The URL as it may be remembered in settings: the password removed, not masked."""
-    return url.set(password=None).render_as_string(hide_password=False)
+    """The URL as it may be remembered in settings: the password removed, not masked.
+
+    (``URL.set(password=None)`` would leave it in place: there, None means "unchanged".)"""
+    return url._replace(password=None).render_as_string(hide_password=False)

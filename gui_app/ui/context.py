@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from gui_app.ui.pending import PendingPlan
 
 RECENT_KEY = "connections/recent"
+NEEDS_PASSWORD_KEY = "connections/needs_password"
 MAX_RECENT = 10
 
 
@@ -28,6 +29,14 @@ class LoadedDatabase:
     tree: TreeIndex
     revisions: tuple[str, ...] = ()
     """What the database's alembic_version records (read with the schema, off the GUI thread)."""
+
+
+def settings_list(settings: QSettings, key: str) -> list[str]:
+    """A list of strings from settings (INI files give back one string for a list of one)."""
+    value = settings.value(key, [])
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def _load(url: URL, progress: ProgressFn, cancel: CancelToken) -> LoadedDatabase:
@@ -74,17 +83,20 @@ class AppContext(QObject):
         self.pending: PendingPlan | None = None
         self._loading: Job[LoadedDatabase] | None = None
         self._carry: list[Any] | None = None
+        self._keep_password = False
 
     @property
     def loading(self) -> bool:
         return self._loading is not None
 
-    def open_database(self, url: URL, carry: list[Any] | None = None) -> None:
+    def open_database(self, url: URL, carry: list[Any] | None = None, keep_password: bool = False) -> None:
         """Reflect ``url`` in the background; ``loaded`` or ``loading_failed`` follows.
 
         With ``carry`` (after an apply), the pending list starts afresh on what the database now
-        holds, with those operations (the ones that did not run) still pending."""
+        holds, with those operations (the ones that did not run) still pending. With
+        ``keep_password``, a successful connection's password goes to the system keyring."""
         self._carry = carry
+        self._keep_password = keep_password
         from gui_app.core.errors import describe_error
         from gui_app.core.urls import display_url
 
@@ -120,6 +132,10 @@ class AppContext(QObject):
         same_database = self.database is not None and self.database.url == result.url
         self.database = result
         self.remember(result.url)
+        if self._keep_password:
+            from gui_app.core import credentials
+
+            credentials.store(result.url)
         carry, self._carry = self._carry, None
         if carry is not None:
             from gui_app.core.plan import Plan
@@ -156,10 +172,7 @@ class AppContext(QObject):
     # --- recent connections, never with a password ---------------------------------------
 
     def recent_urls(self) -> list[str]:
-        value = self.settings.value(RECENT_KEY, [])
-        if isinstance(value, str):
-            return [value]
-        return [str(v) for v in value] if isinstance(value, list) else []
+        return settings_list(self.settings, RECENT_KEY)
 
     def remember(self, url: URL) -> None:
         from gui_app.core.urls import url_without_password
@@ -167,4 +180,14 @@ class AppContext(QObject):
         entry = url_without_password(url)
         recent = [entry] + [u for u in self.recent_urls() if u != entry]
         self.settings.setValue(RECENT_KEY, recent[:MAX_RECENT])
+        if url.password:  # remember that it needs one, never the password itself
+            needing = self._needing_password()
+            if entry not in needing:
+                self.settings.setValue(NEEDS_PASSWORD_KEY, [*needing, entry][-MAX_RECENT * 2:])
         self.recent_changed.emit()
+
+    def needs_password(self, entry: str) -> bool:
+        return entry in self._needing_password()
+
+    def _needing_password(self) -> list[str]:
+        return settings_list(self.settings, NEEDS_PASSWORD_KEY)

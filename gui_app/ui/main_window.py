@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
 
         dialog = ConnectionDialog(self.context.recent_urls(), self)
         if dialog.exec() and (url := dialog.url()) is not None:
-            self.context.open_database(url)
+            self.context.open_database(url, keep_password=dialog.remember_password.isChecked())
 
     def open_url_text(self, text: str) -> None:
         from sqlalchemy import exc
@@ -420,7 +420,24 @@ class MainWindow(QMainWindow):
         except exc.ArgumentError:
             self.show_error("Cannot open the database", "This is not a database URL.")
             return
+        if url.password is None and self.context.needs_password(text):
+            from gui_app.core import credentials
+
+            password = credentials.lookup(url) or self.ask_password(url)
+            if password is None:
+                return
+            url = url.set(password=password)
         self.context.open_database(url)
+
+    def ask_password(self, url: URL) -> str | None:
+        """The password of a remembered connection the keyring does not hold; None when cancelled."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        from gui_app.core.urls import display_url
+
+        text, ok = QInputDialog.getText(self, "Password", f"Password for {display_url(url)}",
+                                        QLineEdit.EchoMode.Password)
+        return text if ok else None
 
     def open_demo(self) -> None:
         if self.demo_url is not None:

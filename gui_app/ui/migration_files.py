@@ -69,10 +69,9 @@ class MigrationFiles(QObject):
         return True
 
     def recent_projects(self) -> list[str]:
-        value = self.context.settings.value(RECENT_PROJECTS_KEY, [])
-        if isinstance(value, str):
-            return [value]
-        return [str(v) for v in value] if isinstance(value, list) else []
+        from gui_app.ui.context import settings_list
+
+        return settings_list(self.context.settings, RECENT_PROJECTS_KEY)
 
     def current_heads(self) -> tuple[str, ...]:
         """The revision(s) the connected database recorded when it was last read."""

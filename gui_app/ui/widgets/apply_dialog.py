@@ -102,8 +102,11 @@ class ApplyDialog(QDialog):
 
         job: Job[list[Any]] = Job(run, describe_error)
         job.signals.succeeded.connect(self._show_impacts)
-        job.signals.failed.connect(lambda reason: self.destructive.setText(f"Could not count affected rows: {reason}"))
+        job.signals.failed.connect(self._impacts_failed)
         self.jobs.start(job)
+
+    def _impacts_failed(self, reason: str) -> None:
+        self.destructive.setText(f"Could not count affected rows: {reason}")
 
     def _show_impacts(self, impacts: list[Any]) -> None:
         self.impacts = impacts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -97,6 +98,13 @@ class ConnectionDialog(QDialog):
         form.addRow("User", self.user)
         form.addRow("Password", self.password)
         form.addRow("Database", self.database)
+        from gui_app.core.credentials import available
+
+        self.remember_password = QCheckBox("Remember the password in the system keyring", page)
+        self.remember_password.setEnabled(available())
+        if not available():
+            self.remember_password.setToolTip("No system keyring is available; the password is asked each time.")
+        form.addRow("", self.remember_password)
         return page
 
     def _url_page(self) -> QWidget:

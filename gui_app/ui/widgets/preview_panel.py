@@ -127,13 +127,14 @@ class PreviewPanel(QWidget):
             return render_all(operations, base, dialect)
 
         job: Job[tuple[str, str, str]] = Job(run)
-        job.signals.succeeded.connect(lambda texts: self._show(job, texts))
+        # A bound method, not a lambda: Qt drops the connection if this panel is destroyed first.
+        job.signals.succeeded.connect(self._show)
         self._job = job
         self.status.setText("Rendering…")
         self._jobs.start(job)
 
-    def _show(self, job: Job[Any], texts: tuple[str, str, str]) -> None:
-        if job is not self._job:
+    def _show(self, texts: tuple[str, str, str]) -> None:
+        if self._job is None or self.sender() is not self._job.signals:
             return  # a newer edit is being rendered
         self._job = None
         for editor, text in zip((self.sql, self.upgrade, self.downgrade), texts, strict=True):
