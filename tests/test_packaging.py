@@ -43,3 +43,27 @@ def test_the_readme_screenshot_script_makes_a_picture(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=120, cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 20_000
+
+
+def test_desktop_entry_and_appstream_metadata_validate() -> None:
+    import shutil
+
+    for tool in ("desktop-file-validate", "appstreamcli"):
+        assert shutil.which(tool), f"{tool} is needed (Debian: desktop-file-utils, appstream)"
+    desktop = subprocess.run(["desktop-file-validate", str(REPO / "packaging" / "alembic-studio.desktop")],
+                             capture_output=True, text=True)
+    assert desktop.returncode == 0, desktop.stdout + desktop.stderr
+    metainfo = REPO / "packaging" / "io.github.alembic_studio.AlembicStudio.metainfo.xml"
+    appstream = subprocess.run(["appstreamcli", "validate", "--no-net", str(metainfo)], capture_output=True,
+                               text=True)
+    assert appstream.returncode == 0, appstream.stdout + appstream.stderr
+
+
+def test_icons_at_the_usual_sizes_match_the_source(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(REPO / "packaging" / "icons.py"), str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for size in (16, 32, 48, 64, 128, 256):
+        made = tmp_path / "hicolor" / f"{size}x{size}" / "apps" / "alembic-studio.png"
+        shipped = REPO / "packaging" / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "alembic-studio.png"
+        assert made.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shipped.is_file()

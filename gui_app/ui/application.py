@@ -20,10 +20,18 @@ def data_dir() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
+APP_ICON = "icons/alembic-studio.svg"
+
+
 def create_window(settings: QSettings | None = None) -> MainWindow:
+    from PySide6.QtGui import QIcon
+
+    from gui_app.core.demo import resource_path
+
     context = AppContext(settings or QSettings())
     window = MainWindow(context)
     context.setParent(window)
+    window.setWindowIcon(QIcon(str(resource_path(APP_ICON))))
     return window
 
 

@@ -59,3 +59,7 @@ def test_shortcuts_are_listed(qtbot: QtBot, window: MainWindow) -> None:
                    "Show preview", "Apply pending changes", "Save as revision", "Open migration script"):
         assert entries.get(action), action
     dialog.close()
+
+
+def test_the_window_has_the_application_icon(window: MainWindow) -> None:
+    assert not window.windowIcon().isNull()
