@@ -24,9 +24,7 @@ from gui_app.core import edits, render
 from gui_app.core.apply import apply_plan
 from gui_app.core.plan import Plan
 from gui_app.core.reflect import reflect
-from tests.benchmarks.timing import report
-
-ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+from tests.benchmarks.timing import ADMIN, admin, report
 
 
 def _sqlite_table(path: str, rows: int) -> None:
@@ -76,18 +74,12 @@ def bench_sqlite(rows: int) -> None:
         report(f"SQLite: {label}, applied", elapsed, copy, "plain copy", "<= 1.3x")
 
 
-def _admin(sql: str) -> None:
-    engine = sa.create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql(sql)
-    engine.dispose()
-
 
 def bench_postgresql(columns: int) -> None:
     results = {}
     for who in ("psql", "alembic-studio"):
         name = f"as_bench_{uuid.uuid4().hex[:8]}"
-        _admin(f'CREATE DATABASE "{name}"')
+        admin(f'CREATE DATABASE "{name}"')
         url = make_url(ADMIN).set(database=name)
         try:
             engine = sa.create_engine(url)
@@ -110,7 +102,7 @@ def bench_postgresql(columns: int) -> None:
                 apply_plan(url, plan.operations, base)
                 results[who] = time.perf_counter() - start
         finally:
-            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     report(f"PostgreSQL: psql, {columns} ADD COLUMN in one transaction", results["psql"])
     report(f"PostgreSQL: {columns} add_column applied (drift check and verification included)",
            results["alembic-studio"], results["psql"], "psql", "<= 1.5x")

@@ -14,21 +14,14 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from gui_app.core.reflect import reflect
 from tests.benchmarks.generated_schema import build_postgresql, build_sqlite
-from tests.benchmarks.timing import best_of, best_process, report
+from tests.benchmarks.timing import admin, best_of, best_process, report
 
-ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CORPUS = Path(os.environ.get("ALEMBIC_STUDIO_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "corpus"))
 
-
-def _admin(sql: str) -> None:
-    engine = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(sql))
-    engine.dispose()
 
 
 def _pg_case(label: str, database: str, schema_arg: list[str], goal: str, with_cli: bool) -> None:
@@ -47,12 +40,12 @@ def _pg_case(label: str, database: str, schema_arg: list[str], goal: str, with_c
 
 def bench_postgresql(tables: int) -> None:
     database = f"as_bench_{uuid.uuid4().hex[:8]}"
-    _admin(f'CREATE DATABASE "{database}"')
+    admin(f'CREATE DATABASE "{database}"')
     try:
         build_postgresql(database, tables)
         _pg_case(f"PostgreSQL {tables} tables", database, [], "<= 1.0x", with_cli=True)
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     if not (CORPUS / "load.sh").exists():
         print("MusicBrainz: skipped, corpus not found")
         return
@@ -62,7 +55,7 @@ def bench_postgresql(tables: int) -> None:
     try:
         _pg_case("MusicBrainz (375 tables)", database, ["-n", "musicbrainz"], "<= 0.5x", with_cli=False)
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def bench_sqlite(tables: int) -> None:

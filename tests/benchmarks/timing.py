@@ -27,3 +27,16 @@ def report(label: str, seconds: float, reference: float | None = None, ref_label
     if goal:
         line += f"   (goal {goal})"
     print(line, flush=True)
+
+
+ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def admin(sql: str) -> None:
+    """Run one statement on the PostgreSQL server outside a transaction (CREATE/DROP DATABASE)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(ADMIN, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(sql)
+    engine.dispose()
