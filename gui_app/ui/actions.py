@@ -10,6 +10,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from gui_app.ui import icons
 
 Shortcut = str | QKeySequence.StandardKey
+ICON_PROPERTY = "alembicStudioIcon"
+
+
+def redraw_icons(actions: list[QAction]) -> None:
+    for action in actions:
+        name = action.property(ICON_PROPERTY)
+        if isinstance(name, str):
+            action.setIcon(icons.for_action(name))
 
 
 def make_action(parent: Any, text: str, slot: Callable[[], Any], *, shortcut: Shortcut | None = None,
@@ -19,6 +27,7 @@ def make_action(parent: Any, text: str, slot: Callable[[], Any], *, shortcut: Sh
         action.setShortcut(QKeySequence(shortcut))
     if icon is not None:
         action.setIcon(icons.for_action(icon))
+        action.setProperty(ICON_PROPERTY, icon)  # to redraw it when the palette changes
     shown_tip = tip or text.replace("&", "").rstrip(".…")
     if shortcut is not None:
         shown_tip += f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"

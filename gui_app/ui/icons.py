@@ -109,3 +109,9 @@ def for_operation(verb: str) -> QIcon:
     name, colour = OPERATION_ICONS.get(verb, ("mdi6.pencil-box-outline", "#c77700"))
     icon: QIcon = qta.icon(name, color=colour)
     return icon
+
+
+def forget_colours() -> None:
+    """The palette changed (light/dark appearance): icons are drawn again in its text colour."""
+    for_kind.cache_clear()
+    for_action.cache_clear()

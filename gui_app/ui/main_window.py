@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from gui_app import __version__
 from gui_app.ui import icons
-from gui_app.ui.actions import make_action
+from gui_app.ui.actions import ICON_PROPERTY, make_action
 from gui_app.ui.context import AppContext, LoadedDatabase
 from gui_app.ui.migration_files import MigrationFiles
 from gui_app.ui.models.tree_index import Kind
@@ -123,9 +123,11 @@ class MainWindow(QMainWindow):
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setIcon(icons.for_action("undo"))
+        self.undo_action.setProperty(ICON_PROPERTY, "undo")
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.redo_action.setIcon(icons.for_action("redo"))
+        self.redo_action.setProperty(ICON_PROPERTY, "redo")
         self.new_table_action = make_action(self, "&New table…", lambda: self.editor.new_table(None),
                                             shortcut="Ctrl+Shift+N", icon="new_table")
         self.sql_step_action = make_action(self, "Custom &SQL step…", self.editor.sql_step, icon="sql_step",
@@ -512,6 +514,18 @@ class MainWindow(QMainWindow):
         self._loading_stopped()
         self.statusBar().showMessage("Could not open the database", 8000)
         self.show_error("Cannot open the database", f"Could not read {shown_url}:\n\n{reason}")
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Light and dark appearance: when the system (or the user) changes the palette, every
+        icon is drawn again in the new text colour so it stays legible."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            from gui_app.ui.actions import redraw_icons
+
+            icons.forget_colours()
+            redraw_icons(self.all_actions())
+            self.browser.model.forget_icons()
+            self.browser.view.viewport().update()
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.confirm_close():

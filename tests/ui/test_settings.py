@@ -63,3 +63,35 @@ def test_shortcuts_are_listed(qtbot: QtBot, window: MainWindow) -> None:
 
 def test_the_window_has_the_application_icon(window: MainWindow) -> None:
     assert not window.windowIcon().isNull()
+
+
+def _ink(icon: object) -> tuple[int, int, int]:
+    """The darkest-or-lightest drawn pixel's colour of an icon (its ink)."""
+    image = icon.pixmap(32, 32).toImage()  # type: ignore[attr-defined]
+    inked = [image.pixelColor(x, y) for x in range(32) for y in range(32) if image.pixelColor(x, y).alpha() > 200]
+    colour = inked[len(inked) // 2]
+    return colour.red(), colour.green(), colour.blue()
+
+
+def test_icons_follow_a_dark_palette(qtbot: QtBot, demo_window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    light = app.palette()
+    before = _ink(demo_window.refresh_action.icon())
+    dark = QPalette(light)
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#f0f0f0"))
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202020"))
+    try:
+        app.setPalette(dark)
+        qtbot.waitUntil(lambda: _ink(demo_window.refresh_action.icon()) != before, timeout=5_000)
+        assert min(_ink(demo_window.refresh_action.icon())) > 200  # light ink on the dark window
+        model = demo_window.browser.model
+        column = model.index_of_node(model.tree.find_path(("main", "Tables", "books", "title")) or 0)
+        assert column.isValid()
+        assert min(_ink(column.data(Qt.ItemDataRole.DecorationRole))) > 200
+    finally:
+        app.setPalette(light)

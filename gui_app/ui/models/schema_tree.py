@@ -196,6 +196,10 @@ class SchemaTreeModel(QAbstractItemModel):
             return node
         return None
 
+    def forget_icons(self) -> None:
+        """Icons are drawn in the palette's colours; after a palette change they are drawn again."""
+        self._icons.clear()  # the view asks again when it repaints
+
     def _font(self, folder: bool, status: Status) -> QFont | None:
         if not folder and status is Status.SAME:
             return None
