@@ -111,3 +111,9 @@ def test_inspect_postgresql_json(pg_databases: ServerDatabases) -> None:
     assert columns["total"]["computed"]["persisted"] is True
     assert item["indexes"][0]["where"] == "(price < (10)::numeric)"
     assert item["check_constraints"][0]["sqltext"] == "price > 0::numeric"
+
+
+@pytest.mark.parametrize("command", ["inspect", "sql", "apply", "diff"])
+def test_every_command_has_help(command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.returncode == 0 and f"usage: alembic-studio {command}" in result.stdout

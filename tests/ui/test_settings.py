@@ -95,3 +95,27 @@ def test_icons_follow_a_dark_palette(qtbot: QtBot, demo_window: MainWindow) -> N
         assert min(_ink(column.data(Qt.ItemDataRole.DecorationRole))) > 200
     finally:
         app.setPalette(light)
+
+
+def test_about_names_the_versions_and_the_server(qtbot: QtBot, demo_window: MainWindow) -> None:
+    import alembic
+    import sqlalchemy
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from gui_app import __version__
+
+    seen: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        box.accept()
+
+    QTimer.singleShot(0, read_and_close)
+    demo_window.about_action.trigger()
+    text = seen[0]
+    for version in (__version__, pyside_version, sqlalchemy.__version__, alembic.__version__, "sqlite 3."):
+        assert version in text
