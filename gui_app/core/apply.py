@@ -83,14 +83,14 @@ class Runner:
             if self.progress is not None:
                 self.progress(describe(group[0]), self.done, self.total)
             try:
-                self._emit(operations, item, dialect)
+                self._emit(operations, item)
             except Exception as error:
                 raise _Failure(self.done, group[0], error) from error
             self.done += len(group)
             if self.after_each is not None:
                 self.after_each(self.done)
 
-    def _emit(self, operations: Operations, item: ops.MigrateOperation, dialect: str) -> None:
+    def _emit(self, operations: Operations, item: ops.MigrateOperation) -> None:
         if isinstance(item, ops.ModifyTableOps):
             self.state = render.emit_table_group(operations, item, self.state, self.conn.dialect)
         else:
@@ -251,11 +251,11 @@ BASE = ""
 
 def current_revision(conn: sa.Connection) -> tuple[bool, str | None]:
     """(whether the database carries ``alembic_version``, the revision it records)."""
+    from gui_app.core.project import AlembicProject
+
     if not sa.inspect(conn).has_table("alembic_version"):
         return False, None
-    rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
-    if conn.in_transaction():
-        conn.rollback()
+    rows = AlembicProject.current_heads(conn)
     if len(rows) > 1:
         raise ValueError(f"the database records several heads ({', '.join(rows)}); apply one branch at a time")
     return True, rows[0] if rows else None

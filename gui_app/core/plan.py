@@ -171,10 +171,3 @@ def _narrows(old: Any, new: Any) -> bool:
             return True
     return False
 
-
-def table_exists(schema: Schema, name: str, where: str | None) -> bool:
-    try:
-        find_table(schema, name, where)
-    except ProjectionError:
-        return False
-    return True

@@ -67,6 +67,14 @@ def find_table(schema: Schema, name: str, table_schema: str | None) -> Table:
     raise ProjectionError(f"there is no table {_qualified(name, table_schema)}")
 
 
+def table_exists(schema: Schema, name: str, table_schema: str | None) -> bool:
+    try:
+        find_table(schema, name, table_schema)
+    except ProjectionError:
+        return False
+    return True
+
+
 def _qualified(name: str, table_schema: str | None) -> str:
     return f"{table_schema}.{name}" if table_schema else name
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from gui_app.core import sqlite_ddl
-from gui_app.core.projection import ProjectionError, find_table
+from gui_app.core.projection import ProjectionError, find_table, table_exists
 from gui_app.core.schema import Schema, Table
 
 NAME_LIMITS = {"postgresql": 63, "mysql": 64, "mariadb": 64}
@@ -153,11 +153,8 @@ def _check(schema: Schema, op: ops.MigrateOperation, dialect: str) -> list[Probl
             if col.name in seen:
                 errors.append(f"Column {col.name!r} appears twice in table {op.table_name}.")
             seen.add(col.name)
-        try:
-            find_table(schema, op.table_name, op.schema)
+        if table_exists(schema, op.table_name, op.schema):
             errors.append(f"Table {op.table_name} already exists.")
-        except ProjectionError:
-            pass
     elif isinstance(op, ops.DropColumnOp):
         table = find_table(schema, op.table_name, op.schema)
         users = column_dependents(schema, table, op.column_name)
@@ -187,11 +184,8 @@ def _check(schema: Schema, op: ops.MigrateOperation, dialect: str) -> list[Probl
             warnings.append(f"Making {op.column_name} NOT NULL fails if it holds NULLs.")
     elif isinstance(op, ops.RenameTableOp):
         name(op.new_table_name, "table")
-        try:
-            find_table(schema, op.new_table_name, op.schema)
+        if table_exists(schema, op.new_table_name, op.schema):
             errors.append(f"Table {op.new_table_name} already exists.")
-        except ProjectionError:
-            pass
     elif isinstance(op, ops.CreateIndexOp):
         name(op.index_name, "index")
         if any(ix.name == op.index_name for t in schema.tables for ix in t.indexes):
