@@ -10,6 +10,7 @@ the reflected schema.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
@@ -200,38 +201,37 @@ def _verify(engine: sa.Engine, base: Schema, plan: Sequence[ops.MigrateOperation
 def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema, dialect: str,
                               dry_run: bool, progress: ProgressFn | None, cancel: CancelToken | None,
                               stamp: str | None, after_each: Callable[[int], None] | None) -> None:
-    foreign_keys_on = False
+    settings: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
     if dialect == "sqlite":
-        from gui_app.core.apply_sqlite import set_foreign_keys
+        from gui_app.core.apply_sqlite import plan_settings
 
-        # Off so that rebuilding a parent table cannot cascade-delete its child rows.
-        foreign_keys_on = set_foreign_keys(conn, False)
+        settings = plan_settings(conn, plan)
     runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each)
-    transaction = conn.begin()
-    try:
-        runner.run(plan, dialect)
-        if dialect == "sqlite":
-            violations = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
-            if violations:
-                raise _Failure(len(plan) - 1, plan[-1], ValueError(
-                    f"{len(violations)} row(s) would break a foreign key, first in table {violations[0][0]}"))
-        if stamp is not None and not dry_run:
-            _stamp(conn, stamp)
+    with settings:
+        transaction = conn.begin()
+        try:
+            runner.run(plan, dialect)
+            if dialect == "sqlite":
+                _check_foreign_keys(conn, plan)
+            if stamp is not None and not dry_run:
+                _stamp(conn, stamp)
+        except _Failure as failure:
+            transaction.rollback()
+            raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), 0, True) from None
+        except BaseException:
+            transaction.rollback()
+            raise
         if dry_run:
             transaction.rollback()
         else:
             transaction.commit()
-    except _Failure as failure:
-        transaction.rollback()
-        raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), 0, True) from None
-    except BaseException:
-        transaction.rollback()
-        raise
-    finally:
-        if dialect == "sqlite" and foreign_keys_on:
-            from gui_app.core.apply_sqlite import set_foreign_keys
 
-            set_foreign_keys(conn, True)
+
+def _check_foreign_keys(conn: sa.Connection, plan: Sequence[ops.MigrateOperation]) -> None:
+    violations = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if violations:
+        raise _Failure(len(plan) - 1, plan[-1], ValueError(
+            f"{len(violations)} row(s) would break a foreign key, first in table {violations[0][0]}"))
 
 
 def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema,

@@ -8,13 +8,15 @@ from SQLAlchemy's SQLite documentation), a failed plan rolls back whole.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from alembic.operations import ops
 from sqlalchemy import event
 from sqlalchemy.engine import URL
 
@@ -54,6 +56,38 @@ def _backup(source: str, target: str) -> None:
     finally:
         dst.close()
         src.close()
+
+
+DISCARDS_DATA = (ops.DropTableOp, ops.DropColumnOp, ops.ExecuteSQLOp)
+"""Operations after which freed pages may hold data the database no longer has (custom SQL may delete)."""
+
+
+@contextlib.contextmanager
+def plan_settings(conn: sa.Connection, plan: Sequence[ops.MigrateOperation]) -> Iterator[None]:
+    """Connection settings for the span of a plan, put back afterwards; enter it outside any transaction.
+
+    - ``foreign_keys`` off, so rebuilding a parent table cannot cascade-delete its child rows
+      (``PRAGMA foreign_key_check`` runs before commit instead).
+    - ``secure_delete = FAST`` when the plan discards nothing: a rebuild's old copy then holds only
+      what the new table holds, and zeroing it (SQLite's default on many systems) writes the whole
+      table to the rollback journal and again to the file — as long as the copy itself.
+    - ``threads``: the index rebuilds' sorts may use the other cores.
+    """
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    foreign_keys_on = set_foreign_keys(conn, False)
+    secure_delete = driver.execute("PRAGMA secure_delete").fetchone()[0]
+    threads = driver.execute("PRAGMA threads").fetchone()[0]
+    if not any(isinstance(op, DISCARDS_DATA) for op in plan):
+        driver.execute("PRAGMA secure_delete = FAST")
+    driver.execute(f"PRAGMA threads = {max(1, (os.cpu_count() or 1) - 1)}")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA secure_delete = {int(secure_delete)}")
+        driver.execute(f"PRAGMA threads = {int(threads)}")
+        if foreign_keys_on:
+            set_foreign_keys(conn, True)
 
 
 def set_foreign_keys(conn: sa.Connection, on: bool) -> bool:

@@ -103,7 +103,9 @@ def _change_referencing(schema: Schema, change: Callable[[ForeignKey], ForeignKe
         tables = []
         for table in ns.tables:
             fks = tuple(change(fk) for fk in table.foreign_keys)
-            tables.append(table if fks == table.foreign_keys else dataclasses.replace(table, foreign_keys=fks))
+            # SQLite rewrites the referencing table's CREATE text too, so the stored one is stale.
+            tables.append(table if fks == table.foreign_keys
+                          else dataclasses.replace(table, foreign_keys=fks, definition=None))
         spaces.append(dataclasses.replace(ns, tables=tuple(tables)))
     return dataclasses.replace(schema, namespaces=tuple(spaces))
 

@@ -147,7 +147,8 @@ def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema 
     operations = Operations(context)
     state: Schema | None = base
     if downgrade and base is not None:
-        state = _fold(base, plan, context.dialect)
+        state = _fold_keeping_definitions(base, plan, context.dialect) if dialect == "sqlite" \
+            else _fold(base, plan, context.dialect)
     steps = downgrade_ops(plan) if downgrade else list(plan)
     items = batch_groups(steps) if dialect == "sqlite" else steps
     for item in items:
@@ -177,12 +178,12 @@ def emit_table_group(operations: Operations, item: ops.ModifyTableOps, state: Sc
     from gui_app.core import sqlite_inplace
 
     table = find_table(state, item.table_name, item.schema)
-    if sqlite_inplace.eligible(item.ops, table, dialect):
-        new_sql = sqlite_inplace.rewritten(table, item.ops, dialect)  # type: ignore[arg-type]
-        for statement in sqlite_inplace.statements(table, new_sql):
+    change = sqlite_inplace.in_place(item.ops, table, dialect)
+    if change is not None:
+        for statement in sqlite_inplace.statements(table, change, dialect):
             operations.execute(statement)
         after = _fold(state, item.ops, dialect)
-        return _with_definition(after, item.table_name, item.schema, new_sql)
+        return _with_definition(after, item.table_name, item.schema, change.new_sql)
     rebuild = sqlite_rebuilds(item.ops)
     copy_from, generated = sa_build.rebuild_source(table) if rebuild else (sa_build.table_to_sa(table), [])
     if rebuild:
@@ -206,6 +207,22 @@ def _with_definition(state: Schema, name: str, where: str | None, sql: str) -> S
                 dataclasses.replace(t, definition=sql) if t.name == name else t for t in ns.tables))
         namespaces.append(ns)
     return dataclasses.replace(state, namespaces=tuple(namespaces))
+
+
+def _fold_keeping_definitions(state: Schema, plan: Sequence[ops.MigrateOperation], dialect: sa.Dialect) -> Schema:
+    """The schema after ``plan`` on SQLite, with the CREATE texts its in-place changes leave
+    (so that the way back can be made in place too)."""
+    from gui_app.core import sqlite_inplace
+
+    for item in batch_groups(list(plan)):
+        if not isinstance(item, ops.ModifyTableOps):
+            state = project(state, item, dialect)
+            continue
+        change = sqlite_inplace.in_place(item.ops, find_table(state, item.table_name, item.schema), dialect)
+        state = _fold(state, item.ops, dialect)
+        if change is not None:
+            state = _with_definition(state, item.table_name, item.schema, change.new_sql)
+    return state
 
 
 def _fold(state: Schema, steps: Iterable[ops.MigrateOperation], dialect: sa.Dialect) -> Schema:

@@ -3,15 +3,22 @@
 SQLite's documentation describes this procedure for changes that do not touch the
 on-disk content (defaults, dropping NOT NULL, and here also a declared type with
 the same affinity): rewrite the table's CREATE text in ``sqlite_master`` under
-``PRAGMA writable_schema`` and make every connection reload the schema. It runs
-inside the plan's transaction, so a failure rolls it back with everything else.
-Anything else goes through Alembic's table rebuild.
+``PRAGMA writable_schema`` and make every connection reload the schema. Adding
+NOT NULL leaves the stored rows as they are too, provided none holds a NULL there:
+a guard reads the column first and aborts with SQLite's own NOT NULL message, as
+the rebuild's copy would. Renames use SQLite's own RENAME COLUMN, which also
+follows the name into indexes, views, triggers and foreign keys (a rebuild would
+leave those pointing at the old name). It all runs inside the plan's transaction,
+so a failure rolls it back with everything else. Anything else goes through
+Alembic's table rebuild.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from alembic.operations import ops
@@ -24,6 +31,7 @@ _CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", 
 _SIMPLE_DEFAULT = re.compile(r"^(?:'(?:[^']|'')*'|[-+]?\d+(?:\.\d*)?|NULL|TRUE|FALSE|CURRENT_TIMESTAMP|CURRENT_DATE|"
                              r"CURRENT_TIME)$", re.IGNORECASE)
 BUMP_TABLE = "_alembic_studio_schema_reload"
+GUARD_TABLE = "_alembic_studio_not_null_guard"
 
 
 def affinity(declared: str) -> str:
@@ -40,30 +48,83 @@ def affinity(declared: str) -> str:
     return "NUMERIC"
 
 
+@dataclass(frozen=True)
+class InPlaceChange:
+    """How one table's group of alterations is made without rebuilding the table."""
+
+    renames: tuple[tuple[str, str], ...]
+    """(old, new) column names, renamed with SQLite's own RENAME COLUMN, in order; that also
+    follows the name into indexes, views, triggers and other tables' foreign keys."""
+    new_sql: str
+    """The table's CREATE text afterwards."""
+    rewrite: bool
+    """Whether the CREATE text needs rewriting beyond what the renames do."""
+    not_null: tuple[str, ...]
+    """Columns (as named afterwards) that become NOT NULL, so the stored rows are checked first."""
+
+
 def eligible(group: Sequence[ops.MigrateOperation], table: Table, dialect: Any) -> bool:
     """Whether every operation only changes what the stored rows do not depend on."""
-    if table.definition is None or not group:
-        return False
-    for op in group:
-        if not isinstance(op, ops.AlterColumnOp) or op.modify_name or op.modify_nullable is False:
-            return False
-        if "autoincrement" in op.kw:
-            return False
-        column = next((c for c in table.columns if c.name == op.column_name), None)
-        if column is None or column.computed is not None or column.name in table.primary_key_columns:
-            return False
-        if op.modify_type is not None and affinity(sa_build.type_name(op.modify_type, dialect)) != affinity(
-                column.type_name):
-            return False
-    return True
+    return in_place(group, table, dialect) is not None
 
 
-def rewritten(table: Table, group: Sequence[ops.AlterColumnOp], dialect: Any) -> str:
-    """The table's CREATE text with the group's changes; raises ValueError if it cannot tell how."""
-    sql = table.definition or ""
-    for op in group:
-        sql = _rewrite_column(sql, op, dialect)
-    return sql
+def in_place(group: Sequence[ops.MigrateOperation], table: Table, dialect: Any) -> InPlaceChange | None:
+    """The in-place form of ``group`` on ``table``, or None when the table must be rebuilt."""
+    if table.definition is None or table.schema is not None or not group:
+        return None
+    columns = {c.name: c for c in table.columns}  # current name -> the column as reflected
+    nullable = {c.name: c.nullable for c in table.columns}  # keyed by the reflected name
+    renames: list[tuple[str, str]] = []
+    sql = renamed_only = table.definition
+    try:
+        for op in group:
+            if not isinstance(op, ops.AlterColumnOp) or "autoincrement" in op.kw:
+                return None
+            column = columns.get(op.column_name)
+            if column is None:
+                return None
+            if _changes_definition(op):
+                if column.computed is not None or column.name in table.primary_key_columns:
+                    return None
+                if op.modify_type is not None and affinity(sa_build.type_name(op.modify_type, dialect)) != affinity(
+                        column.type_name):
+                    return None
+                sql = _rewrite_column(sql, op, dialect)
+                if op.modify_nullable is not None:
+                    nullable[column.name] = op.modify_nullable
+            if op.modify_name and op.modify_name != op.column_name:
+                statement = rename_statement(table.name, op.column_name, op.modify_name, dialect)
+                sql, renamed_only = _renamed(sql, statement), _renamed(renamed_only, statement)
+                renames.append((op.column_name, op.modify_name))
+                columns[op.modify_name] = columns.pop(op.column_name)
+    except ValueError:
+        return None
+    not_null = tuple(name for name, column in columns.items() if column.nullable and not nullable[column.name])
+    return InPlaceChange(tuple(renames), sql, sql != renamed_only, not_null)
+
+
+def _changes_definition(op: ops.AlterColumnOp) -> bool:
+    return op.modify_type is not None or op.modify_nullable is not None or op.modify_server_default is not False
+
+
+def rename_statement(table: str, old: str, new: str, dialect: Any) -> str:
+    quote = dialect.identifier_preparer.quote
+    return f"ALTER TABLE {quote(table)} RENAME COLUMN {quote(old)} TO {quote(new)}"
+
+
+def _renamed(sql: str, statement: str) -> str:
+    """The CREATE text after ``statement`` (a RENAME COLUMN), as SQLite itself rewrites it: the
+    name changes in the column, its constraints, CHECKs and generated expressions alike."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute(sql)
+        conn.execute(statement)
+        row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'").fetchone()
+        return str(row[0])
+    except sqlite3.Error as error:
+        raise ValueError(str(error)) from error
+    finally:
+        conn.close()
 
 
 def _column_span(tokens: list[sqlite_ddl.Token], column: str) -> tuple[int, int]:
@@ -98,14 +159,15 @@ def _rewrite_column(sql: str, op: ops.AlterColumnOp, dialect: Any) -> str:
             edits.append((tokens[default_at - 1].end, tokens[value_end - 1].end, clause))
         else:
             edits.append((after_type, after_type, clause))
-    if op.modify_nullable is True:
-        for i in range(type_end, end - 1):
-            if tokens[i].upper == "NOT" and tokens[i + 1].upper == "NULL":
-                last = i + 1
-                if last + 2 < end and tokens[last + 1].upper == "ON" and tokens[last + 2].upper == "CONFLICT":
-                    last += 3
-                edits.append((tokens[i - 1].end, tokens[last].end, ""))
-                break
+    not_null_at = next((i for i in range(type_end, end - 1)
+                        if tokens[i].upper == "NOT" and tokens[i + 1].upper == "NULL"), None)
+    if op.modify_nullable is True and not_null_at is not None:
+        last = not_null_at + 1
+        if last + 2 < end and tokens[last + 1].upper == "ON" and tokens[last + 2].upper == "CONFLICT":
+            last += 3
+        edits.append((tokens[not_null_at - 1].end, tokens[last].end, ""))
+    if op.modify_nullable is False and not_null_at is None:
+        edits.append((after_type, after_type, " NOT NULL"))
     for start, stop, text in sorted(edits, reverse=True):
         sql = sql[:start] + text + sql[stop:]
     return sql
@@ -125,11 +187,45 @@ def _default_text(text: str) -> str:
     return text if _SIMPLE_DEFAULT.match(text.strip()) else f"({text})"
 
 
-def statements(table: Table, new_sql: str) -> list[str]:
-    """The SQL that swaps the CREATE text and makes every connection read the schema again."""
-    quoted_sql = new_sql.replace("'", "''")
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def not_null_guard(table: Table, columns: Sequence[str]) -> list[str]:
+    """SQL that fails with ``NOT NULL constraint failed: table.column`` when a stored row holds
+    a NULL in one of ``columns``, reading the table once. RAISE() exists only inside triggers,
+    hence the throw-away temporary table whose insert trigger raises."""
+    if not columns:
+        return []
+    sql = [f"CREATE TEMP TABLE {GUARD_TABLE} (failed TEXT)"]
+    for number, column in enumerate(columns):
+        message = _literal(f"NOT NULL constraint failed: {table.name}.{column}")
+        sql.append(f"CREATE TEMP TRIGGER {GUARD_TABLE}_{number} BEFORE INSERT ON {GUARD_TABLE} "
+                   f"WHEN NEW.failed = {_literal(column)} BEGIN SELECT RAISE(ABORT, {message}); END")
+    which = " ".join(f"WHEN {_identifier(c)} IS NULL THEN {_literal(c)}" for c in columns)
+    anywhere = " OR ".join(f"{_identifier(c)} IS NULL" for c in columns)
+    sql.append(f"INSERT INTO {GUARD_TABLE} SELECT CASE {which} END FROM {_identifier(table.name)} "
+               f"WHERE {anywhere} LIMIT 1")
+    sql.append(f"DROP TABLE {GUARD_TABLE}")
+    return sql
+
+
+def statements(table: Table, change: InPlaceChange, dialect: Any) -> list[str]:
+    """The SQL that renames columns, checks the rows for new NOT NULL columns, swaps the CREATE
+    text and makes every connection read the schema again."""
+    renames = [rename_statement(table.name, old, new, dialect) for old, new in change.renames]
+    guard = not_null_guard(table, change.not_null)
+    if not change.rewrite:
+        return [*renames, *guard]
+    quoted_sql = change.new_sql.replace("'", "''")
     quoted_name = table.name.replace("'", "''")
     return [
+        *renames,
+        *guard,
         "PRAGMA writable_schema = ON",
         f"UPDATE sqlite_master SET sql = '{quoted_sql}' WHERE type = 'table' AND name = '{quoted_name}'",
         "PRAGMA writable_schema = RESET",

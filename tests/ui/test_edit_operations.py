@@ -112,7 +112,7 @@ def edit_column(qtbot: QtBot, w: MainWindow) -> Expect:
     return Expect(["op.alter_column('books', 'title', existing_type=sa.VARCHAR(length=200), new_column_name='name', "
                    "type_=sa.VARCHAR(length=300), nullable=True)"],
                   {(*T, "books", "name"): "new", (*T, "books", "title"): "dropped"},
-                  {"sqlite": "INSERT INTO _alembic_tmp_books (id, name,",
+                  {"sqlite": "ALTER TABLE books RENAME COLUMN title TO name",
                    "postgresql": "ALTER TABLE books RENAME title TO name",
                    "mysql": "ALTER TABLE books CHANGE title name VARCHAR(300) NULL"},
                   "new_column_name='title'")
@@ -350,10 +350,12 @@ def test_removing_an_operation_others_need_is_explained(qtbot: QtBot, demo_windo
 
 def test_pending_and_preview_render_the_risks(qtbot: QtBot, demo_window: MainWindow) -> None:
     drop_table(qtbot, demo_window)
-    edit_column(qtbot, demo_window)
+    edit_column(qtbot, demo_window)  # a rename and a widening: made in place on SQLite
+    drop_unique(qtbot, demo_window)
     model = demo_window.pending_panel.model
     assert model.index(0, 2).data() == "destructive"
-    assert model.index(1, 2).data() == "rebuilds the table"
+    assert model.index(1, 2).data() == ""
+    assert model.index(2, 2).data() == "rebuilds the table"
     assert model.index(0, 2).data(Qt.ItemDataRole.ForegroundRole) is not None
 
 
