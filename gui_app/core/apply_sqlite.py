@@ -71,21 +71,17 @@ def plan_settings(conn: sa.Connection, plan: Sequence[ops.MigrateOperation]) -> 
     - ``secure_delete = FAST`` when the plan discards nothing: a rebuild's old copy then holds only
       what the new table holds, and zeroing it (SQLite's default on many systems) writes the whole
       table to the rollback journal and again to the file — as long as the copy itself.
-    - ``threads``: the index rebuilds' sorts may use the other cores.
     """
     driver = conn.connection.driver_connection
     assert driver is not None
     foreign_keys_on = set_foreign_keys(conn, False)
     secure_delete = driver.execute("PRAGMA secure_delete").fetchone()[0]
-    threads = driver.execute("PRAGMA threads").fetchone()[0]
     if not any(isinstance(op, DISCARDS_DATA) for op in plan):
         driver.execute("PRAGMA secure_delete = FAST")
-    driver.execute(f"PRAGMA threads = {max(1, (os.cpu_count() or 1) - 1)}")
     try:
         yield
     finally:
         driver.execute(f"PRAGMA secure_delete = {int(secure_delete)}")
-        driver.execute(f"PRAGMA threads = {int(threads)}")
         if foreign_keys_on:
             set_foreign_keys(conn, True)
 

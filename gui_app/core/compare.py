@@ -38,6 +38,7 @@ def table_shape(table: Table, dialect: sa.Dialect) -> dict[str, Any]:
         "indexes": sorted((ix.name or "", ix.elements, ix.unique) for ix in indexes),
         "unique constraints": sorted(uniques),
         "check constraints": sorted(c.name or "" for c in table.check_constraints),
+        "triggers": sorted(t.name for t in table.triggers),
     }
 
 

@@ -8,6 +8,7 @@ previous snapshot.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from functools import singledispatch
 from typing import Any
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from alembic.ddl.postgresql import CreateExcludeConstraintOp
 from alembic.operations import ops
 
-from gui_app.core import sa_build
+from gui_app.core import sa_build, sqlite_triggers
 from gui_app.core.schema import (
     CheckConstraint,
     ExclusionConstraint,
@@ -26,6 +27,7 @@ from gui_app.core.schema import (
     PrimaryKey,
     Schema,
     Table,
+    Trigger,
     UniqueConstraint,
 )
 
@@ -137,6 +139,7 @@ def _(op: ops.DropTableOp, schema: Schema, dialect: sa.Dialect | None) -> Schema
 @_project.register
 def _(op: ops.RenameTableOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
     old, new, where = op.table_name, op.new_table_name, op.schema
+    triggers = _triggers_after(schema, where, f"ALTER TABLE {_quote(old)} RENAME TO {_quote(new)}")
     schema = _change_table(schema, old, where, lambda t: dataclasses.replace(t, name=new))
     index = _namespace_index(schema, where)
     ns = schema.namespaces[index]
@@ -148,7 +151,24 @@ def _(op: ops.RenameTableOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
             return dataclasses.replace(fk, referred_table=new)
         return fk
 
-    return _change_referencing(schema, follow)
+    return sqlite_triggers.with_triggers(_change_referencing(schema, follow), triggers)
+
+
+def _quote(name: str) -> str:
+    """Quoted as the statements that run are (SQLite writes a rename's new name the same way)."""
+    return str(_sqlite_preparer().quote(name))
+
+
+@functools.cache
+def _sqlite_preparer() -> Any:
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.dialect().identifier_preparer
+
+
+def _triggers_after(schema: Schema, where: str | None, rename: str) -> dict[str, tuple[Trigger, ...]]:
+    """SQLite rewrites trigger bodies on renames; other databases keep no trigger texts here."""
+    return sqlite_triggers.after_rename(schema, rename) if where is None else {}
 
 
 @_project.register
@@ -221,6 +241,8 @@ def _(op: ops.AlterColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
             table = _rename_in_table(table, old, new)
         return table
 
+    triggers = {} if new == old else _triggers_after(
+        schema, op.schema, f"ALTER TABLE {_quote(op.table_name)} RENAME COLUMN {_quote(old)} TO {_quote(new)}")
     schema = _change_table(schema, op.table_name, op.schema, alter)
     if new == old:
         return schema
@@ -230,7 +252,7 @@ def _(op: ops.AlterColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
             return dataclasses.replace(fk, referred_columns=_renamed(fk.referred_columns, old, new))
         return fk
 
-    return _change_referencing(schema, follow)
+    return sqlite_triggers.with_triggers(_change_referencing(schema, follow), triggers)
 
 
 def _rename_in_table(table: Table, old: str, new: str) -> Table:

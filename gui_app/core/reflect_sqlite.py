@@ -31,6 +31,7 @@ from gui_app.core.schema import (
     PrimaryKey,
     Schema,
     Table,
+    Trigger,
     UniqueConstraint,
     View,
 )
@@ -84,14 +85,18 @@ def reflect_sqlite(conn: Connection, steps: Steps, only: set[tuple[str | None, s
     cursor.close()
     steps.advance("Building tables")
     sql_of = {(r["type"], r["name"]): r["sql"] for r in master}
+    triggers: defaultdict[str, list[Trigger]] = defaultdict(list)
+    for row in master:
+        if row["type"] == "trigger":
+            triggers[row["tbl_name"]].append(Trigger(row["name"], row["sql"] or ""))
     tables = []
     for row in master:
         name = row["name"]
         if row["type"] != "table" or name.startswith("sqlite_") or (only is not None and (None, name) not in only):
             continue
         steps.check()
-        tables.append(_table(name, row["sql"] or "", columns[name], foreign_keys[name],
-                             indexes[name], index_columns, sql_of, columns))
+        tables.append(_table(name, row["sql"] or "", columns[name], foreign_keys[name], indexes[name],
+                             index_columns, sql_of, columns, tuple(sorted(triggers[name], key=lambda t: t.name))))
     views = tuple(View(r["name"], None, _view_select(r["sql"] or "")) for r in master if r["type"] == "view")
     namespace = Namespace("main", tuple(sorted(tables, key=lambda t: t.name)),
                           tuple(sorted(views, key=lambda v: v.name)))
@@ -107,7 +112,7 @@ def _group(rows: Iterable[Any]) -> defaultdict[str, list[Any]]:
 
 def _table(name: str, sql: str, cols: list[Any], fks: list[Any], idx: list[Any],
            index_columns: dict[str, list[Any]], sql_of: dict[tuple[str, str], str],
-           all_columns: dict[str, list[Any]]) -> Table:
+           all_columns: dict[str, list[Any]], triggers: tuple[Trigger, ...]) -> Table:
     ddl = sqlite_ddl.parse_create_table(sql)
     pk_cols = tuple(c["name"] for c in sorted((c for c in cols if c["pk"]), key=lambda c: c["pk"]))
     rowid_alias = len(pk_cols) == 1 and any(
@@ -138,6 +143,7 @@ def _table(name: str, sql: str, cols: list[Any], fks: list[Any], idx: list[Any],
         indexes=tuple(sorted(table_indexes, key=lambda i: i.name or "")),
         unique_constraints=tuple(uniques[::-1]),
         check_constraints=tuple(CheckConstraint(n, text) for n, text in ddl.checks),
+        triggers=triggers,
     )
 
 

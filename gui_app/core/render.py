@@ -100,25 +100,33 @@ def render_python(plan: Sequence[ops.MigrateOperation], dialect: str, downgrade:
     batch = dialect == "sqlite"
     items = batch_groups(steps) if batch else steps
     if batch and base is not None:
-        _attach_definitions(items, _fold(base, plan, dialect_for(dialect)) if downgrade else base,
-                            dialect_for(dialect))
+        items = _attach_definitions(items, _fold(base, plan, dialect_for(dialect)) if downgrade else base,
+                                    dialect_for(dialect))
     container: ops.UpgradeOps | ops.DowngradeOps = (ops.DowngradeOps if downgrade else ops.UpgradeOps)(
         ops=_with_view_guard(items) if batch else items)
     context = MigrationContext.configure(dialect_name=dialect)
     return render_python_code(container, render_as_batch=batch, migration_context=context)
 
 
-def _attach_definitions(items: list[ops.MigrateOperation], state: Schema, dialect: sa.Dialect) -> None:
+def _attach_definitions(items: list[ops.MigrateOperation], state: Schema,
+                        dialect: sa.Dialect) -> list[ops.MigrateOperation]:
+    """The items with each rebuild given its table as ``copy_from``, followed by its triggers."""
+    result: list[ops.MigrateOperation] = []
     for item in items:
+        result.append(item)
         if isinstance(item, ops.ModifyTableOps):
             changes = list(item.ops)
-            if sqlite_rebuilds(changes):
+            rebuild = sqlite_rebuilds(changes)
+            if rebuild:
                 source, generated = sa_build.rebuild_source(find_table(state, item.table_name, item.schema))
                 item.copy_from = source  # type: ignore[attr-defined]
                 item.ops = generated + changes
             state = _fold(state, changes, dialect)
+            if rebuild:
+                result.extend(ops.ExecuteSQLOp(sql) for sql in _triggers_lost(state, item))
         else:
             state = project(state, item, dialect)
+    return result
 
 
 LEGACY_ALTER_ON = "PRAGMA legacy_alter_table = ON"
@@ -192,9 +200,17 @@ def emit_table_group(operations: Operations, item: ops.ModifyTableOps, state: Sc
     with operations.batch_alter_table(item.table_name, schema=item.schema, copy_from=copy_from) as batch:
         for op in [*generated, *item.ops]:
             batch.invoke(op)
+    after = _fold(state, item.ops, dialect)
     if rebuild:
         operations.execute(LEGACY_ALTER_OFF)
-    return _fold(state, item.ops, dialect)
+        for trigger in _triggers_lost(after, item):
+            operations.execute(trigger)
+    return after
+
+
+def _triggers_lost(after: Schema, item: ops.ModifyTableOps) -> list[str]:
+    """A rebuild drops the old table and its triggers with it: their CREATE texts, to run again."""
+    return [t.definition for t in find_table(after, item.table_name, item.schema).triggers]
 
 
 def _with_definition(state: Schema, name: str, where: str | None, sql: str) -> Schema:

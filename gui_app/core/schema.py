@@ -8,6 +8,7 @@ could tell at all is recorded once per snapshot in ``Schema.unsupported``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +94,25 @@ class CheckConstraint:
 
 
 @dataclass(frozen=True, slots=True)
+class Trigger:
+    """A trigger as the database stores its CREATE TRIGGER text (reflected on SQLite, where a
+    table rebuild would otherwise lose it)."""
+
+    name: str
+    definition: str
+
+    @property
+    def event(self) -> str:
+        """``AFTER UPDATE OF price ON books``: what fires it, whitespace folded."""
+        found = _TRIGGER_EVENT.search(self.definition)
+        return " ".join(found.group(1).split()) if found else ""
+
+
+_TRIGGER_EVENT = re.compile(r"\bTRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:\"(?:[^\"]|\"\")*\"|\S+)\s+(.*?)\s+"
+                            r"(?:FOR\s+EACH\s+ROW\b|WHEN\b|BEGIN\b)", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
 class ExclusionConstraint:
     """PostgreSQL ``EXCLUDE`` constraint, kept as the server spells its definition."""
 
@@ -115,6 +135,7 @@ class Table:
     """Name of the parent table when this table is a partition."""
     partitioned: bool = False
     exclusions: tuple[ExclusionConstraint, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
     definition: str | None = field(default=None, compare=False, repr=False)
     """SQLite: the CREATE TABLE text as stored, while the table is unchanged (None once edited)."""
 

@@ -86,6 +86,7 @@ def _namespace_lines(ns: Namespace) -> list[str]:
             lines.append(f"    unique {uq.name or ''} ({', '.join(uq.columns)})")
         for ck in table.check_constraints:
             lines.append(f"    check {ck.name or ''} ({ck.sqltext})")
+        lines.extend(f"    trigger {tr.name} ({tr.event})" for tr in table.triggers)
     lines.extend(f"  {'materialized view' if v.materialized else 'view'} {v.name}" for v in ns.views)
     lines.extend(f"  enum {e.name} ({', '.join(e.labels)})" for e in ns.enums)
     lines.extend(f"  domain {d.name} {d.type_name}" for d in ns.domains)

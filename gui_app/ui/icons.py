@@ -24,6 +24,7 @@ _KIND_ICONS = {
     "unique": "mdi6.fingerprint",
     "check": "mdi6.check-decagram",
     "exclusion": "mdi6.set-none",
+    "trigger": "mdi6.lightning-bolt",
     "view": "mdi6.table-eye",
     "materialized_view": "mdi6.table-eye",
     "enum": "mdi6.format-list-bulleted-type",

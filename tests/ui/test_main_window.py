@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -80,6 +83,25 @@ def test_details_panel_shows_the_selected_column(demo_window: MainWindow) -> Non
     assert "unknown (not reported by this database)" in text  # SQLite has no comments
     assert demo_window.browser.select_path(("main", "Tables", "shipments", "Foreign keys", "fk_shipments_order_line"))
     assert "order_lines" in demo_window.details.toPlainText()
+
+
+def test_triggers_show_under_their_table_with_their_event(qtbot: QtBot, demo_window: MainWindow) -> None:
+    loaded = demo_window.context.database
+    assert loaded is not None and loaded.url.database
+    with contextlib.closing(sqlite3.connect(loaded.url.database)) as conn:
+        conn.execute("CREATE TRIGGER trg_books_stamp AFTER UPDATE OF price ON books "
+                     "BEGIN UPDATE books SET created_at = CURRENT_TIMESTAMP WHERE id = NEW.id; END")
+        conn.commit()
+    demo_window.refresh_action.trigger()
+    path = ("main", "Tables", "books", "Triggers", "trg_books_stamp")
+    qtbot.waitUntil(lambda: demo_window.browser.model.tree.find_path(path) is not None, timeout=15_000)
+    tree = demo_window.browser.model.tree
+    node = tree.find_path(path)
+    assert node is not None and tree.kinds[node] is Kind.TRIGGER
+    assert (tree.types[node], tree.details[node]) == ("trigger", "AFTER UPDATE OF price ON books")
+    assert demo_window.browser.select_path(path)
+    text = demo_window.details.toPlainText()
+    assert "trigger trg_books_stamp" in text and "SET created_at = CURRENT_TIMESTAMP" in text
 
 
 def test_bad_connection_shows_an_error_and_the_app_stays_usable(qtbot: QtBot, demo_window: MainWindow) -> None:

@@ -37,6 +37,7 @@ class Kind(Enum):
     UNIQUE = "unique"
     CHECK = "check"
     EXCLUSION = "exclusion"
+    TRIGGER = "trigger"
     VIEW = "view"
     MATERIALIZED_VIEW = "materialized_view"
     ENUM = "enum"
@@ -242,6 +243,7 @@ def _add_table(index: TreeIndex, parent: int, table: Table, partitions: dict[str
         ("Unique constraints", Kind.UNIQUE, table.unique_constraints, old.unique_constraints),
         ("Check constraints", Kind.CHECK, table.check_constraints, old.check_constraints),
         ("Exclusion constraints", Kind.EXCLUSION, table.exclusions, old.exclusions),
+        ("Triggers", Kind.TRIGGER, table.triggers, old.triggers),
     )
     for label, kind, items, old_items in groups:
         merged = children(items, old_items, lambda i: i.name or i)
@@ -276,4 +278,6 @@ def _describe(kind: Kind, item: Any) -> tuple[str, str, str]:
         return item.name or "(unnamed)", "unique", f"({', '.join(item.columns)})"
     if kind is Kind.EXCLUSION:
         return item.name or "(unnamed)", "exclusion", item.definition
+    if kind is Kind.TRIGGER:
+        return item.name, "trigger", item.event
     return item.name or "(unnamed)", "check", item.sqltext

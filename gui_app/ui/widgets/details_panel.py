@@ -20,6 +20,7 @@ from gui_app.core.schema import (
     Schema,
     Sequence,
     Table,
+    Trigger,
     UniqueConstraint,
     View,
 )
@@ -131,6 +132,8 @@ def _rows(obj: Any, table: Table | None, schema: Schema) -> list[Row]:
         return [("Condition", obj.sqltext)]
     if isinstance(obj, ExclusionConstraint):
         return [("Definition", obj.definition)]
+    if isinstance(obj, Trigger):
+        return [("Table", table.name if table else None), ("Definition", obj.definition)]
     if isinstance(obj, View):
         return [("Materialized", obj.materialized), ("Definition", obj.definition)]
     if isinstance(obj, EnumType):
