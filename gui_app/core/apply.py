@@ -96,7 +96,8 @@ class Runner:
             self.state = render.emit_table_group(operations, item, self.state, self.conn.dialect)
         else:
             operations.invoke(item)
-            self.state = project(self.state, item, self.conn.dialect)
+            if self.conn.dialect.name == "sqlite":  # only SQLite's table groups read the state
+                self.state = project(self.state, item, self.conn.dialect)
 
 
 class _Failure(Exception):
@@ -162,7 +163,9 @@ def apply_plan(
 
         return mysql_dry_run(url, plan, base, progress, cancel)
     else:
-        engine = sa.create_engine(url)
+        from gui_app.core.connect import shared_engine
+
+        engine = shared_engine(url)
     try:
         with engine.connect() as conn:
             check_drift(conn, base, plan)
@@ -173,58 +176,97 @@ def apply_plan(
                 if stamp is not None:
                     with conn.begin():
                         _stamp(conn, stamp)
-        report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None)
-        if verify and not dry_run:
-            _verify(engine, base, plan, report)
+            report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None)
+            if verify and not dry_run:
+                _verify(conn, base, plan, report)
         return report
     finally:
-        engine.dispose()
+        if dialect == "sqlite":
+            engine.dispose()
         cleanup()
 
 
-def _verify(engine: sa.Engine, base: Schema, plan: Sequence[ops.MigrateOperation], report: ApplyReport) -> None:
+def _verify(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateOperation], report: ApplyReport) -> None:
     from gui_app.core.projection import ProjectionError
     from gui_app.core.reflect import reflect
 
     try:
         expected = base
         for op in plan:
-            expected = project(expected, op, engine.dialect)
+            expected = project(expected, op, conn.dialect)
     except ProjectionError as error:  # a script may do what the projection cannot follow
         report.notes.append(f"The result was not compared with a projection: {error}")
         return
     touched = touched_tables(plan)  # only what the plan changed: a full read of a large schema costs seconds
-    with engine.connect() as conn:
-        report.mismatches = differences(expected, reflect(conn, only=touched), engine.dialect, only=touched)
+    report.mismatches = differences(expected, reflect(conn, only=touched), conn.dialect, only=touched)
 
 
 def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema, dialect: str,
                               dry_run: bool, progress: ProgressFn | None, cancel: CancelToken | None,
                               stamp: str | None, after_each: Callable[[int], None] | None) -> None:
+    from gui_app.core import apply_postgresql
+
     settings: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
     if dialect == "sqlite":
         from gui_app.core.apply_sqlite import plan_settings
 
         settings = plan_settings(conn, plan)
+    pipelined = dialect == "postgresql"
     runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each)
     with settings:
         transaction = conn.begin()
         try:
-            runner.run(plan, dialect)
+            with apply_postgresql.pipeline(conn) if pipelined else contextlib.nullcontext():
+                runner.run(plan, dialect)
             if dialect == "sqlite":
                 _check_foreign_keys(conn, plan)
             if stamp is not None and not dry_run:
                 _stamp(conn, stamp)
-        except _Failure as failure:
-            transaction.rollback()
+        except BaseException as error:
+            _roll_back(conn, transaction)
+            failure = error if isinstance(error, _Failure) else None
+            if pipelined and apply_postgresql.from_server(failure.error if failure else error):
+                failure = _pin_down(conn, plan, base, dialect, runner.done, failure.error if failure else error)
+            if failure is None:
+                raise
             raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), 0, True) from None
-        except BaseException:
-            transaction.rollback()
-            raise
         if dry_run:
             transaction.rollback()
         else:
             transaction.commit()
+
+
+def _roll_back(conn: sa.Connection, transaction: sa.RootTransaction) -> None:
+    """Roll back after a failure; on a lost connection the server has already done it."""
+    from gui_app.core import apply_postgresql
+
+    try:
+        transaction.rollback()
+    except sa.exc.DBAPIError as error:
+        if not apply_postgresql.connection_lost(conn, error):
+            raise
+
+
+def _pin_down(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema, dialect: str,
+              sent: int, error: BaseException) -> _Failure:
+    """The operation a pipelined server error belongs to: the plan replayed one statement at a
+    time in a transaction that is rolled back. A lost connection cannot be replayed on."""
+    from gui_app.core import apply_postgresql
+
+    at = min(sent, len(plan) - 1)
+    if apply_postgresql.connection_lost(conn, error):
+        lost = ConnectionError(f"the connection to the server was lost with {sent} of {len(plan)} operation(s) "
+                               f"sent ({describe_error(error)})")
+        return _Failure(at, plan[at], lost)
+    replay = Runner(conn, base, None, None, len(plan))
+    transaction = conn.begin()
+    try:
+        replay.run(plan, dialect)
+    except _Failure as failure:
+        return failure
+    finally:
+        transaction.rollback()
+    return _Failure(at, plan[at], error)  # it did not happen again: report it where it was seen
 
 
 def _check_foreign_keys(conn: sa.Connection, plan: Sequence[ops.MigrateOperation]) -> None:

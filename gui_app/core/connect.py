@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
+from sqlalchemy.pool import NullPool
+
+_SHARED: OrderedDict[str, Engine] = OrderedDict()
+_SHARED_LOCK = threading.Lock()
+_SHARED_MAX = 8
 
 
 class DatabaseFileMissing(OSError):
@@ -19,3 +26,22 @@ def open_engine(url: URL) -> Engine:
                 and not Path(database).is_file():
             raise DatabaseFileMissing(f"no SQLite database at {database}")
     return create_engine(url)
+
+
+def shared_engine(url: URL) -> Engine:
+    """The process's engine for a server database (not SQLite), made on first use.
+
+    SQLAlchemy keeps its compiled-statement cache on the engine, so reading the schema,
+    checking it for drift and verifying an apply share warm statements (a fresh engine
+    compiles its reflection queries again: about 25 ms a time on PostgreSQL). No pool:
+    each use opens its own connection and closes it, so nothing lingers on the server.
+    """
+    key = url.render_as_string(hide_password=False)  # kept in memory only
+    with _SHARED_LOCK:
+        engine = _SHARED.get(key)
+        if engine is None:
+            engine = _SHARED[key] = create_engine(url, poolclass=NullPool)
+            while len(_SHARED) > _SHARED_MAX:
+                _SHARED.popitem(last=False)[1].dispose()
+        _SHARED.move_to_end(key)
+        return engine

@@ -9,9 +9,10 @@ reported per step and the job can be cancelled between steps.
 from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, create_engine
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, make_url
 
 from gui_app.core.bulk import collector_paused
+from gui_app.core.connect import shared_engine
 from gui_app.core.progress import CancelToken, ProgressFn, Steps
 from gui_app.core.schema import Schema
 
@@ -24,7 +25,10 @@ def reflect(
 ) -> Schema:
     """Reflect the database; with ``only``, just those (schema, table) pairs (views and types too)."""
     if isinstance(bind, str | URL):
-        engine = create_engine(bind)
+        url = make_url(bind)
+        if url.get_backend_name() != "sqlite":
+            return reflect(shared_engine(url), progress, cancel, only)
+        engine = create_engine(url)
         try:
             return reflect(engine, progress, cancel, only)
         finally:

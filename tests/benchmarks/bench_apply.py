@@ -106,9 +106,9 @@ def bench_sqlite(rows: int) -> None:
     shutil.rmtree(folder)
 
 
-def bench_postgresql(columns: int) -> None:
-    results = {}
-    for who in ("psql", "alembic-studio"):
+def bench_postgresql(columns: int, repeat: int = 3) -> None:
+    results: dict[str, float] = {}
+    for who in ("psql", "alembic-studio") * repeat:
         name = f"as_bench_{uuid.uuid4().hex[:8]}"
         admin(f'CREATE DATABASE "{name}"')
         url = make_url(ADMIN).set(database=name)
@@ -127,15 +127,16 @@ def bench_postgresql(columns: int) -> None:
                 start = time.perf_counter()
                 subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "postgres", "-d", name],
                                input=sql, text=True, check=True, capture_output=True)
-                results[who] = time.perf_counter() - start
+                elapsed = time.perf_counter() - start
             else:
                 start = time.perf_counter()
                 apply_plan(url, plan.operations, base)
-                results[who] = time.perf_counter() - start
+                elapsed = time.perf_counter() - start
+            results[who] = min(results.get(who, elapsed), elapsed)
         finally:
             admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    report(f"PostgreSQL: psql, {columns} ADD COLUMN in one transaction", results["psql"])
-    report(f"PostgreSQL: {columns} add_column applied (drift check and verification included)",
+    report(f"PostgreSQL: psql, {columns} ADD COLUMN in one transaction (best of {repeat})", results["psql"])
+    report(f"PostgreSQL: {columns} add_column applied, drift check and verification included (best of {repeat})",
            results["alembic-studio"], results["psql"], "psql", "<= 1.5x")
 
 
