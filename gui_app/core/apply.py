@@ -170,15 +170,17 @@ def apply_plan(
         with engine.connect() as conn:
             check_drift(conn, base, plan)
             if dialect in TRANSACTIONAL:
-                _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel, stamp, after_each)
+                applied = _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel, stamp,
+                                                    after_each)
             else:
+                applied = None
                 _apply_step_by_step(conn, plan, base, progress, cancel, after_each)
                 if stamp is not None:
                     with conn.begin():
                         _stamp(conn, stamp)
             report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None)
             if verify and not dry_run:
-                _verify(conn, base, plan, report)
+                _verify(conn, base, plan, report, applied if dialect == "sqlite" else None)
         return report
     finally:
         if dialect == "sqlite":
@@ -186,24 +188,29 @@ def apply_plan(
         cleanup()
 
 
-def _verify(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateOperation], report: ApplyReport) -> None:
+def _verify(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateOperation], report: ApplyReport,
+            expected: Schema | None = None) -> None:
+    """Compare the touched tables with ``expected`` (by default the plan's projection; on SQLite
+    the state the run itself followed, where a rebuild moves generated columns last)."""
     from gui_app.core.projection import ProjectionError
     from gui_app.core.reflect import reflect
 
-    try:
-        expected = base
-        for op in plan:
-            expected = project(expected, op, conn.dialect)
-    except ProjectionError as error:  # a script may do what the projection cannot follow
-        report.notes.append(f"The result was not compared with a projection: {error}")
-        return
+    if expected is None:
+        try:
+            expected = base
+            for op in plan:
+                expected = project(expected, op, conn.dialect)
+        except ProjectionError as error:  # a script may do what the projection cannot follow
+            report.notes.append(f"The result was not compared with a projection: {error}")
+            return
     touched = touched_tables(plan)  # only what the plan changed: a full read of a large schema costs seconds
     report.mismatches = differences(expected, reflect(conn, only=touched), conn.dialect, only=touched)
 
 
 def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema, dialect: str,
                               dry_run: bool, progress: ProgressFn | None, cancel: CancelToken | None,
-                              stamp: str | None, after_each: Callable[[int], None] | None) -> None:
+                              stamp: str | None, after_each: Callable[[int], None] | None) -> Schema:
+    """Run the plan in one transaction; returns the schema the run followed."""
     from gui_app.core import apply_postgresql
 
     settings: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
@@ -234,6 +241,7 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
             transaction.rollback()
         else:
             transaction.commit()
+    return runner.state
 
 
 def _roll_back(conn: sa.Connection, transaction: sa.RootTransaction) -> None:

@@ -18,6 +18,7 @@ from alembic.ddl.postgresql import CreateExcludeConstraintOp
 from alembic.operations import ops
 
 from gui_app.core import sa_build, sqlite_triggers
+from gui_app.core.expressions import with_column_renamed
 from gui_app.core.schema import (
     CheckConstraint,
     ExclusionConstraint,
@@ -238,7 +239,7 @@ def _(op: ops.AlterColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
             columns.append(dataclasses.replace(col, **changes) if col.name == old else col)
         table = dataclasses.replace(table, columns=tuple(columns))
         if new != old:
-            table = _rename_in_table(table, old, new)
+            table = _rename_in_table(table, old, new, dialect)
         return table
 
     triggers = {} if new == old else _triggers_after(
@@ -255,8 +256,10 @@ def _(op: ops.AlterColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
     return sqlite_triggers.with_triggers(_change_referencing(schema, follow), triggers)
 
 
-def _rename_in_table(table: Table, old: str, new: str) -> Table:
+def _rename_in_table(table: Table, old: str, new: str, dialect: sa.Dialect | None) -> Table:
     pk = table.primary_key
+    quoted = (dialect.identifier_preparer if dialect is not None else _sqlite_preparer()).quote(new)
+    table = with_column_renamed(table, old, quoted)
     return dataclasses.replace(
         table,
         primary_key=dataclasses.replace(pk, columns=_renamed(pk.columns, old, new)) if pk else None,

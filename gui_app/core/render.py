@@ -7,6 +7,7 @@ offline rebuild is handed the table's definition from the projected snapshot.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -18,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 
 from gui_app.core import op_renderers, sa_build
 from gui_app.core.projection import find_table, project
-from gui_app.core.schema import Schema
+from gui_app.core.schema import Schema, Table
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
 assert op_renderers  # registers the renderers Alembic lacks
@@ -57,6 +58,12 @@ def sqlite_rebuilds(group: Sequence[ops.MigrateOperation]) -> bool:
         if isinstance(op.column.computed, sa.Computed) and op.column.computed.persisted:
             return True
     return False
+
+
+def column_renames(group: Sequence[ops.MigrateOperation]) -> list[tuple[str, str]]:
+    """(old, new) for each column the group renames, in order."""
+    return [(op.column_name, op.modify_name) for op in group
+            if isinstance(op, ops.AlterColumnOp) and op.modify_name and op.modify_name != op.column_name]
 
 
 def batch_groups(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperation]:
@@ -118,7 +125,8 @@ def _attach_definitions(items: list[ops.MigrateOperation], state: Schema,
             changes = list(item.ops)
             rebuild = sqlite_rebuilds(changes)
             if rebuild:
-                source, generated = sa_build.rebuild_source(find_table(state, item.table_name, item.schema))
+                source, generated = sa_build.rebuild_source(find_table(state, item.table_name, item.schema),
+                                                            column_renames(changes))
                 item.copy_from = source  # type: ignore[attr-defined]
                 item.ops = generated + changes
             state = _fold(state, changes, dialect)
@@ -193,7 +201,8 @@ def emit_table_group(operations: Operations, item: ops.ModifyTableOps, state: Sc
         after = _fold(state, item.ops, dialect)
         return _with_definition(after, item.table_name, item.schema, change.new_sql)
     rebuild = sqlite_rebuilds(item.ops)
-    copy_from, generated = sa_build.rebuild_source(table) if rebuild else (sa_build.table_to_sa(table), [])
+    copy_from, generated = sa_build.rebuild_source(table, column_renames(item.ops)) if rebuild \
+        else (sa_build.table_to_sa(table), [])
     if rebuild:
         # Renaming the rebuilt table back would otherwise fail on every view that names it.
         operations.execute(LEGACY_ALTER_ON)
@@ -202,10 +211,21 @@ def emit_table_group(operations: Operations, item: ops.ModifyTableOps, state: Sc
             batch.invoke(op)
     after = _fold(state, item.ops, dialect)
     if rebuild:
+        after = _generated_last(after, item.table_name, item.schema)
         operations.execute(LEGACY_ALTER_OFF)
         for trigger in _triggers_lost(after, item):
             operations.execute(trigger)
     return after
+
+
+def _generated_last(state: Schema, name: str, where: str | None) -> Schema:
+    """A rebuild adds generated columns back after the copy (see ``rebuild_source``): last."""
+    table = find_table(state, name, where)
+    generated = [c for c in table.columns if c.computed is not None]
+    if not generated or table.columns[-len(generated):] == tuple(generated):
+        return state
+    return _with_table(state, dataclasses.replace(
+        table, columns=tuple(c for c in table.columns if c.computed is None) + tuple(generated)))
 
 
 def _triggers_lost(after: Schema, item: ops.ModifyTableOps) -> list[str]:
@@ -214,13 +234,15 @@ def _triggers_lost(after: Schema, item: ops.ModifyTableOps) -> list[str]:
 
 
 def _with_definition(state: Schema, name: str, where: str | None, sql: str) -> Schema:
-    import dataclasses
+    return _with_table(state, dataclasses.replace(find_table(state, name, where), definition=sql))
 
+
+def _with_table(state: Schema, table: Table) -> Schema:
+    """``state`` with the table of that name and schema replaced by ``table``."""
     namespaces = []
     for ns in state.namespaces:
-        if (ns.is_default and where is None) or ns.name == where:
-            ns = dataclasses.replace(ns, tables=tuple(
-                dataclasses.replace(t, definition=sql) if t.name == name else t for t in ns.tables))
+        if (ns.is_default and table.schema is None) or ns.name == table.schema:
+            ns = dataclasses.replace(ns, tables=tuple(table if t.name == table.name else t for t in ns.tables))
         namespaces.append(ns)
     return dataclasses.replace(state, namespaces=tuple(namespaces))
 

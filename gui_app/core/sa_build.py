@@ -9,6 +9,7 @@ carries into snapshot objects for the projection.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -93,13 +94,22 @@ def _stub_referred_table(metadata: sa.MetaData, table: s.Table, fk: s.ForeignKey
         for local, remote in zip(fk.columns, fk.referred_columns, strict=True)), schema=fk.referred_schema)
 
 
-def rebuild_source(table: s.Table) -> tuple[sa.Table, list[Any]]:
+def rebuild_source(table: s.Table, renames: Sequence[tuple[str, str]] = ()) -> tuple[sa.Table, list[Any]]:
     """What a SQLite batch rebuild copies from, and the generated columns to add back.
 
     Alembic's rebuild copies every column of ``copy_from`` with INSERT ... SELECT, which SQLite
     refuses for generated columns; they are left out of the copy and added to the new table
-    instead (they move to its end)."""
+    instead (they move to its end). The texts only the new table uses (CHECKs, generated and
+    index expressions) already carry the ``renames`` the rebuild makes: Alembic renames columns
+    but copies those texts as they are."""
     from alembic.operations import ops
+    from sqlalchemy.dialects import sqlite
+
+    from gui_app.core.expressions import with_column_renamed
+
+    quote = sqlite.dialect().identifier_preparer.quote
+    for old, new in renames:
+        table = with_column_renamed(table, old, quote(new))
 
     plain = dataclasses.replace(table, columns=tuple(c for c in table.columns if c.computed is None))
     generated = [ops.AddColumnOp(table.name, column_to_sa(c), schema=table.schema)

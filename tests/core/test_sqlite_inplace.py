@@ -8,13 +8,22 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from gui_app.core import apply, edits, render
 from gui_app.core.demo import ensure_demo_database
 from gui_app.core.plan import Plan
 from gui_app.core.reflect import reflect
+from gui_app.core.schema import Schema
 from gui_app.core.sqlite_inplace import affinity
+
+
+def _demo_plan(tmp_path: Path) -> tuple[Path, URL, Schema, Plan]:
+    """The demo database, its URL, its schema and an empty plan on it."""
+    path = ensure_demo_database(tmp_path)
+    url = make_url(f"sqlite:///{path}")
+    base = reflect(url)
+    return path, url, base, Plan(base, "sqlite")
 
 
 def test_affinity_rules() -> None:
@@ -24,10 +33,7 @@ def test_affinity_rules() -> None:
 
 
 def test_types_defaults_and_dropping_not_null_change_in_place(tmp_path: Path) -> None:
-    path = ensure_demo_database(tmp_path)
-    url = make_url(f"sqlite:///{path}")
-    base = reflect(url)
-    plan = Plan(base, "sqlite")
+    path, url, base, plan = _demo_plan(tmp_path)
     books = base.table("books")
     plan.append(edits.alter_column(books, "title", type_=sa.String(300), nullable=True))
     plan.append(edits.alter_column(plan.projected.table("books"), "price", server_default="5"))
@@ -65,10 +71,7 @@ def test_what_changes_stored_data_still_rebuilds(tmp_path: Path) -> None:
 
 
 def test_a_failing_plan_rolls_the_in_place_change_back(tmp_path: Path) -> None:
-    path = ensure_demo_database(tmp_path)
-    url = make_url(f"sqlite:///{path}")
-    base = reflect(url)
-    plan = Plan(base, "sqlite")
+    path, url, base, plan = _demo_plan(tmp_path)
     plan.append(edits.alter_column(base.table("books"), "title", type_=sa.String(300)))
     plan.append(edits.execute_sql("UPDATE no_such_table SET x = 1", "SELECT 1"))
     with contextlib.suppress(apply.ApplyFailed):
@@ -78,10 +81,7 @@ def test_a_failing_plan_rolls_the_in_place_change_back(tmp_path: Path) -> None:
 
 
 def test_adding_not_null_checks_the_rows_and_changes_in_place(tmp_path: Path) -> None:
-    path = ensure_demo_database(tmp_path)
-    url = make_url(f"sqlite:///{path}")
-    base = reflect(url)
-    plan = Plan(base, "sqlite")
+    path, url, base, plan = _demo_plan(tmp_path)
     plan.append(edits.alter_column(base.table("books"), "pages", nullable=False))
     plan.append(edits.alter_column(plan.projected.table("books"), "published", nullable=False))
     sql = render.render_sql(plan.operations, "sqlite", base)
@@ -125,10 +125,7 @@ def test_adding_not_null_over_a_null_stops_with_sqlites_message_and_changes_noth
 
 def test_renames_use_sqlites_own_rename_and_follow_into_indexes_views_checks_and_foreign_keys(
         tmp_path: Path) -> None:
-    path = ensure_demo_database(tmp_path)
-    url = make_url(f"sqlite:///{path}")
-    base = reflect(url)
-    plan = Plan(base, "sqlite")
+    path, url, base, plan = _demo_plan(tmp_path)
     plan.append(edits.alter_column(base.table("books"), "title", new_name="name", type_=sa.String(300)))
     plan.append(edits.alter_column(plan.projected.table("books"), "price", new_name="list_price"))
     plan.append(edits.alter_column(plan.projected.table("books"), "list_price", server_default="1"))
@@ -159,10 +156,7 @@ def test_renames_use_sqlites_own_rename_and_follow_into_indexes_views_checks_and
 
 
 def test_a_failing_rename_rolls_back_with_the_plan(tmp_path: Path) -> None:
-    path = ensure_demo_database(tmp_path)
-    url = make_url(f"sqlite:///{path}")
-    base = reflect(url)
-    plan = Plan(base, "sqlite")
+    path, url, base, plan = _demo_plan(tmp_path)
     plan.append(edits.alter_column(base.table("books"), "title", new_name="name"))
     plan.append(edits.execute_sql("UPDATE no_such_table SET x = 1", "SELECT 1"))
     with pytest.raises(apply.ApplyFailed):
