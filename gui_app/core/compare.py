@@ -35,11 +35,22 @@ def table_shape(table: Table, dialect: sa.Dialect) -> dict[str, Any]:
         "primary key": table.primary_key.columns if table.primary_key else (),
         "foreign keys": sorted((fk.columns, fk.referred_table, fk.referred_columns, fk.on_delete or "",
                                 fk.on_update or "") for fk in table.foreign_keys),
-        "indexes": sorted((ix.name or "", ix.elements, ix.unique) for ix in indexes),
+        "indexes": sorted((ix.name or "", ix.elements, ix.unique, _sorting(ix, dialect)) for ix in indexes),
         "unique constraints": sorted(uniques),
         "check constraints": sorted(c.name or "" for c in table.check_constraints),
         "triggers": sorted(t.name for t in table.triggers),
     }
+
+
+def _sorting(ix: Any, dialect: sa.Dialect) -> tuple[str, ...]:
+    """Index element order, without what is each database's default (PostgreSQL puts NULLs
+    last when ascending and first when descending)."""
+    orders = []
+    for order in ix.sorting:
+        if dialect.name == "postgresql":
+            order = {"NULLS LAST": "", "DESC NULLS FIRST": "DESC"}.get(order, order)
+        orders.append(order)
+    return tuple(orders) if any(orders) else ()
 
 
 BOOKKEEPING = {"alembic_version"}

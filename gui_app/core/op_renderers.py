@@ -95,7 +95,7 @@ def table_definition(context: AutogenContext, table: sa.Table) -> str:
     assert body.endswith(")")
     parts = [body[:-1].rstrip()]
     for index in sorted(table.indexes, key=lambda i: i.name or ""):
-        elements = ", ".join(repr(e.name) if isinstance(e, sa.Column) else f"sa.text({str(e)!r})"
+        elements = ", ".join(repr(e.name) if isinstance(e, sa.Column) else f"sa.text({_index_sql(e)!r})"
                              for e in index.expressions)
         options = ", unique=True" if index.unique else ""
         where = index.dialect_options["sqlite"].get("where")
@@ -103,3 +103,8 @@ def table_definition(context: AutogenContext, table: sa.Table) -> str:
             options += f", sqlite_where=sa.text({str(where)!r})"
         parts.append(f",\nsa.Index({index.name!r}, {elements}{options})")
     return f"sa.Table({table.name!r}, sa.MetaData(),{''.join(parts)}\n)"
+
+
+def _index_sql(element: Any) -> str:
+    """An index element as CREATE INDEX spells it (``published DESC``: no table prefix)."""
+    return str(element.compile(compile_kwargs={"include_table": False, "literal_binds": True}))

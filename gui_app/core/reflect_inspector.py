@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.exc import SAWarning
 
@@ -87,6 +87,8 @@ def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
     pks = read("primary keys", insp.get_multi_pk_constraint)
     fks = read("foreign keys", insp.get_multi_foreign_keys)
     indexes = read("indexes", insp.get_multi_indexes)
+    if insp.dialect.name != "postgresql":
+        _add_mysql_sorting(insp, label, indexes)
     uniques = read("unique constraints", insp.get_multi_unique_constraints)
     checks = read("check constraints", insp.get_multi_check_constraints)
     comments = read("comments", insp.get_multi_table_comment)
@@ -178,6 +180,8 @@ def _index(ix: dict[str, Any]) -> Index:
     options = ix.get("dialect_options") or {}
     elements = tuple(str(e) for e in expressions)
     flags = tuple(n is None for n in names) if names else (False,) * len(elements)
+    order_of = ix.get("column_sorting") or {}
+    sorting = tuple(" ".join(_SORT_WORDS[w] for w in order_of.get(e, ())) for e in elements)
     return Index(
         name=ix.get("name"),
         elements=elements,
@@ -186,7 +190,28 @@ def _index(ix: dict[str, Any]) -> Index:
         where=options.get("postgresql_where"),
         method=options.get("postgresql_using") or options.get("mysql_prefix") or options.get("mariadb_prefix"),
         include=tuple(ix.get("include_columns") or options.get("postgresql_include") or ()),
+        sorting=sorting if any(sorting) else (),
     )
+
+
+def _add_mysql_sorting(insp: Inspector, database: str, indexes: dict[TableKey, Any]) -> None:
+    """SQLAlchemy's MySQL reflection leaves out descending index columns; the catalog has them."""
+    rows = insp.bind.execute(text(  # type: ignore[union-attr]
+        "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
+        "WHERE TABLE_SCHEMA = :db AND COLLATION = 'D'"), {"db": database}).all()
+    descending: dict[tuple[str, str], set[str]] = {}
+    for table_name, index_name, column in rows:
+        descending.setdefault((table_name, index_name), set()).add(column)
+    if not descending:
+        return
+    for (_schema, table_name), found in indexes.items():
+        for ix in found:
+            columns = descending.get((table_name, ix.get("name")))
+            if columns:
+                ix["column_sorting"] = {c: ("desc",) for c in columns}
+
+
+_SORT_WORDS = {"asc": "", "desc": "DESC", "nulls_first": "NULLS FIRST", "nulls_last": "NULLS LAST"}
 
 
 def _mysql_views(insp: Inspector, schema: str | None, steps: Steps) -> tuple[Any, ...]:

@@ -53,7 +53,7 @@ _INDEXES = (
     f"FROM ({_TABLES}) m JOIN pragma_index_list(m.name) p"
 )
 _INDEX_COLUMNS = (
-    "SELECT i.name AS index_name, x.seqno, x.cid, x.name "
+    'SELECT i.name AS index_name, x.seqno, x.cid, x.name, x."desc" '
     f"FROM ({_TABLES}) m JOIN pragma_index_list(m.name) i "
     "JOIN pragma_index_xinfo(i.name) x WHERE x.key = 1"
 )
@@ -132,7 +132,9 @@ def _table(name: str, sql: str, cols: list[Any], fks: list[Any], idx: list[Any],
                 elements = tuple(text if expr else m["name"]
                                  for text, expr, m in zip(parsed.elements, flags, members, strict=False))
                 where = parsed.where
-            table_indexes.append(Index(row["name"], elements, bool(row["unique"]), flags, where))
+            sorting = tuple("DESC" if m["desc"] else "" for m in members)
+            table_indexes.append(Index(row["name"], elements, bool(row["unique"]), flags, where,
+                                       sorting=sorting if any(sorting) else ()))
     return Table(
         name=name,
         schema=None,

@@ -9,11 +9,12 @@ carries into snapshot objects for the projection.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.elements import ClauseElement, ColumnClause, UnaryExpression
 from sqlalchemy.types import NullType
 
 from gui_app.core import schema as s
@@ -50,7 +51,9 @@ def foreign_key_to_sa(fk: s.ForeignKey) -> sa.ForeignKeyConstraint:
 
 def index_to_sa(ix: s.Index, table: sa.Table) -> sa.Index:
     flags = ix.expression_flags or (False,) * len(ix.elements)
-    elements: list[Any] = [sa.text(e) if is_expr else table.c[e] for e, is_expr in zip(ix.elements, flags, strict=True)]
+    orders = ix.sorting or ("",) * len(ix.elements)
+    elements: list[Any] = [_sorted_element(sa.text(e) if is_expr else table.c[e], order)
+                           for e, is_expr, order in zip(ix.elements, flags, orders, strict=True)]
     kw: dict[str, Any] = {}
     if ix.where:
         kw["postgresql_where"] = sa.text(ix.where)
@@ -63,6 +66,19 @@ def index_to_sa(ix: s.Index, table: sa.Table) -> sa.Index:
     if ix.include:
         kw["postgresql_include"] = list(ix.include)
     return sa.Index(ix.name, *elements, unique=ix.unique, _table=table, **kw)
+
+
+def _sorted_element(element: Any, order: str) -> Any:
+    words = order.upper().split()
+    if "DESC" in words:
+        element = element.desc() if not isinstance(element, sa.TextClause) else sa.text(f"{element.text} DESC")
+    if "NULLS" in words:
+        first = words[words.index("NULLS") + 1] == "FIRST"
+        if isinstance(element, sa.TextClause):
+            element = sa.text(f"{element.text} NULLS {'FIRST' if first else 'LAST'}")
+        else:
+            element = element.nulls_first() if first else element.nulls_last()
+    return element
 
 
 def table_to_sa(table: s.Table, metadata: sa.MetaData | None = None) -> sa.Table:
@@ -179,10 +195,35 @@ def foreign_key_from_sa(fk: sa.ForeignKeyConstraint) -> s.ForeignKey:
     )
 
 
+_ORDER_MODIFIERS = {"desc_op": "DESC", "asc_op": "", "nulls_first_op": "NULLS FIRST", "nulls_last_op": "NULLS LAST"}
+_SORTED_NAME = re.compile(r"^\s*([^\W\d]\w*|\"(?:[^\"]|\"\")+\")\s+((?:ASC|DESC)(?:\s+NULLS\s+(?:FIRST|LAST))?"
+                          r"|NULLS\s+(?:FIRST|LAST))\s*$", re.IGNORECASE)
+
+
+def _unsorted(expr: Any) -> tuple[Any, str]:
+    """An index element without its ordering (``sa.desc(col).nulls_last()``, or ``text('col DESC')``
+    as Alembic writes it in a script), and that ordering as SQL."""
+    words: list[str] = []
+    while isinstance(expr, UnaryExpression) and getattr(expr.modifier, "__name__", "") in _ORDER_MODIFIERS:
+        words.insert(0, _ORDER_MODIFIERS[expr.modifier.__name__])  # type: ignore[union-attr]
+        expr = expr.element
+    text = expr.text if isinstance(expr, sa.TextClause) else expr.name if isinstance(expr, ColumnClause) \
+        and expr.is_literal else expr if isinstance(expr, str) else None
+    if text is not None and not words:
+        found = _SORTED_NAME.match(text)
+        if found:
+            name = found.group(1)
+            name = name[1:-1].replace('""', '"') if name.startswith('"') else name
+            return name, " ".join(found.group(2).upper().split()).replace("ASC", "").strip()
+    return expr, " ".join(w for w in words if w)
+
+
 def index_from_sa(ix: sa.Index) -> s.Index:
-    elements, flags = [], []
-    for expr in ix.expressions:
-        if isinstance(expr, sa.Column):
+    elements, flags, sorting = [], [], []
+    for raw in ix.expressions:
+        expr, order = _unsorted(raw)
+        sorting.append(order)
+        if isinstance(expr, ColumnClause) and not expr.is_literal:
             elements.append(expr.name)
             flags.append(False)
         elif isinstance(expr, str):
@@ -203,6 +244,7 @@ def index_from_sa(ix: sa.Index) -> s.Index:
         where=sql_text(where) if where is not None else None,
         method=method,
         include=tuple(str(c) for c in include),
+        sorting=tuple(sorting) if any(sorting) else (),
     )
 
 

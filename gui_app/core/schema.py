@@ -74,6 +74,16 @@ class Index:
     include: tuple[str, ...] = ()
     for_foreign_key: bool = False
     """MySQL/MariaDB made this index for a foreign key (same name); they rename or reuse it."""
+    sorting: tuple[str, ...] = ()
+    """Per element, what follows it in the index definition: ``""``, ``"DESC"``, ``"NULLS FIRST"``,
+    ``"DESC NULLS LAST"``...; empty when every element is in the default order."""
+
+    @property
+    def labelled_elements(self) -> tuple[str, ...]:
+        """Elements as the index definition spells them (``published DESC``)."""
+        if not any(self.sorting):
+            return self.elements
+        return tuple(f"{e} {order}" if order else e for e, order in zip(self.elements, self.sorting, strict=True))
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -81,7 +81,7 @@ def _namespace_lines(ns: Namespace) -> list[str]:
         for ix in table.indexes:
             kind = "unique index" if ix.unique else "index"
             where = f" WHERE {ix.where}" if ix.where else ""
-            lines.append(f"    {kind} {ix.name} ({', '.join(ix.elements)}){where}")
+            lines.append(f"    {kind} {ix.name} ({', '.join(ix.labelled_elements)}){where}")
         for uq in table.unique_constraints:
             lines.append(f"    unique {uq.name or ''} ({', '.join(uq.columns)})")
         for ck in table.check_constraints:

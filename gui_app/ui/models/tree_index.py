@@ -273,7 +273,7 @@ def _describe(kind: Kind, item: Any) -> tuple[str, str, str]:
         if item.method:
             label += f" {item.method}"
         where = f" WHERE {item.where}" if item.where else ""
-        return item.name or "(unnamed)", label, f"({', '.join(item.elements)}){where}"
+        return item.name or "(unnamed)", label, f"({', '.join(item.labelled_elements)}){where}"
     if kind is Kind.UNIQUE:
         return item.name or "(unnamed)", "unique", f"({', '.join(item.columns)})"
     if kind is Kind.EXCLUSION:

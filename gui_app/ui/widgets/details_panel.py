@@ -120,7 +120,7 @@ def _rows(obj: Any, table: Table | None, schema: Schema) -> list[Row]:
         ]
     if isinstance(obj, Index):
         return [
-            ("Elements", obj.elements),
+            ("Elements", obj.labelled_elements),
             ("Unique", obj.unique),
             ("Method", _maybe(schema, "index_method", obj.method)),
             ("Where", _maybe(schema, "index_where", obj.where)),
