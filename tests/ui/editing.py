@@ -38,12 +38,17 @@ def run_dialog(qtbot: QtBot, trigger: Callable[[], None], fill: Callable[[Any], 
 
     Returns the dialog's message when it refused and stayed open (it is then cancelled), else "".
     """
-    outcome: dict[str, str] = {}
+    outcome: dict[str, Any] = {}
 
     def drive() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, QDialog), dialog
-        fill(dialog)
+        try:
+            fill(dialog)
+        except BaseException as error:  # close the dialog, or its event loop waits for ever
+            outcome["error"] = error
+            dialog.reject()
+            return
         if isinstance(dialog, QMessageBox):
             return
         dialog.ok_button.click()  # type: ignore[attr-defined]
@@ -54,7 +59,9 @@ def run_dialog(qtbot: QtBot, trigger: Callable[[], None], fill: Callable[[Any], 
     QTimer.singleShot(0, drive)
     trigger()
     qtbot.wait(10)
-    return outcome.get("message", "")
+    if "error" in outcome:
+        raise outcome["error"]
+    return str(outcome.get("message", ""))
 
 
 def answer_message_box(button: QMessageBox.StandardButton) -> Callable[[Any], None]:

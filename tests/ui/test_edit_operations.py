@@ -402,3 +402,21 @@ def test_set_null_on_a_not_null_column_is_refused(qtbot: QtBot, demo_window: Mai
 
     message = run_dialog(qtbot, menu_action(demo_window, (*T, "reviews"), "Add foreign key…").trigger, fill)
     assert message == "SET NULL cannot apply to customer_id: the column does not allow NULL."
+
+
+def test_an_index_column_can_be_made_descending(qtbot: QtBot, demo_window: MainWindow) -> None:
+    def fill(d: Any) -> None:
+        _tick(d.columns, "published", "title")
+        d.columns.set_descending("published")
+        assert d.columns.descending.isChecked()
+        d.columns.list.setCurrentRow(d.columns.list.count() - 1)  # another column: the button follows it
+        assert not d.columns.descending.isChecked()
+        assert d.columns.list.item(0).text() == "published  ↓ DESC"
+
+    assert run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add index…").trigger, fill) == ""
+    sql, upgrade, _downgrade = preview(qtbot, demo_window, "postgresql")
+    assert "CREATE INDEX ix_books_published_title ON books (published DESC, title)" in sql
+    assert "sa.literal_column('published DESC')" in upgrade
+    tree = demo_window.browser.model.tree
+    node = tree.find_path((*T, "books", "Indexes", "ix_books_published_title"))
+    assert node is not None and tree.details[node] == "(published DESC, title)"

@@ -106,13 +106,17 @@ class TypeEdit(QLineEdit):
 class ColumnPicker(QWidget):
     """Columns to tick, in an order the user can change (index and key column order matters)."""
 
-    def __init__(self, columns: Sequence[str], checked: Sequence[str] = (), parent: QWidget | None = None) -> None:
+    def __init__(self, columns: Sequence[str], checked: Sequence[str] = (), parent: QWidget | None = None,
+                 descending: bool = False) -> None:
+        """With ``descending``, a button marks the selected column DESC (index order)."""
         super().__init__(parent)
         self.list = QListWidget(self)
         self.list.setObjectName("columnPicker")
         ordered = list(checked) + [c for c in columns if c not in checked]
         for name in ordered:
             item = QListWidgetItem(name, self.list)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setData(self._TICKED, name in checked)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
         up, down = QPushButton("Up", self), QPushButton("Down", self)
@@ -121,6 +125,14 @@ class ColumnPicker(QWidget):
         side = QVBoxLayout()
         side.addWidget(up)
         side.addWidget(down)
+        self.descending: QPushButton | None = None
+        if descending:
+            self.descending = QPushButton("Descending", self)
+            self.descending.setCheckable(True)
+            self.descending.setToolTip("Sort the selected column in descending order in the index")
+            self.descending.toggled.connect(self._set_descending)
+            self.list.currentItemChanged.connect(lambda item, _previous: self._show_order(item))
+            side.addWidget(self.descending)
         side.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -132,7 +144,14 @@ class ColumnPicker(QWidget):
 
     def _ticked(self, item: QListWidgetItem) -> None:
         """A newly ticked column goes right after the ones ticked before it: ticking order is column order."""
-        if self._arranging or item.checkState() != Qt.CheckState.Checked:
+        ticked = item.checkState() == Qt.CheckState.Checked
+        was_ticked = bool(item.data(self._TICKED))
+        if self._arranging or ticked == was_ticked:  # some other change (its label, its order)
+            return
+        self._arranging = True
+        item.setData(self._TICKED, ticked)
+        self._arranging = False
+        if not ticked:
             return
         self._arranging = True
         try:
@@ -153,17 +172,48 @@ class ColumnPicker(QWidget):
         self.list.insertItem(target, item)
         self.list.setCurrentRow(target)
 
+    _DESC = Qt.ItemDataRole.UserRole + 1
+    _TICKED = Qt.ItemDataRole.UserRole + 2
+
+    def _set_descending(self, on: bool) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            item.setData(self._DESC, on)
+            name = item.data(Qt.ItemDataRole.UserRole)
+            item.setText(f"{name}  ↓ DESC" if on else name)
+
+    def _show_order(self, item: QListWidgetItem | None) -> None:
+        if self.descending is not None:
+            self.descending.setChecked(bool(item is not None and item.data(self._DESC)))
+
     def set_checked(self, names: Sequence[str]) -> None:
         """Tick exactly ``names``, in that order."""
         for row in range(self.list.count()):
             self.list.item(row).setCheckState(Qt.CheckState.Unchecked)
         for name in names:
-            for item in self.list.findItems(name, Qt.MatchFlag.MatchExactly):
+            for item in self._items_named(name):
                 item.setCheckState(Qt.CheckState.Checked)
 
-    def checked(self) -> list[str]:
-        return [self.list.item(r).text() for r in range(self.list.count())
+    def set_descending(self, name: str, on: bool = True) -> None:
+        for item in self._items_named(name):
+            self.list.setCurrentItem(item)
+            if self.descending is not None:
+                self.descending.setChecked(on)
+
+    def _items_named(self, name: str) -> list[QListWidgetItem]:
+        return [self.list.item(r) for r in range(self.list.count())
+                if self.list.item(r).data(Qt.ItemDataRole.UserRole) == name]
+
+    def _checked_items(self) -> list[QListWidgetItem]:
+        return [self.list.item(r) for r in range(self.list.count())
                 if self.list.item(r).checkState() == Qt.CheckState.Checked]
+
+    def checked(self) -> list[str]:
+        return [item.data(Qt.ItemDataRole.UserRole) for item in self._checked_items()]
+
+    def orders(self) -> list[str]:
+        """Per ticked column: ``"DESC"`` or ``""``."""
+        return ["DESC" if item.data(self._DESC) else "" for item in self._checked_items()]
 
 
 def add_remove_buttons(parent: QWidget, add: Callable[[], Any], remove: Callable[[], Any],

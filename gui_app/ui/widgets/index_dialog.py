@@ -18,7 +18,7 @@ class IndexDialog(EditDialog):
         self.setObjectName("indexDialog")
         self.table, self.dialect = table, dialect
         self.name = SuggestedName(self)
-        self.columns = ColumnPicker([c.name for c in table.columns], parent=self)
+        self.columns = ColumnPicker([c.name for c in table.columns], parent=self, descending=True)
         self.unique = QCheckBox("Unique", self)
         self.where = QLineEdit(self)
         self.where.setPlaceholderText("partial index condition, e.g. deleted_at IS NULL")
@@ -52,6 +52,7 @@ class IndexDialog(EditDialog):
         where = self.where.text().strip() or None
         if where and default_problem(where):
             raise InputError("The WHERE condition must be one expression.")
+        orders = self.columns.orders()
         index = s.Index(self.name.text(), tuple(columns), self.unique.isChecked(), (False,) * len(columns), where,
-                        self.method.currentText() or None)
+                        self.method.currentText() or None, sorting=tuple(orders) if any(orders) else ())
         return [edits.create_index(self.table, index)]
