@@ -1,6 +1,8 @@
-"""The tree built from a PostgreSQL snapshot: schemas, partitions under their parent, types."""
+"""The tree index: a PostgreSQL snapshot's schemas, partitions and types; reuse of the previous tree."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
@@ -34,3 +36,32 @@ def test_partitions_sit_under_their_parent_and_schemas_are_separate(pg_databases
     assert entry is not None and tree.types[entry] == "timestamp with time zone"
     assert tree.kinds[tree.find_path(("public", "Enums", "mood"))] is Kind.ENUM  # type: ignore[index]
     assert tree.types[tree.find_path(("public", "Tables", "person", "feeling"))] == "mood"  # type: ignore[index]
+
+
+def test_a_tree_built_from_the_previous_one_equals_one_built_afresh(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from gui_app.core import edits
+    from gui_app.core.demo import ensure_demo_database
+    from gui_app.core.plan import Plan
+
+    base = reflect(f"sqlite:///{ensure_demo_database(tmp_path)}")
+    plan = Plan(base, "sqlite")
+    tree = build_tree_index(base)
+    tree.folded_names  # noqa: B018 - the next build reuses the folding of copied tables
+    steps = [
+        lambda p: edits.add_column(p.table("orders"), edits.ColumnSpec("note", sa.Text())),
+        lambda p: edits.drop_table(p.table("authors")),
+        lambda p: edits.alter_column(p.table("books"), "title", type_=sa.String(300)),
+        lambda p: edits.rename_table(p.table("reviews"), "aa_reviews"),
+        lambda p: edits.add_column(p.table("shipments"), edits.ColumnSpec("tracking", sa.String(40))),
+    ]
+    for step in steps:
+        plan.append(step(plan.projected))
+        reused = build_tree_index(plan.projected, plan.base, tree)
+        fresh = build_tree_index(plan.projected, plan.base)
+        for column in ("kinds", "names", "types", "details", "parents", "children", "statuses", "previous",
+                       "objects", "tables", "folded_names"):
+            assert getattr(reused, column) == getattr(fresh, column), column
+        assert {k: v[1:] for k, v in reused.spans.items()} == {k: v[1:] for k, v in fresh.spans.items()}
+        tree = reused

@@ -63,6 +63,8 @@ class TreeIndex:
     spans: dict[int, tuple[Table, int, int]] = field(default_factory=dict)
     """Unchanged top-level tables by identity: (table, first node, end) for reuse by the next build."""
     _folded: list[str] | None = None
+    _copied_folds: list[tuple[int, list[str]]] = field(default_factory=list)
+    """While building: (first node, folded names) of runs copied from a tree that had them."""
 
     def add(self, parent: int, kind: Kind, name: str, obj: Any = None, type_text: str = "",
             detail: str = "", table: Table | None = None, status: Status = Status.SAME,
@@ -88,7 +90,12 @@ class TreeIndex:
     @property
     def folded_names(self) -> list[str]:
         if self._folded is None:
-            self._folded = [n.casefold() for n in self.names]
+            folded: list[str] = []
+            for first, names in self._copied_folds:  # copied runs keep the folding done before
+                folded.extend(map(str.casefold, self.names[len(folded):first]))
+                folded.extend(names)
+            folded.extend(map(str.casefold, self.names[len(folded):]))
+            self._folded, self._copied_folds = folded, []
         return self._folded
 
     def path(self, node: int) -> tuple[str, ...]:
@@ -162,14 +169,17 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
     before = [t for t in base.tables if not t.partition_of] if base is not None else None
     merged = sorted(_merged(top, before, lambda t: t.name), key=lambda entry: entry[0].name)
     tables = index.add(node, Kind.FOLDER, "Tables", detail=str(len(top)))
+    run = _Run(index, tables, before_edit)
     for table, was, status in merged:
         unchanged = status is Status.SAME and table.name not in partitions
-        if unchanged and before_edit is not None and _copy_table(index, tables, table, before_edit):
+        if unchanged and run.take(table):
             continue
+        run.flush()
         start = len(index.kinds)
         _add_table(index, tables, table, partitions, status, was)
         if unchanged:
             index.spans[id(table)] = (table, start, len(index.kinds))
+    run.flush()
     if ns.views:
         views = index.add(node, Kind.FOLDER, "Views", detail=str(len(ns.views)))
         for view in ns.views:
@@ -185,30 +195,50 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
                 index.add(folder, kind, item.name, item, type_text, detail)
 
 
-def _copy_table(index: TreeIndex, parent: int, table: Table, previous: TreeIndex) -> bool:
-    """Copy an unchanged table's nodes from the tree built before the last edit.
+class _Run:
+    """Unchanged tables copied from the tree built before the last edit, a run at a time.
 
     A projection shares every untouched table object with the snapshot before it, so
-    refreshing the tree after an edit rebuilds only the tables the edit touched."""
-    span = previous.spans.get(id(table))
-    if span is None or span[0] is not table:
-        return False
-    _table, start, end = span
-    offset = len(index.kinds) - start
-    old_parent = previous.parents[start]
-    index.kinds.extend(previous.kinds[start:end])
-    index.names.extend(previous.names[start:end])
-    index.types.extend(previous.types[start:end])
-    index.details.extend(previous.details[start:end])
-    index.objects.extend(previous.objects[start:end])
-    index.tables.extend(previous.tables[start:end])
-    index.statuses.extend(previous.statuses[start:end])
-    index.previous.extend(previous.previous[start:end])
-    index.parents.extend(parent if p == old_parent else p + offset for p in previous.parents[start:end])
-    index.children.extend([c + offset for c in kids] if kids else [] for kids in previous.children[start:end])
-    index.children[parent].append(start + offset)
-    index.spans[id(table)] = (table, start + offset, end + offset)
-    return True
+    refreshing the tree after an edit rebuilds only the tables the edit touched; the others
+    sit next to each other in the old tree and are copied with one slice per column."""
+
+    def __init__(self, index: TreeIndex, parent: int, previous: TreeIndex | None) -> None:
+        self.index, self.parent, self.previous = index, parent, previous
+        self.tables: list[tuple[Table, int, int]] = []
+
+    def take(self, table: Table) -> bool:
+        span = self.previous.spans.get(id(table)) if self.previous is not None else None
+        if span is None or span[0] is not table:
+            return False
+        if self.tables and self.tables[-1][2] != span[1]:
+            self.flush()
+        self.tables.append(span)
+        return True
+
+    def flush(self) -> None:
+        if not self.tables:
+            return
+        index, previous, parent = self.index, self.previous, self.parent
+        assert previous is not None
+        start, end = self.tables[0][1], self.tables[-1][2]
+        offset = len(index.kinds) - start
+        if previous._folded is not None:
+            index._copied_folds.append((len(index.kinds), previous._folded[start:end]))
+        for column in ("kinds", "names", "types", "details", "objects", "tables", "statuses", "previous"):
+            getattr(index, column).extend(getattr(previous, column)[start:end])
+        # Finished child lists are never appended to again: without a shift (and for leaves) they are shared.
+        if offset:
+            shift = offset.__add__
+            index.parents.extend(map(shift, previous.parents[start:end]))
+            index.children.extend([*map(shift, kids)] if kids else kids for kids in previous.children[start:end])
+        else:
+            index.parents.extend(previous.parents[start:end])
+            index.children.extend(previous.children[start:end])
+        for table, first, last in self.tables:  # the table nodes hang from the new folder
+            index.parents[first + offset] = parent
+            index.children[parent].append(first + offset)
+            index.spans[id(table)] = (table, first + offset, last + offset)
+        self.tables = []
 
 
 def _add_table(index: TreeIndex, parent: int, table: Table, partitions: dict[str, list[Table]],
