@@ -20,12 +20,14 @@ class DatabaseFileMissing(OSError):
 
 
 def open_engine(url: URL) -> Engine:
+    """An engine for reading the database; a server database gets the process's shared one."""
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:") \
                 and not Path(database).is_file():
             raise DatabaseFileMissing(f"no SQLite database at {database}")
-    return create_engine(url)
+        return create_engine(url)
+    return shared_engine(url)
 
 
 def shared_engine(url: URL) -> Engine:
