@@ -3,14 +3,14 @@
 SQLite's documentation describes this procedure for changes that do not touch the
 on-disk content (defaults, dropping NOT NULL, and here also a declared type with
 the same affinity): rewrite the table's CREATE text in ``sqlite_master`` under
-``PRAGMA writable_schema`` and make every connection reload the schema. Adding
-NOT NULL leaves the stored rows as they are too, provided none holds a NULL there:
-a guard reads the column first and aborts with SQLite's own NOT NULL message, as
-the rebuild's copy would. Renames use SQLite's own RENAME COLUMN, which also
-follows the name into indexes, views, triggers and foreign keys (a rebuild would
-leave those pointing at the old name). It all runs inside the plan's transaction,
-so a failure rolls it back with everything else. Anything else goes through
-Alembic's table rebuild.
+``PRAGMA writable_schema`` and make every connection reload the schema. Dropping a
+named CHECK is such a change too. Adding NOT NULL or a CHECK leaves the stored rows
+as they are, provided none breaks it: a guard reads the table first and aborts with
+SQLite's own NOT NULL or CHECK message, as the rebuild's copy would. Renames use
+SQLite's own RENAME COLUMN, which also follows the name into indexes, views,
+triggers and foreign keys (a rebuild would leave those pointing at the old name).
+It all runs inside the plan's transaction, so a failure rolls it back with
+everything else. Anything else goes through Alembic's table rebuild.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", 
 _SIMPLE_DEFAULT = re.compile(r"^(?:'(?:[^']|'')*'|[-+]?\d+(?:\.\d*)?|NULL|TRUE|FALSE|CURRENT_TIMESTAMP|CURRENT_DATE|"
                              r"CURRENT_TIME)$", re.IGNORECASE)
 BUMP_TABLE = "_alembic_studio_schema_reload"
-GUARD_TABLE = "_alembic_studio_not_null_guard"
+GUARD_TABLE = "_alembic_studio_row_guard"
 
 
 def affinity(declared: str) -> str:
@@ -61,6 +61,8 @@ class InPlaceChange:
     """Whether the CREATE text needs rewriting beyond what the renames do."""
     not_null: tuple[str, ...]
     """Columns (as named afterwards) that become NOT NULL, so the stored rows are checked first."""
+    checks: tuple[tuple[str | None, str], ...] = ()
+    """(name, condition) of CHECK constraints added: the stored rows are checked against them first."""
 
 
 def eligible(group: Sequence[ops.MigrateOperation], table: Table, dialect: Any) -> bool:
@@ -76,8 +78,20 @@ def in_place(group: Sequence[ops.MigrateOperation], table: Table, dialect: Any) 
     nullable = {c.name: c.nullable for c in table.columns}  # keyed by the reflected name
     renames: list[tuple[str, str]] = []
     sql = renamed_only = table.definition
+    checks: list[tuple[str | None, str]] = []
     try:
         for op in group:
+            if isinstance(op, ops.CreateCheckConstraintOp):
+                condition = sa_build.sql_text(op.condition)
+                name = op.constraint_name if isinstance(op.constraint_name, str) else None
+                sql = _with_check(sql, name, condition, dialect)
+                checks.append((name, condition))
+                continue
+            if isinstance(op, ops.DropConstraintOp) and op.constraint_type == "check":
+                if not isinstance(op.constraint_name, str):
+                    return None
+                sql = _without_check(sql, op.constraint_name)
+                continue
             if not isinstance(op, ops.AlterColumnOp) or "autoincrement" in op.kw:
                 return None
             column = columns.get(op.column_name)
@@ -100,7 +114,37 @@ def in_place(group: Sequence[ops.MigrateOperation], table: Table, dialect: Any) 
     except ValueError:
         return None
     not_null = tuple(name for name, column in columns.items() if column.nullable and not nullable[column.name])
-    return InPlaceChange(tuple(renames), sql, sql != renamed_only, not_null)
+    return InPlaceChange(tuple(renames), sql, sql != renamed_only, not_null, tuple(checks))
+
+
+def _with_check(sql: str, name: str | None, condition: str, dialect: Any) -> str:
+    """The CREATE text with a table CHECK constraint added after the last element."""
+    tokens = sqlite_ddl.tokenize(sql)
+    open_at = next(i for i, t in enumerate(tokens) if t.text == "(")
+    close = tokens[sqlite_ddl._closing(tokens, open_at)]
+    named = f"CONSTRAINT {dialect.identifier_preparer.quote(name)} " if name else ""
+    head = sql[:close.start]
+    body = head.rstrip()
+    indent = "\n    " if "\n" in head else " "
+    return f"{body},{indent}{named}CHECK ({condition}){head[len(body):]}{sql[close.start:]}"
+
+
+def _without_check(sql: str, name: str) -> str:
+    """The CREATE text without the CHECK constraint called ``name`` (a column's or the table's);
+    SQLite's documentation counts removing a CHECK among the changes the stored rows allow."""
+    tokens = sqlite_ddl.tokenize(sql)
+    open_at = next(i for i, t in enumerate(tokens) if t.text == "(")
+    close = sqlite_ddl._closing(tokens, open_at)
+    for begin, end in sqlite_ddl._split_commas(tokens, open_at + 1, close):
+        for i in range(begin, end - 3):
+            if tokens[i].upper != "CONSTRAINT" or tokens[i + 1].identifier != name or tokens[i + 2].upper != "CHECK":
+                continue
+            if i > begin:  # a column's constraint: the column stays
+                return sql[:tokens[i - 1].end] + sql[tokens[sqlite_ddl._closing(tokens, i + 3)].end:]
+            if begin > open_at + 1:  # a table constraint: it goes with the comma before it
+                return sql[:tokens[begin - 1].start].rstrip() + sql[tokens[end - 1].end:]
+            return sql[:tokens[begin].start] + sql[tokens[end].end:].lstrip()
+    raise ValueError(f"CHECK constraint {name} not found in the CREATE text")
 
 
 def _changes_definition(op: ops.AlterColumnOp) -> bool:
@@ -195,30 +239,39 @@ def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def not_null_guard(table: Table, columns: Sequence[str]) -> list[str]:
-    """SQL that fails with ``NOT NULL constraint failed: table.column`` when a stored row holds
-    a NULL in one of ``columns``, reading the table once. RAISE() exists only inside triggers,
-    hence the throw-away temporary table whose insert trigger raises."""
-    if not columns:
+def row_guard(table: Table, failures: Sequence[tuple[str, str]]) -> list[str]:
+    """SQL that reads the table once and fails with the first ``(message, condition)`` whose
+    condition a stored row meets. RAISE() exists only inside triggers, hence the throw-away
+    temporary table whose insert trigger raises."""
+    if not failures:
         return []
-    sql = [f"CREATE TEMP TABLE {GUARD_TABLE} (failed TEXT)"]
-    for number, column in enumerate(columns):
-        message = _literal(f"NOT NULL constraint failed: {table.name}.{column}")
+    sql = [f"CREATE TEMP TABLE {GUARD_TABLE} (failed INTEGER)"]
+    for number, (message, _condition) in enumerate(failures):
         sql.append(f"CREATE TEMP TRIGGER {GUARD_TABLE}_{number} BEFORE INSERT ON {GUARD_TABLE} "
-                   f"WHEN NEW.failed = {_literal(column)} BEGIN SELECT RAISE(ABORT, {message}); END")
-    which = " ".join(f"WHEN {_identifier(c)} IS NULL THEN {_literal(c)}" for c in columns)
-    anywhere = " OR ".join(f"{_identifier(c)} IS NULL" for c in columns)
+                   f"WHEN NEW.failed = {number} BEGIN SELECT RAISE(ABORT, {_literal(message)}); END")
+    which = " ".join(f"WHEN {condition} THEN {number}" for number, (_message, condition) in enumerate(failures))
+    anywhere = " OR ".join(f"({condition})" for _message, condition in failures)
     sql.append(f"INSERT INTO {GUARD_TABLE} SELECT CASE {which} END FROM {_identifier(table.name)} "
                f"WHERE {anywhere} LIMIT 1")
     sql.append(f"DROP TABLE {GUARD_TABLE}")
     return sql
 
 
+def _failures(table: Table, change: InPlaceChange) -> list[tuple[str, str]]:
+    """What the stored rows must not hold for the change: NULLs in new NOT NULL columns, rows a
+    new CHECK rejects (false, not NULL: as SQLite judges a CHECK). Messages are SQLite's own."""
+    found = [(f"NOT NULL constraint failed: {table.name}.{column}", f"{_identifier(column)} IS NULL")
+             for column in change.not_null]
+    found += [(f"CHECK constraint failed: {name or condition}", f"NOT ({condition})")
+              for name, condition in change.checks]
+    return found
+
+
 def statements(table: Table, change: InPlaceChange, dialect: Any) -> list[str]:
     """The SQL that renames columns, checks the rows for new NOT NULL columns, swaps the CREATE
     text and makes every connection read the schema again."""
     renames = [rename_statement(table.name, old, new, dialect) for old, new in change.renames]
-    guard = not_null_guard(table, change.not_null)
+    guard = row_guard(table, _failures(table, change))
     if not change.rewrite:
         return [*renames, *guard]
     quoted_sql = change.new_sql.replace("'", "''")

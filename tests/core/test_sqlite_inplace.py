@@ -164,3 +164,36 @@ def test_a_failing_rename_rolls_back_with_the_plan(tmp_path: Path) -> None:
     assert reflect(url) == base
     conn = sqlite3.connect(path)
     assert "b.title" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'book_sales'").fetchone()[0]
+
+
+def test_adding_and_dropping_checks_is_made_in_place_with_the_rows_checked_first(tmp_path: Path) -> None:
+    path, url, base, plan = _demo_plan(tmp_path)
+    plan.append(edits.create_check_constraint(base.table("books"), "ck_books_pages_few", "pages < 10000"))
+    plan.append(edits.drop_constraint(plan.projected.table("books"), "check", "ck_books_price_positive"))
+    plan.append(edits.create_check_constraint(plan.projected.table("books"), "ck_books_isbn_length",
+                                              "length(isbn) = 13"))
+    sql = render.render_sql(plan.operations, "sqlite", base)
+    assert "_alembic_tmp_books" not in sql
+    assert "RAISE(ABORT, 'CHECK constraint failed: ck_books_isbn_length')" in sql
+    before = sqlite3.connect(path).execute("SELECT * FROM books ORDER BY id").fetchall()
+    assert apply.apply_plan(url, plan.operations, base).mismatches == []
+    books = reflect(url).table("books")
+    assert {c.name: c.sqltext for c in books.check_constraints if c.name} == {
+        "ck_books_pages_few": "pages < 10000", "ck_books_isbn_length": "length(isbn) = 13"}
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT * FROM books ORDER BY id").fetchall() == before
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    row = "INSERT INTO books (id, title, isbn, published, price, pages) VALUES (99, 'New', '{}', '2024-01-01', {}, 1)"
+    with pytest.raises(sqlite3.IntegrityError, match="ck_books_isbn_length"):
+        conn.execute(row.format("short", 1))
+    conn.execute(row.format("9780000000001", -5))  # the price check is gone
+
+
+def test_a_check_the_rows_break_stops_with_sqlites_message_and_changes_nothing(tmp_path: Path) -> None:
+    path, url, base, plan = _demo_plan(tmp_path)
+    plan.append(edits.alter_column(base.table("books"), "title", type_=sa.String(300)))
+    plan.append(edits.create_check_constraint(plan.projected.table("books"), "ck_books_cheap", "price < 1"))
+    with pytest.raises(apply.ApplyFailed, match="CHECK constraint failed: ck_books_cheap"):
+        apply.apply_plan(url, plan.operations, base)
+    assert reflect(url) == base
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)

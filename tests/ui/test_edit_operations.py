@@ -221,7 +221,7 @@ def add_check(qtbot: QtBot, w: MainWindow) -> Expect:
     assert run_dialog(qtbot, menu_action(w, (*T, "orders"), "Add check constraint…").trigger, fill) == ""
     return Expect(["op.create_check_constraint('ck_orders_recent', 'orders', \"ordered_at > '2000-01-01'\")"],
                   {(*T, "orders", "Check constraints", "ck_orders_recent"): "new"},
-                  {"sqlite": "CONSTRAINT ck_orders_recent CHECK (ordered_at > '2000-01-01')",
+                  {"sqlite": "RAISE(ABORT, 'CHECK constraint failed: ck_orders_recent')",  # in place, rows checked
                    "postgresql": "ALTER TABLE orders ADD CONSTRAINT ck_orders_recent CHECK (ordered_at > '2000-01-01')",
                    "mysql": "ALTER TABLE orders ADD CONSTRAINT ck_orders_recent CHECK (ordered_at > '2000-01-01')"},
                   "op.drop_constraint('ck_orders_recent', 'orders', type_='check')")
@@ -231,7 +231,8 @@ def drop_check(qtbot: QtBot, w: MainWindow) -> Expect:
     menu_action(w, (*T, "orders", "Check constraints", "ck_orders_status"), "Drop constraint").trigger()
     return Expect(["op.drop_constraint('ck_orders_status', 'orders', type_='check')"],
                   {(*T, "orders", "Check constraints", "ck_orders_status"): "dropped"},
-                  {"sqlite": "CREATE TABLE _alembic_tmp_orders", "postgresql": "DROP CONSTRAINT ck_orders_status",
+                  {"sqlite": "UPDATE sqlite_master SET sql = 'CREATE TABLE orders",  # in place
+                   "postgresql": "DROP CONSTRAINT ck_orders_status",
                    "mysql": "ALTER TABLE orders DROP CHECK ck_orders_status"},
                   "op.create_check_constraint('ck_orders_status', 'orders'")
 
