@@ -266,14 +266,11 @@ class MainWindow(QMainWindow):
 
     def _show_projection(self) -> None:
         """The tree shows the schema as the pending list leaves it, changes marked."""
-        from gui_app.ui.models.tree_index import build_tree_index
-
         pending = self.context.pending
         if pending is None:
             return
         plan = pending.plan
-        self.browser.set_tree(build_tree_index(plan.projected, plan.base if len(plan) else None,
-                                               self.browser.model.tree))
+        self.browser.show_projection(plan.projected, plan.base if len(plan) else None)
         count = len(plan)
         self.pending_dock.setWindowTitle(f"Pending changes ({count})" if count else "Pending changes")
 

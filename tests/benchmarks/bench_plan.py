@@ -50,7 +50,7 @@ def main() -> None:
         n = next(counter)
         table = pending.plan.projected.table(f"t{n % args.tables:05d}")
         pending.add([edits.add_column(table, edits.ColumnSpec(f"extra_{n}", sa.Integer()))])
-        browser.set_tree(build_tree_index(pending.plan.projected, pending.plan.base, browser.model.tree))
+        browser.show_projection(pending.plan.projected, pending.plan.base)  # as the main window does
         browser.repaint()
 
     figure = best_of(add_and_refresh, repeat=10)

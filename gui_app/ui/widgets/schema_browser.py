@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
+from gui_app.core.schema import Schema
 from gui_app.ui.models.schema_tree import SchemaTreeModel
 from gui_app.ui.models.tree_index import TreeIndex
 
@@ -62,6 +63,16 @@ class SchemaBrowser(QWidget):
         if not expanded and self.model.rowCount() <= 20:
             self.view.expandToDepth(1)  # a first look: each schema and its folders open
         self._update_match_label()
+
+    def show_projection(self, schema: Schema, base: Schema | None) -> None:
+        """Show ``schema`` with what differs from ``base`` marked, reusing the nodes of the tree
+        shown now for the tables that did not change."""
+        from gui_app.core.bulk import collector_paused, set_aside
+        from gui_app.ui.models.tree_index import build_tree_index
+
+        with collector_paused():
+            self.set_tree(build_tree_index(schema, base, self.model.tree))
+        set_aside()
 
     def apply_filter(self, text: str) -> None:
         if text.strip() and self._unfiltered_expansion is None:
