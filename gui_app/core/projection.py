@@ -8,9 +8,8 @@ previous snapshot.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable
-from functools import singledispatch
+from functools import cache, singledispatch
 from typing import Any
 
 import sqlalchemy as sa
@@ -160,7 +159,7 @@ def _quote(name: str) -> str:
     return str(_sqlite_preparer().quote(name))
 
 
-@functools.cache
+@cache
 def _sqlite_preparer() -> Any:
     from sqlalchemy.dialects import sqlite
 
