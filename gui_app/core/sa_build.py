@@ -69,15 +69,17 @@ def index_to_sa(ix: s.Index, table: sa.Table) -> sa.Index:
 
 
 def _sorted_element(element: Any, order: str) -> Any:
+    if not order:
+        return element
+    if isinstance(element, sa.TextClause):  # an expression keeps its order as text
+        return sa.text(f"{element.text} {order}")
     words = order.upper().split()
     if "DESC" in words:
-        element = element.desc() if not isinstance(element, sa.TextClause) else sa.text(f"{element.text} DESC")
-    if "NULLS" in words:
-        first = words[words.index("NULLS") + 1] == "FIRST"
-        if isinstance(element, sa.TextClause):
-            element = sa.text(f"{element.text} NULLS {'FIRST' if first else 'LAST'}")
-        else:
-            element = element.nulls_first() if first else element.nulls_last()
+        element = element.desc()
+    if "FIRST" in words:
+        element = element.nulls_first()
+    elif "LAST" in words:
+        element = element.nulls_last()
     return element
 
 
@@ -207,8 +209,7 @@ def _unsorted(expr: Any) -> tuple[Any, str]:
     while isinstance(expr, UnaryExpression) and getattr(expr.modifier, "__name__", "") in _ORDER_MODIFIERS:
         words.insert(0, _ORDER_MODIFIERS[expr.modifier.__name__])  # type: ignore[union-attr]
         expr = expr.element
-    text = expr.text if isinstance(expr, sa.TextClause) else expr.name if isinstance(expr, ColumnClause) \
-        and expr.is_literal else expr if isinstance(expr, str) else None
+    text = _written(expr)
     if text is not None and not words:
         found = _SORTED_NAME.match(text)
         if found:
@@ -216,6 +217,15 @@ def _unsorted(expr: Any) -> tuple[Any, str]:
             name = name[1:-1].replace('""', '"') if name.startswith('"') else name
             return name, " ".join(found.group(2).upper().split()).replace("ASC", "").strip()
     return expr, " ".join(w for w in words if w)
+
+
+def _written(expr: Any) -> str | None:
+    """The SQL text of an element given as text (``text()``, ``literal_column()``, a string)."""
+    if isinstance(expr, sa.TextClause):
+        return expr.text
+    if isinstance(expr, ColumnClause) and expr.is_literal:
+        return expr.name
+    return expr if isinstance(expr, str) else None
 
 
 def index_from_sa(ix: sa.Index) -> s.Index:

@@ -69,6 +69,18 @@ def tokenize(sql: str, groups: bool = False) -> list[Token]:
     return tokens
 
 
+def quoted(name: str) -> str:
+    """``name`` as a double-quoted identifier (the inverse of :attr:`Token.identifier`)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def elements(tokens: list[Token]) -> tuple[int, int, list[tuple[int, int]]]:
+    """A CREATE TABLE's ``(`` and ``)`` and the token spans of the comma-separated elements between."""
+    open_at = next(i for i, t in enumerate(tokens) if t.text == "(")
+    close = _closing(tokens, open_at)
+    return open_at, close, _split_commas(tokens, open_at + 1, close)
+
+
 def has_comment(sql: str) -> bool:
     """Whether ``sql`` holds a ``--`` or ``/* */`` comment outside quotes."""
     return any(m.lastgroup == "space" for m in _TOKEN.finditer(sql))

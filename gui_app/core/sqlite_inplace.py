@@ -120,8 +120,7 @@ def in_place(group: Sequence[ops.MigrateOperation], table: Table, dialect: Any) 
 def _with_check(sql: str, name: str | None, condition: str, dialect: Any) -> str:
     """The CREATE text with a table CHECK constraint added after the last element."""
     tokens = sqlite_ddl.tokenize(sql)
-    open_at = next(i for i, t in enumerate(tokens) if t.text == "(")
-    close = tokens[sqlite_ddl._closing(tokens, open_at)]
+    close = tokens[sqlite_ddl.elements(tokens)[1]]
     named = f"CONSTRAINT {dialect.identifier_preparer.quote(name)} " if name else ""
     head = sql[:close.start]
     body = head.rstrip()
@@ -133,9 +132,8 @@ def _without_check(sql: str, name: str) -> str:
     """The CREATE text without the CHECK constraint called ``name`` (a column's or the table's);
     SQLite's documentation counts removing a CHECK among the changes the stored rows allow."""
     tokens = sqlite_ddl.tokenize(sql)
-    open_at = next(i for i, t in enumerate(tokens) if t.text == "(")
-    close = sqlite_ddl._closing(tokens, open_at)
-    for begin, end in sqlite_ddl._split_commas(tokens, open_at + 1, close):
+    open_at, _close, parts = sqlite_ddl.elements(tokens)
+    for begin, end in parts:
         for i in range(begin, end - 3):
             if tokens[i].upper != "CONSTRAINT" or tokens[i + 1].identifier != name or tokens[i + 2].upper != "CHECK":
                 continue
@@ -172,9 +170,7 @@ def _renamed(sql: str, statement: str) -> str:
 
 
 def _column_span(tokens: list[sqlite_ddl.Token], column: str) -> tuple[int, int]:
-    open_at = next(i for i, t in enumerate(tokens) if t.text == "(")
-    close = sqlite_ddl._closing(tokens, open_at)
-    for begin, end in sqlite_ddl._split_commas(tokens, open_at + 1, close):
+    for begin, end in sqlite_ddl.elements(tokens)[2]:
         if begin < end and tokens[begin].identifier == column and tokens[begin].upper not in _CONSTRAINT_WORDS:
             return begin, end
     raise ValueError(f"column {column} not found in the CREATE text")
@@ -235,11 +231,7 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def row_guard(table: Table, failures: Sequence[tuple[str, str]]) -> list[str]:
+def _row_guard(table: Table, failures: Sequence[tuple[str, str]]) -> list[str]:
     """SQL that reads the table once and fails with the first ``(message, condition)`` whose
     condition a stored row meets. RAISE() exists only inside triggers, hence the throw-away
     temporary table whose insert trigger raises."""
@@ -251,7 +243,7 @@ def row_guard(table: Table, failures: Sequence[tuple[str, str]]) -> list[str]:
                    f"WHEN NEW.failed = {number} BEGIN SELECT RAISE(ABORT, {_literal(message)}); END")
     which = " ".join(f"WHEN {condition} THEN {number}" for number, (_message, condition) in enumerate(failures))
     anywhere = " OR ".join(f"({condition})" for _message, condition in failures)
-    sql.append(f"INSERT INTO {GUARD_TABLE} SELECT CASE {which} END FROM {_identifier(table.name)} "
+    sql.append(f"INSERT INTO {GUARD_TABLE} SELECT CASE {which} END FROM {sqlite_ddl.quoted(table.name)} "
                f"WHERE {anywhere} LIMIT 1")
     sql.append(f"DROP TABLE {GUARD_TABLE}")
     return sql
@@ -260,7 +252,7 @@ def row_guard(table: Table, failures: Sequence[tuple[str, str]]) -> list[str]:
 def _failures(table: Table, change: InPlaceChange) -> list[tuple[str, str]]:
     """What the stored rows must not hold for the change: NULLs in new NOT NULL columns, rows a
     new CHECK rejects (false, not NULL: as SQLite judges a CHECK). Messages are SQLite's own."""
-    found = [(f"NOT NULL constraint failed: {table.name}.{column}", f"{_identifier(column)} IS NULL")
+    found = [(f"NOT NULL constraint failed: {table.name}.{column}", f"{sqlite_ddl.quoted(column)} IS NULL")
              for column in change.not_null]
     found += [(f"CHECK constraint failed: {name or condition}", f"NOT ({condition})")
               for name, condition in change.checks]
@@ -271,16 +263,15 @@ def statements(table: Table, change: InPlaceChange, dialect: Any) -> list[str]:
     """The SQL that renames columns, checks the rows for new NOT NULL columns, swaps the CREATE
     text and makes every connection read the schema again."""
     renames = [rename_statement(table.name, old, new, dialect) for old, new in change.renames]
-    guard = row_guard(table, _failures(table, change))
+    guard = _row_guard(table, _failures(table, change))
     if not change.rewrite:
         return [*renames, *guard]
-    quoted_sql = change.new_sql.replace("'", "''")
-    quoted_name = table.name.replace("'", "''")
     return [
         *renames,
         *guard,
         "PRAGMA writable_schema = ON",
-        f"UPDATE sqlite_master SET sql = '{quoted_sql}' WHERE type = 'table' AND name = '{quoted_name}'",
+        f"UPDATE sqlite_master SET sql = {_literal(change.new_sql)} "
+        f"WHERE type = 'table' AND name = {_literal(table.name)}",
         "PRAGMA writable_schema = RESET",
         # Any DDL moves the schema cookie, so other connections reload the schema too.
         f"CREATE TABLE {BUMP_TABLE} (x INTEGER)",

@@ -11,16 +11,14 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 
+from gui_app.core import sqlite_ddl
 from gui_app.core.schema import Schema, Table, Trigger
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _stub(table: Table) -> str:
     """A table with the same name and column names: all a rename needs to resolve names."""
-    return f"CREATE TABLE {_quote(table.name)} ({', '.join(_quote(c.name) for c in table.columns)})"
+    columns = ", ".join(sqlite_ddl.quoted(c.name) for c in table.columns)
+    return f"CREATE TABLE {sqlite_ddl.quoted(table.name)} ({columns})"
 
 
 def after_rename(schema: Schema, statement: str) -> dict[str, tuple[Trigger, ...]]:
@@ -36,7 +34,7 @@ def after_rename(schema: Schema, statement: str) -> dict[str, tuple[Trigger, ...
             conn.execute(_stub(table))
         for view in namespace.views:  # trigger bodies may read views
             if view.definition:
-                conn.execute(f"CREATE VIEW {_quote(view.name)} AS {view.definition}")
+                conn.execute(f"CREATE VIEW {sqlite_ddl.quoted(view.name)} AS {view.definition}")
         for table in namespace.tables:
             for trigger in table.triggers:
                 conn.execute(trigger.definition)
