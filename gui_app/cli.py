@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 COMMANDS = ("inspect", "sql", "apply", "diff")
+TARGET_METADATA_HELP = ("the MetaData the project's env.py gives its migrations as target_metadata, for scripts "
+                        "that read it (context.get_context().opts['target_metadata'])")
 
 
 class CommandError(Exception):
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("script", metavar="SCRIPT", help="path to an Alembic migration script (.py)")
     sql.add_argument("--dialect", required=True, choices=("sqlite", "postgresql", "mysql"))
     sql.add_argument("--downgrade", action="store_true", help="the SQL of downgrade() instead of upgrade()")
+    sql.add_argument("--target-metadata", metavar="MODULE:METADATA", help=TARGET_METADATA_HELP)
     sql.set_defaults(handler=_sql)
 
     apply = commands.add_parser(
@@ -65,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--dry-run", action="store_true", help="run everything, then throw the result away")
     apply.add_argument("--yes", action="store_true", help="do not ask before applying")
     apply.add_argument("--downgrade", action="store_true", help="run downgrade() instead of upgrade()")
+    apply.add_argument("--target-metadata", metavar="MODULE:METADATA", help=TARGET_METADATA_HELP)
     apply.set_defaults(handler=_apply)
 
     diff = commands.add_parser(
@@ -97,6 +101,10 @@ def run(argv: Sequence[str]) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a defect of ours: still one line, never a traceback
+        print(f"alembic-studio {args.command}: unexpected error: {type(error).__name__}: {describe(error)}",
+              file=sys.stderr)
+        return 1
     return 0
 
 
@@ -141,21 +149,23 @@ def _inspect(args: argparse.Namespace) -> None:
         sys.stdout.write(to_text(schema))
 
 
-def _load(path: str) -> Any:
+def _load(args: argparse.Namespace) -> Any:
+    from gui_app.core.diff import DiffError, load_models
     from gui_app.core.scripts import ScriptError, load_script
 
     try:
-        return load_script(path)
-    except ScriptError as error:
+        metadata = load_models(args.target_metadata) if args.target_metadata else None
+        return load_script(args.script, metadata)
+    except (ScriptError, DiffError) as error:
         raise CommandError(str(error)) from None
 
 
 def _sql(args: argparse.Namespace) -> None:
     from gui_app.core.projection import ProjectionError
-    from gui_app.core.render import render_sql
+    from gui_app.core.render import OfflineError, render_sql
     from gui_app.core.schema import Namespace, Schema
 
-    script = _load(args.script)
+    script = _load(args)
     operations = script.downgrade if args.downgrade else script.upgrade
     # Projected from nothing, the tables a script creates are known to its later steps, which
     # SQLite's offline table rebuild needs; a script that alters tables it did not create
@@ -163,9 +173,11 @@ def _sql(args: argparse.Namespace) -> None:
     empty = Schema(args.dialect, "", None, (Namespace("main"),))
     try:
         try:
-            text = render_sql(operations, args.dialect, empty)
+            text = render_sql(operations, args.dialect, empty, strict=True)
         except ProjectionError:
-            text = render_sql(operations, args.dialect, None)
+            text = render_sql(operations, args.dialect, None, strict=True)
+    except OfflineError as error:
+        raise CommandError(str(error)) from None
     except Exception as error:  # an operation this dialect cannot express offline
         raise CommandError(f"cannot render {args.script} for {args.dialect}: {describe(error)}") from None
     sys.stdout.write(text)
@@ -181,10 +193,11 @@ def _apply(args: argparse.Namespace) -> None:
     from gui_app.core import apply as engine_apply
     from gui_app.core.errors import describe_error
     from gui_app.core.reflect import reflect
-    from gui_app.core.render import render_sql
+    from gui_app.core.render import dialect_for, render_sql
+    from gui_app.core.scripts import with_index_tables
     from gui_app.core.urls import display_url
 
-    script = _load(args.script)
+    script = _load(args)
     operations = script.downgrade if args.downgrade else script.upgrade
     if isinstance(script.down_revision, tuple):
         raise CommandError("merge revisions (several down_revisions) are not supported")
@@ -204,6 +217,8 @@ def _apply(args: argparse.Namespace) -> None:
         raise CommandError(f"{shown} is at revision {current or '(none)'}, but this script "
                            f"{'downgrades from' if args.downgrade else 'applies to'} {expected or '(none)'}")
     dialect = "mysql" if base.dialect == "mariadb" else base.dialect
+    operations = with_index_tables(operations, base, dialect_for(dialect))
+    _check_fit(operations, base, dialect, shown)
     sys.stdout.write(render_sql(operations, dialect, base))
     sys.stdout.flush()
     if not args.yes and not args.dry_run:
@@ -212,10 +227,13 @@ def _apply(args: argparse.Namespace) -> None:
         answer = input(f"Apply these {len(operations)} operation(s) to {shown}? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             raise CommandError("not applied")
+    record: str | None = None
+    if tracked and isinstance(stamp, str | None):
+        record = stamp or engine_apply.BASE
+    elif not tracked and not args.downgrade and script.down_revision is None and isinstance(stamp, str):
+        record = engine_apply.Stamp(stamp)  # a first migration: Alembic creates alembic_version
     try:
-        report = engine_apply.apply_plan(
-            engine.url, operations, base, dry_run=args.dry_run,
-            stamp=(stamp or engine_apply.BASE) if tracked and isinstance(stamp, str | None) else None)
+        report = engine_apply.apply_plan(engine.url, operations, base, dry_run=args.dry_run, stamp=record)
     except (engine_apply.ApplyFailed, engine_apply.Drifted) as error:
         raise CommandError(str(error)) from None
     except (exc.SQLAlchemyError, OSError) as error:
@@ -228,6 +246,25 @@ def _apply(args: argparse.Namespace) -> None:
     done = "dry run passed" if report.dry_run else "applied"
     stamped = f", stamped {report.stamped or '(base)'}" if report.stamped is not None else ""
     print(f"{done}: {report.applied} operation(s){stamped}", file=sys.stderr)
+
+
+def _check_fit(operations: Sequence[Any], base: Any, dialect: str, shown: str) -> None:
+    """Refuse, before anything runs, an operation on something the database does not have. After a
+    step whose effect only the database knows (a script's own code), nothing more can be checked."""
+    from gui_app.core.apply import opaque
+    from gui_app.core.plan import describe as describe_op
+    from gui_app.core.projection import ProjectionError, project
+    from gui_app.core.render import dialect_for
+
+    state = base
+    for number, op in enumerate(operations, start=1):
+        if opaque(op):
+            return
+        try:
+            state = project(state, op, dialect_for(dialect))
+        except ProjectionError as error:
+            raise CommandError(f"operation {number} ({describe_op(op)}) does not fit {shown}: {error}; "
+                               "nothing was changed") from None
 
 
 def _diff(args: argparse.Namespace) -> None:

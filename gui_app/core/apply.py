@@ -11,6 +11,7 @@ the reflected schema.
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ from gui_app.core.plan import describe
 from gui_app.core.progress import Cancelled, CancelToken, ProgressFn
 from gui_app.core.projection import project
 from gui_app.core.schema import Schema
+from gui_app.core.script_code import ScriptCodeOp
 
 TRANSACTIONAL = ("postgresql", "sqlite")
 OUT_OF_LOCKS = ("PostgreSQL ran out of lock slots (max_locks_per_transaction) for this many changes in one "
@@ -73,6 +75,9 @@ class Runner:
     total: int
     done: int = 0
     after_each: Callable[[int], None] | None = None
+    checkpoint: tuple[int, Schema] | None = None
+    """After the last step whose effect only the database knows (a script's own code, DDL written
+    as SQL): how many operations had run, and the schema read back then."""
 
     def run(self, plan: Sequence[ops.MigrateOperation], dialect: str) -> None:
         operations = Operations(MigrationContext.configure(connection=self.conn))
@@ -94,10 +99,32 @@ class Runner:
     def _emit(self, operations: Operations, item: ops.MigrateOperation) -> None:
         if isinstance(item, ops.ModifyTableOps):
             self.state = render.emit_table_group(operations, item, self.state, self.conn.dialect)
+        elif opaque(item):
+            from gui_app.core.reflect import reflect
+
+            operations.invoke(item)
+            self.state = reflect(self.conn)
+            self.checkpoint = (self.done + 1, self.state)
         else:
             operations.invoke(item)
             if self.conn.dialect.name == "sqlite":  # only SQLite's table groups read the state
                 self.state = project(self.state, item, self.conn.dialect)
+
+
+_DATA_ONLY = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES)\b", re.IGNORECASE)
+
+
+def opaque(op: ops.MigrateOperation) -> bool:
+    """Whether only the database can tell what ``op`` did to the schema: a script's own code, or
+    custom SQL other than a plain data statement."""
+    if isinstance(op, ScriptCodeOp):
+        return True
+    if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, ops.BulkInsertOp):
+        text = op.sqltext
+        if isinstance(text, sa.sql.ClauseElement) and not isinstance(text, sa.TextClause):
+            return not isinstance(text, sa.sql.dml.UpdateBase | sa.sql.Select)
+        return not _DATA_ONLY.match(str(text))
+    return False
 
 
 class _Failure(Exception):
@@ -170,17 +197,16 @@ def apply_plan(
         with engine.connect() as conn:
             check_drift(conn, base, plan)
             if dialect in TRANSACTIONAL:
-                applied = _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel, stamp,
-                                                    after_each)
+                runner = _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel, stamp,
+                                                   after_each)
             else:
-                applied = None
-                _apply_step_by_step(conn, plan, base, progress, cancel, after_each)
+                runner = _apply_step_by_step(conn, plan, base, progress, cancel, after_each)
                 if stamp is not None:
                     with conn.begin():
                         _stamp(conn, stamp)
             report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None)
             if verify and not dry_run:
-                _verify(conn, base, plan, report, applied if dialect == "sqlite" else None)
+                _verify(conn, base, plan, report, runner)
         return report
     finally:
         if dialect == "sqlite":
@@ -189,28 +215,32 @@ def apply_plan(
 
 
 def _verify(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateOperation], report: ApplyReport,
-            expected: Schema | None = None) -> None:
-    """Compare the touched tables with ``expected`` (by default the plan's projection; on SQLite
-    the state the run itself followed, where a rebuild moves generated columns last)."""
+            runner: Runner) -> None:
+    """Compare the touched tables with what the plan should have left: on SQLite the state the run
+    itself followed (a rebuild moves generated columns last), elsewhere the projection; after a step
+    only the database can tell (:func:`opaque`), the schema read then, with the later steps projected."""
     from gui_app.core.projection import ProjectionError
     from gui_app.core.reflect import reflect
 
-    if expected is None:
+    start, expected = runner.checkpoint or (0, base)
+    rest = plan[start:]
+    if conn.dialect.name == "sqlite":
+        expected = runner.state
+    else:
         try:
-            expected = base
-            for op in plan:
+            for op in rest:
                 expected = project(expected, op, conn.dialect)
         except ProjectionError as error:  # a script may do what the projection cannot follow
             report.notes.append(f"The result was not compared with a projection: {error}")
             return
-    touched = touched_tables(plan)  # only what the plan changed: a full read of a large schema costs seconds
+    touched = touched_tables(rest)  # only what the plan changed: a full read of a large schema costs seconds
     report.mismatches = differences(expected, reflect(conn, only=touched), conn.dialect, only=touched)
 
 
 def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema, dialect: str,
                               dry_run: bool, progress: ProgressFn | None, cancel: CancelToken | None,
-                              stamp: str | None, after_each: Callable[[int], None] | None) -> Schema:
-    """Run the plan in one transaction; returns the schema the run followed."""
+                              stamp: str | None, after_each: Callable[[int], None] | None) -> Runner:
+    """Run the plan in one transaction; returns the runner, which holds the schema the run followed."""
     from gui_app.core import apply_postgresql
 
     settings: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
@@ -218,7 +248,8 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
         from gui_app.core.apply_sqlite import plan_settings
 
         settings = plan_settings(conn, plan)
-    pipelined = dialect == "postgresql"
+    # A script's own code reads results, and so does reading the schema back after it: not in a pipeline.
+    pipelined = dialect == "postgresql" and not any(opaque(op) for op in plan)
     runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each)
     with settings:
         transaction = conn.begin()
@@ -241,7 +272,7 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
             transaction.rollback()
         else:
             transaction.commit()
-    return runner.state
+    return runner
 
 
 def _roll_back(conn: sa.Connection, transaction: sa.RootTransaction) -> None:
@@ -286,13 +317,14 @@ def _check_foreign_keys(conn: sa.Connection, plan: Sequence[ops.MigrateOperation
 
 def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema,
                         progress: ProgressFn | None, cancel: CancelToken | None,
-                        after_each: Callable[[int], None] | None) -> None:
+                        after_each: Callable[[int], None] | None) -> Runner:
     runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each)
     try:
         with conn.begin():  # each DDL statement commits on its own; the transaction only frames the DML
             runner.run(plan, "mysql")
     except _Failure as failure:
         raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), runner.done, False) from None
+    return runner
 
 
 BASE = ""
@@ -311,14 +343,28 @@ def current_revision(conn: sa.Connection) -> tuple[bool, str | None]:
     return True, rows[0] if rows else None
 
 
+class Stamp(str):
+    """A revision to record that may create ``alembic_version`` first, as ``alembic upgrade`` does
+    on a database's first migration."""
+
+
 def _stamp(conn: sa.Connection, revision: str) -> None:
-    """Record ``revision`` (or, with :data:`BASE`, none) in ``alembic_version`` when the database carries it."""
+    """Record ``revision`` (or, with :data:`BASE`, none) in ``alembic_version`` when the database carries
+    it, or when ``revision`` is a :class:`Stamp` (then the table is created as Alembic creates it)."""
     if not sa.inspect(conn).has_table("alembic_version"):
-        return
+        if not isinstance(revision, Stamp):
+            return
+        _version_table().create(conn)
     table = sa.table("alembic_version", sa.column("version_num"))
     conn.execute(sa.delete(table))
     if revision != BASE:
         conn.execute(sa.insert(table).values(version_num=revision))
+
+
+def _version_table() -> sa.Table:
+    """Alembic's own definition (``MigrationContext``): one VARCHAR(32) key named ``alembic_version_pkc``."""
+    return sa.Table("alembic_version", sa.MetaData(), sa.Column("version_num", sa.String(32), nullable=False),
+                    sa.PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
 
 
 def scratch_name() -> str:

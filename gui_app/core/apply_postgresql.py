@@ -16,6 +16,8 @@ fails with the database's own message.
 from __future__ import annotations
 
 import contextlib
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,7 +32,24 @@ def pipeline(conn: sa.Connection) -> contextlib.AbstractContextManager[Any]:
     driver = conn.connection.driver_connection
     if driver is None or not psycopg.Pipeline.is_supported():
         return contextlib.nullcontext()
-    return driver.pipeline()  # type: ignore[no-any-return]
+    return _quiet_pipeline(driver)
+
+
+@contextlib.contextmanager
+def _quiet_pipeline(driver: Any) -> Iterator[Any]:
+    """The driver's pipeline, without its log line about an aborted pipeline when a statement
+    failed: the caller reports that failure itself, pinned on its operation."""
+    logger = logging.getLogger("psycopg")
+    logger.addFilter(_drop_aborted_pipeline)
+    try:
+        with driver.pipeline() as pipe:
+            yield pipe
+    finally:
+        logger.removeFilter(_drop_aborted_pipeline)
+
+
+def _drop_aborted_pipeline(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("error ignored terminating <psycopg.Pipeline")
 
 
 def from_server(error: BaseException) -> bool:

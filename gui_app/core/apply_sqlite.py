@@ -20,6 +20,8 @@ from alembic.operations import ops
 from sqlalchemy import event
 from sqlalchemy.engine import URL
 
+from gui_app.core.script_code import ScriptCodeOp
+
 
 def transactional_engine(url: URL, copy: bool = False) -> tuple[sa.Engine, Callable[[], None]]:
     """An engine whose transactions cover DDL; with ``copy``, on a throw-away copy of the file.
@@ -58,8 +60,9 @@ def _backup(source: str, target: str) -> None:
         src.close()
 
 
-DISCARDS_DATA = (ops.DropTableOp, ops.DropColumnOp, ops.ExecuteSQLOp)
-"""Operations after which freed pages may hold data the database no longer has (custom SQL may delete)."""
+DISCARDS_DATA = (ops.DropTableOp, ops.DropColumnOp, ops.ExecuteSQLOp, ScriptCodeOp)
+"""Operations after which freed pages may hold data the database no longer has (custom SQL and a
+script's own code may delete)."""
 
 
 @contextlib.contextmanager

@@ -18,18 +18,41 @@ from gui_app.core.schema import Schema, Table
 _DISPLAY_WIDTH = re.compile(r"^(TINYINT|SMALLINT|MEDIUMINT|INT|INTEGER|BIGINT)\(\d+\)")
 
 
+_MYSQL_DECIMAL = re.compile(r"^(?:NUMERIC|DECIMAL)(?:\((\d+)(?:,(\d+))?\))?$")
+_PG_FLOAT = re.compile(r"^FLOAT(?:\((\d+)\))?$")
+
+
 def _type(column: Any, dialect: sa.Dialect) -> str:
     text = sa_build.type_name(column.sa_type, dialect) if column.sa_type is not None else column.type_name
     text = text.upper().replace(" ", "")
+    if dialect.name == "postgresql" and (match := _PG_FLOAT.match(text)):
+        # PostgreSQL stores FLOAT(1..24) as REAL and FLOAT, FLOAT(25..53) as DOUBLE PRECISION.
+        return "REAL" if match.group(1) and int(match.group(1)) <= 24 else "DOUBLEPRECISION"
+    if dialect.name not in ("mysql", "mariadb"):
+        return text
+    if text == "JSON" and getattr(dialect, "is_mariadb", False):
+        # MariaDB's JSON is binary-collated LONGTEXT with a column CHECK (json_valid(...)).
+        return "LONGTEXTCHARACTERSETUTF8MB4COLLATEUTF8MB4_BIN"
+    if text in ("BOOL", "BOOLEAN"):
+        return "TINYINT"  # MySQL's BOOL is a synonym: it stores and reports TINYINT(1)
+    if match := _MYSQL_DECIMAL.match(text):  # NUMERIC is DECIMAL, whose precision defaults to (10,0)
+        return f"DECIMAL({match.group(1) or 10},{match.group(2) or 0})"
     # MySQL reports an integer's display width, which means nothing to its storage.
-    return _DISPLAY_WIDTH.sub(r"\1", text) if dialect.name in ("mysql", "mariadb") else text
+    return _DISPLAY_WIDTH.sub(r"\1", text)
+
+
+def _implicit_key_index(table: Table, index: Any) -> bool:
+    """MySQL indexes a foreign key's columns itself, naming the index after the key (or after its
+    first column when the key had no name): the database's doing, not the migration's."""
+    return not index.unique and any(
+        index.elements == fk.columns and index.name in (fk.name, fk.columns[0]) for fk in table.foreign_keys)
 
 
 def table_shape(table: Table, dialect: sa.Dialect) -> dict[str, Any]:
     indexes, uniques = list(table.indexes), [(u.name or "", u.columns) for u in table.unique_constraints]
     if dialect.name in ("mysql", "mariadb"):  # there, a unique index and a unique constraint are one thing
         uniques += [(ix.name or "", ix.elements) for ix in indexes if ix.unique]
-        indexes = [ix for ix in indexes if not ix.unique]
+        indexes = [ix for ix in indexes if not ix.unique and not _implicit_key_index(table, ix)]
     return {
         "columns": [(c.name, _type(c, dialect), c.nullable) for c in table.columns],
         "primary key": table.primary_key.columns if table.primary_key else (),
@@ -37,9 +60,27 @@ def table_shape(table: Table, dialect: sa.Dialect) -> dict[str, Any]:
                                 fk.on_update or "") for fk in table.foreign_keys),
         "indexes": sorted((ix.name or "", ix.elements, ix.unique, _sorting(ix, dialect)) for ix in indexes),
         "unique constraints": sorted(uniques),
-        "check constraints": sorted(c.name or "" for c in table.check_constraints),
+        "check constraints": sorted((c.name or "",) for c in table.check_constraints),
         "triggers": sorted(t.name for t in table.triggers),
     }
+
+
+_SERVER_NAMED = ("unique constraints", "check constraints")
+"""Aspects whose unnamed items the server names itself (``tag_name_key``): an expected item
+without a name matches a found one with any name and the same content."""
+
+
+def _unmatched(expected: list[Any], found: list[Any]) -> tuple[list[Any], list[Any]]:
+    """(expected items not found, found items not expected); the first field is the name."""
+    left = list(found)
+    missing = []
+    for item in sorted(expected, key=lambda i: i[0] == ""):  # named ones claim theirs first
+        match = next((f for f in left if f == item or (item[0] == "" and f[1:] == item[1:])), None)
+        if match is None:
+            missing.append(item)
+        else:
+            left.remove(match)
+    return missing, left
 
 
 def _sorting(ix: Any, dialect: sa.Dialect) -> tuple[str, ...]:
@@ -79,6 +120,10 @@ def differences(expected: Schema, actual: Schema, dialect: sa.Dialect,
             continue
         expected_shape, actual_shape = table_shape(want[key], dialect), table_shape(have[key], dialect)
         for aspect, value in expected_shape.items():
-            if actual_shape[aspect] != value:
+            if aspect in _SERVER_NAMED:
+                missing, extra = _unmatched(value, actual_shape[aspect])
+                if missing or extra:
+                    found.append(f"table {label}: {aspect} differ: expected {missing} not found, found {extra}")
+            elif actual_shape[aspect] != value:
                 found.append(f"table {label}: {aspect} differ: expected {value}, found {actual_shape[aspect]}")
     return found

@@ -121,7 +121,7 @@ def load_models(spec: str) -> sa.MetaData:
     """``package.module:attribute`` -> a MetaData (or a declarative base / registry holding one)."""
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
-        raise DiffError(f"--models takes package.module:metadata, not {spec!r}")
+        raise DiffError(f"expected package.module:metadata, not {spec!r}")
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:

@@ -16,6 +16,7 @@ from alembic.operations import Operations, ops
 
 from gui_app.core import sa_build
 from gui_app.core import schema as s
+from gui_app.core.settle import create_table_op
 
 UNCHANGED: Any = False
 """Alembic's marker for an attribute an alteration leaves alone."""
@@ -141,8 +142,31 @@ def create_table(spec: TableSpec) -> list[ops.MigrateOperation]:
     return created
 
 
-def drop_table(table: s.Table) -> ops.DropTableOp:
-    return ops.DropTableOp.from_table(sa_build.table_to_sa(table))
+class ReversibleDropTableOp(ops.DropTableOp):
+    """A dropped table whose undo restores all that the drop took with it: the table with its
+    keys and comment (Alembic's own reverse), its indexes, PostgreSQL exclusion constraints and
+    SQLite triggers."""
+
+    snapshot: s.Table
+
+    def reverse_steps(self) -> list[ops.MigrateOperation]:
+        table = self.snapshot
+        steps: list[ops.MigrateOperation] = [self.reverse()]
+        # MySQL makes a foreign key's index with the table; creating it again would collide.
+        steps.extend(create_index(table, ix) for ix in sorted(table.indexes, key=lambda i: i.name or "")
+                     if not ix.for_foreign_key and ix.name)
+        steps.extend(DropExclusionOp(x.name, table.name, x.definition, schema=table.schema).reverse()
+                     for x in table.exclusions if x.name)
+        steps.extend(ReversibleExecuteSQLOp(t.definition, None) for t in table.triggers if t.definition)
+        return steps
+
+
+def drop_table(table: s.Table) -> ReversibleDropTableOp:
+    sa_table = sa_build.table_to_sa(table)
+    op = ReversibleDropTableOp(sa_table.name, schema=sa_table.schema, table_kw={"comment": sa_table.comment},
+                               _reverse=create_table_op(sa_table))
+    op.snapshot = table
+    return op
 
 
 def rename_table(table: s.Table, new_name: str) -> ReversibleRenameTableOp:

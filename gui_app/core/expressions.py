@@ -9,6 +9,12 @@ from gui_app.core import sqlite_ddl
 from gui_app.core.schema import Table
 
 
+def references_column(sql: str, column: str) -> bool:
+    """Whether an expression (a CHECK, an index expression) mentions ``column``."""
+    wanted = column.casefold()
+    return any(t.kind in ("word", "quoted") and t.identifier.casefold() == wanted for t in sqlite_ddl.tokenize(sql))
+
+
 def renamed_in_expression(sql: str, old: str, new_quoted: str) -> str:
     """``sql`` (a CHECK, generated column, index expression or WHERE of one table) with column
     ``old`` called ``new_quoted``. Function names and the type after ``::`` are left alone;

@@ -16,6 +16,7 @@ from alembic.operations import ops
 from gui_app.core import render
 from gui_app.core.projection import ProjectionError, find_table, project
 from gui_app.core.schema import Schema
+from gui_app.core.script_code import RUNS_CODE, ScriptCodeOp
 from gui_app.core.validate import Problem, validate
 
 DESTRUCTIVE = "destructive"
@@ -114,6 +115,8 @@ def describe(op: ops.MigrateOperation) -> str:
             "CreateCheckConstraintOp": "create_check_constraint", "DropConstraintOp": "drop_constraint",
             "CreateTableCommentOp": "create_table_comment", "DropTableCommentOp": "drop_table_comment",
             "ExecuteSQLOp": "execute", "BulkInsertOp": "bulk_insert"}.get(kind, kind)
+    if isinstance(op, ScriptCodeOp):
+        return f"run {op.label}"
     target = render.table_of(op)
     subject = target[1] if target else ""
     detail = (getattr(op, "column_name", None) or getattr(getattr(op, "column", None), "name", None)
@@ -130,6 +133,8 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str) -> list[str]:
         found.append(DESTRUCTIVE)
     if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, ops.BulkInsertOp):
         found.append(NEEDS_DATA)
+    if isinstance(op, ScriptCodeOp):
+        found.append(RUNS_CODE)
     if isinstance(op, ops.AlterColumnOp):
         if op.modify_type is not None and _narrows(op.existing_type, op.modify_type):
             found.append(NARROWS)

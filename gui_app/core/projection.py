@@ -17,7 +17,7 @@ from alembic.ddl.postgresql import CreateExcludeConstraintOp
 from alembic.operations import ops
 
 from gui_app.core import sa_build, sqlite_triggers
-from gui_app.core.expressions import with_column_renamed
+from gui_app.core.expressions import references_column, with_column_renamed
 from gui_app.core.schema import (
     CheckConstraint,
     ExclusionConstraint,
@@ -30,6 +30,7 @@ from gui_app.core.schema import (
     Trigger,
     UniqueConstraint,
 )
+from gui_app.core.script_code import ScriptCodeOp
 
 
 class ProjectionError(ValueError):
@@ -200,11 +201,65 @@ def _(op: ops.AddColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Schema
 
 @_project.register
 def _(op: ops.DropColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    name = op.column_name
+    family = dialect.name if dialect is not None else "sqlite"
+
     def drop(table: Table) -> Table:
-        _require_column(table, op.column_name)
-        return dataclasses.replace(table, columns=tuple(c for c in table.columns if c.name != op.column_name))
+        _require_column(table, name)
+        table = dataclasses.replace(table, columns=tuple(c for c in table.columns if c.name != name))
+        if family == "postgresql":
+            return _without_users_of(table, name)
+        if family in ("mysql", "mariadb"):
+            return _narrowed_without(table, name)
+        return table
 
     return _change_table(schema, op.table_name, op.schema, drop)
+
+
+def _uses(elements: tuple[str, ...], flags: tuple[bool, ...], column: str) -> bool:
+    flags = flags or (False,) * len(elements)
+    return any(references_column(e, column) if f else e == column for e, f in zip(elements, flags, strict=True))
+
+
+def _without_users_of(table: Table, column: str) -> Table:
+    """PostgreSQL drops every index and table constraint that involves a dropped column with it."""
+    pk = table.primary_key
+    return dataclasses.replace(
+        table,
+        primary_key=None if pk is not None and column in pk.columns else pk,
+        indexes=tuple(ix for ix in table.indexes if not _uses(ix.elements, ix.expression_flags, column)
+                      and not (ix.where and references_column(ix.where, column))),
+        unique_constraints=tuple(u for u in table.unique_constraints if column not in u.columns),
+        check_constraints=tuple(c for c in table.check_constraints if not references_column(c.sqltext, column)),
+        foreign_keys=tuple(fk for fk in table.foreign_keys if column not in fk.columns),
+        exclusions=tuple(x for x in table.exclusions if not references_column(x.definition, column)),
+    )
+
+
+def _narrowed_without(table: Table, column: str) -> Table:
+    """MySQL takes a dropped column out of every index and key (dropping those left empty) and
+    drops a CHECK on that column alone; what else uses it makes the server refuse (validation)."""
+
+    def index(ix: Index) -> Index | None:
+        flags = ix.expression_flags or (False,) * len(ix.elements)
+        kept = [(e, f, o) for e, f, o in zip(ix.elements, flags, ix.sorting or ("",) * len(ix.elements), strict=True)
+                if f or e != column]
+        if not kept:
+            return None
+        return dataclasses.replace(ix, elements=tuple(k[0] for k in kept), expression_flags=tuple(k[1] for k in kept),
+                                   sorting=tuple(k[2] for k in kept) if ix.sorting else ix.sorting)
+
+    pk = table.primary_key
+    pk_columns = tuple(c for c in pk.columns if c != column) if pk is not None else ()
+    uniques = (dataclasses.replace(u, columns=tuple(c for c in u.columns if c != column))
+               for u in table.unique_constraints)
+    return dataclasses.replace(
+        table,
+        primary_key=dataclasses.replace(pk, columns=pk_columns) if pk is not None and pk_columns else None,
+        indexes=tuple(ix for ix in map(index, table.indexes) if ix is not None),
+        unique_constraints=tuple(u for u in uniques if u.columns),
+        check_constraints=tuple(c for c in table.check_constraints if not references_column(c.sqltext, column)),
+    )
 
 
 def _renamed(names: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
@@ -225,11 +280,13 @@ def _(op: ops.AlterColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
     # Alembic's convention: False leaves the attribute as it is, None removes it.
     if op.modify_server_default is not False:
         default = op.modify_server_default
-        changes["default"] = None if default is None else sa_build.sql_text(default)
+        changes["default"] = None if default is None else sa_build.default_text(default, dialect)
     if op.modify_comment is not False:
         changes["comment"] = op.modify_comment
     if op.kw.get("autoincrement") is not None:
         changes["autoincrement"] = bool(op.kw["autoincrement"])
+    if dialect is not None and dialect.name in ("mysql", "mariadb") and _mysql_restates(op):
+        changes.update(_mysql_restated(op, dialect))
 
     def alter(table: Table) -> Table:
         _require_column(table, old)
@@ -253,6 +310,27 @@ def _(op: ops.AlterColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
         return fk
 
     return sqlite_triggers.with_triggers(_change_referencing(schema, follow), triggers)
+
+
+def _mysql_restates(op: ops.AlterColumnOp) -> bool:
+    """Whether Alembic writes the alteration as MySQL's CHANGE or MODIFY, which restate the whole
+    column (a default change alone is ``ALTER ... SET DEFAULT``)."""
+    return bool(op.modify_name) or op.modify_nullable is not None or op.modify_type is not None \
+        or op.kw.get("autoincrement") is not None or op.modify_comment is not False
+
+
+def _mysql_restated(op: ops.AlterColumnOp, dialect: sa.Dialect) -> dict[str, Any]:
+    """What CHANGE/MODIFY leaves of the attributes the operation does not set: Alembic fills them
+    from ``existing_*``, and what is not given there is lost (NULL allowed, no default, no comment)."""
+    changes: dict[str, Any] = {}
+    if op.modify_nullable is None:
+        changes["nullable"] = op.existing_nullable if op.existing_nullable is not None else True
+    if op.modify_server_default is False:
+        default = op.existing_server_default
+        changes["default"] = None if default is None or default is False else sa_build.default_text(default, dialect)
+    if op.modify_comment is False:
+        changes["comment"] = op.existing_comment
+    return changes
 
 
 def _rename_in_table(table: Table, old: str, new: str, dialect: sa.Dialect | None) -> Table:
@@ -365,6 +443,8 @@ def _(op: ops.CreateCheckConstraintOp, schema: Schema, dialect: sa.Dialect | Non
 @_project.register
 def _(op: ops.DropConstraintOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
     name, kind = op.constraint_name, op.constraint_type
+    if name is None:
+        raise ProjectionError("drop_constraint() has no constraint name, and a constraint is dropped by its name")
 
     def drop(table: Table) -> Table:
         if kind == "primary" or (kind is None and table.primary_key and table.primary_key.name == name):
@@ -406,6 +486,7 @@ def _name(name: Any) -> str | None:
 
 @_project.register(ops.ExecuteSQLOp)
 @_project.register(ops.BulkInsertOp)
+@_project.register(ScriptCodeOp)  # what it does is known only once it ran: the apply reads the database again
 def _(op: ops.MigrateOperation, schema: Schema, dialect: sa.Dialect | None) -> Schema:
     return schema
 

@@ -114,7 +114,10 @@ def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
         table_indexes = tuple(_index(i) for i in indexes.get(key, ())
                               if "duplicates_constraint" not in i and i.get("name") not in unique_indexes)
         if not postgres:
-            fk_names = {(f.get("name"), tuple(f["constrained_columns"])) for f in fks.get(key, ())}
+            # The index MySQL makes for a key is named after the key, or after its first column
+            # when the key was created without a name.
+            fk_names = {(name, tuple(f["constrained_columns"])) for f in fks.get(key, ())
+                        for name in (f.get("name"), f["constrained_columns"][0])}
             table_indexes = tuple(dataclasses.replace(ix, for_foreign_key=True) if (ix.name, ix.elements) in fk_names
                                   else ix for ix in table_indexes)
         tables.append(Table(

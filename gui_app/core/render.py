@@ -20,6 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from gui_app.core import op_renderers, sa_build
 from gui_app.core.projection import find_table, project
 from gui_app.core.schema import Schema, Table
+from gui_app.core.script_code import ScriptCodeOp, where_in
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
 assert op_renderers  # registers the renderers Alembic lacks
@@ -86,14 +87,15 @@ def downgrade_ops(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOpera
     """The reverse of each operation, last first. Rows inserted into, and indexes created on, a
     table the plan creates need no undoing: dropping the table removes them."""
     created = {(op.schema, op.table_name) for op in plan if isinstance(op, ops.CreateTableOp)}
-    reversed_ops = []
+    reversed_ops: list[ops.MigrateOperation] = []
     for op in reversed(plan):
         if isinstance(op, ops.BulkInsertOp) and isinstance(op.table, sa.TableClause) \
                 and (op.table.schema, op.table.name) in created:
             continue
         if isinstance(op, ops.CreateIndexOp) and (op.schema, op.table_name) in created:
             continue  # dropping the table drops its indexes (MySQL refuses to drop one a foreign key uses)
-        reversed_ops.append(op.reverse())
+        steps = getattr(op, "reverse_steps", None)
+        reversed_ops.extend(steps() if steps is not None else [op.reverse()])
     return reversed_ops
 
 
@@ -154,9 +156,11 @@ def _with_view_guard(items: list[ops.MigrateOperation]) -> list[ops.MigrateOpera
 
 
 def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema | None,
-               downgrade: bool = False) -> str:
+               downgrade: bool = False, strict: bool = False) -> str:
     """Offline SQL, no connection needed. ``base`` is the schema the plan starts from; without it
-    (a script read from disk) the operations render as they stand, as ``alembic upgrade --sql`` does."""
+    (a script read from disk) the operations render as they stand, as ``alembic upgrade --sql`` does.
+    A script's own code that cannot run offline is noted in a comment, or with ``strict`` raises
+    :class:`OfflineError` (as ``alembic upgrade --sql`` stops)."""
     buffer = io.StringIO()
     context = MigrationContext.configure(
         dialect_name=dialect, opts={"as_sql": True, "output_buffer": buffer, "literal_binds": True})
@@ -168,24 +172,59 @@ def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema 
     steps = downgrade_ops(plan) if downgrade else list(plan)
     items = batch_groups(steps) if dialect == "sqlite" else steps
     for item in items:
-        state = _emit(operations, item, state, context.dialect)
+        try:
+            state = _emit(operations, item, state, context.dialect, strict)
+        except OfflineError as error:
+            if strict:
+                raise
+            buffer.write(f"-- {error}. It runs as it is, on the database, in the same transaction.\n\n")
     return buffer.getvalue()
 
 
 def _emit(operations: Operations, item: ops.MigrateOperation, state: Schema | None,
-          dialect: sa.Dialect) -> Schema | None:
+          dialect: sa.Dialect, strict: bool) -> Schema | None:
     if state is None:
         if isinstance(item, ops.ModifyTableOps):
             with operations.batch_alter_table(item.table_name, schema=item.schema) as batch:
                 for op in item.ops:
                     batch.invoke(op)
         else:
-            operations.invoke(item)
+            _invoke_offline(operations, item, strict)
         return None
     if isinstance(item, ops.ModifyTableOps):
         return emit_table_group(operations, item, state, dialect)
-    operations.invoke(item)
+    _invoke_offline(operations, item, strict)
     return project(state, item, dialect)
+
+
+class OfflineError(Exception):
+    """A script's own code stopped when run offline (it reads rows, say): its SQL is known only
+    when it runs on the database."""
+
+
+def _invoke_offline(operations: Operations, item: ops.MigrateOperation, strict: bool) -> None:
+    """Offline SQL writes values as literals; a statement whose values have no literal form for
+    their type (``sa.column("flag")`` set to ``False``) is shown with its parameters instead, as
+    it runs on a live connection (with ``strict``, that is an :class:`OfflineError`, as ``alembic
+    upgrade --sql`` stops there: SQL with placeholders in a file would not run)."""
+    if isinstance(item, ScriptCodeOp):
+        try:
+            operations.invoke(item)
+        except Exception as error:
+            raise OfflineError(f"{item.label}{where_in(error, item.path)} cannot run without a database: "
+                               f"{type(error).__name__}: {error}") from error
+        return
+    try:
+        operations.invoke(item)
+    except sa.exc.CompileError as error:
+        if not isinstance(item, ops.ExecuteSQLOp) or not isinstance(item.sqltext, sa.sql.ClauseElement):
+            raise
+        if strict:
+            raise OfflineError(f"a statement has values without a literal form in SQL: {error}") from error
+        compiled = item.sqltext.compile(dialect=operations.migration_context.dialect)
+        operations.migration_context.impl.static_output(
+            f"-- Values without a literal form in SQL; they are sent as parameters: {compiled.params!r}\n"
+            f"{str(compiled).strip()};\n")
 
 
 def emit_table_group(operations: Operations, item: ops.ModifyTableOps, state: Schema, dialect: sa.Dialect) -> Schema:

@@ -151,6 +151,17 @@ def sql_text(value: Any) -> str:
     return str(value)
 
 
+def default_text(value: Any, dialect: sa.Dialect | None) -> str:
+    """SQL of a server default as SQLAlchemy's DDL writes it: a Python string is a quoted literal
+    (``server_default="0"`` is ``DEFAULT '0'``), anything else is SQL."""
+    if isinstance(value, sa.DefaultClause):
+        value = value.arg
+    if isinstance(value, str):
+        dialect = dialect or sa.engine.default.DefaultDialect()
+        return str(dialect.statement_compiler(dialect, None).render_literal_value(value, sa.String()))
+    return sql_text(value)
+
+
 def type_name(sa_type: Any, dialect: sa.Dialect | None) -> str:
     if sa_type is None or isinstance(sa_type, NullType):
         return "NULL"
@@ -167,7 +178,7 @@ def column_from_sa(col: sa.Column[Any], dialect: sa.Dialect | None) -> s.Column:
     identity = None
     if isinstance(col.identity, sa.Identity):
         identity = s.Identity(bool(col.identity.always), col.identity.start, col.identity.increment)
-    default = sql_text(col.server_default) if col.server_default is not None else None
+    default = default_text(col.server_default, dialect) if col.server_default is not None else None
     return s.Column(
         name=col.name,
         type_name=type_name(col.type, dialect),

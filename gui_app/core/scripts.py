@@ -10,7 +10,6 @@ collects a ``ModifyTableOps``.
 from __future__ import annotations
 
 import importlib.util
-import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,12 +19,17 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
+from alembic.config import Config
 from alembic.operations import BatchOperations, Operations, ops
+from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.util.langhelpers import ModuleClsProxy
 
+from gui_app.core import render
 from gui_app.core.render import LEGACY_ALTER_OFF, LEGACY_ALTER_ON
 from gui_app.core.schema import Schema
+from gui_app.core.script_code import ScriptCodeOp, where_in
+from gui_app.core.settle import settled
 
 _OWN_GUARDS = (LEGACY_ALTER_ON, LEGACY_ALTER_OFF)
 
@@ -40,20 +44,21 @@ class _BatchRecorder(BatchOperations):
         self.container = ops.ModifyTableOps(table_name, [], schema=schema)
 
     def invoke(self, operation: Any) -> None:  # type: ignore[override]
-        self.container.ops.append(operation)
+        self.container.ops.extend(settled(operation))
 
 
 class RecordingOperations(Operations):
     """An ``Operations`` that records what a migration would do."""
 
-    def __init__(self, dialect: str = "postgresql") -> None:
-        super().__init__(MigrationContext.configure(dialect_name=dialect, opts={"as_sql": True}))
+    def __init__(self, options: dict[str, Any] | None = None, dialect: str = "postgresql") -> None:
+        opts = {**(options or {}), "as_sql": True}
+        super().__init__(MigrationContext.configure(dialect_name=dialect, opts=opts))
         self.recorded: list[ops.MigrateOperation] = []
 
     def invoke(self, operation: Any) -> None:  # type: ignore[override]
         if isinstance(operation, ops.ExecuteSQLOp) and operation.sqltext in _OWN_GUARDS:
             return  # written around SQLite rebuilds by this app; not an operation of the user's
-        self.recorded.append(operation)
+        self.recorded.extend(settled(operation))
 
     @contextmanager
     def batch_alter_table(  # type: ignore[override]
@@ -66,7 +71,27 @@ class RecordingOperations(Operations):
                 self.recorded.append(op)
 
     def get_bind(self) -> Any:
-        raise ScriptError("the script asks for a live connection (op.get_bind()), which cannot be recorded")
+        raise _NeedsDatabase("op.get_bind()")
+
+    def get_context(self) -> Any:
+        raise _NeedsDatabase("op.get_context()")
+
+
+class _NeedsDatabase(Exception):
+    """The function asks for the database: it is kept as code (:class:`ScriptCodeOp`)."""
+
+
+class _RecordingEnvironment(EnvironmentContext):
+    """``alembic.context`` while recording: what needs the database stops the recording."""
+
+    def get_bind(self) -> Any:
+        raise _NeedsDatabase("context.get_bind()")
+
+    def get_context(self) -> Any:
+        raise _NeedsDatabase("context.get_context()")
+
+    def execute(self, sql: Any, execution_options: Any = None) -> None:
+        raise _NeedsDatabase("context.execute()")
 
 
 def _readds_generated_column(op: Any, copy_from: Any) -> bool:
@@ -80,6 +105,7 @@ def _readds_generated_column(op: Any, copy_from: Any) -> bool:
 # ``alembic.op`` proxies the methods of whichever Operations installs itself; the table of
 # proxied names is kept per class, so the recorder shares the one of Operations.
 ModuleClsProxy._setups[RecordingOperations] = ModuleClsProxy._setups[Operations]
+ModuleClsProxy._setups[_RecordingEnvironment] = ModuleClsProxy._setups[EnvironmentContext]
 
 
 @dataclass
@@ -92,25 +118,33 @@ class LoadedScript:
     downgrade: list[ops.MigrateOperation] = field(default_factory=list)
 
 
-def _record(function: Callable[[], Any], name: str, path: Path) -> list[ops.MigrateOperation]:
-    recorder = RecordingOperations()
+def _record(function: Callable[[], Any], path: Path, reverse: Callable[[], Any] | None,
+            options: dict[str, Any]) -> list[ops.MigrateOperation]:
+    """The operations ``function`` invokes; a function that asks for the database is one
+    :class:`ScriptCodeOp` that runs it as it is."""
+    recorder = RecordingOperations(options)
+    environment = _RecordingEnvironment(Config(), None)  # type: ignore[arg-type]
+    environment._install_proxy()
     recorder._install_proxy()
     try:
         function()
-    except ScriptError as error:
-        raise ScriptError(f"{path.name}: {name}() {error}") from None
+    except _NeedsDatabase as asked:
+        reason = f"uses the database through {asked}{where_in(asked, path)}"
+        return [ScriptCodeOp(function, path, reason, reverse, options)]
     except Exception as error:
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
-        where = f" (line {frames[-1].lineno})" if frames else ""
-        raise ScriptError(f"{path.name}: {name}(){where} cannot be recorded: {type(error).__name__}: {error}") \
-            from None
+        # Run as it is, it does what it does under ``alembic``: works, or fails the same way.
+        reason = f"cannot be recorded{where_in(error, path)}: {type(error).__name__}: {error}"
+        return [ScriptCodeOp(function, path, reason, reverse, options)]
     finally:
         recorder._remove_proxy()
+        environment._remove_proxy()
     return recorder.recorded
 
 
-def load_script(path: str | Path) -> LoadedScript:
+def load_script(path: str | Path, target_metadata: sa.MetaData | None = None) -> LoadedScript:
+    """Read a script; ``target_metadata`` is what the project's ``env.py`` hands its migrations."""
     path = Path(path)
+    options: dict[str, Any] = {"target_metadata": target_metadata} if target_metadata is not None else {}
     if not path.is_file():
         raise ScriptError(f"no migration script at {path}")
     spec = importlib.util.spec_from_file_location(f"_alembic_studio_script_{uuid.uuid4().hex}", path)
@@ -133,9 +167,32 @@ def load_script(path: str | Path) -> LoadedScript:
         revision=getattr(module, "revision", None),
         down_revision=getattr(module, "down_revision", None),
         message=(module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else "",
-        upgrade=_record(upgrade, "upgrade", path),
-        downgrade=_record(downgrade, "downgrade", path) if callable(downgrade) else [],
+        upgrade=_record(upgrade, path, downgrade if callable(downgrade) else None, options),
+        downgrade=_record(downgrade, path, upgrade, options) if callable(downgrade) else [],
     )
+
+
+def with_index_tables(operations: Sequence[ops.MigrateOperation], base: Schema,
+                      dialect: sa.Dialect | None) -> list[ops.MigrateOperation]:
+    """The operations with each ``drop_index`` that names no table (valid on PostgreSQL, where index
+    names are unique per schema) given the table that holds the index at that point."""
+    from gui_app.core.projection import ProjectionError, project
+
+    result: list[ops.MigrateOperation] = []
+    state: Schema | None = base
+    for op in operations:
+        if isinstance(op, ops.DropIndexOp) and not op.table_name and state is not None:
+            holder = next((t for t in state.tables if t.schema == op.schema
+                           and any(i.name == op.index_name for i in t.indexes)), None)
+            if holder is not None:
+                op = ops.DropIndexOp(op.index_name, table_name=holder.name, schema=op.schema,
+                                     if_exists=op.if_exists, **op.kw)
+        result.append(op)
+        try:
+            state = project(state, op, dialect) if state is not None else None
+        except ProjectionError:
+            state = None  # the script does not fit: applying it says where
+    return result
 
 
 def reversible(
@@ -153,6 +210,7 @@ def reversible(
     from gui_app.core.plan import Plan
 
     plan = Plan(base, dialect)
+    operations = with_index_tables(operations, base, render.dialect_for("mysql" if dialect == "mariadb" else dialect))
     mirrored = list(reversed(downgrade)) if len(downgrade) == len(operations) else [None] * len(operations)
     result = []
     for op, undo in zip(operations, mirrored, strict=True):

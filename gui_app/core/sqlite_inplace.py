@@ -193,7 +193,7 @@ def _rewrite_column(sql: str, op: ops.AlterColumnOp, dialect: Any) -> str:
     default_at = next((i for i in range(type_end, end) if tokens[i].upper == "DEFAULT"), None)
     if op.modify_server_default is not False:
         new_default = op.modify_server_default
-        clause = "" if new_default is None else f" DEFAULT {_default_text(sa_build.sql_text(new_default))}"
+        clause = "" if new_default is None else f" DEFAULT {_default_text(sa_build.default_text(new_default, dialect))}"
         if default_at is not None:
             value_end = _default_end(tokens, default_at, end)
             edits.append((tokens[default_at - 1].end, tokens[value_end - 1].end, clause))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from gui_app.core import sqlite_ddl
+from gui_app.core.expressions import references_column
 from gui_app.core.projection import ProjectionError, find_table, table_exists
 from gui_app.core.schema import Schema, Table
 
@@ -77,12 +78,6 @@ def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def references_column(sql: str, column: str) -> bool:
-    """Whether an expression (a CHECK, an index expression) mentions ``column``."""
-    wanted = column.casefold()
-    return any(t.kind in ("word", "quoted") and t.identifier.casefold() == wanted for t in sqlite_ddl.tokenize(sql))
-
-
 def column_dependents(schema: Schema, table: Table, column: str) -> list[tuple[str, Table, str | None]]:
     """What uses a column: (kind, owning table, name); kind is index, primary, unique, check or foreignkey."""
     found: list[tuple[str, Table, str | None]] = []
@@ -101,6 +96,24 @@ def column_dependents(schema: Schema, table: Table, column: str) -> list[tuple[s
             if fk.referred_table == table.name and fk.referred_schema == table.schema and column in fk.referred_columns:
                 found.append(("foreignkey", other, fk.name))
     return found
+
+
+def _blocks_drop(user: tuple[str, Table, str | None], table: Table, column: str, dialect: str) -> bool:
+    """Whether the database refuses to drop a column because of this user of it. PostgreSQL drops
+    the table's own indexes and constraints with the column; MySQL narrows indexes and keys and
+    drops a CHECK on that column alone; SQLite refuses them all. A key in another table that refers
+    to the column stops both (PostgreSQL would need CASCADE), and MySQL keeps a table's own foreign
+    key and a CHECK over several columns."""
+    kind, owner, name = user
+    if dialect == "sqlite" or owner is not table:
+        return True
+    if dialect in ("mysql", "mariadb"):
+        if kind == "foreignkey":
+            return True
+        if kind == "check":
+            check = next(c for c in table.check_constraints if c.name == name)
+            return any(references_column(check.sqltext, c.name) for c in table.columns if c.name != column)
+    return False
 
 
 def _dependent_text(kind: str, table: Table, name: str | None) -> str:
@@ -158,9 +171,13 @@ def _check(schema: Schema, op: ops.MigrateOperation, dialect: str) -> list[Probl
     elif isinstance(op, ops.DropColumnOp):
         table = find_table(schema, op.table_name, op.schema)
         users = column_dependents(schema, table, op.column_name)
-        if users:
-            listed = ", ".join(_dependent_text(*u) for u in users)
+        blocking = [u for u in users if _blocks_drop(u, table, op.column_name, dialect)]
+        if blocking:
+            listed = ", ".join(_dependent_text(*u) for u in blocking)
             errors.append(f"Column {op.column_name} is used by {listed}; drop those first.")
+        elif users:
+            listed = ", ".join(_dependent_text(*u) for u in users)
+            warnings.append(f"Dropping column {op.column_name} also drops or narrows {listed}.")
         if len(table.columns) == 1:
             errors.append(f"Column {op.column_name} is the only column of {table.name}; drop the table instead.")
     elif isinstance(op, ops.AddColumnOp):

@@ -133,15 +133,26 @@ def test_downgrade_of_each_op_projects_back_to_the_base(demo_schema: Schema) -> 
             {t.name: [c.name for c in t.columns] for t in demo_schema.tables}, case
 
 
-def test_dropping_a_used_column_is_refused_with_what_uses_it(demo_schema: Schema) -> None:
-    plan = Plan(demo_schema, "postgresql")
+def test_dropping_a_used_column_follows_what_each_database_does(demo_schema: Schema) -> None:
+    sqlite = Plan(demo_schema, "sqlite")  # SQLite refuses: the app offers to drop the users first
     with pytest.raises(PlanError) as refused:
-        plan.append(edits.drop_column(demo_schema.table("books"), "price"))
+        sqlite.append(edits.drop_column(demo_schema.table("books"), "price"))
     assert str(refused.value) == ("Column price is used by check constraint ck_books_price_positive on books; "
                                   "drop those first.")
+    postgresql = Plan(demo_schema, "postgresql")  # drops the table's own indexes and constraints with it
+    warnings = postgresql.append(edits.drop_column(demo_schema.table("books"), "price"))
+    assert [w.message for w in warnings] == [
+        "Dropping column price also drops or narrows check constraint ck_books_price_positive on books."]
+    assert [c.name for c in postgresql.projected.table("books").check_constraints] == [None]
+    postgresql.append(edits.drop_column(postgresql.projected.table("books"), "publisher_id"))
+    books = postgresql.projected.table("books")
+    assert books.foreign_keys == () and all("publisher_id" not in ix.elements for ix in books.indexes)
     with pytest.raises(PlanError, match="foreign key fk_shipments_order_line on shipments"):
-        plan.append(edits.drop_column(demo_schema.table("order_lines"), "line_no"))
-    assert len(plan) == 0
+        postgresql.append(edits.drop_column(demo_schema.table("order_lines"), "line_no"))  # needs CASCADE
+    mysql = Plan(demo_schema, "mysql")  # keeps its own foreign keys: refused
+    with pytest.raises(PlanError, match="foreign key fk_books_publisher_id_publishers on books"):
+        mysql.append(edits.drop_column(demo_schema.table("books"), "publisher_id"))
+    assert len(sqlite) == len(mysql) == 0
 
 
 def test_removing_an_operation_a_later_one_needs_is_explained(demo_schema: Schema) -> None:

@@ -16,9 +16,10 @@ SCRIPT = Path(__file__).resolve().parents[1] / "data" / "1a2b3c_add_things.py"
 def test_records_every_operation_without_a_database() -> None:
     script = load_script(SCRIPT)
     assert (script.revision, script.down_revision, script.message) == ("1a2b3c", "0f0f0f", "add things")
-    assert [type(op) for op in script.upgrade] == [
-        ops.CreateTableOp, ops.AddColumnOp, ops.CreateIndexOp, ops.AlterColumnOp, ops.CreateCheckConstraintOp,
-        ops.ExecuteSQLOp, ops.BulkInsertOp]
+    kinds = [ops.CreateTableOp, ops.AddColumnOp, ops.CreateIndexOp, ops.AlterColumnOp, ops.CreateCheckConstraintOp,
+             ops.ExecuteSQLOp, ops.BulkInsertOp]
+    assert len(script.upgrade) == len(kinds)
+    assert all(isinstance(op, kind) for op, kind in zip(script.upgrade, kinds, strict=True))
     assert [type(op) for op in script.downgrade] == [ops.DropIndexOp, ops.DropTableOp]
     batch_alter = script.upgrade[3]
     assert isinstance(batch_alter, ops.AlterColumnOp) and batch_alter.table_name == "account"
@@ -26,18 +27,25 @@ def test_records_every_operation_without_a_database() -> None:
         script.upgrade, "postgresql")
 
 
-def test_what_cannot_be_recorded_is_reported_with_its_line(tmp_path: Path) -> None:
+def test_what_cannot_be_recorded_is_kept_as_code_with_its_line(tmp_path: Path) -> None:
+    from gui_app.core.script_code import ScriptCodeOp
+
     script = tmp_path / "abc_live.py"
     script.write_text("from alembic import op\nrevision = 'abc'\ndown_revision = None\n\n"
                       "def upgrade():\n    conn = op.get_bind()\n    conn.execute('SELECT 1')\n\n"
-                      "def downgrade():\n    pass\n")
-    with pytest.raises(ScriptError, match=r"abc_live.py: upgrade\(\) the script asks for a live connection"):
-        load_script(script)
+                      "def downgrade():\n    op.drop_table('t')\n")
+    live = load_script(script)
+    [step] = live.upgrade
+    assert isinstance(step, ScriptCodeOp) and step.function.__name__ == "upgrade"
+    assert step.reason == "uses the database through op.get_bind() (line 6)"
+    assert [type(op) for op in live.downgrade] == [ops.DropTableOp]  # the other direction is still recorded
+    assert isinstance(step.reverse(), ScriptCodeOp) and step.reverse().function.__name__ == "downgrade"
     broken = tmp_path / "def_broken.py"
     broken.write_text("from alembic import op\nrevision = 'def'\ndown_revision = None\n\n"
                       "def upgrade():\n    op.add_column('t')\n\ndef downgrade():\n    pass\n")
-    with pytest.raises(ScriptError, match=r"def_broken.py: upgrade\(\) \(line 6\) cannot be recorded: TypeError"):
-        load_script(broken)
+    [step] = load_script(broken).upgrade
+    assert isinstance(step, ScriptCodeOp)
+    assert step.reason.startswith("cannot be recorded (line 6): TypeError")
     with pytest.raises(ScriptError, match="no migration script at"):
         load_script(tmp_path / "missing.py")
 
