@@ -194,7 +194,7 @@ def _apply(args: argparse.Namespace) -> None:
     from gui_app.core.errors import describe_error
     from gui_app.core.reflect import reflect
     from gui_app.core.render import dialect_for, render_sql
-    from gui_app.core.scripts import with_index_tables
+    from gui_app.core.scripts import resolved
     from gui_app.core.urls import display_url
 
     script = _load(args)
@@ -217,7 +217,7 @@ def _apply(args: argparse.Namespace) -> None:
         raise CommandError(f"{shown} is at revision {current or '(none)'}, but this script "
                            f"{'downgrades from' if args.downgrade else 'applies to'} {expected or '(none)'}")
     dialect = "mysql" if base.dialect == "mariadb" else base.dialect
-    operations = with_index_tables(operations, base, dialect_for(dialect))
+    operations = resolved(operations, base, dialect_for(dialect))
     _check_fit(operations, base, dialect, shown)
     sys.stdout.write(render_sql(operations, dialect, base))
     sys.stdout.flush()
@@ -302,8 +302,11 @@ def _diff(args: argparse.Namespace) -> None:
         if target is not None:
             target.dispose()
     if args.output:
-        revision = write_standalone(Path(args.output), operations, base.dialect, args.message,
-                                    down_revision=current if tracked else None, base=base)
+        try:
+            revision = write_standalone(Path(args.output), operations, base.dialect, args.message,
+                                        down_revision=current if tracked else None, base=base, check=True)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         print(f"wrote revision {revision} ({len(operations)} operation(s)) to {args.output}", file=sys.stderr)
         return
     upgrade, downgrade, imports = bodies(operations, base.dialect, base)

@@ -13,6 +13,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from alembic.operations import ops
 
 from tests.side_by_side import SideBySide, assert_same, fingerprint, fresh_pair
 
@@ -181,3 +183,133 @@ def test_a_script_that_does_not_fit_the_database_fails_in_one_line(tmp_path: Pat
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert result.last_line.startswith("alembic-studio apply: ") and "missing" in result.last_line
+
+
+def test_batch_options_have_the_effect_alembic_documents_on_sqlite(
+        request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    token = ('op.create_table("token", sa.Column("id", sa.Integer, primary_key=True), '
+             'sa.Column("user_id", sa.Integer, sa.ForeignKey("user.id")), sa.Column("flag", sa.Integer), '
+             'sa.Column("code", sa.String(10)))', 'op.drop_table("token")')
+    convention = '{"fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}'
+    runner, _, _ = side_by_side(request, tmp_path, "sqlite", USERS, token, (
+        # recreate="always" rebuilds even where ALTER would do; table_kwargs and table_args reach the new table
+        """
+        with op.batch_alter_table("user", recreate="always", table_kwargs={"sqlite_autoincrement": True},
+                                  table_args=(sa.CheckConstraint("length(name) > 0", name="ck_user_name"),)) as b:
+            b.add_column(sa.Column("email", sa.String(80)))
+        """,
+        """
+        with op.batch_alter_table("user", recreate="always") as b:
+            b.drop_column("email")
+        """), (
+        # the naming convention names the reflected unnamed key, so it can be dropped by that name
+        f"""
+        with op.batch_alter_table("token", naming_convention={convention}) as b:
+            b.drop_constraint("fk_token_user_id_user", type_="foreignkey")
+        """,
+        """
+        with op.batch_alter_table("token") as b:
+            b.create_foreign_key("fk_token_user_id_user", "user", ["user_id"], ["id"])
+        """), (
+        # columns put in a new order; a reflected type overridden
+        """
+        with op.batch_alter_table("token", partial_reordering=[("code", "id")],
+                                  reflect_args=[sa.Column("flag", sa.Boolean())]) as b:
+            b.alter_column("code", type_=sa.String(20), existing_type=sa.String(10))
+        """,
+        """
+        with op.batch_alter_table("token") as b:
+            b.alter_column("code", type_=sa.String(10), existing_type=sa.String(20))
+        """))
+    # Offline there is nothing to rebuild from, and alembic upgrade --sql stops there too.
+    block = runner.app("sql", str(tmp_path / "versions" / "r3_step.py"), "--dialect", "postgresql")
+    assert block.returncode == 1 and "batch_alter_table('user') with recreate, table_args, table_kwargs cannot " \
+        "run without a database" in block.last_line
+
+
+@pytest.mark.postgresql
+def test_recreate_always_rebuilds_on_postgresql_too(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    side_by_side(request, tmp_path, "postgresql", USERS, (
+        """
+        with op.batch_alter_table("user", recreate="always") as b:
+            b.add_column(sa.Column("email", sa.String(80)))
+        """, 'op.drop_column("user", "email")'))
+
+
+def test_a_step_kept_as_code_is_written_back_into_a_revision_that_alembic_runs(
+        request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    from gui_app.core.script_writer import standalone_script
+    from gui_app.core.scripts import load_script
+
+    seed = (USERS[0] + '\nop.bulk_insert(sa.table("user", sa.column("id"), sa.column("name")), '
+            '[{"id": 1, "name": "ada"}, {"id": 2, "name": "bob"}])', USERS[1])
+    data = ("""
+        bind = op.get_bind()
+        for row in bind.execute(sa.select(users.c.id, users.c.name)).all():
+            bind.execute(users.update().where(users.c.id == row.id).values(name=shout(row.name)))
+        """, "")
+    original = write_chain(tmp_path / "original", seed, data)
+    step = original / "r2_step.py"
+    step.write_text(step.read_text().replace(
+        "\n\ndef upgrade():", '\n\nusers = sa.table("user", sa.column("id", sa.Integer), sa.column("name", sa.String))'
+        '\n\n\ndef shout(text):\n    return text.upper() + "!"\n\n\ndef upgrade():'))
+    written = write_chain(tmp_path / "written", seed)
+    (written / "r2_step.py").write_text(standalone_script(load_script(step).upgrade, "sqlite", "shout", "r2", "r1"))
+    urls = []
+    for folder in (original, written):
+        runner = SideBySide(folder, tmp_path / folder.name)
+        sqlite3.connect(tmp_path / f"{folder.name}.sqlite").close()
+        urls.append(f"sqlite:///{tmp_path / folder.name}.sqlite")
+        outcome = runner.alembic(urls[-1], "upgrade", "head")
+        assert outcome.returncode == 0, outcome.stderr
+    assert fingerprint(urls[1])["rows"]["user"] == [[1, "ADA!"], [2, "BOB!"]]
+    assert_same(urls[1], urls[0], "the written revision against the original")
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_primary_key_added_later_raises_no_false_alarm(
+        request: pytest.FixtureRequest, tmp_path: Path, dialect: str) -> None:
+    create = ('op.create_table("tag", sa.Column("code", sa.String(10), nullable=True), sa.Column("label", sa.Text))',
+              'op.drop_table("tag")')
+    key = ('op.create_primary_key("pk_tag", "tag", ["code"])', 'op.drop_constraint("pk_tag", "tag", type_="primary")')
+    if dialect == "sqlite":  # batch mode there
+        key = ('with op.batch_alter_table("tag") as batch_op:\n    batch_op.create_primary_key("pk_tag", ["code"])',
+               'with op.batch_alter_table("tag") as batch_op:\n    batch_op.drop_constraint("pk_tag", type_="primary")')
+    side_by_side(request, tmp_path, dialect, create, key)
+
+
+def test_diff_against_models_writes_a_revision_that_imports_its_types(tmp_path: Path) -> None:
+    models = tmp_path / "shopmodels.py"
+    models.write_text(
+        "import sqlalchemy as sa\n\n\nclass Tags(sa.types.TypeDecorator):\n    impl = sa.String(200)\n"
+        "    cache_ok = True\n\n\nmetadata = sa.MetaData()\n"
+        "item = sa.Table('item', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+        "                sa.Column('tags', Tags()))\n")
+    sqlite3.connect(tmp_path / "shop.sqlite").close()
+    url = f"sqlite:///{tmp_path / 'shop.sqlite'}"
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    runner = SideBySide(versions, tmp_path, pythonpath=[tmp_path])
+    result = runner.app("diff", url, "--models", "shopmodels:metadata", "-o", str(versions / "abc_item.py"))
+    assert result.returncode == 0, result.stderr
+    text = (versions / "abc_item.py").read_text()
+    assert "import shopmodels" in text and "shopmodels.Tags(length=200)" in text
+    upgraded = runner.alembic(url, "upgrade", "head")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert [c["name"] for c in fingerprint(url)["reflected"]["namespaces"][0]["tables"][1]["columns"]] == ["id", "tags"]
+
+
+def test_diff_does_not_write_a_revision_that_cannot_run(tmp_path: Path) -> None:
+    from gui_app.core.script_writer import write_standalone
+
+    class Opaque(sa.types.UserDefinedType[str]):  # defined here: no module to import it from
+        cache_ok = True
+
+        def get_col_spec(self) -> str:
+            return "BLOB"
+
+    operation = ops.AddColumnOp("item", sa.Column("blob", Opaque()))
+    target = tmp_path / "abc_bad.py"
+    with pytest.raises(ValueError, match="would not run"):
+        write_standalone(target, [operation], "postgresql", "bad", check=True)
+    assert not target.exists() and list(tmp_path.iterdir()) == []

@@ -66,6 +66,7 @@ def test_chain_up_and_down_like_alembic(request: pytest.FixtureRequest, tmp_path
     revisions = runner.revisions()
     reached = []
     for revision in revisions:
+        _opens(revision.path, by_app, chain)
         expected = runner.alembic(by_alembic, "upgrade", revision.revision)
         result = runner.app("apply", revision.path, by_app, "--yes")
         if expected.returncode != 0:  # the project's own script fails here under alembic too
@@ -86,6 +87,26 @@ def test_chain_up_and_down_like_alembic(request: pytest.FixtureRequest, tmp_path
             break
         assert result.returncode == 0, f"down from {revision.revision}: {result.stderr}"
         assert_same(by_app, by_alembic, f"after downgrading {revision.revision}")
+
+
+def _opens(path: str, url: str, chain: str) -> None:
+    """*Open migration script* takes the revision into the pending list of a database at its
+    down_revision (what the GUI does: read, rebuild reversible, check each operation, render)."""
+    from gui_app.core.diff import load_models
+    from gui_app.core.plan import Plan
+    from gui_app.core.reflect import reflect
+    from gui_app.core.render import render_python
+    from gui_app.core.scripts import load_script, reversible
+
+    spec = CHAINS[chain][1]
+    script = load_script(path, load_models(spec) if spec else None)
+    base = reflect(url)
+    dialect = "mysql" if base.dialect == "mariadb" else base.dialect
+    plan = Plan(base, dialect)
+    for op in reversible(script.upgrade, base, dialect, script.downgrade):
+        plan.append(op)
+    render_python(plan.operations, dialect, base=base)
+    render_python(plan.operations, dialect, downgrade=True, base=base)
 
 
 def _statements(text: str) -> list[str]:

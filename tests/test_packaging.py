@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -48,8 +51,12 @@ def test_the_readme_screenshot_script_makes_a_picture(tmp_path: Path) -> None:
 def test_desktop_entry_and_appstream_metadata_validate() -> None:
     import shutil
 
-    for tool in ("desktop-file-validate", "appstreamcli"):
-        assert shutil.which(tool), f"{tool} is needed (Debian: desktop-file-utils, appstream)"
+    missing = [tool for tool in ("desktop-file-validate", "appstreamcli") if shutil.which(tool) is None]
+    if missing:
+        reason = f"{', '.join(missing)} not installed (Debian: desktop-file-utils, appstream)"
+        if os.environ.get("CI"):  # .ci/run installs them: there the check must run
+            pytest.fail(reason)
+        pytest.skip(reason)
     desktop = subprocess.run(["desktop-file-validate", str(REPO / "packaging" / "alembic-studio.desktop")],
                              capture_output=True, text=True)
     assert desktop.returncode == 0, desktop.stdout + desktop.stderr

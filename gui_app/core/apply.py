@@ -14,6 +14,7 @@ import contextlib
 import re
 import sqlite3
 import uuid
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import URL
 
 from gui_app.core import render
+from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.compare import differences
 from gui_app.core.errors import describe_error
 from gui_app.core.plan import describe
@@ -75,6 +77,8 @@ class Runner:
     total: int
     done: int = 0
     after_each: Callable[[int], None] | None = None
+    notes: list[str] = field(default_factory=list)
+    """Warnings raised while a script's own code or Alembic's batch mode ran."""
     checkpoint: tuple[int, Schema] | None = None
     """After the last step whose effect only the database knows (a script's own code, DDL written
     as SQL): how many operations had run, and the schema read back then."""
@@ -83,7 +87,7 @@ class Runner:
         operations = Operations(MigrationContext.configure(connection=self.conn))
         items = render.batch_groups(list(plan)) if dialect == "sqlite" else list(plan)
         for item in items:
-            group = item.ops if isinstance(item, ops.ModifyTableOps) else [item]
+            group = item.ops if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp) else [item]
             if self.cancel is not None and self.cancel.cancelled:
                 raise Cancelled()
             if self.progress is not None:
@@ -97,12 +101,15 @@ class Runner:
                 self.after_each(self.done)
 
     def _emit(self, operations: Operations, item: ops.MigrateOperation) -> None:
-        if isinstance(item, ops.ModifyTableOps):
+        if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp):
             self.state = render.emit_table_group(operations, item, self.state, self.conn.dialect)
         elif opaque(item):
             from gui_app.core.reflect import reflect
 
-            operations.invoke(item)
+            with warnings.catch_warnings(record=True) as caught:  # Alembic's own reflection warns, say
+                warnings.simplefilter("always")
+                operations.invoke(item)
+            self.notes.extend(f"{describe(item)}: {w.message}" for w in caught)
             self.state = reflect(self.conn)
             self.checkpoint = (self.done + 1, self.state)
         else:
@@ -115,9 +122,9 @@ _DATA_ONLY = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(SELECT|INSERT|UPDATE|DELETE|WIT
 
 
 def opaque(op: ops.MigrateOperation) -> bool:
-    """Whether only the database can tell what ``op`` did to the schema: a script's own code, or
-    custom SQL other than a plain data statement."""
-    if isinstance(op, ScriptCodeOp):
+    """Whether only the database can tell what ``op`` did to the schema: a script's own code, a
+    batch block run with its own options, or custom SQL other than a plain data statement."""
+    if isinstance(op, ScriptCodeOp | BatchBlockOp):
         return True
     if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, ops.BulkInsertOp):
         text = op.sqltext
@@ -204,7 +211,7 @@ def apply_plan(
                 if stamp is not None:
                     with conn.begin():
                         _stamp(conn, stamp)
-            report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None)
+            report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None, notes=list(runner.notes))
             if verify and not dry_run:
                 _verify(conn, base, plan, report, runner)
         return report

@@ -89,7 +89,7 @@ def diff_operations(source: sa.Connection, target: sa.MetaData) -> list[ops.Migr
         return True
 
     context = MigrationContext.configure(connection=source, opts={
-        "compare_type": True,
+        "compare_type": _compare_type,
         "compare_server_default": True,
         "include_schemas": len(schemas) > 1,
         "include_object": include,
@@ -103,6 +103,32 @@ def diff_operations(source: sa.Connection, target: sa.MetaData) -> list[ops.Migr
     if source.in_transaction():
         source.rollback()
     return operations
+
+
+def _compare_type(_context: Any, inspected_column: sa.Column[Any], metadata_column: sa.Column[Any],
+                  inspected_type: Any, metadata_type: Any) -> bool | None:
+    """Alembic's own type comparison (None), plus MySQL's character set and collation, which it
+    leaves out: a column converted from utf8mb3 to its table's utf8mb4 would compare equal."""
+    if inspected_column.table is None or not isinstance(inspected_type, sa.String) \
+            or not isinstance(metadata_type, sa.String) or _context.dialect.name not in ("mysql", "mariadb"):
+        return None
+    have, want = _text_encoding(inspected_column, inspected_type), _text_encoding(metadata_column, metadata_type)
+    if have[0] and want[0] and have[0] != want[0]:
+        return True
+    if have[1] and want[1] and have[1] != want[1]:
+        return True
+    return None
+
+
+def _text_encoding(column: sa.Column[Any], type_: Any) -> tuple[str | None, str | None]:
+    """(character set, collation) of a MySQL text column; where the column names none, its table's."""
+    options = column.table.dialect_options["mysql"] if column.table is not None else {}
+    table_charset, table_collation = options.get("default charset"), options.get("collate")
+    charset = getattr(type_, "charset", None) or table_charset
+    collation = getattr(type_, "collation", None)
+    if collation is None and charset == table_charset:
+        collation = table_collation
+    return (charset.lower() if charset else None), (collation.lower() if collation else None)
 
 
 def diff_databases(source_url: Any, target_url: Any) -> list[ops.MigrateOperation]:

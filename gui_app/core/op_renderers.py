@@ -6,7 +6,9 @@ custom operations; importing :mod:`gui_app.core.render` registers them.
 
 from __future__ import annotations
 
+import ast
 import decimal
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,7 +17,9 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.autogenerate.render import _repr_type  # Alembic's own type rendering, imports included
 from alembic.operations import ops
 
+from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.edits import MissingDowngradeOp
+from gui_app.core.script_code import ScriptCodeOp
 
 
 def _prefix(context: AutogenContext) -> str:
@@ -84,6 +88,53 @@ def _modify_table(context: AutogenContext, op: ops.ModifyTableOps) -> Any:
     lines[0] = (f"with op.batch_alter_table({op.table_name!r}, schema={op.schema!r}, "
                 f"copy_from={definition}) as batch_op:")
     return lines
+
+
+@renderers.dispatch_for(ScriptCodeOp)
+def _script_code(context: AutogenContext, op: ScriptCodeOp) -> str:
+    """A call of the function the revision defines for it (``script_writer`` adds the definition)."""
+    return f"{op.helper_name}()"
+
+
+@renderers.dispatch_for(BatchBlockOp)
+def _batch_block(context: AutogenContext, op: BatchBlockOp) -> Any:
+    """A script's batch block, written back with the options it was read with."""
+    as_batch = context.opts.get("render_as_batch", False)
+    context.opts["render_as_batch"] = True  # a block on any database: its options are what it is for
+    try:
+        lines: list[str] = _alembic_modify_table(context, op)
+    finally:
+        context.opts["render_as_batch"] = as_batch
+    header = f"with op.batch_alter_table({op.table_name!r}, schema={op.schema!r}) as batch_op:"
+    if not lines:  # an empty block still rebuilds when recreate="always"
+        lines = [header, "pass", ""]
+    assert lines[0] == header, lines[0]
+    options = "".join(f", {name}={_option_source(context, name, value)}" for name, value in op.options.items())
+    lines[0] = f"with op.batch_alter_table({op.table_name!r}, schema={op.schema!r}{options}) as batch_op:"
+    return lines
+
+
+def _option_source(context: AutogenContext, name: str, value: Any) -> str:
+    from alembic.autogenerate import render
+
+    if name == "copy_from":
+        return table_definition(context, value)
+    if name in ("table_args", "reflect_args"):
+        items = []
+        for item in value:
+            if isinstance(item, sa.Column):
+                items.append(render._render_column(item, context))
+            elif isinstance(item, sa.Constraint):
+                items.append(str(render._render_constraint(item, context, None)))
+            else:
+                raise ValueError(f"batch_alter_table({name}=...) holds {item!r}, which cannot be written as Python")
+        return "(" + "".join(f"{i}, " for i in items) + ")"
+    text = repr(dict(value) if isinstance(value, Mapping) else value)
+    try:
+        ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        raise ValueError(f"batch_alter_table({name}={text}) cannot be written as Python") from None
+    return text
 
 
 def table_definition(context: AutogenContext, table: sa.Table) -> str:

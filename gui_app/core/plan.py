@@ -14,6 +14,7 @@ from typing import Any
 from alembic.operations import ops
 
 from gui_app.core import render
+from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.projection import ProjectionError, find_table, project
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import RUNS_CODE, ScriptCodeOp
@@ -117,6 +118,8 @@ def describe(op: ops.MigrateOperation) -> str:
             "ExecuteSQLOp": "execute", "BulkInsertOp": "bulk_insert"}.get(kind, kind)
     if isinstance(op, ScriptCodeOp):
         return f"run {op.label}"
+    if isinstance(op, BatchBlockOp):
+        return f"batch_alter_table {op.table_name} ({', '.join(op.options)})"
     target = render.table_of(op)
     subject = target[1] if target else ""
     detail = (getattr(op, "column_name", None) or getattr(getattr(op, "column", None), "name", None)
@@ -135,6 +138,8 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str) -> list[str]:
         found.append(NEEDS_DATA)
     if isinstance(op, ScriptCodeOp):
         found.append(RUNS_CODE)
+    if isinstance(op, BatchBlockOp) and (dialect == "sqlite" or op.options.get("recreate") == "always"):
+        found.append(REBUILDS)
     if isinstance(op, ops.AlterColumnOp):
         if op.modify_type is not None and _narrows(op.existing_type, op.modify_type):
             found.append(NARROWS)

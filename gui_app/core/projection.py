@@ -17,6 +17,7 @@ from alembic.ddl.postgresql import CreateExcludeConstraintOp
 from alembic.operations import ops
 
 from gui_app.core import sa_build, sqlite_triggers
+from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.expressions import references_column, with_column_renamed
 from gui_app.core.schema import (
     CheckConstraint,
@@ -383,7 +384,12 @@ def _(op: ops.CreatePrimaryKeyOp, schema: Schema, dialect: sa.Dialect | None) ->
             raise ProjectionError(f"table {table.name} already has a primary key")
         for name in op.columns:
             _require_column(table, name)
-        return dataclasses.replace(table, primary_key=PrimaryKey(_name(op.constraint_name), tuple(op.columns)))
+        table = dataclasses.replace(table, primary_key=PrimaryKey(_name(op.constraint_name), tuple(op.columns)))
+        if dialect is None or dialect.name == "sqlite":
+            return table  # SQLite lets a (non-INTEGER) key column hold NULL
+        # PostgreSQL and MySQL make the key's columns NOT NULL.
+        return dataclasses.replace(table, columns=tuple(
+            dataclasses.replace(c, nullable=False) if c.name in op.columns else c for c in table.columns))
 
     return _change_table(schema, op.table_name, op.schema, add)
 
@@ -488,6 +494,14 @@ def _name(name: Any) -> str | None:
 @_project.register(ops.BulkInsertOp)
 @_project.register(ScriptCodeOp)  # what it does is known only once it ran: the apply reads the database again
 def _(op: ops.MigrateOperation, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    return schema
+
+
+@_project.register(BatchBlockOp)
+def _(op: BatchBlockOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
+    """As far as the operations tell; how the options shape the rebuild is read back after it ran."""
+    for inner in op.ops:
+        schema = project(schema, inner, dialect)
     return schema
 
 

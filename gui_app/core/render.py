@@ -18,6 +18,7 @@ from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 
 from gui_app.core import op_renderers, sa_build
+from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.projection import find_table, project
 from gui_app.core.schema import Schema, Table
 from gui_app.core.script_code import ScriptCodeOp, where_in
@@ -74,7 +75,8 @@ def batch_groups(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperat
         if isinstance(op, BATCH_OPS):
             where, name = table_of(op)  # type: ignore[misc]
             last = grouped[-1] if grouped else None
-            if isinstance(last, ops.ModifyTableOps) and (last.schema, last.table_name) == (where, name):
+            if isinstance(last, ops.ModifyTableOps) and not isinstance(last, BatchBlockOp) \
+                    and (last.schema, last.table_name) == (where, name):
                 last.ops.append(op)
             else:
                 grouped.append(ops.ModifyTableOps(name, [op], schema=where))
@@ -123,7 +125,7 @@ def _attach_definitions(items: list[ops.MigrateOperation], state: Schema,
     result: list[ops.MigrateOperation] = []
     for item in items:
         result.append(item)
-        if isinstance(item, ops.ModifyTableOps):
+        if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp):
             changes = list(item.ops)
             rebuild = sqlite_rebuilds(changes)
             if rebuild:
@@ -148,7 +150,8 @@ def _with_view_guard(items: list[ops.MigrateOperation]) -> list[ops.MigrateOpera
     rename fails unless legacy_alter_table is on, so each rebuild is wrapped in it."""
     guarded: list[ops.MigrateOperation] = []
     for item in items:
-        if isinstance(item, ops.ModifyTableOps) and sqlite_rebuilds(item.ops):
+        if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp) \
+                and sqlite_rebuilds(item.ops):
             guarded.extend([ops.ExecuteSQLOp(LEGACY_ALTER_ON), item, ops.ExecuteSQLOp(LEGACY_ALTER_OFF)])
         else:
             guarded.append(item)
@@ -184,14 +187,14 @@ def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema 
 def _emit(operations: Operations, item: ops.MigrateOperation, state: Schema | None,
           dialect: sa.Dialect, strict: bool) -> Schema | None:
     if state is None:
-        if isinstance(item, ops.ModifyTableOps):
+        if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp):
             with operations.batch_alter_table(item.table_name, schema=item.schema) as batch:
                 for op in item.ops:
                     batch.invoke(op)
         else:
             _invoke_offline(operations, item, strict)
         return None
-    if isinstance(item, ops.ModifyTableOps):
+    if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp):
         return emit_table_group(operations, item, state, dialect)
     _invoke_offline(operations, item, strict)
     return project(state, item, dialect)
@@ -213,6 +216,13 @@ def _invoke_offline(operations: Operations, item: ops.MigrateOperation, strict: 
         except Exception as error:
             raise OfflineError(f"{item.label}{where_in(error, item.path)} cannot run without a database: "
                                f"{type(error).__name__}: {error}") from error
+        return
+    if isinstance(item, BatchBlockOp):
+        try:
+            operations.invoke(item)
+        except Exception as error:  # SQLite's rebuild needs the table: reflected, or given as copy_from
+            raise OfflineError(f"batch_alter_table({item.table_name!r}) with {', '.join(item.options)} "
+                               f"cannot run without a database: {' '.join(str(error).split())}") from error
         return
     try:
         operations.invoke(item)
@@ -292,7 +302,7 @@ def _fold_keeping_definitions(state: Schema, plan: Sequence[ops.MigrateOperation
     from gui_app.core import sqlite_inplace
 
     for item in batch_groups(list(plan)):
-        if not isinstance(item, ops.ModifyTableOps):
+        if not isinstance(item, ops.ModifyTableOps) or isinstance(item, BatchBlockOp):
             state = project(state, item, dialect)
             continue
         change = sqlite_inplace.in_place(item.ops, find_table(state, item.table_name, item.schema), dialect)

@@ -10,6 +10,10 @@ Alembic's offline context, as ``alembic upgrade --sql`` runs it.
 
 from __future__ import annotations
 
+import ast
+import builtins
+import re
+import textwrap
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +40,8 @@ class ScriptCodeOp(ops.MigrateOperation):
         self.reverse_function = reverse_function
         self.options = dict(options or {})
         """What the project's ``env.py`` would hand ``context.configure()`` (``target_metadata``)."""
+        self.source = path.read_text(encoding="utf-8") if path.is_file() else ""
+        """The script's text as it was read: written back into a saved revision (:func:`helper_source`)."""
 
     @property
     def label(self) -> str:
@@ -44,8 +50,15 @@ class ScriptCodeOp(ops.MigrateOperation):
     def reverse(self) -> ops.MigrateOperation:
         if self.reverse_function is None:
             raise ValueError(f"{self.label} has no function that undoes it")
-        return ScriptCodeOp(self.reverse_function, self.path, "the reverse of a step that runs Python code",
-                            self.function, self.options)
+        reverse = ScriptCodeOp(self.reverse_function, self.path, "undoes a step kept as Python code",
+                               self.function, self.options)
+        reverse.source = self.source
+        return reverse
+
+    @property
+    def helper_name(self) -> str:
+        """The function a saved revision defines for this step and calls from its upgrade() or downgrade()."""
+        return "_" + re.sub(r"\W", "_", f"{self.path.stem}_{self.function.__name__}")
 
 
 @Operations.implementation_for(ScriptCodeOp)
@@ -99,3 +112,46 @@ def where_in(error: BaseException, path: Path) -> str:
     """`` (line N)`` of the innermost frame of ``error`` that is in the script, or nothing."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
     return f" (line {frames[-1].lineno})" if frames else ""
+
+
+def helper_source(op: ScriptCodeOp) -> str:
+    """Module-level source of a function that runs ``op``'s function as it is: the script's imports
+    and definitions it uses, and the function itself, inside one wrapper (so that two scripts'
+    names cannot clash in the revision that holds both)."""
+    tree = ast.parse(op.source)
+    name = op.function.__name__
+    target = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+    if target is None:
+        raise ValueError(f"{op.path.name} has no top-level {name}() to write back")
+    definitions = {defined: node for node in tree.body for defined in _defines(node)}
+    needed: list[ast.stmt] = []
+    pending: list[ast.stmt] = [target]
+    while pending:
+        node = pending.pop()
+        for used in _free_names(node):
+            found = definitions.get(used)
+            if found is not None and found is not target and found not in needed:
+                needed.append(found)
+                pending.append(found)
+    parts = [ast.get_source_segment(op.source, node) or "" for node in sorted(needed, key=lambda n: n.lineno)]
+    parts.append(ast.get_source_segment(op.source, target) or "")
+    body = textwrap.indent("\n".join(parts), "    ")
+    summary = f"{name}() of {op.path.name}, run as it is: it {op.reason}."
+    return f"\n\ndef {op.helper_name}():\n    {summary!r}\n{body}\n    return {name}()\n"
+
+
+def _defines(node: ast.stmt) -> list[str]:
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Assign):
+        return [t.id for target in node.targets for t in ast.walk(target) if isinstance(t, ast.Name)]
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return [node.target.id]
+    return []
+
+
+def _free_names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            and not hasattr(builtins, n.id)}

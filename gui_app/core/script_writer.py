@@ -11,11 +11,14 @@ import re
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
 from alembic.operations import ops
 
-from gui_app.core.render import render_python
+from gui_app.core.render import downgrade_ops, render_python
 from gui_app.core.schema import Schema
+from gui_app.core.script_code import ScriptCodeOp, helper_source
 
 STANDALONE_TEMPLATE = '''"""{message}
 
@@ -66,7 +69,45 @@ def bodies(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema | No
         imports.append("from decimal import Decimal")
     if "datetime." in text:
         imports.append("import datetime")
-    return upgrade, downgrade, "\n".join(imports)
+    imports.extend(sorted(f"import {module}" for module in _type_modules(plan)))
+    steps = [*plan, *(downgrade_ops(plan) if plan else [])]
+    helpers = {op.helper_name: helper_source(op) for op in steps if isinstance(op, ScriptCodeOp)}
+    return upgrade, downgrade, "\n".join(imports) + "".join(helpers[name] for name in sorted(helpers))
+
+
+def _type_modules(plan: Sequence[ops.MigrateOperation]) -> set[str]:
+    """Modules of the column types that are not SQLAlchemy's (a project's own ``TypeDecorator``):
+    Alembic writes them as ``package.module.Type()``, so the revision must import the module."""
+    types: list[Any] = []
+    for op in plan:
+        inner = op.ops if isinstance(op, ops.ModifyTableOps) else [op]
+        for step in inner:
+            if isinstance(step, ops.CreateTableOp):
+                types.extend(c.type for c in step.columns if isinstance(c, sa.Column))
+            elif isinstance(step, ops.AddColumnOp):
+                types.append(step.column.type)
+            elif isinstance(step, ops.AlterColumnOp):
+                types.extend((step.modify_type, step.existing_type))
+    modules = {type(t).__module__ for t in types if t is not None}
+    return {m for m in modules if m.split(".")[0] not in ("sqlalchemy", "builtins", "__main__")}
+
+
+def check_script(path: Path, dialect: str) -> None:
+    """Raise ``ValueError`` unless the revision at ``path`` compiles, imports, and renders its
+    upgrade and downgrade offline for ``dialect``."""
+    from gui_app.core.render import render_sql
+    from gui_app.core.scripts import load_script
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        compile(text, str(path), "exec")
+        script = load_script(path)
+        target = "mysql" if dialect == "mariadb" else dialect
+        if target != "sqlite":  # SQLite's offline rebuilds need the live tables (copy_from) to render
+            render_sql(script.upgrade, target, None, strict=True)
+            render_sql(script.downgrade, target, None, strict=True)
+    except Exception as error:  # SyntaxError, ScriptError, a missing import, a type with no offline form
+        raise ValueError(f"{type(error).__name__}: {' '.join(str(error).split())}") from None
 
 
 def standalone_script(plan: Sequence[ops.MigrateOperation], dialect: str, message: str,
@@ -91,11 +132,18 @@ def file_name(revision: str, message: str) -> str:
 
 
 def write_standalone(path: Path, plan: Sequence[ops.MigrateOperation], dialect: str, message: str,
-                     down_revision: str | None = None, base: Schema | None = None) -> str:
-    """Write a standalone revision file; returns its revision id."""
+                     down_revision: str | None = None, base: Schema | None = None, check: bool = False) -> str:
+    """Write a standalone revision file; returns its revision id. With ``check``, only a file that
+    compiles, imports and renders offline is written (:func:`check_script`)."""
     revision = new_revision_id()
     text = standalone_script(plan, dialect, message, revision, down_revision, base=base)
-    partial = path.with_suffix(path.suffix + ".partial")
+    partial = path.with_name(f".{path.stem}.partial.py")
     partial.write_text(text, encoding="utf-8")
+    try:
+        if check:
+            check_script(partial, dialect)
+    except ValueError as error:
+        partial.unlink()
+        raise ValueError(f"the revision for {path.name} would not run ({error}); nothing was written") from None
     partial.replace(path)  # a crash never leaves half a script behind
     return revision

@@ -9,6 +9,7 @@ collects a ``ModifyTableOps``.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -26,6 +27,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.util.langhelpers import ModuleClsProxy
 
 from gui_app.core import render
+from gui_app.core.batch_block import BatchBlockOp, non_default
 from gui_app.core.render import LEGACY_ALTER_OFF, LEGACY_ALTER_ON
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import ScriptCodeOp, where_in
@@ -62,13 +64,20 @@ class RecordingOperations(Operations):
 
     @contextmanager
     def batch_alter_table(  # type: ignore[override]
-        self, table_name: str, schema: str | None = None, copy_from: Any = None, **_kw: Any
+        self, table_name: str, schema: str | None = None, recreate: str = "auto", partial_reordering: Any = None,
+        copy_from: Any = None, table_args: Any = (), table_kwargs: Any = None, reflect_args: Any = (),
+        reflect_kwargs: Any = None, naming_convention: Any = None,
     ) -> Iterator[Any]:
         recorder = _BatchRecorder(self.migration_context, table_name, schema)
         yield recorder
-        for op in recorder.container.ops:
-            if not _readds_generated_column(op, copy_from):
-                self.recorded.append(op)
+        options = non_default({
+            "recreate": recreate, "partial_reordering": partial_reordering, "copy_from": copy_from,
+            "table_args": table_args, "table_kwargs": table_kwargs or {}, "reflect_args": reflect_args,
+            "reflect_kwargs": reflect_kwargs or {}, "naming_convention": naming_convention})
+        if options:  # how Alembic rebuilds the table matters: kept as one block (see batch_block)
+            self.recorded.append(BatchBlockOp(table_name, list(recorder.container.ops), schema, options))
+        else:
+            self.recorded.extend(recorder.container.ops)
 
     def get_bind(self) -> Any:
         raise _NeedsDatabase("op.get_bind()")
@@ -172,27 +181,51 @@ def load_script(path: str | Path, target_metadata: sa.MetaData | None = None) ->
     )
 
 
-def with_index_tables(operations: Sequence[ops.MigrateOperation], base: Schema,
-                      dialect: sa.Dialect | None) -> list[ops.MigrateOperation]:
-    """The operations with each ``drop_index`` that names no table (valid on PostgreSQL, where index
-    names are unique per schema) given the table that holds the index at that point."""
+def resolved(operations: Sequence[ops.MigrateOperation], base: Schema,
+             dialect: sa.Dialect | None) -> list[ops.MigrateOperation]:
+    """The operations as they apply to ``base``: a ``drop_index`` that names no table (valid on
+    PostgreSQL, where index names are unique per schema) gets the table that holds the index, and a
+    batch block whose only option is a ``copy_from`` equal to the table as it is by then (what this
+    app writes) becomes its operations again, so that the app's own SQLite strategy runs them."""
     from gui_app.core.projection import ProjectionError, project
 
     result: list[ops.MigrateOperation] = []
     state: Schema | None = base
     for op in operations:
+        steps = [op]
         if isinstance(op, ops.DropIndexOp) and not op.table_name and state is not None:
             holder = next((t for t in state.tables if t.schema == op.schema
                            and any(i.name == op.index_name for i in t.indexes)), None)
             if holder is not None:
-                op = ops.DropIndexOp(op.index_name, table_name=holder.name, schema=op.schema,
-                                     if_exists=op.if_exists, **op.kw)
-        result.append(op)
-        try:
-            state = project(state, op, dialect) if state is not None else None
-        except ProjectionError:
-            state = None  # the script does not fit: applying it says where
+                steps = [ops.DropIndexOp(op.index_name, table_name=holder.name, schema=op.schema,
+                                         if_exists=op.if_exists, **op.kw)]
+        elif isinstance(op, BatchBlockOp) and op.only_copy_from and state is not None \
+                and _copies_the_table(op, state, dialect):
+            steps = [inner for inner in op.ops if not _readds_generated_column(inner, op.options["copy_from"])]
+        for step in steps:
+            result.append(step)
+            try:
+                state = project(state, step, dialect) if state is not None else None
+            except ProjectionError:
+                state = None  # the script does not fit: applying it says where
     return result
+
+
+def _copies_the_table(block: BatchBlockOp, state: Schema, dialect: sa.Dialect | None) -> bool:
+    from gui_app.core.compare import table_shape
+    from gui_app.core.projection import ProjectionError, find_table
+    from gui_app.core.sa_build import table_from_sa
+
+    copy_from = block.options["copy_from"]
+    try:
+        table = find_table(state, block.table_name, block.schema)
+    except ProjectionError:
+        return False
+    readded = {op.column.name for op in block.ops
+               if isinstance(op, ops.AddColumnOp) and _readds_generated_column(op, copy_from)}
+    table = dataclasses.replace(table, columns=tuple(c for c in table.columns if c.name not in readded))
+    shape_dialect = dialect if dialect is not None else render.dialect_for("sqlite")
+    return table_shape(table_from_sa(copy_from, dialect), shape_dialect) == table_shape(table, shape_dialect)
 
 
 def reversible(
@@ -210,7 +243,7 @@ def reversible(
     from gui_app.core.plan import Plan
 
     plan = Plan(base, dialect)
-    operations = with_index_tables(operations, base, render.dialect_for("mysql" if dialect == "mariadb" else dialect))
+    operations = resolved(operations, base, render.dialect_for("mysql" if dialect == "mariadb" else dialect))
     mirrored = list(reversed(downgrade)) if len(downgrade) == len(operations) else [None] * len(operations)
     result = []
     for op, undo in zip(operations, mirrored, strict=True):

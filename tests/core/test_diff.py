@@ -110,3 +110,28 @@ def test_sakila_mariadb(mysql_databases: ServerDatabases) -> None:
         urls.append(make_url(mysql_databases.url(name)))
     modify(urls[1], "film", "actor", "first_name")
     round_trip(urls[0], urls[1])
+
+
+@pytest.mark.mysql
+def test_mariadb_character_sets_and_collations_are_compared(mysql_databases: ServerDatabases) -> None:
+    from tests.side_by_side import fingerprint
+
+    urls = []
+    for columns in ("name VARCHAR(50) CHARACTER SET utf8mb3, code VARCHAR(10) COLLATE utf8mb4_bin",
+                    "name VARCHAR(50), code VARCHAR(10)"):
+        url = mysql_databases.url(mysql_databases.create())
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"CREATE TABLE item (id INTEGER PRIMARY KEY, {columns}) CHARACTER SET utf8mb4")
+        engine.dispose()
+        urls.append(make_url(url))
+    original, target = urls
+    before = fingerprint(original.render_as_string(hide_password=False))["native"]
+    operations = diff_databases(original, target)
+    assert sorted(getattr(op, "column_name", "") for op in operations) == ["code", "name"]
+    report = apply.apply_plan(original, operations, reflect(original))
+    assert report.mismatches == []
+    native = [fingerprint(u.render_as_string(hide_password=False))["native"] for u in urls]
+    assert native[0] == native[1]
+    apply.apply_plan(original, render.downgrade_ops(operations), reflect(original))
+    assert fingerprint(original.render_as_string(hide_password=False))["native"] == before

@@ -88,3 +88,35 @@ def test_dialect_types_bring_their_import() -> None:
     assert "from sqlalchemy.dialects import postgresql" in text
     assert "sa.Column('body', postgresql.JSONB(astext_type=sa.Text()), nullable=True)" in text
     compile(text, "script.py", "exec")
+
+
+def test_a_batch_block_with_options_is_kept_whole_and_written_back(tmp_path: Path) -> None:
+    from gui_app.core.batch_block import BatchBlockOp
+
+    script = tmp_path / "abc_batch.py"
+    script.write_text(
+        "from alembic import op\nimport sqlalchemy as sa\nrevision = 'abc'\ndown_revision = None\n\n"
+        "def upgrade():\n"
+        "    with op.batch_alter_table('user', recreate='always', partial_reordering=[('name', 'id')],\n"
+        "                              table_kwargs={'sqlite_autoincrement': True},\n"
+        "                              table_args=(sa.CheckConstraint('length(name) > 0', name='ck_name'),),\n"
+        "                              naming_convention={'fk': 'fk_%(table_name)s_%(column_0_name)s'}) as b:\n"
+        "        b.add_column(sa.Column('email', sa.String(80)))\n"
+        "    with op.batch_alter_table('user') as b:\n"
+        "        b.drop_column('nickname')\n\n"
+        "def downgrade():\n    pass\n")
+    block, plain = load_script(script).upgrade
+    assert isinstance(block, BatchBlockOp) and isinstance(plain, ops.DropColumnOp)
+    assert block.options["recreate"] == "always" and block.options["partial_reordering"] == [("name", "id")]
+    assert set(block.options) == {"recreate", "partial_reordering", "table_kwargs", "table_args", "naming_convention"}
+    body = render.render_python([block], "postgresql")
+    assert "with op.batch_alter_table('user', schema=None, recreate='always'" in body
+    assert "sa.CheckConstraint('length(name) > 0', name='ck_name')" in body
+    written = tmp_path / "abc_written.py"
+    written.write_text("from alembic import op\nimport sqlalchemy as sa\nrevision = 'abc'\ndown_revision = None\n\n"
+                       f"def upgrade():\n    {body}\n\ndef downgrade():\n    pass\n")
+    [again] = load_script(written).upgrade
+    assert isinstance(again, BatchBlockOp)
+    assert {k: v for k, v in again.options.items() if k != "table_args"} == \
+        {k: v for k, v in block.options.items() if k != "table_args"}
+    assert [c.name for c in again.options["table_args"]] == ["ck_name"]

@@ -140,3 +140,51 @@ def test_mariadb_partial_failure_keeps_what_did_not_run(qtbot: QtBot, window: Ma
     calls = pending_calls(window)
     assert calls[0].startswith("op.execute('INSERT INTO no_such_table") and calls[1] == "op.drop_table('b')"
     assert "extra" in [c.name for c in reflect(url).table("a").columns]
+
+
+def test_a_script_that_uses_the_connection_opens_and_applies(qtbot: QtBot, demo_window: MainWindow,
+                                                             tmp_path: Any) -> None:
+    script = tmp_path / "abc_data.py"
+    script.write_text(
+        "from alembic import op\nimport sqlalchemy as sa\nrevision = 'abc'\ndown_revision = None\n\n"
+        "def upgrade():\n"
+        "    bind = op.get_bind()\n"
+        "    books = sa.table('books', sa.column('id', sa.Integer), sa.column('title', sa.String))\n"
+        "    for row in bind.execute(sa.select(books.c.id, books.c.title)).all():\n"
+        "        bind.execute(books.update().where(books.c.id == row.id).values(title=row.title.upper()))\n"
+        "    with op.batch_alter_table('reviews', recreate='always',\n"
+        "                              table_args=(sa.CheckConstraint('id > 0', name='ck_reviews_id'),)) as b:\n"
+        "        b.add_column(sa.Column('note', sa.String(40)))\n\n"
+        "def downgrade():\n    pass\n")
+    assert demo_window.files.open_script(str(script))
+    calls = pending_calls(demo_window)
+    assert calls == ["abc_data.py upgrade() runs as it is: it uses the database through op.get_bind() (line 7)"]
+    url = demo_window.context.database.url  # type: ignore[union-attr]
+    before = sa.create_engine(url)
+    with before.connect() as conn:
+        titles = sorted(r[0].upper() for r in conn.exec_driver_sql("SELECT title FROM books"))
+    before.dispose()
+    seen: dict[str, Any] = {}
+
+    def steps(dialog: Any) -> None:
+        qtbot.waitUntil(lambda: dialog.impacts is not None, timeout=10_000)
+        seen["sql"] = dialog.sql.toPlainText()
+        dialog.confirm.setChecked(True)
+        if dialog.apply_button.isEnabled():
+            dialog.apply_button.click()
+        else:
+            seen["blocked"] = dialog.destructive.text()
+            dialog.reject()
+
+    _drive_apply(qtbot, demo_window, steps)
+    qtbot.waitUntil(lambda: "sql" in seen and demo_window.context.pending is not None
+                    and (not len(demo_window.context.pending.plan) or "blocked" in seen)
+                    and not demo_window.context.loading, timeout=20_000)
+    assert "blocked" not in seen, seen.get("blocked")
+    assert "abc_data.py upgrade() (line 9) cannot run without a database" in seen["sql"]
+    after = sa.create_engine(url)
+    with after.connect() as conn:
+        assert sorted(r[0] for r in conn.exec_driver_sql("SELECT title FROM books")) == titles
+    after.dispose()
+    assert "note" in [c.name for c in reflect(url).table("reviews").columns]
+    assert demo_window.error_box is None

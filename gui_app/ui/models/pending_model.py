@@ -45,7 +45,12 @@ class PendingModel(QAbstractTableModel):
         cached = self._calls.get(id(op))
         if cached is None or cached[0] is not op:
             from gui_app.core.render import render_python
+            from gui_app.core.script_code import ScriptCodeOp
 
+            if isinstance(op, ScriptCodeOp):  # its call names a helper; say what it is instead
+                text = f"{op.label} runs as it is: it {op.reason}"
+                self._calls[id(op)] = (op, text)
+                return text
             body = render_python([op], "postgresql")
             lines = [line.strip() for line in body.splitlines() if line.strip() and not line.strip().startswith("#")]
             text = re.sub(r"\(\s+", "(", " ".join(lines))
