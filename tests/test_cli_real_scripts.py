@@ -313,3 +313,20 @@ def test_diff_does_not_write_a_revision_that_cannot_run(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="would not run"):
         write_standalone(target, [operation], "postgresql", "bad", check=True)
     assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("dialect", [d for d in DIALECTS if d.id != "sqlite"])
+def test_dropping_a_column_takes_what_the_database_takes_with_it(
+        request: pytest.FixtureRequest, tmp_path: Path, dialect: str) -> None:
+    table = ("""
+        op.create_table("item", sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer),
+                        sa.Column("code", sa.String(10)), sa.Column("qty", sa.Integer),
+                        sa.UniqueConstraint("code", name="uq_item_code"),
+                        sa.CheckConstraint("qty >= 0", name="ck_item_qty"))
+        op.create_index("ix_item_a_code", "item", ["a", "code"])
+        op.create_index("ix_item_qty", "item", ["qty"])
+        """, 'op.drop_table("item")')
+    drop = ('op.drop_column("item", "code")\nop.drop_column("item", "qty")',
+            'op.add_column("item", sa.Column("code", sa.String(10)))\n'
+            'op.add_column("item", sa.Column("qty", sa.Integer))')
+    side_by_side(request, tmp_path, dialect, table, drop, down=False)

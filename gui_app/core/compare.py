@@ -7,6 +7,7 @@ constraint texts are compared where the dialect reports them back unchanged.
 
 from __future__ import annotations
 
+import decimal
 import re
 from typing import Any
 
@@ -41,6 +42,46 @@ def _type(column: Any, dialect: sa.Dialect) -> str:
     return _DISPLAY_WIDTH.sub(r"\1", text)
 
 
+_CAST = re.compile(r"::[\w .\"\[\]]+(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])?$")
+_NUMBER = re.compile(r"^'?(-?\d+(?:\.\d+)?)'?$")
+_SAME_MEANING = {"NOW()": "CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP()": "CURRENT_TIMESTAMP",
+                 "LOCALTIMESTAMP": "CURRENT_TIMESTAMP", "TRUE": "1", "FALSE": "0"}
+
+
+def _default(column: Any, dialect: sa.Dialect) -> str | None:
+    """A server default in the terms each database reports it back: without PostgreSQL's casts
+    (``'a'::character varying``) and a serial's ``nextval()``, MySQL's quoted numbers and its
+    ``current_timestamp()``, outer parentheses, and with booleans as 1 and 0."""
+    text: str | None = column.default
+    if text is None or column.computed is not None or getattr(column, "identity", None) is not None:
+        return None
+    text = text.strip()
+    while True:
+        before = text
+        if dialect.name == "postgresql":
+            text = _CAST.sub("", text).strip()
+        if text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+            text = text[1:-1].strip()
+        if text == before:
+            break
+    if dialect.name == "postgresql" and text.lower().startswith("nextval("):
+        return None  # the sequence behind a serial column: its autoincrement, compared as the type
+    if dialect.name in ("mysql", "mariadb") and text.upper() == "NULL":
+        return None
+    if match := _NUMBER.match(text):
+        return str(decimal.Decimal(match.group(1)).normalize())
+    return _SAME_MEANING.get(text.upper(), text)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def _implicit_key_index(table: Table, index: Any) -> bool:
     """MySQL indexes a foreign key's columns itself, naming the index after the key (or after its
     first column when the key had no name): the database's doing, not the migration's."""
@@ -55,6 +96,7 @@ def table_shape(table: Table, dialect: sa.Dialect) -> dict[str, Any]:
         indexes = [ix for ix in indexes if not ix.unique and not _implicit_key_index(table, ix)]
     return {
         "columns": [(c.name, _type(c, dialect), c.nullable) for c in table.columns],
+        "defaults": [(c.name, _default(c, dialect)) for c in table.columns],
         "primary key": table.primary_key.columns if table.primary_key else (),
         "foreign keys": sorted((fk.columns, fk.referred_table, fk.referred_columns, fk.on_delete or "",
                                 fk.on_update or "") for fk in table.foreign_keys),

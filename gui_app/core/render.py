@@ -211,6 +211,9 @@ def _invoke_offline(operations: Operations, item: ops.MigrateOperation, strict: 
     it runs on a live connection (with ``strict``, that is an :class:`OfflineError`, as ``alembic
     upgrade --sql`` stops there: SQL with placeholders in a file would not run)."""
     if isinstance(item, ScriptCodeOp):
+        if not strict:  # the confirmation says what kind of step this is before its SQL
+            operations.migration_context.impl.static_output(
+                f"-- {item.label} runs Python code against the database: it {item.reason}.\n")
         try:
             operations.invoke(item)
         except Exception as error:

@@ -181,6 +181,8 @@ def test_a_script_that_uses_the_connection_opens_and_applies(qtbot: QtBot, demo_
                     and (not len(demo_window.context.pending.plan) or "blocked" in seen)
                     and not demo_window.context.loading, timeout=20_000)
     assert "blocked" not in seen, seen.get("blocked")
+    assert seen["sql"].startswith("-- abc_data.py upgrade() runs Python code against the database: it uses the "
+                                  "database through op.get_bind() (line 7).\n")
     assert "abc_data.py upgrade() (line 9) cannot run without a database" in seen["sql"]
     after = sa.create_engine(url)
     with after.connect() as conn:
