@@ -330,3 +330,24 @@ def test_dropping_a_column_takes_what_the_database_takes_with_it(
             'op.add_column("item", sa.Column("code", sa.String(10)))\n'
             'op.add_column("item", sa.Column("qty", sa.Integer))')
     side_by_side(request, tmp_path, dialect, table, drop, down=False)
+
+
+def test_a_message_cannot_become_code_in_the_written_revision(tmp_path: Path) -> None:
+    import ast
+
+    from gui_app.core.scripts import load_script
+
+    sqlite3.connect(tmp_path / "a.sqlite").close()
+    target = sqlite3.connect(tmp_path / "b.sqlite")
+    target.execute("CREATE TABLE item (id INTEGER PRIMARY KEY)")
+    target.close()
+    marker = tmp_path / "ran"
+    message = f'x"""\nopen({str(marker)!r}, "w").close()\n"""\\'
+    runner = SideBySide(tmp_path / "versions", tmp_path)
+    result = runner.app("diff", f"sqlite:///{tmp_path / 'a.sqlite'}", f"sqlite:///{tmp_path / 'b.sqlite'}",
+                        "-o", str(tmp_path / "abc.py"), "-m", message)
+    assert result.returncode == 0, result.stderr
+    tree = ast.parse((tmp_path / "abc.py").read_text())
+    assert ast.get_docstring(tree, clean=False).startswith(message)  # type: ignore[union-attr]
+    load_script(tmp_path / "abc.py")
+    assert not marker.exists()

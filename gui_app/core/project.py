@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 
 from gui_app.core.schema import Schema
-from gui_app.core.script_writer import bodies, new_revision_id
+from gui_app.core.script_writer import bodies, docstring_text, new_revision_id
 
 
 class ProjectError(ValueError):
@@ -82,7 +82,7 @@ class AlembicProject:
         revision = new_revision_id()
         try:
             script = self.scripts.generate_revision(
-                revision, message or "pending changes", head=down_revision or "base",
+                revision, docstring_text(message or "pending changes"), head=down_revision or "base",
                 upgrades=upgrade, downgrades=downgrade, imports=imports)
         except CommandError as error:
             raise ProjectError(str(error)) from None

@@ -115,7 +115,7 @@ def standalone_script(plan: Sequence[ops.MigrateOperation], dialect: str, messag
                       now: datetime.datetime | None = None, base: Schema | None = None) -> str:
     upgrade, downgrade, imports = bodies(plan, dialect, base)
     return STANDALONE_TEMPLATE.format(
-        message=message.strip() or "pending changes",
+        message=docstring_text(message.strip() or "pending changes"),
         revision=revision or new_revision_id(),
         down_revision=down_revision,
         down_revision_text=down_revision or "",
@@ -124,6 +124,12 @@ def standalone_script(plan: Sequence[ops.MigrateOperation], dialect: str, messag
         upgrades=upgrade,
         downgrades=downgrade,
     )
+
+
+def docstring_text(message: str) -> str:
+    """``message`` safe inside the revision's docstring: three double quotes in it would end the
+    docstring and make the rest of the message code that runs whenever the script is read."""
+    return message.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def file_name(revision: str, message: str) -> str:
