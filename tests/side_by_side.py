@@ -134,6 +134,27 @@ def fresh_pair(dialect: str, tmp_path: Path, pg: ServerDatabases | None,
     return servers.url(first) + suffix, servers.url(second) + suffix
 
 
+def database_with(dialect: str, statements: Sequence[str], tmp_path: Path, request: Any, name: str = "db") -> str:
+    """A fresh database of ``dialect`` (a SQLite file, or a new database on the test server) holding
+    what ``statements`` create; its URL."""
+    if dialect == "sqlite":
+        path = tmp_path / f"{name}.sqlite"
+        conn = sqlite3.connect(path)
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+        conn.close()
+        return f"sqlite:///{path}"
+    servers = request.getfixturevalue("pg_databases" if dialect == "postgresql" else "mysql_databases")
+    url: str = servers.url(servers.create())
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+    return url
+
+
 def fingerprint(url: str) -> dict[str, Any]:
     """The schema and rows as the server reports them, with the database's own name taken out."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import sqlalchemy as sa
 from gui_app.core import apply, edits, render
 from gui_app.core.plan import Plan
 from gui_app.core.reflect import reflect
-from tests.side_by_side import difference, fingerprint
+from tests.side_by_side import database_with, difference, fingerprint
 
 DDL = [
     "CREATE TABLE author (id INTEGER PRIMARY KEY, name VARCHAR(80) NOT NULL)",
@@ -25,35 +24,19 @@ SQLITE_TRIGGER = ("CREATE TRIGGER tr_book_title AFTER UPDATE OF title ON book "
                   "BEGIN UPDATE book SET pages = pages WHERE id = new.id; END")
 
 
-def _database(dialect: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    if dialect == "sqlite":
-        path = tmp_path / "db.sqlite"
-        conn = sqlite3.connect(path)
-        for statement in [*DDL, SQLITE_TRIGGER]:
-            conn.execute(statement)
-        conn.commit()
-        conn.close()
-        return f"sqlite:///{path}"
-    servers = request.getfixturevalue("pg_databases" if dialect == "postgresql" else "mysql_databases")
-    url = servers.url(servers.create())
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for statement in DDL:
-            conn.exec_driver_sql(statement)
-        if dialect == "postgresql":
-            conn.exec_driver_sql("COMMENT ON TABLE book IS 'every book'")
-            conn.exec_driver_sql("CREATE INDEX ix_book_lower_title ON book (lower(title)) WHERE pages > 10")
-        else:
-            conn.exec_driver_sql("ALTER TABLE book COMMENT = 'every book'")
-    engine.dispose()
-    return url
+EXTRA = {
+    "sqlite": [SQLITE_TRIGGER],
+    "postgresql": ["COMMENT ON TABLE book IS 'every book'",
+                   "CREATE INDEX ix_book_lower_title ON book (lower(title)) WHERE pages > 10"],
+    "mysql": ["ALTER TABLE book COMMENT = 'every book'"],
+}
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql),
                                      pytest.param("mysql", marks=pytest.mark.mysql)])
 def test_downgrade_of_a_dropped_table_restores_indexes_constraints_comment_and_triggers(
         request: pytest.FixtureRequest, tmp_path: Path, dialect: str) -> None:
-    url = _database(dialect, tmp_path, request)
+    url = database_with(dialect, [*DDL, *EXTRA[dialect]], tmp_path, request)
     before = fingerprint(url)
     base = reflect(url)
     plan = Plan(base, "mysql" if dialect == "mysql" else dialect)

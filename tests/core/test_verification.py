@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import sqlalchemy as sa
 
 from gui_app.core.compare import differences
 from gui_app.core.reflect import reflect
+from tests.side_by_side import database_with
 
 BEFORE = [
     "CREATE TABLE author (id INTEGER PRIMARY KEY, name VARCHAR(80) NOT NULL)",
@@ -24,33 +24,13 @@ AFTER = [  # the same tables, each with one thing a migration might have got wro
 ]
 
 
-def _database(dialect: str, statements: list[str], tmp_path: Path, name: str,
-              request: pytest.FixtureRequest) -> str:
-    if dialect == "sqlite":
-        path = tmp_path / f"{name}.sqlite"
-        conn = sqlite3.connect(path)
-        for statement in statements:
-            conn.execute(statement)
-        conn.commit()
-        conn.close()
-        return f"sqlite:///{path}"
-    servers = request.getfixturevalue("pg_databases" if dialect == "postgresql" else "mysql_databases")
-    url = servers.url(servers.create())
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for statement in statements:
-            conn.exec_driver_sql(statement)
-    engine.dispose()
-    return url
-
-
 @pytest.mark.parametrize("dialect", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql),
                                      pytest.param("mysql", marks=pytest.mark.mysql)])
 def test_a_lost_key_type_default_and_not_null_are_each_reported(
         request: pytest.FixtureRequest, tmp_path: Path, dialect: str) -> None:
-    expected = reflect(_database(dialect, BEFORE, tmp_path, "expected", request))
-    same = reflect(_database(dialect, BEFORE, tmp_path, "same", request))
-    url = _database(dialect, AFTER, tmp_path, "actual", request)
+    expected = reflect(database_with(dialect, BEFORE, tmp_path, request, "expected"))
+    same = reflect(database_with(dialect, BEFORE, tmp_path, request, "same"))
+    url = database_with(dialect, AFTER, tmp_path, request, "actual")
     actual = reflect(url)
     engine = sa.create_engine(url)
     found = differences(expected, actual, engine.dialect)
