@@ -1,7 +1,8 @@
-"""A migration function that asks for the database, kept as code and run as it is.
+"""A migration function that asks for the database (or cannot be recorded), kept as code and run as it is.
 
 A function that calls ``op.get_bind()``, ``op.get_context()`` or ``context.get_bind()`` may
-read rows, branch on the server or loop over results: no recording can stand for it. It becomes
+read rows, branch on the server or loop over results: no recording can stand for it; one that
+fails when recorded does under ``alembic`` what it does, works or fails. It becomes
 one :class:`ScriptCodeOp` in the pending list, and running it calls the function itself with
 Alembic's own ``op`` and ``context`` bound to the connection the rest of the plan runs on (the
 same transaction, drift check and stamping). Offline (SQL preview, ``sql``) it runs against
