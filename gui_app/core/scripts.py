@@ -129,8 +129,8 @@ class LoadedScript:
 
 def _record(function: Callable[[], Any], path: Path, reverse: Callable[[], Any] | None,
             options: dict[str, Any]) -> list[ops.MigrateOperation]:
-    """The operations ``function`` invokes; a function that asks for the database is one
-    :class:`ScriptCodeOp` that runs it as it is."""
+    """The operations ``function`` invokes; a function that asks for the database, or that cannot
+    be recorded, is one :class:`ScriptCodeOp` that runs it as it is."""
     recorder = RecordingOperations(options)
     environment = _RecordingEnvironment(Config(), None)  # type: ignore[arg-type]
     environment._install_proxy()
