@@ -24,7 +24,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import URL
 
 from gui_app.core import render
-from gui_app.core.batch_block import BatchBlockOp
+from gui_app.core.batch_block import BatchBlockOp, app_table_group
 from gui_app.core.compare import differences
 from gui_app.core.errors import describe_error
 from gui_app.core.plan import describe
@@ -87,7 +87,7 @@ class Runner:
         operations = Operations(MigrationContext.configure(connection=self.conn))
         items = render.batch_groups(list(plan)) if dialect == "sqlite" else list(plan)
         for item in items:
-            group = item.ops if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp) else [item]
+            group = item.ops if app_table_group(item) else [item]
             if self.cancel is not None and self.cancel.cancelled:
                 raise Cancelled()
             if self.progress is not None:
@@ -101,7 +101,7 @@ class Runner:
                 self.after_each(self.done)
 
     def _emit(self, operations: Operations, item: ops.MigrateOperation) -> None:
-        if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp):
+        if app_table_group(item):
             self.state = render.emit_table_group(operations, item, self.state, self.conn.dialect)
         elif opaque(item):
             from gui_app.core.reflect import reflect

@@ -9,7 +9,7 @@ operations and runs as ``alembic upgrade`` runs it; the schema is read back afte
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from alembic.operations import Operations, ops
 
@@ -38,6 +38,12 @@ class BatchBlockOp(ops.ModifyTableOps):
     def only_copy_from(self) -> bool:
         """Only ``copy_from`` is set: the rebuild's source definition, which this app writes itself."""
         return set(self.options) == {"copy_from"}
+
+
+def app_table_group(item: ops.MigrateOperation | None) -> TypeGuard[ops.ModifyTableOps]:
+    """A run of one table's alterations that the app carries out with its own SQLite strategy (a
+    ``ModifyTableOps`` it grouped, or a script's block without options), unlike a :class:`BatchBlockOp`."""
+    return isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp)
 
 
 @Operations.implementation_for(BatchBlockOp)

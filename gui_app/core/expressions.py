@@ -15,6 +15,12 @@ def references_column(sql: str, column: str) -> bool:
     return any(t.kind in ("word", "quoted") and t.identifier.casefold() == wanted for t in sqlite_ddl.tokenize(sql))
 
 
+def index_uses_column(elements: tuple[str, ...], flags: tuple[bool, ...], column: str) -> bool:
+    """Whether index elements (plain column names, or expressions where ``flags`` say so) use ``column``."""
+    flags = flags or (False,) * len(elements)
+    return any(references_column(e, column) if f else e == column for e, f in zip(elements, flags, strict=True))
+
+
 def renamed_in_expression(sql: str, old: str, new_quoted: str) -> str:
     """``sql`` (a CHECK, generated column, index expression or WHERE of one table) with column
     ``old`` called ``new_quoted``. Function names and the type after ``::`` are left alone;

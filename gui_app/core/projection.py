@@ -18,7 +18,7 @@ from alembic.operations import ops
 
 from gui_app.core import sa_build, sqlite_triggers
 from gui_app.core.batch_block import BatchBlockOp
-from gui_app.core.expressions import references_column, with_column_renamed
+from gui_app.core.expressions import index_uses_column, references_column, with_column_renamed
 from gui_app.core.schema import (
     CheckConstraint,
     ExclusionConstraint,
@@ -217,18 +217,13 @@ def _(op: ops.DropColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Schem
     return _change_table(schema, op.table_name, op.schema, drop)
 
 
-def _uses(elements: tuple[str, ...], flags: tuple[bool, ...], column: str) -> bool:
-    flags = flags or (False,) * len(elements)
-    return any(references_column(e, column) if f else e == column for e, f in zip(elements, flags, strict=True))
-
-
 def _without_users_of(table: Table, column: str) -> Table:
     """PostgreSQL drops every index and table constraint that involves a dropped column with it."""
     pk = table.primary_key
     return dataclasses.replace(
         table,
         primary_key=None if pk is not None and column in pk.columns else pk,
-        indexes=tuple(ix for ix in table.indexes if not _uses(ix.elements, ix.expression_flags, column)
+        indexes=tuple(ix for ix in table.indexes if not index_uses_column(ix.elements, ix.expression_flags, column)
                       and not (ix.where and references_column(ix.where, column))),
         unique_constraints=tuple(u for u in table.unique_constraints if column not in u.columns),
         check_constraints=tuple(c for c in table.check_constraints if not references_column(c.sqltext, column)),

@@ -18,7 +18,7 @@ from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 
 from gui_app.core import op_renderers, sa_build
-from gui_app.core.batch_block import BatchBlockOp
+from gui_app.core.batch_block import BatchBlockOp, app_table_group
 from gui_app.core.projection import find_table, project
 from gui_app.core.schema import Schema, Table
 from gui_app.core.script_code import ScriptCodeOp, where_in
@@ -75,7 +75,7 @@ def batch_groups(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperat
         if isinstance(op, BATCH_OPS):
             where, name = table_of(op)  # type: ignore[misc]
             last = grouped[-1] if grouped else None
-            if isinstance(last, ops.ModifyTableOps) and not isinstance(last, BatchBlockOp) \
+            if app_table_group(last) \
                     and (last.schema, last.table_name) == (where, name):
                 last.ops.append(op)
             else:
@@ -125,7 +125,7 @@ def _attach_definitions(items: list[ops.MigrateOperation], state: Schema,
     result: list[ops.MigrateOperation] = []
     for item in items:
         result.append(item)
-        if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp):
+        if app_table_group(item):
             changes = list(item.ops)
             rebuild = sqlite_rebuilds(changes)
             if rebuild:
@@ -150,7 +150,7 @@ def _with_view_guard(items: list[ops.MigrateOperation]) -> list[ops.MigrateOpera
     rename fails unless legacy_alter_table is on, so each rebuild is wrapped in it."""
     guarded: list[ops.MigrateOperation] = []
     for item in items:
-        if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp) \
+        if app_table_group(item) \
                 and sqlite_rebuilds(item.ops):
             guarded.extend([ops.ExecuteSQLOp(LEGACY_ALTER_ON), item, ops.ExecuteSQLOp(LEGACY_ALTER_OFF)])
         else:
@@ -187,14 +187,14 @@ def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema 
 def _emit(operations: Operations, item: ops.MigrateOperation, state: Schema | None,
           dialect: sa.Dialect, strict: bool) -> Schema | None:
     if state is None:
-        if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp):
+        if app_table_group(item):
             with operations.batch_alter_table(item.table_name, schema=item.schema) as batch:
                 for op in item.ops:
                     batch.invoke(op)
         else:
             _invoke_offline(operations, item, strict)
         return None
-    if isinstance(item, ops.ModifyTableOps) and not isinstance(item, BatchBlockOp):
+    if app_table_group(item):
         return emit_table_group(operations, item, state, dialect)
     _invoke_offline(operations, item, strict)
     return project(state, item, dialect)
@@ -210,22 +210,17 @@ def _invoke_offline(operations: Operations, item: ops.MigrateOperation, strict: 
     their type (``sa.column("flag")`` set to ``False``) is shown with its parameters instead, as
     it runs on a live connection (with ``strict``, that is an :class:`OfflineError`, as ``alembic
     upgrade --sql`` stops there: SQL with placeholders in a file would not run)."""
-    if isinstance(item, ScriptCodeOp):
-        if not strict:  # the confirmation says what kind of step this is before its SQL
+    if isinstance(item, ScriptCodeOp | BatchBlockOp):
+        if isinstance(item, ScriptCodeOp) and not strict:  # the confirmation says what kind of step this is
             operations.migration_context.impl.static_output(
                 f"-- {item.label} runs Python code against the database: it {item.reason}.\n")
         try:
             operations.invoke(item)
-        except Exception as error:
-            raise OfflineError(f"{item.label}{where_in(error, item.path)} cannot run without a database: "
-                               f"{type(error).__name__}: {error}") from error
-        return
-    if isinstance(item, BatchBlockOp):
-        try:
-            operations.invoke(item)
-        except Exception as error:  # SQLite's rebuild needs the table: reflected, or given as copy_from
-            raise OfflineError(f"batch_alter_table({item.table_name!r}) with {', '.join(item.options)} "
-                               f"cannot run without a database: {' '.join(str(error).split())}") from error
+        except Exception as error:  # code that reads rows; a SQLite rebuild with no table to copy from
+            where = f"{item.label}{where_in(error, item.path)}" if isinstance(item, ScriptCodeOp) else \
+                f"batch_alter_table({item.table_name!r}) with {', '.join(item.options)}"
+            raise OfflineError(f"{where} cannot run without a database: {type(error).__name__}: "
+                               f"{' '.join(str(error).split())}") from error
         return
     try:
         operations.invoke(item)
@@ -305,7 +300,7 @@ def _fold_keeping_definitions(state: Schema, plan: Sequence[ops.MigrateOperation
     from gui_app.core import sqlite_inplace
 
     for item in batch_groups(list(plan)):
-        if not isinstance(item, ops.ModifyTableOps) or isinstance(item, BatchBlockOp):
+        if not app_table_group(item):
             state = project(state, item, dialect)
             continue
         change = sqlite_inplace.in_place(item.ops, find_table(state, item.table_name, item.schema), dialect)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from gui_app.core import sqlite_ddl
-from gui_app.core.expressions import references_column
+from gui_app.core.expressions import index_uses_column, references_column
 from gui_app.core.projection import ProjectionError, find_table, table_exists
 from gui_app.core.schema import Schema, Table
 
@@ -81,11 +81,8 @@ def quote_literal(value: str) -> str:
 def column_dependents(schema: Schema, table: Table, column: str) -> list[tuple[str, Table, str | None]]:
     """What uses a column: (kind, owning table, name); kind is index, primary, unique, check or foreignkey."""
     found: list[tuple[str, Table, str | None]] = []
-    for ix in table.indexes:
-        flags = ix.expression_flags or (False,) * len(ix.elements)
-        if any((e == column and not f) or (f and references_column(e, column)) for e, f in zip(ix.elements, flags,
-                                                                                            strict=True)):
-            found.append(("index", table, ix.name))
+    found.extend(("index", table, ix.name) for ix in table.indexes
+                 if index_uses_column(ix.elements, ix.expression_flags, column))
     if table.primary_key is not None and column in table.primary_key.columns:
         found.append(("primary", table, table.primary_key.name))
     found.extend(("unique", table, u.name) for u in table.unique_constraints if column in u.columns)
@@ -110,9 +107,10 @@ def _blocks_drop(user: tuple[str, Table, str | None], table: Table, column: str,
     if dialect in ("mysql", "mariadb"):
         if kind == "foreignkey":
             return True
-        if kind == "check":
-            check = next(c for c in table.check_constraints if c.name == name)
-            return any(references_column(check.sqltext, c.name) for c in table.columns if c.name != column)
+        if kind == "check":  # by name, and by what it reads (unnamed ones share a name)
+            return any(references_column(check.sqltext, other.name)
+                       for check in table.check_constraints if check.name == name
+                       and references_column(check.sqltext, column) for other in table.columns if other.name != column)
     return False
 
 
