@@ -351,3 +351,30 @@ def test_a_message_cannot_become_code_in_the_written_revision(tmp_path: Path) ->
     assert ast.get_docstring(tree, clean=False).startswith(message)  # type: ignore[union-attr]
     load_script(tmp_path / "abc.py")
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_statements_as_expressions_and_literal_defaults_run_as_alembic_runs_them(
+        request: pytest.FixtureRequest, tmp_path: Path, dialect: str) -> None:
+    """``op.execute(t.update()...)`` keeps its values as parameters (its SQL text alone has none),
+    and ``server_default="..."`` in ``alter_column`` is a literal to Alembic, quoted by the dialect."""
+    hostile = "C:\\\\new\\\\table ' \\\\' #"  # backslashes and quotes, as Python source
+    rows = (f"""
+        users = sa.table("user", sa.column("id", sa.Integer), sa.column("name", sa.String))
+        op.bulk_insert(users, [{{"id": 1, "name": "a"}}, {{"id": 2, "name": "b"}}])
+        op.execute(users.update().where(users.c.id == 2).values(name="{hostile}"))
+        op.add_column("user", sa.Column("note", sa.String(40)))
+        op.alter_column("user", "note", server_default="{hostile}")
+        """, """
+        users = sa.table("user", sa.column("id", sa.Integer))
+        op.alter_column("user", "note", server_default=None)
+        op.drop_column("user", "note")
+        op.execute(users.delete().where(users.c.id.in_([1, 2])))
+        """)
+    if dialect == "sqlite":  # SQLite alters a column only in batch mode, under `alembic` too
+        rows = (rows[0].replace('op.alter_column("user", ', 'with op.batch_alter_table("user") as b:\n'
+                                '            b.alter_column('),
+                rows[1].replace('op.alter_column("user", "note", server_default=None)\n'
+                                '        op.drop_column("user", "note")',
+                                'with op.batch_alter_table("user") as b:\n            b.drop_column("note")'))
+    side_by_side(request, tmp_path, dialect, USERS, rows)

@@ -43,6 +43,9 @@ def _type(column: Any, dialect: sa.Dialect) -> str:
 
 
 _CAST = re.compile(r"::[\w .\"\[\]]+(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])?$")
+# MariaDB keeps a default holding a character beyond U+FFFF intact, but reports it (SHOW CREATE
+# TABLE, information_schema) with a '?' in its place.
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _NUMBER = re.compile(r"^'?(-?\d+(?:\.\d+)?)'?$")
 _SAME_MEANING = {"NOW()": "CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP()": "CURRENT_TIMESTAMP",
                  "LOCALTIMESTAMP": "CURRENT_TIMESTAMP", "TRUE": "1", "FALSE": "0"}
@@ -68,9 +71,38 @@ def _default(column: Any, dialect: sa.Dialect) -> str | None:
         return None  # the sequence behind a serial column: its autoincrement, compared as the type
     if dialect.name in ("mysql", "mariadb") and text.upper() == "NULL":
         return None
+    if dialect.name in ("mysql", "mariadb"):
+        text = _mysql_literal(text)
+    if getattr(dialect, "is_mariadb", False):
+        text = _ASTRAL.sub("?", text)
     if match := _NUMBER.match(text):
         return str(decimal.Decimal(match.group(1)).normalize())
     return _SAME_MEANING.get(text.upper(), text)
+
+
+_MYSQL_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "%": "\\%", "_": "\\_"}
+
+
+def _mysql_literal(text: str) -> str:
+    """A MySQL string literal in one spelling: the server reports a newline in a default as
+    ``\\n`` where SQLAlchemy wrote the character itself (the MySQL manual, "String Literals")."""
+    if len(text) < 2 or text[0] != "'" or text[-1] != "'":
+        return text
+    value, i, body = [], 0, text[1:-1]
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and i + 1 < len(body):
+            value.append(_MYSQL_ESCAPES.get(body[i + 1], body[i + 1]))
+            i += 2
+        elif char == "'" and body[i + 1:i + 2] == "'":
+            value.append("'")
+            i += 2
+        elif char == "'":
+            return text  # not one literal: 'a' 'b', or an expression
+        else:
+            value.append(char)
+            i += 1
+    return "'" + "".join(value).replace("'", "''") + "'"
 
 
 def _balanced(text: str) -> bool:

@@ -26,12 +26,12 @@ class MissingDowngradeOp(ops.MigrateOperation):
     """Where a custom SQL step (read from a script) has no known undo: the downgrade says so
     instead of inventing one. Renders as a comment; runs as nothing."""
 
-    def __init__(self, upgrade_sql: str) -> None:
+    def __init__(self, upgrade_sql: str | sa.sql.Executable) -> None:
         self.upgrade_sql = upgrade_sql
 
     @property
     def note(self) -> str:
-        first = " ".join(self.upgrade_sql.split())[:100]
+        first = " ".join(str(self.upgrade_sql).split())[:100]
         return f"No downgrade was given for: {first}"
 
     def reverse(self) -> ops.MigrateOperation:
@@ -47,14 +47,16 @@ def _missing_downgrade(operations: Operations, operation: MissingDowngradeOp) ->
 class ReversibleExecuteSQLOp(ops.ExecuteSQLOp):
     """A custom SQL step with the SQL that undoes it (if known)."""
 
-    def __init__(self, sqltext: str, downgrade_sql: str | None, **kw: Any) -> None:
+    def __init__(self, sqltext: str | sa.sql.Executable, downgrade_sql: str | sa.sql.Executable | None,
+                 **kw: Any) -> None:
+        # An expression (``op.execute(t.update().values(...))``) stays one: its values are parameters.
         super().__init__(sqltext, **kw)
         self.downgrade_sql = downgrade_sql
 
     def reverse(self) -> ops.MigrateOperation:
-        if not self.downgrade_sql:
-            return MissingDowngradeOp(str(self.sqltext))
-        return ReversibleExecuteSQLOp(self.downgrade_sql, str(self.sqltext))
+        if self.downgrade_sql is None or (isinstance(self.downgrade_sql, str) and not self.downgrade_sql.strip()):
+            return MissingDowngradeOp(self.sqltext)
+        return ReversibleExecuteSQLOp(self.downgrade_sql, self.sqltext)
 
 
 class ReversibleBulkInsertOp(ops.BulkInsertOp):
@@ -67,9 +69,19 @@ class ReversibleBulkInsertOp(ops.BulkInsertOp):
         if not pk or any(c.name not in row for row in self.rows for c in pk):
             raise ValueError(f"rows inserted into {table.name} without primary key values cannot be deleted "
                              "by the downgrade")
-        conditions = [sa.and_(*(c == row[c.name] for c in pk)) for row in self.rows]
-        delete = sa.delete(table).where(sa.or_(*conditions))
-        return ops.ExecuteSQLOp(str(delete.compile(compile_kwargs={"literal_binds": True})))
+        return DeleteRowsOp(table, [{c.name: row[c.name] for c in pk} for row in self.rows])
+
+
+class DeleteRowsOp(ops.ExecuteSQLOp):
+    """``DELETE`` of the rows with these primary keys, kept as an expression: the values are
+    bound parameters when applied and the target dialect's literals in SQL text (a string
+    written by hand, or by the default dialect, misreads a backslash on MySQL)."""
+
+    def __init__(self, table: sa.Table, keys: list[dict[str, Any]]) -> None:
+        columns = [table.c[name] for name in keys[0]] if keys else []
+        conditions = [sa.and_(*(c == key[c.name] for c in columns)) for key in keys]
+        super().__init__(sa.delete(table).where(sa.or_(*conditions)))
+        self.table, self.keys = table, keys
 
 
 class ReversibleRenameTableOp(ops.RenameTableOp):
@@ -209,12 +221,22 @@ def alter_column(
     type_: Any = None,
     nullable: bool | None = None,
     server_default: Any = UNCHANGED,
+    default_literal: str | None = None,
     comment: Any = UNCHANGED,
     autoincrement: bool | None = None,
 ) -> ReversibleAlterColumnOp:
-    """Only what differs from the reflected column is altered; every ``existing_*`` is filled."""
+    """Only what differs from the reflected column is altered; every ``existing_*`` is filled.
+
+    ``server_default`` as a string is SQL (``CURRENT_TIMESTAMP``, ``'text'``); ``default_literal``
+    is a plain value, handed to Alembic as a Python string so that the dialect's own literal
+    rendering quotes it (MySQL treats a backslash as an escape: doubling quotes is not enough).
+    """
     col = table.column(column_name)
-    if server_default is not UNCHANGED and server_default == col.default:
+    if default_literal is not None:
+        server_default = default_literal
+        if sa_build.default_text(default_literal, None) == col.default:
+            server_default = UNCHANGED
+    elif server_default is not UNCHANGED and server_default == col.default:
         server_default = UNCHANGED
     if comment is not UNCHANGED and (comment or None) == col.comment:
         comment = UNCHANGED
@@ -235,7 +257,8 @@ def alter_column(
         modify_name=new_name if new_name and new_name != column_name else None,
         modify_type=type_ if type_ is not None and not _same_type(type_, col) else None,
         modify_nullable=nullable if nullable is not None and nullable != col.nullable else None,
-        modify_server_default=sa.text(server_default) if isinstance(server_default, str) else server_default,
+        modify_server_default=sa.text(server_default) if isinstance(server_default, str)
+        and default_literal is None else server_default,
         modify_comment=comment if comment is UNCHANGED else (comment or None),
         **kw,
     )

@@ -18,7 +18,7 @@ from alembic.autogenerate.render import _repr_type  # Alembic's own type renderi
 from alembic.operations import ops
 
 from gui_app.core.batch_block import BatchBlockOp
-from gui_app.core.edits import MissingDowngradeOp
+from gui_app.core.edits import DeleteRowsOp, MissingDowngradeOp, ReversibleExecuteSQLOp
 from gui_app.core.script_code import ScriptCodeOp
 
 
@@ -60,6 +60,33 @@ def _bulk_insert(context: AutogenContext, op: ops.BulkInsertOp) -> str:
         "{" + ", ".join(f"{k!r}: {_value(v, context)}" for k, v in row.items()) + "}" for row in op.rows)
     return (f"{_prefix(context)}bulk_insert(\n    sa.table({table.name!r}, {columns}{schema}),\n"
             f"    [\n        {rows},\n    ],\n)")
+
+
+@renderers.dispatch_for(DeleteRowsOp)
+def _delete_rows(context: AutogenContext, op: DeleteRowsOp) -> str:
+    """An expression, not SQL text, so the values reach the database as parameters."""
+    table = op.table
+    schema = f", schema={table.schema!r}" if table.schema else ""
+    names = list(op.keys[0]) if op.keys else []
+    columns = ", ".join(f"sa.column({n!r}, {_repr_type(table.c[n].type, context)})" for n in names)
+    conditions = ",\n        ".join(
+        "sa.and_(" + ", ".join(f"sa.column({k!r}) == {_value(v, context)}" for k, v in key.items()) + ")"
+        for key in op.keys)
+    return (f"{_prefix(context)}execute(\n    sa.delete(sa.table({table.name!r}, {columns}{schema})).where(sa.or_(\n"
+            f"        {conditions},\n    ))\n)")
+
+
+@renderers.dispatch_for(ReversibleExecuteSQLOp)
+def _execute(context: AutogenContext, op: ReversibleExecuteSQLOp) -> str:
+    """A statement read from a script as an expression is written as the SQL it is on this
+    dialect, values rendered by the dialect (Alembic renders only SQL strings). ``sa.text``
+    with every colon escaped, so no part of a value can be read as a parameter."""
+    if isinstance(op.sqltext, str):
+        return f"{_prefix(context)}execute({op.sqltext!r})"
+    dialect = context.migration_context.dialect if context.migration_context is not None else None
+    assert isinstance(op.sqltext, sa.sql.ClauseElement)
+    sql = str(op.sqltext.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    return f"{_prefix(context)}execute(sa.text({sql.replace(':', chr(92) + ':')!r}))"
 
 
 @renderers.dispatch_for(MissingDowngradeOp)

@@ -61,7 +61,9 @@ _INDEX_COLUMNS = (
 
 @lru_cache(maxsize=512)
 def _sa_type(declared: str) -> Any:
-    return SQLiteDialect()._resolve_type_affinity(declared)  # type: ignore[no-untyped-call]
+    # Upper case, as SQLAlchemy reflects it: the lookup is case-sensitive, and `varchar(40)`
+    # would otherwise fall through to NUMERIC affinity (a rebuild would then convert its text).
+    return SQLiteDialect()._resolve_type_affinity(declared.upper())  # type: ignore[no-untyped-call]
 
 
 def reflect_sqlite(conn: Connection, steps: Steps, only: set[tuple[str | None, str]] | None = None) -> Schema:

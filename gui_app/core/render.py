@@ -76,13 +76,21 @@ def batch_groups(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperat
             where, name = table_of(op)  # type: ignore[misc]
             last = grouped[-1] if grouped else None
             if app_table_group(last) \
-                    and (last.schema, last.table_name) == (where, name):
+                    and (last.schema, last.table_name) == (where, name) and not _alters_added(last, op):
                 last.ops.append(op)
             else:
                 grouped.append(ops.ModifyTableOps(name, [op], schema=where))
         else:
             grouped.append(op)
     return grouped
+
+
+def _alters_added(group: ops.ModifyTableOps, op: ops.MigrateOperation) -> bool:
+    """Whether ``op`` alters a column the group adds. One rebuild would create the column with
+    its final default, filling the existing rows with it; added first and altered after, the
+    rows keep what adding gave them (NULL, or the default it had then)."""
+    return isinstance(op, ops.AlterColumnOp) and any(
+        isinstance(added, ops.AddColumnOp) and added.column.name == op.column_name for added in group.ops)
 
 
 def downgrade_ops(plan: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperation]:

@@ -158,7 +158,10 @@ def default_text(value: Any, dialect: sa.Dialect | None) -> str:
         value = value.arg
     if isinstance(value, str):
         dialect = dialect or sa.engine.default.DefaultDialect()
-        return str(dialect.statement_compiler(dialect, None).render_literal_value(value, sa.String()))
+        literal = str(dialect.statement_compiler(dialect, None).render_literal_value(value, sa.String()))
+        # For a driver with %-parameters the literal is written with every % doubled, which the
+        # driver takes back out: the database stores (and reports) the single %.
+        return literal.replace("%%", "%") if dialect.identifier_preparer._double_percents else literal
     return sql_text(value)
 
 

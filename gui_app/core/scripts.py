@@ -266,8 +266,8 @@ def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperatio
             return None
 
     if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, edits.ReversibleExecuteSQLOp):
-        down = str(undo.sqltext) if isinstance(undo, ops.ExecuteSQLOp) else None
-        return edits.ReversibleExecuteSQLOp(str(op.sqltext), down)
+        down = undo.sqltext if isinstance(undo, ops.ExecuteSQLOp) else None
+        return edits.ReversibleExecuteSQLOp(op.sqltext, down)
     if isinstance(op, ops.BulkInsertOp) and not isinstance(op, edits.ReversibleBulkInsertOp) \
             and isinstance(op.table, sa.TableClause) and (t := table(op.table.name, op.table.schema)) is not None:
         return edits.bulk_insert(t, list(op.rows))
@@ -290,7 +290,11 @@ def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperatio
         if column is not None:
             return edits.alter_column(
                 t, op.column_name, new_name=op.modify_name, type_=op.modify_type, nullable=op.modify_nullable,
-                server_default=op.modify_server_default, comment=op.modify_comment)
+                # A Python string is a literal to Alembic, as it is to SQLAlchemy.
+                server_default=op.modify_server_default if not isinstance(op.modify_server_default, str)
+                else edits.UNCHANGED,
+                default_literal=op.modify_server_default if isinstance(op.modify_server_default, str) else None,
+                comment=op.modify_comment)
     return op
 
 

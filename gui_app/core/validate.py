@@ -73,11 +73,6 @@ def literal_problem(value: str | None) -> str | None:
     return None
 
 
-def quote_literal(value: str) -> str:
-    """A text value as a SQL string literal, for the 'literal value' default choice."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 def column_dependents(schema: Schema, table: Table, column: str) -> list[tuple[str, Table, str | None]]:
     """What uses a column: (kind, owning table, name); kind is index, primary, unique, check or foreignkey."""
     found: list[tuple[str, Table, str | None]] = []

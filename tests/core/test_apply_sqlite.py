@@ -58,3 +58,53 @@ def test_settings_are_put_back_when_the_plan_fails(conn: sa.Connection) -> None:
     with pytest.raises(RuntimeError), apply_sqlite.plan_settings(conn, KEEPS_DATA):
         raise RuntimeError("failed")
     assert _settings(conn) == (1, 1)
+
+
+def test_a_rebuild_keeps_lower_case_types_and_their_affinity(tmp_path: Path) -> None:
+    """Hand-written SQLite schemas often spell types in lower case; a rebuild must not turn
+    ``varchar(10)`` or ``text`` into NUMERIC, whose affinity would make '007' the number 7."""
+    from gui_app.core import apply, edits
+    from gui_app.core.plan import Plan
+    from gui_app.core.reflect import reflect
+
+    path = tmp_path / "lower.sqlite"
+    url = f"sqlite:///{path}"
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.exec_driver_sql("CREATE TABLE t (id integer primary key, code varchar(10), note text, gone int)")
+        c.exec_driver_sql("INSERT INTO t VALUES (1, '007', '0.50', 1)")
+    base = reflect(url)
+    assert [repr(c.sa_type) for c in base.table("t").columns] == [
+        "INTEGER()", "VARCHAR(length=10)", "TEXT()", "INTEGER()"]
+    plan = Plan(base, "sqlite")
+    plan.append(edits.drop_column(base.table("t"), "gone"))  # SQLite rebuilds the table for this
+    plan.append(edits.alter_column(plan.projected.table("t"), "note", nullable=False))
+    apply.apply_plan(make_url(url), plan.operations, base)
+    with engine.connect() as c:
+        assert c.exec_driver_sql("SELECT code, typeof(code), note, typeof(note) FROM t").one() == (
+            "007", "text", "0.50", "text")
+        declared = [row[2] for row in c.exec_driver_sql("PRAGMA table_info(t)")]
+    engine.dispose()
+    assert declared == ["INTEGER", "VARCHAR(10)", "TEXT"]
+
+
+def test_a_default_given_after_adding_a_column_does_not_fill_the_existing_rows(tmp_path: Path) -> None:
+    """Added, then given a default: the rows there before keep NULL, as on the other databases."""
+    from gui_app.core import apply, edits
+    from gui_app.core.plan import Plan
+    from gui_app.core.reflect import reflect
+
+    url = f"sqlite:///{tmp_path / 'added.sqlite'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        c.exec_driver_sql("INSERT INTO t VALUES (1)")
+    base = reflect(url)
+    plan = Plan(base, "sqlite")
+    plan.append(edits.add_column(base.table("t"), edits.ColumnSpec("note", sa.String(20))))
+    plan.append(edits.alter_column(plan.projected.table("t"), "note", default_literal="later"))
+    apply.apply_plan(make_url(url), plan.operations, base)
+    with engine.begin() as c:
+        c.exec_driver_sql("INSERT INTO t (id) VALUES (2)")
+        assert c.exec_driver_sql("SELECT id, note FROM t ORDER BY id").all() == [(1, None), (2, "later")]
+    engine.dispose()

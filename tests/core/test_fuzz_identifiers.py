@@ -20,8 +20,8 @@ from gui_app.core import edits, render
 from gui_app.core.demo import ensure_demo_database
 from gui_app.core.plan import Plan, PlanError
 from gui_app.core.reflect import reflect
+from gui_app.core.sa_build import default_text
 from gui_app.core.schema import Schema
-from gui_app.core.validate import quote_literal
 
 HOSTILE = ["'); DROP TABLE books; --", 'a"b', "select", "order", "table", "Ünïcödé ñame", "with space",
            "x; DROP TABLE authors", "`tick`", "[bracket]", "--comment", "/*c*/", "%s", "%(x)s", "null", "\u0131"]
@@ -45,7 +45,7 @@ def demo(demo_file: Path) -> Schema:
 def test_column_name_and_literal_default(tmp_path_factory: pytest.TempPathFactory, demo_file: Path, demo: Schema,
                                          name: str, literal: str | None) -> None:
     plan = Plan(demo, "sqlite")
-    default = quote_literal(literal) if literal is not None else None
+    default = default_text(literal, sa.dialects.sqlite.dialect()) if literal is not None else None
     try:
         plan.append(edits.add_column(demo.table("books"), edits.ColumnSpec(name, sa.Text(), default_literal=literal)))
     except PlanError as refused:

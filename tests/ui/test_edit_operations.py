@@ -261,7 +261,8 @@ def insert_rows(qtbot: QtBot, w: MainWindow) -> Expect:
     return Expect(["op.bulk_insert(sa.table('publishers'"], {},
                   {d: "INSERT INTO publishers (id, name, country) VALUES (10, 'Picador', 'GB')"
                    for d in ("sqlite", "postgresql", "mysql")},
-                  "op.execute('DELETE FROM publishers WHERE publishers.id = 10 OR publishers.id = 11')")
+                  "op.execute(sa.delete(sa.table('publishers', sa.column('id', sa.INTEGER()))).where(sa.or_("
+                  "sa.and_(sa.column('id') == 10), sa.and_(sa.column('id') == 11))))")
 
 
 def _one_line(python: str) -> str:

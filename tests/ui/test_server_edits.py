@@ -100,3 +100,35 @@ def test_mariadb_preview_runs_and_matches_the_projection(qtbot: QtBot, window: M
     url = mysql_databases.url(name)
     _create(url)
     _edit_and_apply(qtbot, window, url, "mysql", name)
+
+
+@pytest.mark.mysql
+def test_a_literal_default_typed_in_the_dialog_cannot_end_its_string_on_mariadb(
+        qtbot: QtBot, window: MainWindow, mysql_databases: ServerDatabases) -> None:
+    """MariaDB reads a backslash in a string as an escape: the literal must be rendered by the
+    dialect, or ``\\', DROP COLUMN secret #`` ends the string and drops a column."""
+    name = mysql_databases.create()
+    url = mysql_databases.url(name)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE base (id INTEGER PRIMARY KEY, c VARCHAR(60), secret VARCHAR(20))")
+        conn.exec_driver_sql("INSERT INTO base VALUES (1, 'x', 'kept')")
+    window.open_url_text(url)
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    hostile = "\\', DROP COLUMN secret #"
+
+    def literal(d: Any) -> None:
+        d.default_kind.setCurrentText("Value")
+        d.default.setText(hostile)
+
+    assert run_dialog(qtbot, menu_action(window, (name, "Tables", "base", "c"), "Edit column…").trigger,
+                      literal) == ""
+    sql, _upgrade, _downgrade = preview(qtbot, window, "mysql")
+    with engine.begin() as conn:
+        for statement in sql.split(";\n"):
+            if statement.strip():
+                conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("INSERT INTO base (id) VALUES (2)")
+        assert conn.exec_driver_sql("SELECT id, c, secret FROM base ORDER BY id").all() == [
+            (1, "x", "kept"), (2, hostile, None)]
+    engine.dispose()

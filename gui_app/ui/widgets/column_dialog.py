@@ -74,12 +74,11 @@ class ColumnDialog(EditDialog):
                                     comment=self.comment.text() or None)
             return [edits.add_column(self.table, spec)]
         if literal is not None:
-            from gui_app.core.validate import literal_problem, quote_literal
+            from gui_app.core.validate import literal_problem
 
             problem = literal_problem(literal)
             if problem:
                 raise InputError(problem)
-            expression = quote_literal(literal)
         old = self.column
         op = edits.alter_column(
             self.table, old.name,
@@ -87,7 +86,8 @@ class ColumnDialog(EditDialog):
             type_=type_ if self.type_edit.text().strip() != old.type_name else None,
             nullable=self.nullable.isChecked(),
             server_default=expression if expression is not None else (
-                None if old.default is not None else edits.UNCHANGED),
+                None if old.default is not None and literal is None else edits.UNCHANGED),
+            default_literal=literal,
             comment=self.comment.text() or None,
             autoincrement=self.autoincrement.isChecked(),
         )
