@@ -13,10 +13,11 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, inspect
 from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.exc import SAWarning
 
+from gui_app.core import reflect_mysql
 from gui_app.core.progress import Steps
 from gui_app.core.schema import (
     CheckConstraint,
@@ -65,7 +66,7 @@ def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str |
             steps.advance(f"{name}: views and types")
             namespaces.append(extras.namespace(name, name == default, schema, tables))
         else:
-            views = _mysql_views(insp, schema, steps)
+            views = reflect_mysql.views(insp, schema, steps)
             namespaces.append(Namespace(name, tables, views, is_default=name == default))
     steps.advance("Finishing")
     version = ".".join(str(p) for p in conn.dialect.server_version_info or ())
@@ -87,10 +88,12 @@ def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
     pks = read("primary keys", insp.get_multi_pk_constraint)
     fks = read("foreign keys", insp.get_multi_foreign_keys)
     indexes = read("indexes", insp.get_multi_indexes)
-    if insp.dialect.name != "postgresql":
-        _add_mysql_sorting(insp, label, indexes)
     uniques = read("unique constraints", insp.get_multi_unique_constraints)
     checks = read("check constraints", insp.get_multi_check_constraints)
+    if insp.dialect.name != "postgresql":
+        reflect_mysql.unescape_names(columns, pks, indexes, uniques, checks)
+        reflect_mysql.add_sorting(insp, label, indexes)
+        reflect_mysql.restore_foreign_keys(insp, label, schema, fks)
     comments = read("comments", insp.get_multi_table_comment)
     dialect = insp.dialect
     postgres = dialect.name == "postgresql"
@@ -197,29 +200,4 @@ def _index(ix: dict[str, Any]) -> Index:
     )
 
 
-def _add_mysql_sorting(insp: Inspector, database: str, indexes: dict[TableKey, Any]) -> None:
-    """SQLAlchemy's MySQL reflection leaves out descending index columns; the catalog has them."""
-    rows = insp.bind.execute(text(  # type: ignore[union-attr]
-        "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
-        "WHERE TABLE_SCHEMA = :db AND COLLATION = 'D'"), {"db": database}).all()
-    descending: dict[tuple[str, str], set[str]] = {}
-    for table_name, index_name, column in rows:
-        descending.setdefault((table_name, index_name), set()).add(column)
-    if not descending:
-        return
-    for (_schema, table_name), found in indexes.items():
-        for ix in found:
-            columns = descending.get((table_name, ix.get("name")))
-            if columns:
-                ix["column_sorting"] = {c: ("desc",) for c in columns}
-
-
 _SORT_WORDS = {"asc": "", "desc": "DESC", "nulls_first": "NULLS FIRST", "nulls_last": "NULLS LAST"}
-
-
-def _mysql_views(insp: Inspector, schema: str | None, steps: Steps) -> tuple[Any, ...]:
-    from gui_app.core.schema import View
-
-    steps.advance("views")
-    return tuple(View(name, schema, insp.get_view_definition(name, schema))
-                 for name in sorted(insp.get_view_names(schema)))

@@ -1,0 +1,103 @@
+"""What SQLAlchemy's MySQL/MariaDB reflection gets wrong, put right from the catalog.
+
+SQLAlchemy reads MySQL tables by parsing ``SHOW CREATE TABLE``. Three gaps matter here:
+descending index columns are not reported; a name holding a backtick comes back escaped
+(```` a``b ````) for columns, indexes and constraints; and a foreign key whose name, columns or
+referred table hold a backtick is not recognised at all (its pattern excludes the character),
+so it silently disappears.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine.reflection import Inspector
+
+from gui_app.core.progress import Steps
+
+TableKey = tuple[str | None, str]
+
+
+def add_sorting(insp: Inspector, database: str, indexes: dict[TableKey, Any]) -> None:
+    """SQLAlchemy's MySQL reflection leaves out descending index columns; the catalog has them."""
+    rows = insp.bind.execute(text(  # type: ignore[union-attr]
+        "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
+        "WHERE TABLE_SCHEMA = :db AND COLLATION = 'D'"), {"db": database}).all()
+    descending: dict[tuple[str, str], set[str]] = {}
+    for table_name, index_name, column in rows:
+        descending.setdefault((table_name, index_name), set()).add(column)
+    if not descending:
+        return
+    for (_schema, table_name), found in indexes.items():
+        for ix in found:
+            columns = descending.get((table_name, ix.get("name")))
+            if columns:
+                ix["column_sorting"] = {c: ("desc",) for c in columns}
+
+
+def _plain(name: Any) -> Any:
+    return name.replace("``", "`") if isinstance(name, str) else name
+
+
+def unescape_names(columns: dict[TableKey, Any], pks: dict[TableKey, Any], indexes: dict[TableKey, Any],
+                   uniques: dict[TableKey, Any], checks: dict[TableKey, Any]) -> None:
+    """Names as the database holds them, where SQLAlchemy left them as ``SHOW CREATE TABLE``
+    spells them (a check's SQL stays as it is: there the escaped form is the right one)."""
+    for found in columns.values():
+        for col in found:
+            col["name"] = _plain(col["name"])
+    for pk in pks.values():
+        if pk:
+            pk["name"] = _plain(pk.get("name"))
+            pk["constrained_columns"] = [_plain(c) for c in pk.get("constrained_columns") or ()]
+    for found in (*indexes.values(), *uniques.values()):
+        for item in found:
+            item["name"] = _plain(item.get("name"))
+            item["column_names"] = [_plain(c) for c in item.get("column_names") or ()]
+            for key in ("duplicates_index", "duplicates_constraint"):
+                if item.get(key):
+                    item[key] = _plain(item[key])
+    for found in checks.values():
+        for check in found:
+            check["name"] = _plain(check.get("name"))
+
+
+_KEYS_WITH_BACKTICKS = (
+    "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, "
+    "k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE "
+    "FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r "
+    "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
+    "AND r.TABLE_NAME = k.TABLE_NAME "
+    "WHERE k.TABLE_SCHEMA = :db AND k.REFERENCED_TABLE_NAME IS NOT NULL AND k.TABLE_NAME IN ("
+    "  SELECT TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = :db"
+    "  AND REFERENCED_TABLE_NAME IS NOT NULL AND CONCAT(CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME,"
+    "  REFERENCED_COLUMN_NAME, REFERENCED_TABLE_SCHEMA) LIKE '%`%') "
+    "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"
+)
+
+
+def restore_foreign_keys(insp: Inspector, database: str, schema: str | None, fks: dict[TableKey, Any]) -> None:
+    """The foreign keys of every table that has one with a backtick in a name, from the catalog
+    (the table's other keys are read there too, so its list keeps the catalog's one order)."""
+    rows = insp.bind.execute(text(_KEYS_WITH_BACKTICKS), {"db": database}).all()  # type: ignore[union-attr]
+    read: dict[TableKey, dict[str, dict[str, Any]]] = {}
+    for table_name, name, column, referred_schema, referred_table, referred_column, on_update, on_delete in rows:
+        key = read.setdefault((schema, table_name), {}).setdefault(name, {
+            "name": name, "constrained_columns": [], "referred_table": referred_table, "referred_columns": [],
+            "referred_schema": None if referred_schema == database else referred_schema,
+            "options": {k: v for k, v in (("onupdate", on_update), ("ondelete", on_delete))
+                        if v not in ("RESTRICT", "NO ACTION")}})
+        key["constrained_columns"].append(column)
+        key["referred_columns"].append(referred_column)
+    for table, keys in read.items():
+        if table in fks:
+            fks[table] = list(keys.values())
+
+
+def views(insp: Inspector, schema: str | None, steps: Steps) -> tuple[Any, ...]:
+    from gui_app.core.schema import View
+
+    steps.advance("views")
+    return tuple(View(name, schema, insp.get_view_definition(name, schema))
+                 for name in sorted(insp.get_view_names(schema)))
