@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 
+from gui_app.core.private_files import make_private
 from gui_app.core.schema import Schema
 from gui_app.core.script_writer import bodies, docstring_text, new_revision_id
 
@@ -88,6 +89,7 @@ class AlembicProject:
             raise ProjectError(str(error)) from None
         if script is None:
             raise ProjectError("Alembic wrote no revision file")
+        make_private(Path(script.path), folder_too=False)  # it holds the plan
         return RevisionInfo(script.revision, script.down_revision, message, datetime.datetime.now().isoformat(" "),
                             True, script.path)
 

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.operations import ops
 
+from gui_app.core.private_files import write_private
 from gui_app.core.render import downgrade_ops, render_python
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import ScriptCodeOp, helper_source
@@ -144,7 +145,7 @@ def write_standalone(path: Path, plan: Sequence[ops.MigrateOperation], dialect: 
     revision = new_revision_id()
     text = standalone_script(plan, dialect, message, revision, down_revision, base=base)
     partial = path.with_name(f".{path.stem}.partial.py")
-    partial.write_text(text, encoding="utf-8")
+    write_private(partial, text, folder_too=False)  # it holds the plan
     try:
         if check:
             check_script(partial, dialect)

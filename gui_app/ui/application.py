@@ -27,8 +27,12 @@ def create_window(settings: QSettings | None = None) -> MainWindow:
     from PySide6.QtGui import QIcon
 
     from gui_app.core.demo import resource_path
+    from gui_app.core.private_files import make_private
 
-    context = AppContext(settings or QSettings())
+    settings = settings or QSettings()
+    if settings.fileName().startswith("/"):  # a file (elsewhere: the registry, where modes mean nothing)
+        make_private(Path(settings.fileName()), create=True)  # it names the databases and folders used
+    context = AppContext(settings)
     window = MainWindow(context)
     context.setParent(window)
     window.setWindowIcon(QIcon(str(resource_path(APP_ICON))))

@@ -133,6 +133,7 @@ class MigrationFiles(QObject):
         return True
 
     def export_sql(self) -> bool:
+        from gui_app.core.private_files import write_private
         from gui_app.core.render import render_sql
         from gui_app.ui.widgets.script_dialogs import ExportSqlDialog
 
@@ -148,7 +149,8 @@ class MigrationFiles(QObject):
                                   f"{'downgrade' if downgrade else 'upgrade'}_{dialect}.sql")
         if not path:
             return False
-        Path(path).write_text(render_sql(plan.operations, dialect, plan.base, downgrade=downgrade), encoding="utf-8")
+        write_private(Path(path), render_sql(plan.operations, dialect, plan.base, downgrade=downgrade),
+                      folder_too=False)
         self.notify(f"Exported the {dialect} SQL to {path}")
         return True
 
@@ -224,6 +226,7 @@ class MigrationFiles(QObject):
 
     def autosave(self) -> None:
         """Write the pending list as a migration script after every change; remove it when empty."""
+        from gui_app.core.private_files import write_private
         from gui_app.core.script_writer import standalone_script
         from gui_app.core.urls import url_without_password
 
@@ -238,10 +241,7 @@ class MigrationFiles(QObject):
         except Exception as error:  # never lose the list over a rendering problem: say so, keep going
             self.notify(f"Autosave failed: {error}")
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".partial")
-        partial.write_text(f"{DATABASE_MARK}{url_without_password(database.url)}\n{text}", encoding="utf-8")
-        partial.replace(target)
+        write_private(target, f"{DATABASE_MARK}{url_without_password(database.url)}\n{text}")
 
     def offer_restore(self) -> None:
         """Once per start, after the first database is read: restore an autosaved pending list."""

@@ -31,6 +31,10 @@ def _edit(qtbot: QtBot, window: MainWindow) -> None:
     menu_action(window, (*T, "books", "Indexes", "ix_books_title"), "Drop index").trigger()
 
 
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
 def _project(folder: Path, database: Path) -> Path:
     subprocess.run([sys.executable, "-m", "alembic", "init", str(folder / "migrations")], cwd=folder, check=True,
                    capture_output=True)
@@ -58,6 +62,7 @@ def test_save_as_revision_into_a_linked_project(qtbot: QtBot, demo_window: MainW
     files.run_dialog = _accepting(lambda d: d.message.setText("add subtitle"))
     assert files.save_revision()
     (written,) = (tmp_path / "migrations" / "versions").glob("*_add_subtitle.py")
+    assert _mode(written) == 0o600  # it holds the plan; the project's folder is left as it is
     rows = demo_window.revisions.rows()
     assert len(rows) == 1 and rows[0][1] == "add subtitle" and rows[0][3] == "head"
     upgraded = subprocess.run([sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", "head"],
@@ -121,6 +126,7 @@ def test_standalone_script_export_and_open(qtbot: QtBot, demo_window: MainWindow
     files.run_dialog = _accepting(lambda d: d.dialect.setCurrentIndex(d.dialect.findData("postgresql")))
     assert files.export_sql()
     assert exported.read_text() == render_sql(pending.plan.operations, "postgresql", pending.plan.base)
+    assert _mode(script) == _mode(exported) == 0o600
 
     calls = pending_calls(demo_window)
     while pending.undo_stack.canUndo():
@@ -149,6 +155,9 @@ def test_autosave_survives_a_crash_and_is_offered_back(qtbot: QtBot, demo_window
     saved = autosave_path()
     assert saved.is_file() and "batch_op.add_column" in saved.read_text()
     assert "password" not in saved.read_text().splitlines()[0]
+    assert (_mode(saved), _mode(saved.parent)) == (0o600, 0o700)  # it holds the plan and the URL
+    settings.sync()
+    assert _mode(Path(settings.fileName())) == 0o600
 
     # A new process after a crash: the same data folder, a new window.
     again = create_window(settings)
