@@ -117,3 +117,15 @@ def test_inspect_postgresql_json(pg_databases: ServerDatabases) -> None:
 def test_every_command_has_help(command: str) -> None:
     result = run_cli(command, "--help")
     assert result.returncode == 0 and f"usage: alembic-studio {command}" in result.stdout
+
+
+@pytest.mark.parametrize(("url", "said"), [
+    ("postgresql://postgres:hunter2@127.0.0.1:abc/x", "the port 'abc' is not a number"),
+    ("mysql://root:hunter2@127.0.0.1/test?charset=bogus", "MySQL has no character set 'bogus'"),
+    ("mysql://root:hunter2@127.0.0.1/test?bogus_arg=1", "PyMySQL has no connection option 'bogus_arg'"),
+])
+def test_a_bad_url_is_one_line_saying_what_is_wrong(url: str, said: str) -> None:
+    result = run_cli("inspect", url)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and said in result.stderr, result.stderr
+    assert "hunter2" not in result.stderr + result.stdout

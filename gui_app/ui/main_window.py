@@ -416,8 +416,8 @@ class MainWindow(QMainWindow):
 
         try:
             url = parse_url(text)
-        except exc.ArgumentError:
-            self.show_error("Cannot open the database", "This is not a database URL.")
+        except exc.ArgumentError as error:
+            self.show_error("Cannot open the database", f"This is not a database URL that can be used: {error}.")
             return
         if url.password is None and self.context.needs_password(text):
             from gui_app.core import credentials

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -168,3 +169,39 @@ def test_recent_connections_menu_reopens_without_password(qtbot: QtBot, demo_win
     actions[0].trigger()
     qtbot.waitUntil(lambda: not demo_window.context.loading, timeout=15_000)
     assert demo_window.context.database is not None
+
+
+@pytest.mark.parametrize(("url", "said"), [
+    ("postgresql://postgres:hunter2@127.0.0.1:abc/x", "the port 'abc' is not a number"),
+    ("mysql://root:hunter2@127.0.0.1/test?charset=bogus", "MySQL has no character set 'bogus'"),
+    ("mysql://root:hunter2@127.0.0.1/test?bogus_arg=1", "PyMySQL has no connection option 'bogus_arg'"),
+])
+def test_a_bad_url_opens_an_error_dialog_saying_what_is_wrong(qtbot: QtBot, demo_window: MainWindow,
+                                                              url: str, said: str) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gui_app.ui.widgets.connection_dialog import ConnectionDialog
+
+    def fill_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ConnectionDialog)
+        dialog.kind.setCurrentIndex(dialog.kind.count() - 1)  # a URL typed in
+        dialog.url_edit.setText(url)
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        shown = dialog.message.text()
+        dialog.reject()
+        seen.append(shown)
+
+    seen: list[str] = []
+    QTimer.singleShot(0, fill_dialog)
+    demo_window.connect_action.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
+    assert said in seen[0] and "hunter2" not in seen[0]
+
+    demo_window.open_url_text(url)  # a URL given at start or from the recent list
+    box = demo_window.error_box
+    assert box is not None and box.isVisible()
+    assert said in box.text() and "hunter2" not in box.text()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    assert demo_window.context.database is not None  # the demo is still open

@@ -168,8 +168,9 @@ class ConnectionDialog(QDialog):
             raise ValueError("Enter a SQLAlchemy URL, such as postgresql://user@host/db.")
         try:
             return parse_url(text)
-        except exc.ArgumentError:
-            raise ValueError("This is not a database URL; expected dialect+driver://user@host:port/database.") from None
+        except exc.ArgumentError as error:
+            expected = "dialect+driver://user@host:port/database"
+            raise ValueError(f"This is not a database URL that can be used ({error}); expected {expected}.") from None
 
     def accept(self) -> None:
         try:
