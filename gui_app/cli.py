@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gui_app import __version__
+from gui_app.core import timeouts
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inspect.add_argument("url", metavar="URL", help="SQLAlchemy database URL, e.g. sqlite:///app.db")
     inspect.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+    _connect_timeout(inspect)
     inspect.set_defaults(handler=_inspect)
 
     sql = commands.add_parser(
@@ -69,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--yes", action="store_true", help="do not ask before applying")
     apply.add_argument("--downgrade", action="store_true", help="run downgrade() instead of upgrade()")
     apply.add_argument("--target-metadata", metavar="MODULE:METADATA", help=TARGET_METADATA_HELP)
+    _connect_timeout(apply)
+    apply.add_argument("--lock-timeout", metavar="SECONDS", type=_seconds, default=timeouts.Timeouts.lock,
+                       help="give up when a statement waits longer than this for a lock another session holds, "
+                       "naming that session (default: %(default)g)")
     apply.set_defaults(handler=_apply)
 
     diff = commands.add_parser(
@@ -80,8 +86,25 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--models", metavar="MODULE:METADATA", help="match SQLAlchemy models instead of a database")
     diff.add_argument("-o", "--output", metavar="FILE", help="write an Alembic revision file")
     diff.add_argument("-m", "--message", default="match schema", help="message of the revision file")
+    _connect_timeout(diff)
     diff.set_defaults(handler=_diff)
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 86_400:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 86400 seconds: {text!r}")
+    return value
+
+
+def _connect_timeout(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--connect-timeout", metavar="SECONDS", type=_seconds, default=timeouts.Timeouts.connect,
+                         help="give up connecting to a server that does not answer within this time "
+                         "(default: %(default)g)")
 
 
 def run(argv: Sequence[str]) -> int:
@@ -91,6 +114,8 @@ def run(argv: Sequence[str]) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
+    timeouts.configure(timeouts.Timeouts(connect=getattr(args, "connect_timeout", timeouts.Timeouts.connect),
+                                         lock=getattr(args, "lock_timeout", timeouts.Timeouts.lock)))
     try:
         handler(args)
     except UsageError as error:

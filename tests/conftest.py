@@ -171,3 +171,13 @@ def _load_sakila(target: str) -> None:
     script = "\n".join(line for line in source.splitlines() if not skipped.match(line))
     subprocess.run([client, "-h", "127.0.0.1", "-P", "3306", "-u", "root", "--force", target],
                    input=script, capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.fixture(autouse=True)
+def _timeouts_restored() -> Iterator[None]:
+    """The process's timeouts (set by a dialog or the command line) do not leak between tests."""
+    from gui_app.core import timeouts
+
+    before = timeouts.current()
+    yield
+    timeouts.configure(before)

@@ -23,8 +23,9 @@ from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import URL
 
-from gui_app.core import render
+from gui_app.core import render, timeouts
 from gui_app.core.batch_block import BatchBlockOp, app_table_group
+from gui_app.core.blockers import blocking_sessions
 from gui_app.core.compare import differences
 from gui_app.core.errors import describe_error
 from gui_app.core.plan import describe
@@ -39,13 +40,33 @@ OUT_OF_LOCKS = ("PostgreSQL ran out of lock slots (max_locks_per_transaction) fo
 
 
 class ApplyFailed(Exception):
-    """An operation failed. ``applied`` operations stay applied (only ever > 0 on MySQL/MariaDB)."""
+    """An operation failed. ``applied`` operations stay applied (only ever > 0 on MySQL/MariaDB).
 
-    def __init__(self, index: int, operation: str, message: str, applied: int, rolled_back: bool) -> None:
+    ``lock_timeout``: it gave up waiting for a lock another session holds (trying again later may
+    succeed); ``blockers`` then names the sessions found holding locks on the plan's tables."""
+
+    def __init__(self, index: int, operation: str, message: str, applied: int, rolled_back: bool,
+                 error: BaseException | None = None) -> None:
         self.index, self.operation, self.message = index, operation, message
         self.applied, self.rolled_back = applied, rolled_back
-        state = "Nothing was changed." if rolled_back else f"The first {applied} operation(s) were applied."
-        super().__init__(f"Operation {index + 1} ({operation}) failed: {message} {state}")
+        self.lock_timeout = error is not None and timeouts.lock_timed_out(error)
+        self.blockers: list[str] = []
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        state = "Nothing was changed." if self.rolled_back else f"The first {self.applied} operation(s) were applied."
+        message = self.message if self.message.endswith((".", "!", "?")) else f"{self.message}."
+        text = f"Operation {self.index + 1} ({self.operation}) failed: {message} {state}"
+        if self.lock_timeout:
+            waited = timeouts.current().lock
+            text += (f" It waited {waited:g} s for a lock another session holds" +
+                     (": " + "; ".join(self.blockers) + "." if self.blockers else ".") +
+                     " Try again when that session has finished, or raise the lock timeout.")
+        return text
+
+    def name_blockers(self, blockers: list[str]) -> None:
+        self.blockers = blockers
+        self.args = (self._text(),)
 
 
 class Drifted(Exception):
@@ -147,6 +168,11 @@ def _message(error: BaseException) -> str:
     return text
 
 
+def _referred_tables(plan: Sequence[ops.MigrateOperation]) -> set[tuple[str | None, str]]:
+    """Tables a new foreign key points at: adding it locks them too."""
+    return {(op.kw.get("referent_schema"), op.referent_table) for op in plan if isinstance(op, ops.CreateForeignKeyOp)}
+
+
 def touched_tables(plan: Sequence[ops.MigrateOperation]) -> set[tuple[str | None, str]]:
     found = set()
     for op in plan:
@@ -202,15 +228,22 @@ def apply_plan(
         engine = shared_engine(url)
     try:
         with engine.connect() as conn:
+            if dialect != "sqlite":  # SQLite waits for a locked file as long as the connect timeout
+                timeouts.limit_lock_waits(conn, timeouts.current().lock)
             check_drift(conn, base, plan)
-            if dialect in TRANSACTIONAL:
-                runner = _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel, stamp,
-                                                   after_each)
-            else:
-                runner = _apply_step_by_step(conn, plan, base, progress, cancel, after_each)
-                if stamp is not None:
-                    with conn.begin():
-                        _stamp(conn, stamp)
+            try:
+                if dialect in TRANSACTIONAL:
+                    runner = _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel, stamp,
+                                                       after_each)
+                else:
+                    runner = _apply_step_by_step(conn, plan, base, progress, cancel, after_each)
+            except ApplyFailed as failed:
+                if failed.lock_timeout:
+                    failed.name_blockers(blocking_sessions(conn, touched_tables(plan) | _referred_tables(plan)))
+                raise
+            if dialect not in TRANSACTIONAL and stamp is not None:
+                with conn.begin():
+                    _stamp(conn, stamp)
             report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None, notes=list(runner.notes))
             if verify and not dry_run:
                 _verify(conn, base, plan, report, runner)
@@ -274,7 +307,8 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
                 failure = _pin_down(conn, plan, base, dialect, runner.done, failure.error if failure else error)
             if failure is None:
                 raise
-            raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), 0, True) from None
+            raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), 0, True,
+                              failure.error) from None
         if dry_run:
             transaction.rollback()
         else:
@@ -330,7 +364,8 @@ def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation
         with conn.begin():  # each DDL statement commits on its own; the transaction only frames the DML
             runner.run(plan, "mysql")
     except _Failure as failure:
-        raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), runner.done, False) from None
+        raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), runner.done, False,
+                          failure.error) from None
     return runner
 
 

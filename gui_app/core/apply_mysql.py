@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 from sqlalchemy.engine import URL
 
-from gui_app.core import sa_build
+from gui_app.core import sa_build, timeouts
 from gui_app.core.apply import ApplyFailed, ApplyReport, Runner, _Failure, _message, scratch_name
 from gui_app.core.plan import describe
 from gui_app.core.progress import CancelToken, ProgressFn
@@ -27,10 +27,10 @@ DATA_NOTE = ("MySQL/MariaDB dry run: the plan ran on an empty scratch copy of th
 def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progress: ProgressFn | None,
             cancel: CancelToken | None) -> ApplyReport:
     name = scratch_name()
-    admin = sa.create_engine(url.set(database=None))
+    admin = timeouts.create_engine(url.set(database=None))
     with admin.connect() as conn:
         conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
-    scratch = sa.create_engine(url.set(database=name))
+    scratch = timeouts.create_engine(url.set(database=name))
     try:
         metadata = sa.MetaData()
         for table in base.namespace(None).tables:
@@ -43,7 +43,8 @@ def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progre
                 with conn.begin():
                     runner.run(plan, "mysql")
             except _Failure as failure:
-                raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), 0, True) from None
+                raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), 0, True,
+                                  failure.error) from None
         report = ApplyReport(len(plan), dry_run=True)
         report.mismatches = []
         report.notes.append(DATA_NOTE)

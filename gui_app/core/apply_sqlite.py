@@ -20,6 +20,7 @@ from alembic.operations import ops
 from sqlalchemy import event
 from sqlalchemy.engine import URL
 
+from gui_app.core import timeouts
 from gui_app.core.script_code import ScriptCodeOp
 
 
@@ -36,7 +37,7 @@ def transactional_engine(url: URL, copy: bool = False) -> tuple[sa.Engine, Calla
         _backup(source, path)
         url = url.set(database=path)
         cleanup = lambda: os.remove(path) if os.path.exists(path) else None  # noqa: E731
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = timeouts.create_engine(url, poolclass=sa.pool.NullPool)
 
     @event.listens_for(engine, "connect")
     def _driver_transactions_off(dbapi_connection: Any, _record: Any) -> None:

@@ -6,11 +6,13 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
-_SHARED: OrderedDict[str, Engine] = OrderedDict()
+from gui_app.core import timeouts
+
+_SHARED: OrderedDict[tuple[str, timeouts.Timeouts], Engine] = OrderedDict()
 _SHARED_LOCK = threading.Lock()
 _SHARED_MAX = 8
 
@@ -26,7 +28,7 @@ def open_engine(url: URL) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:") \
                 and not Path(database).is_file():
             raise DatabaseFileMissing(f"no SQLite database at {database}")
-        return create_engine(url)
+        return timeouts.create_engine(url)
     return shared_engine(url)
 
 
@@ -38,11 +40,11 @@ def shared_engine(url: URL) -> Engine:
     compiles its reflection queries again: about 25 ms a time on PostgreSQL). No pool:
     each use opens its own connection and closes it, so nothing lingers on the server.
     """
-    key = url.render_as_string(hide_password=False)  # kept in memory only
+    key = (url.render_as_string(hide_password=False), timeouts.current())  # kept in memory only
     with _SHARED_LOCK:
         engine = _SHARED.get(key)
         if engine is None:
-            engine = _SHARED[key] = create_engine(url, poolclass=NullPool)
+            engine = _SHARED[key] = timeouts.create_engine(url, poolclass=NullPool)
             while len(_SHARED) > _SHARED_MAX:
                 _SHARED.popitem(last=False)[1].dispose()
         _SHARED.move_to_end(key)

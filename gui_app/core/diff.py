@@ -16,7 +16,9 @@ import sqlalchemy as sa
 from alembic.autogenerate import produce_migrations
 from alembic.operations import ops
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import make_url
 
+from gui_app.core import timeouts
 from gui_app.core.compare import BOOKKEEPING
 
 
@@ -132,7 +134,7 @@ def _text_encoding(column: sa.Column[Any], type_: Any) -> tuple[str | None, str 
 
 
 def diff_databases(source_url: Any, target_url: Any) -> list[ops.MigrateOperation]:
-    source, target = sa.create_engine(source_url), sa.create_engine(target_url)
+    source, target = timeouts.create_engine(make_url(source_url)), timeouts.create_engine(make_url(target_url))
     try:
         with target.connect() as conn:
             metadata = reflected_metadata(conn, _schemas(conn))

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from gui_app.core import render
+from gui_app.core.errors import describe_error
 from gui_app.core.plan import describe
 from gui_app.core.projection import ProjectionError, find_table
 from gui_app.core.schema import Schema
@@ -26,11 +27,13 @@ class Impact:
     operation: str
     what: str
     """``"rows destroyed"``, ``"values destroyed"``, ``"rows that would fail"``..."""
-    count: int
+    count: int | None
+    """None when the count was given up: :attr:`reason` says why."""
+    reason: str = ""
 
     @property
     def text(self) -> str:
-        return f"{self.count} {self.what}"
+        return f"{self.count} {self.what}" if self.count is not None else f"{self.what}: {self.reason}"
 
 
 def _ident(conn: sa.Connection, *parts: str | None) -> str:
@@ -42,26 +45,68 @@ def _scalar(conn: sa.Connection, sql: str) -> int:
     return int(conn.exec_driver_sql(sql).scalar() or 0)
 
 
-def count_impacts(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateOperation]) -> list[Impact]:
+def count_impacts(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateOperation],
+                  seconds: float | None = None) -> list[Impact]:
     """Counts for the operations whose table still stands as ``base`` has it (not created or
-    renamed earlier in the plan); the others touch no existing rows."""
+    renamed earlier in the plan); the others touch no existing rows.
+
+    Each count stands alone: one that fails, or runs past ``seconds`` (its lock waits included),
+    is reported as not counted with the reason, and the others are still counted. An operation
+    on a column the plan adds before it is not counted against the database (the column is not
+    there yet; its rows hold what adding it gave them)."""
+    from gui_app.core import timeouts
+
+    seconds = seconds if seconds is not None else timeouts.current().count
+    timeouts.limit_statements(conn, seconds)
     impacts = []
     renamed_or_created: set[tuple[str | None, str]] = set()
+    added: set[tuple[str | None, str, str]] = set()
     for index, op in enumerate(plan):
         target = render.table_of(op)
+        if isinstance(op, ops.AddColumnOp) and target is not None:
+            added.add((*target, op.column.name))
         if target is None or target in renamed_or_created:
             continue
         try:
             find_table(base, target[1], target[0])
         except ProjectionError:
             continue
-        counted = _count(conn, op, target)
+        if any((*target, column) in added for column in _columns_read(op)):
+            continue
+        try:
+            with conn.begin():  # alone: a failed count must not abort the others' transaction
+                counted = _count(conn, op, target)
+        except sa.exc.DBAPIError as error:
+            what = _what(op) or "rows affected"
+            why = f"not counted (timed out after {seconds:g} s)" if timeouts.timed_out(error) else \
+                f"not counted ({describe_error(error)})"
+            impacts.append(Impact(index, describe(op), what, None, why))
+            continue
         if counted is not None and counted[1] > 0:
             impacts.append(Impact(index, describe(op), counted[0], counted[1]))
         if isinstance(op, ops.RenameTableOp):
             renamed_or_created.add((op.schema, op.new_table_name))
             renamed_or_created.add(target)
     return impacts
+
+
+def _columns_read(op: ops.MigrateOperation) -> list[str]:
+    if isinstance(op, ops.AlterColumnOp | ops.DropColumnOp):
+        return [op.column_name]
+    if isinstance(op, ops.CreateForeignKeyOp):
+        return list(op.local_cols)
+    if isinstance(op, ops.CreateUniqueConstraintOp | ops.CreatePrimaryKeyOp | ops.CreateIndexOp):
+        return [c for c in op.columns if isinstance(c, str)]
+    return []
+
+
+def _what(op: ops.MigrateOperation) -> str | None:
+    """What a count of ``op`` would have been called, for a count given up."""
+    if isinstance(op, ops.DropTableOp):
+        return "rows destroyed"
+    if isinstance(op, ops.DropColumnOp):
+        return "non-null values destroyed"
+    return None
 
 
 def _count(conn: sa.Connection, op: ops.MigrateOperation, target: tuple[str | None, str]) -> tuple[str, int] | None:

@@ -8,6 +8,7 @@ readable or a half-written file.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -15,9 +16,13 @@ FOLDER_MODE = 0o700
 
 
 def private_folder(folder: Path) -> Path:
-    """``folder`` (and missing parents) created 0700; an existing one of ours tightened to 0700."""
+    """The app's own ``folder`` (and missing parents) created 0700, or tightened to 0700.
+
+    Only for a folder that belongs to the app alone: never one the user chose or shares, and
+    never a shared one with the sticky bit (``/tmp``), whatever the caller says."""
     folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-    if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
+    mode = folder.stat().st_mode
+    if folder.stat().st_uid == os.getuid() and mode & 0o077 and not mode & stat.S_ISVTX:
         folder.chmod(FOLDER_MODE)
     return folder
 
@@ -28,6 +33,8 @@ def write_private(path: Path, text: str, folder_too: bool = True) -> None:
     the user chose, such as a project's versions folder)."""
     if folder_too:
         private_folder(path.parent)
+    else:
+        path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)  # a new folder is made private anyway
     partial = path.with_name(f".{path.name}.partial")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:

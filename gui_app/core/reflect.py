@@ -8,9 +8,10 @@ reported per step and the job can be cancelled between steps.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL, make_url
 
+from gui_app.core import timeouts
 from gui_app.core.bulk import collector_paused
 from gui_app.core.connect import shared_engine
 from gui_app.core.progress import CancelToken, ProgressFn, Steps
@@ -28,7 +29,7 @@ def reflect(
         url = make_url(bind)
         if url.get_backend_name() != "sqlite":
             return reflect(shared_engine(url), progress, cancel, only)
-        engine = create_engine(url)
+        engine = timeouts.create_engine(url)
         try:
             return reflect(engine, progress, cancel, only)
         finally:

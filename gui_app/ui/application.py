@@ -31,7 +31,13 @@ def create_window(settings: QSettings | None = None) -> MainWindow:
 
     settings = settings or QSettings()
     if settings.fileName().startswith("/"):  # a file (elsewhere: the registry, where modes mean nothing)
-        make_private(Path(settings.fileName()), create=True)  # it names the databases and folders used
+        # It names the databases and folders used. Its folder is tightened only when it is the
+        # app's own (not a folder a settings file was pointed into).
+        path = Path(settings.fileName())
+        make_private(path, folder_too=path.parent.name == ORGANIZATION, create=True)
+    from gui_app.ui.widgets.timeouts_dialog import load_timeouts
+
+    load_timeouts(settings)
     context = AppContext(settings)
     window = MainWindow(context)
     context.setParent(window)

@@ -44,6 +44,7 @@ ACTION_ICONS = {
     "connect": "mdi6.lan-connect",
     "refresh": "mdi6.database-refresh",
     "cancel": "mdi6.cancel",
+    "timeouts": "mdi6.timer-outline",
     "quit": "mdi6.exit-to-app",
     "filter": "mdi6.magnify",
     "about": "mdi6.information-outline",

@@ -120,6 +120,8 @@ class MainWindow(QMainWindow):
         self.filter_action = make_action(self, "&Filter objects", self.focus_filter,
                                          shortcut=QKeySequence.StandardKey.Find, icon="filter")
         self.about_action = make_action(self, "&About Alembic Studio", self.show_about, icon="about")
+        self.timeouts_action = make_action(self, "&Timeouts…", self.show_timeouts, icon="timeouts",
+                                           tip="How long to wait for a server, a lock, a count")
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setIcon(icons.for_action("undo"))
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.compare_action)
         file_menu.addSeparator()
         file_menu.addAction(self.refresh_action)
+        file_menu.addAction(self.timeouts_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menu.addMenu("&Edit")
@@ -364,7 +367,7 @@ class MainWindow(QMainWindow):
 
         job: Job[Any] = Job(run, describe_apply_error)
         job.signals.progress.connect(self._loading_progress)
-        job.signals.succeeded.connect(lambda outcome: self._applied(outcome, operations, url))
+        job.signals.succeeded.connect(lambda outcome: self._applied(outcome, operations, url, pending, stamp))
         job.signals.failed.connect(lambda reason: self._apply_stopped(reason))
         job.signals.cancelled.connect(lambda: self._apply_stopped("Cancelled; nothing was changed."))
         self._apply_job = job
@@ -374,12 +377,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Applying the pending changes…")
         self.context.jobs.start(job)
 
-    def _applied(self, outcome: Any, operations: list[Any], url: URL) -> None:
+    def _applied(self, outcome: Any, operations: list[Any], url: URL, pending: PendingPlan,
+                 stamp: str | None) -> None:
         from gui_app.core.apply import ApplyFailed
 
         self._apply_job = None
         self._loading_stopped()
         if isinstance(outcome, ApplyFailed):
+            if outcome.lock_timeout and not outcome.applied:
+                self._offer_retry(str(outcome), pending, url, stamp)
+                return
             self.show_error("The changes could not be applied", str(outcome))
             if outcome.applied:
                 self.context.open_database(url, carry=operations[outcome.applied:])
@@ -391,10 +398,32 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Applied {outcome.applied} operations.", 10_000)
         self.context.open_database(url, carry=[])
 
+    def _offer_retry(self, text: str, pending: PendingPlan, url: URL, stamp: str | None) -> None:
+        """Another session held a lock and nothing was changed: the same plan may run once it is done."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Waiting for a lock timed out", text,
+                          QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("errorBox")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.error_box = box
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Retry and self.context.pending is pending:
+                self._run_apply(pending, url, stamp)
+
+        box.finished.connect(answered)
+        box.open()
+
     def _apply_stopped(self, reason: str) -> None:
         self._apply_job = None
         self._loading_stopped()
         self.show_error("The changes could not be applied", reason)
+
+    def show_timeouts(self) -> None:
+        from gui_app.ui.widgets.timeouts_dialog import TimeoutsDialog
+
+        dialog = TimeoutsDialog(self.context.settings, self)
+        self.timeouts_dialog = dialog
+        dialog.open()
 
     def _show_preview(self) -> None:
         self.preview_dock.show()

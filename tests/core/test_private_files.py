@@ -45,3 +45,13 @@ def test_a_settings_file_is_created_private_and_an_old_one_tightened(tmp_path: P
     os.chmod(old, 0o644)
     make_private(old, folder_too=False)
     assert _mode(old) == 0o600
+
+
+def test_a_shared_folder_with_the_sticky_bit_is_never_tightened(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    write_private(shared / "plan.py", "x")
+    make_private(shared / "settings.ini", create=True)
+    assert _mode(shared) == 0o777 and shared.stat().st_mode & 0o1000
+    assert _mode(shared / "plan.py") == _mode(shared / "settings.ini") == 0o600

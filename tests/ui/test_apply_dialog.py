@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -94,7 +95,7 @@ def test_a_failing_plan_changes_nothing_and_keeps_the_pending_list(qtbot: QtBot,
 
     _drive_apply(qtbot, demo_window, steps)
     qtbot.waitUntil(lambda: demo_window.error_box is not None and demo_window.error_box.isVisible(), timeout=20_000)
-    assert "Operation 2 (execute) failed: no such table: no_such_table Nothing was changed." in \
+    assert "Operation 2 (execute) failed: no such table: no_such_table. Nothing was changed." in \
         demo_window.error_box.text()  # type: ignore[union-attr]
     demo_window.error_box.button(QMessageBox.StandardButton.Ok).click()  # type: ignore[union-attr]
     assert len(pending_calls(demo_window)) == 2
@@ -190,3 +191,69 @@ def test_a_script_that_uses_the_connection_opens_and_applies(qtbot: QtBot, demo_
     after.dispose()
     assert "note" in [c.name for c in reflect(url).table("reviews").columns]
     assert demo_window.error_box is None
+
+
+def test_timeouts_are_set_in_a_dialog_and_kept(qtbot: QtBot, window: MainWindow, settings: Any) -> None:
+    from gui_app.core import timeouts
+    from gui_app.ui.application import create_window
+
+    window.timeouts_action.trigger()
+    dialog = window.timeouts_dialog
+    assert dialog.isVisible() and dialog.boxes["lock"].value() == 5.0
+    dialog.boxes["lock"].setValue(1.5)
+    dialog.boxes["connect"].setValue(4)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert (timeouts.current().lock, timeouts.current().connect) == (1.5, 4.0)
+    timeouts.configure(timeouts.Timeouts())
+    again = create_window(settings)  # the next start reads them back
+    qtbot.addWidget(again)
+    assert (timeouts.current().lock, timeouts.current().connect) == (1.5, 4.0)
+
+
+@pytest.mark.postgresql
+def test_a_held_lock_is_waited_for_in_bounds_named_and_retried(qtbot: QtBot, window: MainWindow,
+                                                               pg_databases: ServerDatabases) -> None:
+    """Counting waits no longer than its timeout and Apply stays off until it gives up; the apply
+    then stops at the lock timeout naming the session, and Retry runs it once that session is done."""
+    from gui_app.core import timeouts
+
+    timeouts.configure(timeouts.Timeouts(lock=1.0, count=1.0))
+    url = pg_databases.url(pg_databases.create())
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE busy (id INTEGER PRIMARY KEY, note VARCHAR(20))")
+        conn.exec_driver_sql("INSERT INTO busy VALUES (1, 'a')")
+    window.open_url_text(url)
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    holder = sa.create_engine(url, connect_args={"application_name": "report-job"}).connect()
+    holder.exec_driver_sql("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE")
+    menu_action(window, ("public", "Tables", "busy", "note"), "Drop column").trigger()
+    seen: dict[str, Any] = {}
+
+    def steps(dialog: Any) -> None:
+        seen["apply while counting"] = dialog.apply_button.isEnabled()
+        seen["consent while counting"] = dialog.confirm.isEnabled()
+        qtbot.waitUntil(lambda: dialog.impacts is not None, timeout=10_000)
+        seen["impacts"] = dialog.destructive.text()
+        dialog.confirm.setChecked(True)
+        dialog.apply_button.click()
+
+    try:
+        _drive_apply(qtbot, window, steps)
+        qtbot.waitUntil(lambda: window.error_box is not None and window.error_box.isVisible(), timeout=20_000)
+        box = window.error_box
+        assert box is not None
+        assert "waited 1 s for a lock" in box.text() and "application report-job" in box.text(), box.text()
+        assert "LOCK TABLE busy" in box.text() and "Nothing was changed." in box.text()
+    finally:
+        holder.rollback()
+        holder.close()
+    assert seen["apply while counting"] is False and seen["consent while counting"] is False
+    assert "drop_column busy.note): <b>non-null values destroyed: not counted (timed out after 1 s)" \
+        in seen["impacts"], seen["impacts"]
+    assert "note" in [c.name for c in reflect(url).table("busy").columns]
+    box.button(QMessageBox.StandardButton.Retry).click()
+    qtbot.waitUntil(lambda: window.context.pending is not None and not len(window.context.pending.plan)
+                    and not window.context.loading, timeout=20_000)
+    assert [c.name for c in reflect(url).table("busy").columns] == ["id"]
+    engine.dispose()

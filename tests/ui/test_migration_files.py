@@ -96,6 +96,7 @@ def test_save_revision_and_apply_stamps_it(qtbot: QtBot, demo_window: MainWindow
     def confirm() -> None:
         dialog = QApplication.activeModalWidget()
         assert dialog is not None and dialog.objectName() == "applyDialog"
+        qtbot.waitUntil(lambda: dialog.impacts is not None, timeout=10_000)  # type: ignore[attr-defined]
         dialog.apply_button.click()  # type: ignore[attr-defined]
 
     files.run_dialog = _accepting(fill)

@@ -78,7 +78,11 @@ class ApplyDialog(QDialog):
         self._count_impacts()
 
     def _update_buttons(self) -> None:
-        self.apply_button.setEnabled((not self._risky or self.confirm.isChecked()) and self._job is None)
+        """Apply waits for the counts (or for them to be given up, which says why): consent is
+        given to what they show."""
+        counted = self.impacts is not None
+        self.apply_button.setEnabled(counted and (not self._risky or self.confirm.isChecked()) and self._job is None)
+        self.confirm.setEnabled(counted)
         self.dry_run_button.setEnabled(self._job is None)
 
     # --- background work ------------------------------------------------------------------
@@ -87,11 +91,10 @@ class ApplyDialog(QDialog):
         url, base, operations = self.url, self.pending.plan.base, list(self.pending.plan.operations)
 
         def run(_progress: ProgressFn, _cancel: CancelToken) -> list[Any]:
-            import sqlalchemy as sa
-
+            from gui_app.core import timeouts
             from gui_app.core.impact import count_impacts
 
-            engine = sa.create_engine(url)
+            engine = timeouts.create_engine(url)
             try:
                 with engine.connect() as conn:
                     return count_impacts(conn, base, operations)
@@ -106,10 +109,14 @@ class ApplyDialog(QDialog):
         self.jobs.start(job)
 
     def _impacts_failed(self, reason: str) -> None:
-        self.destructive.setText(f"Could not count affected rows: {reason}")
+        self.impacts = []  # given up, visibly: Apply is possible again, with the reason on screen
+        self.destructive.setText(f"<span style='color:#c0392b'>Could not count affected rows: "
+                                 f"{escape(reason)}</span>")
+        self._update_buttons()
 
     def _show_impacts(self, impacts: list[Any]) -> None:
         self.impacts = impacts
+        self._update_buttons()
         if not impacts:
             self.destructive.setText("No existing rows are destroyed or in the way.")
             return
