@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--yes", action="store_true", help="do not ask before applying")
     apply.add_argument("--downgrade", action="store_true", help="run downgrade() instead of upgrade()")
     apply.add_argument("--target-metadata", metavar="MODULE:METADATA", help=TARGET_METADATA_HELP)
+    apply.add_argument("--accept-data-loss", action="store_true",
+                       help="apply even though the plan destroys data, or may (drops, deletes, narrower types, "
+                       "SQL or code whose effect cannot be known); without it such a plan is refused")
     _connect_timeout(apply)
     apply.add_argument("--lock-timeout", metavar="SECONDS", type=_seconds, default=timeouts.Timeouts.lock,
                        help="give up when a statement waits longer than this for a lock another session holds, "
@@ -246,6 +249,9 @@ def _apply(args: argparse.Namespace) -> None:
     _check_fit(operations, base, dialect, shown)
     sys.stdout.write(render_sql(operations, dialect, base))
     sys.stdout.flush()
+    if _report_destruction(engine, operations, base, dialect) and not args.accept_data_loss and not args.dry_run:
+        raise CommandError("refusing to apply: this destroys data, or may (listed above); nothing was changed. "
+                           "Pass --accept-data-loss to apply it anyway")
     if not args.yes and not args.dry_run:
         if not sys.stdin.isatty():
             raise CommandError("refusing to apply without confirmation; run it in a terminal or pass --yes")
@@ -271,6 +277,33 @@ def _apply(args: argparse.Namespace) -> None:
     done = "dry run passed" if report.dry_run else "applied"
     stamped = f", stamped {report.stamped or '(base)'}" if report.stamped is not None else ""
     print(f"{done}: {report.applied} operation(s){stamped}", file=sys.stderr)
+
+
+def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, dialect: str) -> bool:
+    """Print what the plan destroys, counted as the GUI's confirmation counts it; whether it needs consent."""
+    from sqlalchemy import exc
+
+    from gui_app.core.errors import describe_error
+    from gui_app.core.impact import count_impacts
+    from gui_app.core.plan import describe as describe_op
+    from gui_app.core.plan import needs_consent, risks
+
+    flagged = [(number, op) for number, op in enumerate(operations, start=1) if needs_consent(risks(op, base, dialect))]
+    if not flagged:
+        return False
+    try:
+        impacts: dict[int, list[str]] = {}
+        with engine.connect() as conn:
+            for impact in count_impacts(conn, base, operations):
+                impacts.setdefault(impact.index, []).append(impact.text)
+        counted = ""
+    except (exc.SQLAlchemyError, OSError) as error:
+        impacts, counted = {}, f" (not counted: {describe_error(error)})"
+    print(f"This destroys data, or may{counted}:", file=sys.stderr)
+    for number, op in flagged:
+        found = "; ".join(impacts.get(number - 1, [])) or ", ".join(risks(op, base, dialect))
+        print(f"  operation {number} ({describe_op(op)}): {found}", file=sys.stderr)
+    return True
 
 
 def _check_fit(operations: Sequence[Any], base: Any, dialect: str, shown: str) -> None:

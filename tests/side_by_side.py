@@ -106,8 +106,11 @@ class SideBySide:
         return self._run([sys.executable, "-m", "alembic", "-c", str(self.ini), "-x", f"url={url}", *extra, *args])
 
     def app(self, *args: str) -> Outcome:
+        """The app's command; ``apply`` consents to data loss as ``alembic`` never asks for it."""
         extra = ["--target-metadata", self.target_metadata] if self.target_metadata and args[0] in (
             "apply", "sql") else []
+        if args[0] == "apply" and "--yes" in args:
+            extra.append("--accept-data-loss")
         return self._run([sys.executable, "-m", "gui_app", *args, *extra])
 
     def _run(self, command: list[str]) -> Outcome:

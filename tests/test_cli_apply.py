@@ -46,7 +46,11 @@ def test_apply_upgrade_stamps_and_downgrade_returns(tmp_path: Path) -> None:
     again = run_cli("apply", SCRIPT, url, "--yes")
     assert again.returncode == 1
     assert again.stderr.strip().endswith("is at revision 1a2b3c, but this script applies to 0f0f0f")
-    down = run_cli("apply", SCRIPT, url, "--yes", "--downgrade")
+    refused = run_cli("apply", SCRIPT, url, "--yes", "--downgrade")  # it drops the table and its row
+    assert refused.returncode == 1
+    assert "This destroys data, or may:\n  operation 2 (drop_table account): 1 rows destroyed\n" in refused.stderr
+    assert "refusing to apply" in refused.stderr and "--accept-data-loss" in refused.stderr
+    down = run_cli("apply", SCRIPT, url, "--yes", "--downgrade", "--accept-data-loss")
     assert down.returncode == 0, down.stderr
     conn = sqlite3.connect(tmp_path / "db.sqlite")
     assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0f0f0f",)]

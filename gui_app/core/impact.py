@@ -8,7 +8,8 @@ for a narrower type.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -16,9 +17,10 @@ from alembic.operations import ops
 
 from gui_app.core import render
 from gui_app.core.errors import describe_error
-from gui_app.core.plan import describe
+from gui_app.core.plan import describe, existed
 from gui_app.core.projection import ProjectionError, find_table
 from gui_app.core.schema import Schema
+from gui_app.core.script_code import ScriptCodeOp
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ def count_impacts(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateO
     renamed_or_created: set[tuple[str | None, str]] = set()
     added: set[tuple[str | None, str, str]] = set()
     for index, op in enumerate(plan):
+        if isinstance(op, ops.ExecuteSQLOp | ScriptCodeOp) and not isinstance(op, ops.BulkInsertOp):
+            impacts.extend(_custom_impacts(conn, index, op, seconds, base))
+            continue
         target = render.table_of(op)
         if isinstance(op, ops.AddColumnOp) and target is not None:
             added.add((*target, op.column.name))
@@ -74,13 +79,10 @@ def count_impacts(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateO
         if any((*target, column) in added for column in _columns_read(op)):
             continue
         try:
-            with conn.begin():  # alone: a failed count must not abort the others' transaction
+            with _alone(conn):
                 counted = _count(conn, op, target)
         except sa.exc.DBAPIError as error:
-            what = _what(op) or "rows affected"
-            why = f"not counted (timed out after {seconds:g} s)" if timeouts.timed_out(error) else \
-                f"not counted ({describe_error(error)})"
-            impacts.append(Impact(index, describe(op), what, None, why))
+            impacts.append(Impact(index, describe(op), _what(op) or "rows affected", None, _given_up(error, seconds)))
             continue
         if counted is not None and counted[1] > 0:
             impacts.append(Impact(index, describe(op), counted[0], counted[1]))
@@ -88,6 +90,61 @@ def count_impacts(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateO
             renamed_or_created.add((op.schema, op.new_table_name))
             renamed_or_created.add(target)
     return impacts
+
+
+@contextlib.contextmanager
+def _alone(conn: sa.Connection) -> Iterator[None]:
+    """A count in a transaction of its own, always rolled back: a failed count must not abort
+    the others, and a custom step's own WHERE, counted here, must never change anything."""
+    transaction = conn.begin()
+    try:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        yield
+    finally:
+        transaction.rollback()
+
+
+def _given_up(error: BaseException, seconds: float) -> str:
+    from gui_app.core import timeouts
+
+    if timeouts.timed_out(error):
+        return f"not counted (timed out after {seconds:g} s)"
+    return f"not counted ({describe_error(error)})"
+
+
+def _custom_impacts(conn: sa.Connection, index: int, op: ops.MigrateOperation, seconds: float,
+                    base: Schema) -> list[Impact]:
+    """What a custom SQL step destroys, read from its SQL and counted where one table's rows can
+    be; what code or unreadable SQL does is said to be unknown."""
+    from gui_app.core.sql_effects import UNKNOWN, effects
+
+    label = describe(op)
+    if isinstance(op, ScriptCodeOp):
+        return [Impact(index, label, UNKNOWN, None, "Python code: what it does is known only when it runs")]
+    assert isinstance(op, ops.ExecuteSQLOp)
+    if not isinstance(op.sqltext, str):
+        kind = type(op.sqltext).__name__.lower()
+        if isinstance(op.sqltext, sa.sql.Insert | sa.sql.Select):
+            return []
+        return [Impact(index, label, f"{kind} statement", None, "an expression from a script: not counted")]
+    found = []
+    for effect in effects(op.sqltext, conn.dialect.name):
+        if effect.table is not None and not existed(base, effect.table):
+            continue  # a table the plan creates: it holds only what the plan put there
+        if not effect.destructive:
+            found.append(Impact(index, label, UNKNOWN, None, f"not counted: {effect.statement}"))
+            continue
+        sql = effect.count_sql(conn.dialect.identifier_preparer.quote)
+        if sql is None:
+            found.append(Impact(index, label, effect.what, None, f"cannot be counted: {effect.statement}"))
+            continue
+        try:
+            with _alone(conn):
+                found.append(Impact(index, label, effect.what, _scalar(conn, sql)))
+        except sa.exc.DBAPIError as error:
+            found.append(Impact(index, label, effect.what, None, _given_up(error, seconds)))
+    return found
 
 
 def _columns_read(op: ops.MigrateOperation) -> list[str]:

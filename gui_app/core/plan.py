@@ -24,6 +24,14 @@ DESTRUCTIVE = "destructive"
 NARROWS = "narrows a type"
 REBUILDS = "rebuilds the table"
 NEEDS_DATA = "needs the data to hold"
+UNKNOWN_EFFECT = "unknown effect"
+CONSENT = (DESTRUCTIVE, NARROWS, UNKNOWN_EFFECT, RUNS_CODE)
+"""Labels that need the user's explicit consent before the plan runs (the dialog's check box,
+the command line's ``--accept-data-loss``): data is destroyed, or may be and nobody can tell."""
+
+
+def needs_consent(labels: Sequence[str]) -> bool:
+    return any(label in CONSENT for label in labels)
 
 
 class PlanError(ValueError):
@@ -98,7 +106,7 @@ class Plan:
         self.schemas = schemas
 
     def risks(self, index: int) -> list[str]:
-        return risks(self.operations[index], self.schemas[index], self.dialect)
+        return risks(self.operations[index], self.schemas[index], self.dialect, self.base)
 
 
 def describe(op: ops.MigrateOperation) -> str:
@@ -130,11 +138,14 @@ def describe(op: ops.MigrateOperation) -> str:
     return f"{verb} {subject}{'.' + detail if isinstance(detail, str) and detail else ''}".strip()
 
 
-def risks(op: ops.MigrateOperation, before: Schema, dialect: str) -> list[str]:
+def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema | None = None) -> list[str]:
+    """The labels of ``op`` on the schema ``before`` it; ``base`` is the database before the whole
+    plan (custom SQL destroys nothing in a table the plan itself creates)."""
     found = []
     if isinstance(op, ops.DropTableOp | ops.DropColumnOp):
         found.append(DESTRUCTIVE)
     if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, ops.BulkInsertOp):
+        found.extend(_custom_sql_risks(op, dialect, base or before))
         found.append(NEEDS_DATA)
     if isinstance(op, ScriptCodeOp):
         found.append(RUNS_CODE)
@@ -154,6 +165,33 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str) -> list[str]:
             and not _in_place(op, before):
         found.append(REBUILDS)
     return found
+
+
+def _custom_sql_risks(op: ops.ExecuteSQLOp, dialect: str, base: Schema) -> list[str]:
+    import sqlalchemy as sa
+
+    from gui_app.core.sql_effects import effects
+
+    if isinstance(op.sqltext, str):
+        found = [e for e in effects(op.sqltext, dialect) if e.table is None or existed(base, e.table)]
+        return ([DESTRUCTIVE] if any(e.destructive for e in found) else []) + \
+            ([UNKNOWN_EFFECT] if any(not e.destructive for e in found) else [])
+    if isinstance(op.sqltext, sa.sql.Delete | sa.sql.Update):
+        return [DESTRUCTIVE]
+    if isinstance(op.sqltext, sa.sql.Insert | sa.sql.Select):
+        return []
+    return [UNKNOWN_EFFECT]
+
+
+def existed(base: Schema, table: tuple[str | None, str]) -> bool:
+    """Whether the database held ``table`` before the plan (unquoted names matched as the database folds them)."""
+    for name in {table[1], table[1].lower()}:
+        try:
+            find_table(base, name, table[0])
+            return True
+        except ProjectionError:
+            continue
+    return False
 
 
 def _in_place(op: ops.MigrateOperation, before: Schema) -> bool:

@@ -257,3 +257,31 @@ def test_a_held_lock_is_waited_for_in_bounds_named_and_retried(qtbot: QtBot, win
                     and not window.context.loading, timeout=20_000)
     assert [c.name for c in reflect(url).table("busy").columns] == ["id"]
     engine.dispose()
+
+
+def test_custom_sql_that_destroys_rows_is_counted_and_needs_consent(qtbot: QtBot, demo_window: MainWindow) -> None:
+    def step(d: Any) -> None:
+        d.upgrade.setPlainText("DELETE FROM reviews WHERE rating < 5")
+        d.downgrade.setPlainText("SELECT 1")
+
+    assert run_dialog(qtbot, demo_window.sql_step_action.trigger, step) == ""
+    url = demo_window.context.database.url  # type: ignore[union-attr]
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        wanted = conn.exec_driver_sql("SELECT count(*) FROM reviews WHERE rating < 5").scalar()
+    seen: dict[str, Any] = {}
+
+    def steps(dialog: Any) -> None:
+        qtbot.waitUntil(lambda: dialog.impacts is not None, timeout=10_000)
+        seen["impacts"] = dialog.destructive.text()
+        seen["consent shown"] = dialog.confirm.isVisibleTo(dialog)
+        seen["apply before consent"] = dialog.apply_button.isEnabled()
+        dialog.reject()
+
+    _drive_apply(qtbot, demo_window, steps)
+    qtbot.waitUntil(lambda: "impacts" in seen, timeout=10_000)
+    assert f"Operation 1 (execute): <b>{wanted} rows deleted</b>" in seen["impacts"], seen["impacts"]
+    assert seen["consent shown"] is True and seen["apply before consent"] is False
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM reviews WHERE rating < 5").scalar() == wanted
+    engine.dispose()

@@ -49,8 +49,15 @@ class ApplyDialog(QDialog):
         self.destructive = QLabel("Counting what the destructive steps affect…", self)
         self.destructive.setObjectName("applyImpacts")
         self.destructive.setWordWrap(True)
-        risky = [i for i in range(count) if "destructive" in plan.risks(i) or "narrows a type" in plan.risks(i)]
-        self.confirm = QCheckBox("I understand that this destroys data", self)
+        from gui_app.core.plan import needs_consent
+
+        risky = [i for i in range(count) if needs_consent(plan.risks(i))]
+        from gui_app.core.plan import DESTRUCTIVE, NARROWS
+
+        certain = any(label in (DESTRUCTIVE, NARROWS) for i in risky for label in plan.risks(i))
+        self.confirm = QCheckBox("I understand that this destroys data" if certain else
+                                 "I understand that this may destroy data: what it does is known only when it runs",
+                                 self)
         self.confirm.setVisible(bool(risky))
         self.outcome = QLabel(self)
         self.outcome.setObjectName("applyOutcome")
