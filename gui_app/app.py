@@ -31,6 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in cli.COMMANDS:
         return cli.run(args)
+    if len(args) == 2 and args[0] == "_probe-script":  # the child that reads a script for the GUI
+        from gui_app.core.script_probe import run_child
+
+        return run_child(args[1])
     options = build_gui_parser().parse_args(args)
     from gui_app.ui.application import run_gui
 

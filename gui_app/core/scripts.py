@@ -137,6 +137,8 @@ def _record(function: Callable[[], Any], path: Path, reverse: Callable[[], Any] 
     recorder._install_proxy()
     try:
         function()
+    except SystemExit as exiting:  # under alembic it would end the migration run: an error, not a success
+        raise ScriptError(f"{path.name} {function.__name__}() calls sys.exit({exiting.code!r})") from None
     except _NeedsDatabase as asked:
         reason = f"uses the database through {asked}{where_in(asked, path)}"
         return [ScriptCodeOp(function, path, reason, reverse, options)]
@@ -164,6 +166,8 @@ def load_script(path: str | Path, target_metadata: sa.MetaData | None = None) ->
     recorder._install_proxy()  # module-level code may touch op (rare, but allowed)
     try:
         spec.loader.exec_module(module)
+    except SystemExit as exiting:  # never the app's own exit
+        raise ScriptError(f"{path.name} calls sys.exit({exiting.code!r}) when it is read") from None
     except Exception as error:
         raise ScriptError(f"{path.name} cannot be read: {type(error).__name__}: {error}") from None
     finally:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 AUTOSAVE_NAME = "pending.py"
 RECENT_PROJECTS_KEY = "projects/recent"
+TRUSTED_KEY = "scripts/trusted_folders"
 DATABASE_MARK = "# alembic-studio database: "
 SCRIPT_FILTER = "Alembic migration scripts (*.py)"
 
@@ -30,6 +31,8 @@ def autosave_path() -> Path:
 
 class MigrationFiles(QObject):
     project_changed = Signal()
+    script_read = Signal()
+    """A script opened in the background has been read (or failed, or was cancelled)."""
 
     def __init__(self, context: AppContext, window: QWidget, report_error: Callable[[str, str], None],
                  notify: Callable[[str], None]) -> None:
@@ -40,6 +43,8 @@ class MigrationFiles(QObject):
         self.ask_open_path: Callable[[str, str], str | None] = self._ask_open_path
         self.ask_save_path: Callable[[str, str, str], str | None] = self._ask_save_path
         self.ask_yes_no: Callable[[str, str], bool] = self._ask_yes_no
+        self.ask_trust: Callable[[str], bool] = self._ask_trust
+        self.script_job: Any = None
         self.ask_save_discard_cancel: Callable[[int], str] = self._ask_save_discard_cancel
         self.run_dialog: Callable[[Any], bool] = lambda dialog: bool(dialog.exec())
         self._restore_offered = False
@@ -157,11 +162,66 @@ class MigrationFiles(QObject):
     # --- opening ----------------------------------------------------------------------------
 
     def open_script(self, path: str | None = None) -> bool:
-        """Load a script's upgrade() into the pending list, as one undoable step."""
+        """Load a script's upgrade() into the pending list, as one undoable step, once the user
+        trusts its folder. It is read in a child process first, then in the background; returns
+        whether reading started (``script_read`` or an error follows)."""
+        from gui_app.core.errors import describe_error
+        from gui_app.core.progress import CancelToken, ProgressFn
+        from gui_app.core.script_probe import probe
+        from gui_app.core.scripts import load_script
+        from gui_app.ui.workers import Job
+
         chosen = path or self.ask_open_path("Open a migration script", SCRIPT_FILTER)
-        if not chosen:
+        if not chosen or not self._trusted(Path(chosen)):
             return False
-        return self._load_into_pending(Path(chosen), f"Open {Path(chosen).name}")
+        target = Path(chosen)
+
+        def run(_progress: ProgressFn, cancel: CancelToken) -> Any:
+            probe(target, cancelled=lambda: cancel.cancelled)
+            return load_script(target)
+
+        job: Job[Any] = Job(run, describe_error)
+        job.signals.succeeded.connect(lambda script: self._read(script, f"Open {target.name}"))
+        job.signals.failed.connect(lambda reason: self.report_error("Cannot open the migration script", reason))
+        job.signals.cancelled.connect(lambda: self.notify(f"Reading {target.name} was cancelled"))
+        job.signals.finished.connect(self._script_job_done)
+        self.script_job = job
+        self.notify(f"Reading {target.name}…")
+        self.context.jobs.start(job)
+        return True
+
+    def _script_job_done(self) -> None:
+        self.script_job = None
+        self.script_read.emit()
+
+    def _trusted(self, path: Path) -> bool:
+        """Reading a script runs its Python code: asked once per folder, and remembered."""
+        from gui_app.ui.context import settings_list
+
+        folder = str(path.resolve().parent)
+        trusted = settings_list(self.context.settings, TRUSTED_KEY)
+        if folder in trusted:
+            return True
+        if not self.ask_trust(folder):
+            return False
+        self.context.settings.setValue(TRUSTED_KEY, [*trusted, folder])
+        return True
+
+    def _read(self, script: Any, label: str) -> None:
+        from gui_app.core.plan import PlanError
+        from gui_app.core.projection import ProjectionError
+        from gui_app.core.scripts import ScriptError, reversible
+
+        pending = self.context.pending
+        if pending is None:
+            return
+        try:
+            operations = reversible(script.upgrade, pending.plan.projected, pending.dialect, script.downgrade)
+            pending.add(operations, label)
+        except (ScriptError, PlanError, ProjectionError) as error:
+            self.report_error("Cannot open the migration script", str(error))
+            return
+        self.notify(f"{len(operations)} operation(s) from {script.path.name} are pending")
 
     def _load_into_pending(self, path: Path, label: str) -> bool:
         from gui_app.core.plan import PlanError
@@ -289,6 +349,18 @@ class MigrationFiles(QObject):
         folder = self.project.versions_folder if self.project is not None else Path.cwd()
         path, _ = QFileDialog.getSaveFileName(self.window, title, str(folder / suggested), filters)
         return path or None
+
+    def _ask_trust(self, folder: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Trust the scripts in this folder?",
+                          f"Opening a migration script runs its Python code, as you: it can read and write "
+                          f"your files and reach the network, like running it with alembic would.\n\n{folder}",
+                          QMessageBox.StandardButton.Cancel, self.window)
+        box.setObjectName("trustBox")
+        trust = box.addButton("Trust this folder", QMessageBox.ButtonRole.AcceptRole)
+        box.setInformativeText("Only open scripts whose code you would run yourself. The answer is remembered "
+                               "for this folder.")
+        box.exec()
+        return box.clickedButton() is trust
 
     def _ask_yes_no(self, title: str, text: str) -> bool:
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No

@@ -25,6 +25,7 @@ def window(qtbot: QtBot, settings: QSettings) -> Iterator[MainWindow]:
     # A question nobody answers would hang the suite; tests that ask answer for themselves.
     win.files.ask_save_discard_cancel = lambda _count: "discard"
     win.files.ask_yes_no = lambda _title, _text: False
+    win.files.ask_trust = lambda _folder: False
     qtbot.addWidget(win)
     win.show()
     yield win

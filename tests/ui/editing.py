@@ -91,3 +91,14 @@ def status_of(window: MainWindow, path: tuple[str, ...]) -> str:
     node = tree.find_path(path)
     assert node is not None, path
     return tree.statuses[node].value
+
+
+def open_script(qtbot: QtBot, window: MainWindow, path: str, trust: bool = True) -> bool:
+    """Open a script as a user does (trusting its folder when asked) and wait until it has been read."""
+    asked: list[str] = []
+    window.files.ask_trust = lambda folder: asked.append(folder) or trust
+    with qtbot.waitSignal(window.files.script_read, timeout=60_000, raising=False) as read:
+        started = window.files.open_script(path)
+        if not started:
+            read.signal_triggered = True  # nothing to wait for
+    return started

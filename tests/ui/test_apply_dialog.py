@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from gui_app.core.reflect import reflect
 from gui_app.ui.main_window import MainWindow
 from tests.conftest import ServerDatabases
-from tests.ui.editing import menu_action, pending_calls, run_dialog
+from tests.ui.editing import menu_action, open_script, pending_calls, run_dialog
 
 T = ("main", "Tables")
 
@@ -157,7 +157,7 @@ def test_a_script_that_uses_the_connection_opens_and_applies(qtbot: QtBot, demo_
         "                              table_args=(sa.CheckConstraint('id > 0', name='ck_reviews_id'),)) as b:\n"
         "        b.add_column(sa.Column('note', sa.String(40)))\n\n"
         "def downgrade():\n    pass\n")
-    assert demo_window.files.open_script(str(script))
+    assert open_script(qtbot, demo_window, str(script))
     calls = pending_calls(demo_window)
     assert calls == ["abc_data.py upgrade() runs as it is: it uses the database through op.get_bind() (line 7)"]
     url = demo_window.context.database.url  # type: ignore[union-attr]

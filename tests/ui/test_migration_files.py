@@ -7,17 +7,20 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from gui_app.core.render import render_sql
 from gui_app.ui.application import create_window, open_initial
 from gui_app.ui.main_window import MainWindow
 from gui_app.ui.migration_files import autosave_path
-from tests.ui.editing import menu_action, pending_calls, run_dialog
+from tests.ui.editing import menu_action, open_script, pending_calls, run_dialog
 
 T = ("main", "Tables")
 
@@ -132,7 +135,7 @@ def test_standalone_script_export_and_open(qtbot: QtBot, demo_window: MainWindow
     calls = pending_calls(demo_window)
     while pending.undo_stack.canUndo():
         demo_window.undo_action.trigger()
-    assert files.open_script(str(script))
+    assert open_script(qtbot, demo_window, str(script))
     assert pending_calls(demo_window) == calls
     demo_window.undo_action.trigger()  # opening is one step
     assert pending_calls(demo_window) == []
@@ -143,7 +146,7 @@ def test_a_broken_script_is_reported_and_changes_nothing(qtbot: QtBot, demo_wind
     broken = tmp_path / "broken.py"
     broken.write_text("from alembic import op\nrevision = 'x'\ndown_revision = None\n\n"
                       "def upgrade():\n    op.drop_column('books', 'no_such_column')\n")
-    assert not demo_window.files.open_script(str(broken))
+    assert open_script(qtbot, demo_window, str(broken))
     box = demo_window.error_box
     assert box is not None and "no column 'no_such_column'" in box.text()
     assert pending_calls(demo_window) == []
@@ -223,3 +226,52 @@ def test_save_revision_dialog_says_when_the_database_is_not_at_a_head(qtbot: QtB
     fresh = SaveRevisionDialog([], ())
     qtbot.addWidget(fresh)
     assert fresh.down_revision() is None and fresh.warning.isHidden()
+
+
+SCRIPT_HEAD = "from alembic import op\nimport sqlalchemy as sa\nrevision = 'x'\ndown_revision = None\n\n"
+
+
+def test_a_script_is_read_only_from_a_trusted_folder_and_the_answer_is_kept(
+        qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, settings: QSettings) -> None:
+    script = tmp_path / "x_add.py"
+    script.write_text(SCRIPT_HEAD + "open('ran', 'w').close()\n\n"
+                      "def upgrade():\n    op.add_column('books', sa.Column('extra', sa.Integer))\n")
+    assert not open_script(qtbot, demo_window, str(script), trust=False)
+    assert pending_calls(demo_window) == [] and not (tmp_path / "ran").exists()  # its code never ran
+    assert open_script(qtbot, demo_window, str(script))
+    assert pending_calls(demo_window) == ["op.add_column('books', sa.Column('extra', sa.Integer(), nullable=True))"]
+    demo_window.files.ask_trust = lambda _folder: pytest.fail("asked again for a trusted folder")  # type: ignore
+    demo_window.undo_action.trigger()
+    with qtbot.waitSignal(demo_window.files.script_read, timeout=60_000):
+        assert demo_window.files.open_script(str(script))
+    assert len(pending_calls(demo_window)) == 1
+
+
+def test_a_script_that_exits_or_hangs_neither_closes_nor_freezes_the_app(
+        qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gui_app.core import script_probe
+
+    exits = tmp_path / "x_exit.py"
+    exits.write_text(SCRIPT_HEAD + "def upgrade():\n    import sys\n    sys.exit(0)\n")
+    assert open_script(qtbot, demo_window, str(exits))
+    box = demo_window.error_box
+    assert demo_window.isVisible() and box is not None
+    assert "x_exit.py upgrade() calls sys.exit(0)" in box.text()
+    box.button(QMessageBox.StandardButton.Ok).click()
+
+    monkeypatch.setattr(script_probe, "TIMEOUT", 2.0)
+    sleeps = tmp_path / "x_sleep.py"
+    sleeps.write_text(SCRIPT_HEAD + "print('starting')\nimport time\ntime.sleep(60)\n\ndef upgrade():\n    pass\n")
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(50)
+    started = time.monotonic()
+    assert open_script(qtbot, demo_window, str(sleeps))
+    timer.stop()
+    assert time.monotonic() - started < 15
+    assert len(ticks) > 10  # the event loop kept running meanwhile
+    box = demo_window.error_box
+    assert box is not None and "x_sleep.py was still running after 2 s" in box.text()
+    assert "it printed: starting" in box.text()
+    assert pending_calls(demo_window) == []
