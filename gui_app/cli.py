@@ -265,7 +265,7 @@ def _apply(args: argparse.Namespace) -> None:
         record = engine_apply.Stamp(stamp)  # a first migration: Alembic creates alembic_version
     try:
         report = engine_apply.apply_plan(engine.url, operations, base, dry_run=args.dry_run, stamp=record)
-    except (engine_apply.ApplyFailed, engine_apply.Drifted) as error:
+    except (engine_apply.ApplyFailed, engine_apply.Drifted, engine_apply.CommitUnknown) as error:
         raise CommandError(str(error)) from None
     except (exc.SQLAlchemyError, OSError) as error:
         raise CommandError(describe_error(error)) from None

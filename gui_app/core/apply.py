@@ -233,8 +233,11 @@ def apply_plan(
             check_drift(conn, base, plan)
             try:
                 if dialect in TRANSACTIONAL:
-                    runner = _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel, stamp,
-                                                       after_each)
+                    try:
+                        runner = _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel,
+                                                           stamp, after_each)
+                    except _CommitLost as lost:
+                        return _after_lost_commit(engine, base, plan, stamp, lost)
                 else:
                     runner = _apply_step_by_step(conn, plan, base, progress, cancel, after_each)
             except ApplyFailed as failed:
@@ -312,8 +315,57 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
         if dry_run:
             transaction.rollback()
         else:
-            transaction.commit()
+            try:
+                transaction.commit()
+            except sa.exc.DBAPIError as error:
+                if dialect == "postgresql" and apply_postgresql.connection_lost(conn, error):
+                    raise _CommitLost(runner, error) from None
+                raise
     return runner
+
+
+class _CommitLost(Exception):
+    """The connection went while COMMIT was on its way: the server may or may not have committed."""
+
+    def __init__(self, runner: Runner, error: BaseException) -> None:
+        super().__init__(describe_error(error))
+        self.runner = runner
+
+
+def _after_lost_commit(engine: sa.Engine, base: Schema, plan: Sequence[ops.MigrateOperation], stamp: str | None,
+                       lost: _CommitLost) -> ApplyReport:
+    """Reconnect and find out what is true: the plan's tables (and ``alembic_version`` when stamping)
+    as the projection has them means it committed; as they were before means it did not."""
+    from gui_app.core.projection import ProjectionError
+    from gui_app.core.reflect import reflect
+
+    reason = f"the connection was lost while committing ({lost})"
+    touched = touched_tables(plan)
+    with engine.connect() as conn:
+        now = reflect(conn, only=touched)
+        version = current_revision(conn)[1] if stamp is not None else None
+        conn.rollback()
+        try:
+            expected = base
+            for op in plan:
+                expected = project(expected, op, conn.dialect)
+        except ProjectionError:
+            expected = None
+        same_as_planned = expected is not None and not differences(expected, now, conn.dialect, only=touched)
+        same_as_before = not differences(base, now, conn.dialect, only=touched)
+    stamped = stamp is None or (version or BASE) == stamp
+    if touched and same_as_planned and stamped and not same_as_before:
+        return ApplyReport(len(plan), False, stamped=stamp, notes=[
+            f"{reason[0].upper()}{reason[1:]}; reconnected and checked: the changes are in the database."])
+    if touched and same_as_before and (stamp is None or not stamped):
+        raise ApplyFailed(len(plan) - 1, "commit", f"{reason}; reconnected and checked: the transaction did not "
+                          "commit", 0, True) from None
+    raise CommitUnknown(f"{reason[0].upper()}{reason[1:]}, and the database shows neither the planned schema nor "
+                        "the one before it: check it before applying again.")
+
+
+class CommitUnknown(Exception):
+    """Whether the plan committed could not be established after the connection was lost."""
 
 
 def _roll_back(conn: sa.Connection, transaction: sa.RootTransaction) -> None:
@@ -422,7 +474,7 @@ def sqlite_integrity(path: str) -> str:
 
 
 def describe_apply_error(error: BaseException) -> str:
-    if isinstance(error, ApplyFailed | Drifted):
+    if isinstance(error, ApplyFailed | Drifted | CommitUnknown):
         return str(error)
     return _message(error)
 

@@ -395,6 +395,8 @@ class MainWindow(QMainWindow):
             self.show_error("The database differs from the expected schema",
                             "The changes were applied, but the database now differs from what the pending list "
                             "projected:\n\n" + "\n".join(outcome.mismatches))
+        elif outcome.notes:  # what the user should know about how it went (a lost connection, a script's code)
+            self.show_error("Applied, with notes", "\n\n".join(outcome.notes), QMessageBox.Icon.Information)
         self.statusBar().showMessage(f"Applied {outcome.applied} operations.", 10_000)
         self.context.open_database(url, carry=[])
 
@@ -488,9 +490,9 @@ class MainWindow(QMainWindow):
             f"<p>Qt (PySide6) {pyside_version}<br>SQLAlchemy {sqlalchemy.__version__}<br>"
             f"Alembic {alembic.__version__}<br>Database server: {server}</p>"))
 
-    def show_error(self, title: str, text: str) -> None:
+    def show_error(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Critical) -> None:
         """A window-modal message that does not block the event loop."""
-        box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
         box.setObjectName("errorBox")
         box.setWindowModality(Qt.WindowModality.WindowModal)
         self.error_box = box

@@ -190,7 +190,8 @@ def test_a_script_that_uses_the_connection_opens_and_applies(qtbot: QtBot, demo_
         assert sorted(r[0] for r in conn.exec_driver_sql("SELECT title FROM books")) == titles
     after.dispose()
     assert "note" in [c.name for c in reflect(url).table("reviews").columns]
-    assert demo_window.error_box is None
+    box = demo_window.error_box  # no error; what Alembic warned about while running the code is shown as notes
+    assert box is None or (box.icon() == QMessageBox.Icon.Information and "abc_data.py" in box.text()), box.text()
 
 
 def test_timeouts_are_set_in_a_dialog_and_kept(qtbot: QtBot, window: MainWindow, settings: Any) -> None:
