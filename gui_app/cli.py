@@ -18,7 +18,7 @@ from gui_app.core import timeouts
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-COMMANDS = ("inspect", "sql", "apply", "diff")
+COMMANDS = ("inspect", "sql", "apply", "diff", "recover")
 TARGET_METADATA_HELP = ("the MetaData the project's env.py gives its migrations as target_metadata, for scripts "
                         "that read it (context.get_context().opts['target_metadata'])")
 
@@ -91,6 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("-m", "--message", default="match schema", help="message of the revision file")
     _connect_timeout(diff)
     diff.set_defaults(handler=_diff)
+
+    recover = commands.add_parser(
+        "recover", help="finish or revert an apply to MySQL/MariaDB that was interrupted",
+        description="MySQL and MariaDB commit each DDL statement, so an apply that was killed part way leaves "
+        "the first steps in the database; its journal says which. Without an option, say what is there; "
+        "--finish runs the rest and stamps as the apply would have, --revert undoes what ran.")
+    recover.add_argument("url", metavar="URL", help="SQLAlchemy database URL")
+    choice = recover.add_mutually_exclusive_group()
+    choice.add_argument("--finish", action="store_true", help="run the steps that did not run, then stamp")
+    choice.add_argument("--revert", action="store_true", help="undo the steps that ran")
+    _connect_timeout(recover)
+    recover.set_defaults(handler=_recover)
     return parser
 
 
@@ -239,6 +251,11 @@ def _apply(args: argparse.Namespace) -> None:
         raise CommandError(f"cannot read {shown}: {describe_error(error)}") from None
     finally:
         engine.dispose()
+    if not args.dry_run:
+        try:
+            engine_apply.refuse_unfinished(engine.url)
+        except engine_apply.UnfinishedApply as error:
+            raise CommandError(str(error)) from None
     expected, stamp = (script.revision, script.down_revision) if args.downgrade else (
         script.down_revision, script.revision)
     if tracked and current != expected:
@@ -265,7 +282,8 @@ def _apply(args: argparse.Namespace) -> None:
         record = engine_apply.Stamp(stamp)  # a first migration: Alembic creates alembic_version
     try:
         report = engine_apply.apply_plan(engine.url, operations, base, dry_run=args.dry_run, stamp=record)
-    except (engine_apply.ApplyFailed, engine_apply.Drifted, engine_apply.CommitUnknown) as error:
+    except (engine_apply.ApplyFailed, engine_apply.Drifted, engine_apply.CommitUnknown,
+            engine_apply.UnfinishedApply) as error:
         raise CommandError(str(error)) from None
     except (exc.SQLAlchemyError, OSError) as error:
         raise CommandError(describe_error(error)) from None
@@ -304,6 +322,45 @@ def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, di
         found = "; ".join(impacts.get(number - 1, [])) or ", ".join(risks(op, base, dialect))
         print(f"  operation {number} ({describe_op(op)}): {found}", file=sys.stderr)
     return True
+
+
+def _recover(args: argparse.Namespace) -> None:
+    from sqlalchemy import exc
+
+    from gui_app.core import recovery
+    from gui_app.core.apply import ApplyFailed, describe_apply_error
+    from gui_app.core.errors import describe_error
+    from gui_app.core.journal import Journal
+    from gui_app.core.reflect import reflect
+    from gui_app.core.urls import display_url, url_without_password
+
+    engine = _engine_for(args.url)
+    url, shown = engine.url, display_url(engine.url)
+    journal = Journal.find(url_without_password(url))
+    if journal is None:
+        print(f"no interrupted apply is recorded for {shown}", file=sys.stderr)
+        return
+    try:
+        if not (args.finish or args.revert):
+            found = recovery.examine(journal, reflect(url))
+            print(f"{shown}: {found.describe()}.", file=sys.stderr)
+            for number, text in enumerate(journal.descriptions, start=1):
+                state = "in the database" if number <= found.applied else "not run"
+                print(f"  {number}. {text}: {state}", file=sys.stderr)
+            print("Run again with --finish or --revert.", file=sys.stderr)
+            return
+        found, report = recovery.recover(url, finish=args.finish)
+    except recovery.RecoveryError as error:
+        raise CommandError(str(error)) from None
+    except ApplyFailed as error:
+        raise CommandError(describe_apply_error(error)) from None
+    except (exc.SQLAlchemyError, OSError) as error:
+        raise CommandError(describe_error(error)) from None
+    finally:
+        engine.dispose()
+    done = "finished" if args.finish else "reverted"
+    stamped = f", stamped {report.stamped}" if report.stamped else ""
+    print(f"{done}: {found.describe()}; {report.applied} operation(s) ran{stamped}", file=sys.stderr)
 
 
 def _check_fit(operations: Sequence[Any], base: Any, dialect: str, shown: str) -> None:

@@ -47,9 +47,12 @@ def _server_error(outcome: Outcome) -> str | None:
 
 
 def _fails_alike(expected: Outcome, result: Outcome, label: str) -> None:
-    """The app fails where ``alembic`` fails: one line, the server's own message when a server spoke."""
+    """The app fails where ``alembic`` fails: one line, the server's own message when a server spoke
+    (after the summary of what the plan destroys, printed before anything runs)."""
     assert result.returncode == 1, f"{label}: alembic failed, the app did not"
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    summary = lines[1:-1] if lines[0] == "This destroys data, or may:" else lines[:-1]
+    assert all(line.startswith("  operation ") for line in summary), result.stderr
     assert result.last_line.startswith("alembic-studio apply: ")
     server = _server_error(expected)
     if server is not None:

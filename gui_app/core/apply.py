@@ -28,6 +28,7 @@ from gui_app.core.batch_block import BatchBlockOp, app_table_group
 from gui_app.core.blockers import blocking_sessions
 from gui_app.core.compare import differences
 from gui_app.core.errors import describe_error
+from gui_app.core.journal import Journal
 from gui_app.core.plan import describe
 from gui_app.core.progress import Cancelled, CancelToken, ProgressFn
 from gui_app.core.projection import project
@@ -98,6 +99,8 @@ class Runner:
     total: int
     done: int = 0
     after_each: Callable[[int], None] | None = None
+    journal: Journal | None = None
+    """Where each step is recorded as started and done (MySQL/MariaDB, whose DDL commits at once)."""
     notes: list[str] = field(default_factory=list)
     """Warnings raised while a script's own code or Alembic's batch mode ran."""
     checkpoint: tuple[int, Schema] | None = None
@@ -113,11 +116,15 @@ class Runner:
                 raise Cancelled()
             if self.progress is not None:
                 self.progress(describe(group[0]), self.done, self.total)
+            if self.journal is not None:
+                self.journal.step_started(self.done)
             try:
                 self._emit(operations, item)
             except Exception as error:
                 raise _Failure(self.done, group[0], error) from error
             self.done += len(group)
+            if self.journal is not None:
+                self.journal.step_done(self.done)
             if self.after_each is not None:
                 self.after_each(self.done)
 
@@ -210,9 +217,16 @@ def apply_plan(
     stamp: str | None = None,
     verify: bool = True,
     after_each: Callable[[int], None] | None = None,
+    recovering: bool = False,
 ) -> ApplyReport:
-    """Apply ``plan`` (built on ``base``) to the database at ``url``."""
+    """Apply ``plan`` (built on ``base``) to the database at ``url``.
+
+    On MySQL/MariaDB a journal records each step (:mod:`gui_app.core.journal`); a database with
+    the journal of an interrupted apply is refused until that one is finished or reverted
+    (``recovering``: this is the plan doing so)."""
     dialect = url.get_backend_name()
+    if not dry_run and not recovering:
+        refuse_unfinished(url)
     cleanup: Callable[[], None] = lambda: None  # noqa: E731
     if dialect == "sqlite":
         from gui_app.core import apply_sqlite
@@ -239,14 +253,17 @@ def apply_plan(
                     except _CommitLost as lost:
                         return _after_lost_commit(engine, base, plan, stamp, lost)
                 else:
-                    runner = _apply_step_by_step(conn, plan, base, progress, cancel, after_each)
+                    runner = _apply_step_by_step(conn, plan, base, progress, cancel, after_each, stamp)
             except ApplyFailed as failed:
                 if failed.lock_timeout:
                     failed.name_blockers(blocking_sessions(conn, touched_tables(plan) | _referred_tables(plan)))
                 raise
-            if dialect not in TRANSACTIONAL and stamp is not None:
-                with conn.begin():
-                    _stamp(conn, stamp)
+            if dialect not in TRANSACTIONAL:
+                if stamp is not None:
+                    with conn.begin():
+                        _stamp(conn, stamp)
+                if runner.journal is not None:
+                    runner.journal.end()  # stamped only now: the journal lasts until then
             report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None, notes=list(runner.notes))
             if verify and not dry_run:
                 _verify(conn, base, plan, report, runner)
@@ -364,6 +381,22 @@ def _after_lost_commit(engine: sa.Engine, base: Schema, plan: Sequence[ops.Migra
                         "the one before it: check it before applying again.")
 
 
+class UnfinishedApply(Exception):
+    """The database carries the journal of an apply that was interrupted part way."""
+
+
+def refuse_unfinished(url: URL) -> None:
+    """Raise :class:`UnfinishedApply` when an earlier apply to this MySQL/MariaDB database was interrupted."""
+    from gui_app.core.urls import url_without_password
+
+    if url.get_backend_name() not in ("mysql", "mariadb"):
+        return
+    interrupted = Journal.find(url_without_password(url))
+    if interrupted is not None:
+        raise UnfinishedApply(f"{interrupted.summary()}: finish it or revert it first (the app offers both when "
+                              "it opens the database; or alembic-studio recover URL --finish | --revert)")
+
+
 class CommitUnknown(Exception):
     """Whether the plan committed could not be established after the connection was lost."""
 
@@ -410,14 +443,23 @@ def _check_foreign_keys(conn: sa.Connection, plan: Sequence[ops.MigrateOperation
 
 def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema,
                         progress: ProgressFn | None, cancel: CancelToken | None,
-                        after_each: Callable[[int], None] | None) -> Runner:
-    runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each)
+                        after_each: Callable[[int], None] | None, stamp: str | None) -> Runner:
+    from gui_app.core.recovery import step_scripts
+    from gui_app.core.urls import url_without_password
+
+    journal = Journal.begin(url_without_password(conn.engine.url), step_scripts(plan, base.dialect, base),
+                            [describe(op) for op in plan], stamp)
+    runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each, journal=journal)
     try:
         with conn.begin():  # each DDL statement commits on its own; the transaction only frames the DML
             runner.run(plan, "mysql")
     except _Failure as failure:
+        journal.end()  # a clean failure is reported, with what ran: nothing is left to recover
         raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), runner.done, False,
                           failure.error) from None
+    except Cancelled:
+        journal.end()
+        raise
     return runner
 
 
@@ -474,7 +516,7 @@ def sqlite_integrity(path: str) -> str:
 
 
 def describe_apply_error(error: BaseException) -> str:
-    if isinstance(error, ApplyFailed | Drifted | CommitUnknown):
+    if isinstance(error, ApplyFailed | Drifted | CommitUnknown | UnfinishedApply):
         return str(error)
     return _message(error)
 

@@ -18,7 +18,7 @@ from alembic.autogenerate.render import _repr_type  # Alembic's own type renderi
 from alembic.operations import ops
 
 from gui_app.core.batch_block import BatchBlockOp
-from gui_app.core.edits import DeleteRowsOp, MissingDowngradeOp, ReversibleExecuteSQLOp
+from gui_app.core.edits import DeleteRowsOp, MissingDowngradeOp
 from gui_app.core.script_code import ScriptCodeOp
 
 
@@ -76,16 +76,26 @@ def _delete_rows(context: AutogenContext, op: DeleteRowsOp) -> str:
             f"        {conditions},\n    ))\n)")
 
 
-@renderers.dispatch_for(ReversibleExecuteSQLOp)
-def _execute(context: AutogenContext, op: ReversibleExecuteSQLOp) -> str:
+@renderers.dispatch_for(ops.ExecuteSQLOp, replace=True)  # Alembic's own refuses expressions
+def _execute(context: AutogenContext, op: ops.ExecuteSQLOp) -> str:
     """A statement read from a script as an expression is written as the SQL it is on this
     dialect, values rendered by the dialect (Alembic renders only SQL strings). ``sa.text``
-    with every colon escaped, so no part of a value can be read as a parameter."""
+    with every colon escaped, so no part of a value can be read as a parameter; a value the
+    dialect cannot write as a literal stays a bound parameter."""
     if isinstance(op.sqltext, str):
         return f"{_prefix(context)}execute({op.sqltext!r})"
     dialect = context.migration_context.dialect if context.migration_context is not None else None
     assert isinstance(op.sqltext, sa.sql.ClauseElement)
-    sql = str(op.sqltext.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    try:
+        sql = str(op.sqltext.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    except sa.exc.CompileError:  # a value with no literal form here (an untyped False, say): a parameter
+        # The dialect without its driver: named parameters, and no driver casts (``:x::VARCHAR``
+        # would not read back as a parameter in ``sa.text``).
+        base = next((c for c in type(dialect).__mro__ if c.__module__.endswith(".base")),
+                    sa.engine.default.DefaultDialect)
+        compiled = op.sqltext.compile(dialect=base(paramstyle="named"))
+        values = ", ".join(f"{k}={_value(v, context)}" for k, v in compiled.params.items())
+        return f"{_prefix(context)}execute(sa.text({str(compiled)!r}).bindparams({values}))"
     return f"{_prefix(context)}execute(sa.text({sql.replace(':', chr(92) + ':')!r}))"
 
 

@@ -59,11 +59,13 @@ def new_revision_id() -> str:
     return uuid.uuid4().hex[-12:]
 
 
-def bodies(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema | None = None) -> tuple[str, str, str]:
-    """(upgrade body, downgrade body, import lines) for a script; batch mode on SQLite."""
+def bodies(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema | None = None,
+           with_downgrade: bool = True) -> tuple[str, str, str]:
+    """(upgrade body, downgrade body, import lines) for a script; batch mode on SQLite. Without
+    ``with_downgrade`` the downgrade is ``pass`` (a script that only carries operations)."""
     target = "mysql" if dialect == "mariadb" else dialect
     upgrade = render_python(plan, target, base=base) if plan else "pass"
-    downgrade = render_python(plan, target, downgrade=True, base=base) if plan else "pass"
+    downgrade = render_python(plan, target, downgrade=True, base=base) if plan and with_downgrade else "pass"
     text = upgrade + downgrade
     imports = sorted({f"from sqlalchemy.dialects import {m.group(1)}" for m in _DIALECT_PREFIX.finditer(text)})
     if "Decimal(" in text:
@@ -71,7 +73,7 @@ def bodies(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema | No
     if "datetime." in text:
         imports.append("import datetime")
     imports.extend(sorted(f"import {module}" for module in _type_modules(plan)))
-    steps = [*plan, *(downgrade_ops(plan) if plan else [])]
+    steps = [*plan, *(downgrade_ops(plan) if plan and with_downgrade else [])]
     helpers = {op.helper_name: helper_source(op) for op in steps if isinstance(op, ScriptCodeOp)}
     return upgrade, downgrade, "\n".join(imports) + "".join(helpers[name] for name in sorted(helpers))
 
@@ -113,8 +115,9 @@ def check_script(path: Path, dialect: str) -> None:
 
 def standalone_script(plan: Sequence[ops.MigrateOperation], dialect: str, message: str,
                       revision: str | None = None, down_revision: str | None = None,
-                      now: datetime.datetime | None = None, base: Schema | None = None) -> str:
-    upgrade, downgrade, imports = bodies(plan, dialect, base)
+                      now: datetime.datetime | None = None, base: Schema | None = None,
+                      with_downgrade: bool = True) -> str:
+    upgrade, downgrade, imports = bodies(plan, dialect, base, with_downgrade)
     return STANDALONE_TEMPLATE.format(
         message=docstring_text(message.strip() or "pending changes"),
         revision=revision or new_revision_id(),

@@ -85,6 +85,10 @@ class MainWindow(QMainWindow):
         self.files = MigrationFiles(context, self, self.show_error,
                                     lambda text: self.statusBar().showMessage(text, 15_000))
         self.files.project_changed.connect(self._show_revisions)
+        from gui_app.ui.recovery_offer import RecoveryOffer
+
+        self.recovery = RecoveryOffer(context, self, self.show_error,
+                                      lambda text: self.statusBar().showMessage(text, 15_000))
 
         self._make_actions()
         self._make_status_bar()
@@ -536,6 +540,7 @@ class MainWindow(QMainWindow):
         if self.files.project is not None:
             self._show_revisions()  # the database's current revision may have moved
         self.files.offer_restore()
+        self.recovery.check(loaded.url)
         self.statusBar().showMessage(f"{len(schema.tables)} tables, {len(schema.views)} views in {shown}", 8000)
 
     def _loading_failed(self, shown_url: str, reason: str) -> None:

@@ -120,3 +120,33 @@ def test_a_batch_block_with_options_is_kept_whole_and_written_back(tmp_path: Pat
     assert {k: v for k, v in again.options.items() if k != "table_args"} == \
         {k: v for k, v in block.options.items() if k != "table_args"}
     assert [c.name for c in again.options["table_args"]] == ["ck_name"]
+
+
+def test_a_statement_read_as_an_expression_keeps_its_values(tmp_path: Path) -> None:
+    """``op.execute(t.update()...)``: written back with its values as literals where the dialect has
+    them, as bound parameters where it has none (an untyped False), never as bare placeholders."""
+    from gui_app.core.render import render_python
+    from gui_app.core.scripts import load_script
+
+    script = tmp_path / "r_flags.py"
+    script.write_text("from alembic import op\nimport sqlalchemy as sa\nrevision = 'r'\ndown_revision = None\n\n"
+                      "def upgrade():\n"
+                      "    t = sa.table('account', sa.column('flag'), sa.column('name', sa.String))\n"
+                      "    op.execute(t.update().where(t.c.name == \"it's\").values(flag=False))\n"
+                      "    op.execute(t.delete().where(t.c.name == 'x'))\n")
+    operations = load_script(script).upgrade
+    python = render_python(operations, "postgresql")
+    assert "op.execute(sa.text('UPDATE account SET flag=:flag WHERE account.name = :name_1')" \
+           ".bindparams(flag=False, name_1=\"it's\"))" in python, python
+    assert "op.execute(sa.text(\"DELETE FROM account WHERE account.name = 'x'\"))" in python, python
+    import sqlalchemy as sa  # the statements as written back run, values and all
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE account (flag BOOLEAN, name VARCHAR(10))")
+        conn.exec_driver_sql("INSERT INTO account VALUES (1, 'it''s'), (1, 'x')")
+        for line in python.splitlines():
+            if line.strip().startswith("op.execute("):
+                conn.execute(eval(line.strip()[len("op.execute("):-1], {"sa": sa}))
+        assert conn.exec_driver_sql("SELECT flag, name FROM account").all() == [(0, "it's")]
+    engine.dispose()

@@ -286,3 +286,50 @@ def test_custom_sql_that_destroys_rows_is_counted_and_needs_consent(qtbot: QtBot
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM reviews WHERE rating < 5").scalar() == wanted
     engine.dispose()
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("finish", [True, False])
+def test_an_interrupted_mariadb_apply_is_offered_to_finish_or_revert(
+        qtbot: QtBot, window: MainWindow, mysql_databases: ServerDatabases, finish: bool) -> None:
+    from sqlalchemy.engine import make_url
+
+    from gui_app.core import apply, edits
+    from gui_app.core.journal import Journal
+    from gui_app.core.plan import describe
+    from gui_app.core.recovery import step_scripts
+    from gui_app.core.urls import url_without_password
+
+    name = mysql_databases.create()
+    url = mysql_databases.url(name)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER)")
+        conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        conn.exec_driver_sql("INSERT INTO alembic_version VALUES ('r1')")
+    base = reflect(url)
+    t = base.table("t")
+    plan = [edits.add_column(t, edits.ColumnSpec("b", sa.Integer())),
+            edits.add_column(t, edits.ColumnSpec("c", sa.String(10))),
+            edits.drop_column(t, "a")]
+    # What a kill after the second step leaves: two steps in the database, the journal saying so.
+    apply.apply_plan(make_url(url), plan[:2], base, recovering=True)
+    journal = Journal.begin(url_without_password(make_url(url)), step_scripts(plan, base.dialect, base),
+                            [describe(op) for op in plan], "r2")
+    journal.step_done(2)
+    journal.step_started(2)
+    window.open_url_text(url)
+    qtbot.waitUntil(lambda: window.recovery.box is not None and window.recovery.box.isVisible(), timeout=15_000)
+    box = window.recovery.box
+    assert box is not None
+    assert "interrupted after 2 of 3 operation(s)" in box.text() and "the database holds the first 2" in box.text()
+    assert "3. drop_column t.a: not run" in box.text()
+    wanted = "Finish" if finish else "Revert"
+    next(b for b in box.buttons() if b.text() == wanted).click()
+    qtbot.waitUntil(lambda: window.recovery.job is None and not window.context.loading, timeout=30_000)
+    with engine.connect() as conn:
+        columns = [c["name"] for c in sa.inspect(conn).get_columns("t")]
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    engine.dispose()
+    assert (columns, version) == ((["id", "b", "c"], "r2") if finish else (["id", "a"], "r1"))
+    assert Journal.find(url_without_password(make_url(url))) is None
