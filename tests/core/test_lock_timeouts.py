@@ -158,3 +158,21 @@ def test_a_long_statement_is_not_cut_by_the_connect_timeout(mysql_databases: Ser
         engine.dispose()
     finally:
         timeouts.configure(before)
+
+
+def test_inspect_against_a_silent_server_fails_in_one_line_within_the_connect_timeout() -> None:
+    from tests.test_cli import run_cli
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    port = listener.getsockname()[1]
+    try:
+        for url in (f"postgresql://u@127.0.0.1:{port}/x", f"mysql://u@127.0.0.1:{port}/x"):
+            start = time.monotonic()
+            result = run_cli("inspect", url, "--connect-timeout", "2")
+            took = time.monotonic() - start
+            assert result.returncode == 1 and result.stderr.strip().count("\n") == 0, result.stderr
+            assert took < 2 + 8, (url, took)  # the timeout, plus starting the command
+    finally:
+        listener.close()

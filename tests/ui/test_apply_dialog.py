@@ -318,6 +318,8 @@ def test_an_interrupted_mariadb_apply_is_offered_to_finish_or_revert(
                             [describe(op) for op in plan], "r2")
     journal.step_done(2)
     journal.step_started(2)
+    assert [oct(p.stat().st_mode & 0o777) for p in (journal.path, journal.progress_path, journal.path.parent)] == [
+        "0o600", "0o600", "0o700"]
     window.open_url_text(url)
     qtbot.waitUntil(lambda: window.recovery.box is not None and window.recovery.box.isVisible(), timeout=15_000)
     box = window.recovery.box
