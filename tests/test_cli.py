@@ -129,3 +129,13 @@ def test_a_bad_url_is_one_line_saying_what_is_wrong(url: str, said: str) -> None
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and said in result.stderr, result.stderr
     assert "hunter2" not in result.stderr + result.stdout
+
+
+def test_a_mistyped_command_is_a_usage_error_not_the_window(tmp_path: Path) -> None:
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"  # were the window to start, it would abort for want of a display
+    result = subprocess.run([sys.executable, "-m", "gui_app", "frobnicate"], capture_output=True, text=True,
+                            timeout=60, env=env)
+    assert result.returncode == 2, result.stderr
+    assert "'frobnicate' is neither a command (inspect, sql, apply, diff, recover) nor a database URL" \
+        in result.stderr

@@ -62,6 +62,8 @@ def open_initial(window: MainWindow, url_text: str | None, alembic_ini: str | No
         window.files.link_project(alembic_ini)
     elif (Path.cwd() / "alembic.ini").is_file():
         window.files.link_project(str(Path.cwd() / "alembic.ini"))
+    if url_text and Path(url_text).is_file() and "://" not in url_text:  # a SQLite file named by its path
+        url_text = URL.create("sqlite", database=str(Path(url_text).resolve())).render_as_string()
     if url_text:
         window.open_url_text(url_text)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -205,3 +206,17 @@ def test_a_bad_url_opens_an_error_dialog_saying_what_is_wrong(qtbot: QtBot, demo
     assert said in box.text() and "hunter2" not in box.text()
     box.button(QMessageBox.StandardButton.Ok).click()
     assert demo_window.context.database is not None  # the demo is still open
+
+
+def test_a_sqlite_file_given_by_its_path_at_start_is_opened(qtbot: QtBot, window: MainWindow, tmp_path: Any) -> None:
+    from gui_app.ui.application import open_initial
+
+    path = tmp_path / "app.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    open_initial(window, str(path))
+    qtbot.waitUntil(lambda: window.context.database is not None, timeout=15_000)
+    assert window.context.database.url.database == str(path.resolve())  # type: ignore[union-attr]
+    assert [t.name for t in window.context.database.schema.tables] == ["notes"]  # type: ignore[union-attr]
