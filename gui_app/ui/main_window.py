@@ -134,6 +134,11 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.redo_action.setIcon(icons.for_action("redo"))
         self.redo_action.setProperty(ICON_PROPERTY, "redo")
+        # Qt names the step in the action's text ("Undo add_column books.subtitle"), which resizes
+        # the toolbar after every edit: the text stays short, the step goes to the tooltip. Connected
+        # after Qt's own update, so this one has the last word.
+        self.undo_group.undoTextChanged.connect(lambda text: self._name_step(self.undo_action, "&Undo", text))
+        self.undo_group.redoTextChanged.connect(lambda text: self._name_step(self.redo_action, "&Redo", text))
         self.new_table_action = make_action(self, "&New table…", lambda: self.editor.new_table(None),
                                             shortcut="Ctrl+Shift+N", icon="new_table")
         self.sql_step_action = make_action(self, "Custom &SQL step…", self.editor.sql_step, icon="sql_step",
@@ -423,6 +428,11 @@ class MainWindow(QMainWindow):
         self._apply_job = None
         self._loading_stopped()
         self.show_error("The changes could not be applied", reason)
+
+    @staticmethod
+    def _name_step(action: QAction, text: str, step: str) -> None:
+        action.setText(text)
+        action.setToolTip(f"{text.replace('&', '')} {step}" if step else text.replace("&", ""))
 
     def show_timeouts(self) -> None:
         from gui_app.ui.widgets.timeouts_dialog import TimeoutsDialog

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 from pytestqt.qtbot import QtBot
 
 from gui_app.ui.main_window import MainWindow
@@ -220,3 +220,18 @@ def test_a_sqlite_file_given_by_its_path_at_start_is_opened(qtbot: QtBot, window
     qtbot.waitUntil(lambda: window.context.database is not None, timeout=15_000)
     assert window.context.database.url.database == str(path.resolve())  # type: ignore[union-attr]
     assert [t.name for t in window.context.database.schema.tables] == ["notes"]  # type: ignore[union-attr]
+
+
+def test_undo_and_redo_keep_a_short_text_and_name_the_step_in_the_tooltip(qtbot: QtBot,
+                                                                          demo_window: MainWindow) -> None:
+    from tests.ui.editing import menu_action
+
+    toolbar = demo_window.findChild(QToolBar, "mainToolbar")
+    assert toolbar is not None
+    width = toolbar.sizeHint().width()
+    menu_action(demo_window, ("main", "Tables", "reviews"), "Drop table").trigger()
+    assert demo_window.undo_action.text() == "&Undo"
+    assert demo_window.undo_action.toolTip() == "Undo drop_table reviews"
+    assert toolbar.sizeHint().width() == width
+    demo_window.undo_action.trigger()
+    assert demo_window.redo_action.text() == "&Redo" and demo_window.redo_action.toolTip() == "Redo drop_table reviews"
