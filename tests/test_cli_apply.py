@@ -48,7 +48,7 @@ def test_apply_upgrade_stamps_and_downgrade_returns(tmp_path: Path) -> None:
     assert again.stderr.strip().endswith("is at revision 1a2b3c, but this script applies to 0f0f0f")
     refused = run_cli("apply", SCRIPT, url, "--yes", "--downgrade")  # it drops the table and its row
     assert refused.returncode == 1
-    assert "This destroys data, or may:\n  operation 2 (drop_table account): 1 rows destroyed\n" in refused.stderr
+    assert "This destroys data, or may:\n  operation 2 (drop_table account): 1 row destroyed\n" in refused.stderr
     assert "refusing to apply" in refused.stderr and "--accept-data-loss" in refused.stderr
     down = run_cli("apply", SCRIPT, url, "--yes", "--downgrade", "--accept-data-loss")
     assert down.returncode == 0, down.stderr

@@ -35,7 +35,19 @@ class Impact:
 
     @property
     def text(self) -> str:
-        return f"{self.count} {self.what}" if self.count is not None else f"{self.what}: {self.reason}"
+        if self.count is None:
+            return f"{self.what}: {self.reason}"
+        return f"{self.count} {self.what if self.count != 1 else _singular(self.what)}"
+
+
+_SINGULAR = {"rows": "row", "values": "value", "groups": "group", "hold": "holds", "get": "gets",
+             "break": "breaks", "refer": "refers"}
+
+
+def _singular(what: str) -> str:
+    """``rows hold NULL`` → ``row holds NULL``: the first words, where they are a noun and its verb."""
+    words = what.split(" ")
+    return " ".join(_SINGULAR.get(w, w) if i < 3 else w for i, w in enumerate(words))
 
 
 def _ident(conn: sa.Connection, *parts: str | None) -> str:

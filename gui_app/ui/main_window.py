@@ -43,6 +43,11 @@ LAYOUT_KEY = "window/layout"
 PREVIEW_DIALECT_KEY = "preview/dialect"
 
 
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -406,7 +411,7 @@ class MainWindow(QMainWindow):
                             "projected:\n\n" + "\n".join(outcome.mismatches))
         elif outcome.notes:  # what the user should know about how it went (a lost connection, a script's code)
             self.show_error("Applied, with notes", "\n\n".join(outcome.notes), QMessageBox.Icon.Information)
-        self.statusBar().showMessage(f"Applied {outcome.applied} operations.", 10_000)
+        self.statusBar().showMessage(f"Applied {plural(outcome.applied, 'operation')}.", 10_000)
         self.context.open_database(url, carry=[])
 
     def _offer_retry(self, text: str, pending: PendingPlan, url: URL, stamp: str | None) -> None:
@@ -551,7 +556,8 @@ class MainWindow(QMainWindow):
             self._show_revisions()  # the database's current revision may have moved
         self.files.offer_restore()
         self.recovery.check(loaded.url)
-        self.statusBar().showMessage(f"{len(schema.tables)} tables, {len(schema.views)} views in {shown}", 8000)
+        self.statusBar().showMessage(f"{plural(len(schema.tables), 'table')}, {plural(len(schema.views), 'view')} "
+                                     f"in {shown}", 8000)
 
     def _loading_failed(self, shown_url: str, reason: str) -> None:
         self._loading_stopped()

@@ -267,8 +267,8 @@ def test_destructive_counts(sqlite_url: URL) -> None:
     engine.dispose()
     assert [(i.index, i.text) for i in impacts] == [
         (0, "2 non-null values destroyed"),
-        (1, "1 rows hold NULL (NOT NULL would fail)"),
-        (2, "1 duplicate groups (unique would fail)"),
+        (1, "1 row holds NULL (NOT NULL would fail)"),
+        (2, "1 duplicate group (unique would fail)"),
         (3, "2 rows break the check"),
         (4, "3 rows destroyed"),
     ]

@@ -66,7 +66,7 @@ def test_custom_destructive_sql_needs_consent_and_is_counted(request: pytest.Fix
         rows = conn.exec_driver_sql("SELECT count(*) FROM logs").scalar()
     engine.dispose()
     assert [(i.index, i.text) for i in impacts] == [
-        (0, "2 rows deleted"), (1, "1 rows overwritten"), (2, "2 non-null values destroyed")]
+        (0, "2 rows deleted"), (1, "1 row overwritten"), (2, "2 non-null values destroyed")]
     assert rows == 3  # counting changed nothing
 
 

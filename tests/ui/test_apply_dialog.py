@@ -281,7 +281,8 @@ def test_custom_sql_that_destroys_rows_is_counted_and_needs_consent(qtbot: QtBot
 
     _drive_apply(qtbot, demo_window, steps)
     qtbot.waitUntil(lambda: "impacts" in seen, timeout=10_000)
-    assert f"Operation 1 (execute): <b>{wanted} rows deleted</b>" in seen["impacts"], seen["impacts"]
+    deleted = f"{wanted} rows deleted" if wanted != 1 else "1 row deleted"
+    assert f"Operation 1 (execute): <b>{deleted}</b>" in seen["impacts"], seen["impacts"]
     assert seen["consent shown"] is True and seen["apply before consent"] is False
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM reviews WHERE rating < 5").scalar() == wanted
