@@ -422,3 +422,23 @@ def test_an_index_column_can_be_made_descending(qtbot: QtBot, demo_window: MainW
     tree = demo_window.browser.model.tree
     node = tree.find_path((*T, "books", "Indexes", "ix_books_published_title"))
     assert node is not None and tree.details[node] == "(published DESC, title)"
+
+
+def test_a_literal_default_typed_in_the_dialog_is_shown_quoted(qtbot: QtBot, demo_window: MainWindow) -> None:
+    def add(d: Any) -> None:
+        d.name.setText("origin")
+        d.type_edit.setText("VARCHAR(20)")
+        d.default_kind.setCurrentText("Value")
+        d.default.setText("Unknown")
+
+    assert run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger, add) == ""
+
+    def edit(d: Any) -> None:
+        d.default_kind.setCurrentText("Value")
+        d.default.setText("it's")
+
+    assert run_dialog(qtbot, menu_action(demo_window, (*T, "books", "title"), "Edit column…").trigger, edit) == ""
+    tree = demo_window.browser.model.tree
+    for column, shown in (("origin", "DEFAULT 'Unknown'"), ("title", "DEFAULT 'it''s'")):
+        node = tree.find_path((*T, "books", column))
+        assert node is not None and shown in tree.details[node], tree.details[node]
