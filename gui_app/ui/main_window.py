@@ -280,6 +280,7 @@ class MainWindow(QMainWindow):
         pending.changed.connect(self.files.autosave)
         for action in self.edit_actions:
             action.setEnabled(True)
+        self._pending_count_shown()
 
     def _show_projection(self) -> None:
         """The tree shows the schema as the pending list leaves it, changes marked."""
@@ -288,8 +289,14 @@ class MainWindow(QMainWindow):
             return
         plan = pending.plan
         self.browser.show_projection(plan.projected, plan.base if len(plan) else None)
-        count = len(plan)
+        self._pending_count_shown()
+
+    def _pending_count_shown(self) -> None:
+        """The dock's title and the actions that need something pending follow the list's length."""
+        count = len(self.context.pending.plan) if self.context.pending is not None else 0
         self.pending_dock.setWindowTitle(f"Pending changes ({count})" if count else "Pending changes")
+        for action in (self.apply_action, self.save_revision_action, self.save_script_action, self.export_sql_action):
+            action.setEnabled(count > 0)
 
     def _tree_menu(self, position: QPoint) -> None:
         model = self.browser.model
