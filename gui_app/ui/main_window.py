@@ -44,6 +44,30 @@ PREVIEW_DIALECT_KEY = "preview/dialect"
 
 
 
+def _connection_problem(url: URL) -> str | None:
+    """Why ``url`` cannot be connected to, in one line (the password never in it); None when it can."""
+    from sqlalchemy import exc
+    from sqlalchemy.pool import NullPool
+
+    from gui_app.core import timeouts
+    from gui_app.core.connect import DatabaseFileMissing, open_engine
+    from gui_app.core.errors import describe_error
+
+    try:
+        engine = open_engine(url) if url.get_backend_name() == "sqlite" else \
+            timeouts.create_engine(url, poolclass=NullPool)
+        try:
+            with engine.connect():
+                return None
+        finally:
+            engine.dispose()
+    except DatabaseFileMissing as error:
+        return str(error)
+    except (exc.SQLAlchemyError, OSError, ValueError) as error:
+        text = describe_error(error)
+        return text.replace(url.password, "***") if url.password else text
+
+
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -462,7 +486,11 @@ class MainWindow(QMainWindow):
     def show_connection_dialog(self) -> None:
         from gui_app.ui.widgets.connection_dialog import ConnectionDialog
 
-        dialog = ConnectionDialog(self.context.recent_urls(), self)
+        current = self.context.database.url if self.context.database is not None else None
+        if current is not None and self.demo_url is not None and current == self.demo_url:
+            current = None  # the demo is not a connection to offer again
+        dialog = ConnectionDialog(self.context.recent_urls(), self, current, _connection_problem, self.context.jobs)
+        self.connection_dialog = dialog
         if dialog.exec() and (url := dialog.url()) is not None:
             self.context.open_database(url, keep_password=dialog.remember_password.isChecked())
 

@@ -106,7 +106,10 @@ def test_triggers_show_under_their_table_with_their_event(qtbot: QtBot, demo_win
     assert "trigger trg_books_stamp" in text and "SET created_at = CURRENT_TIMESTAMP" in text
 
 
-def test_bad_connection_shows_an_error_and_the_app_stays_usable(qtbot: QtBot, demo_window: MainWindow) -> None:
+def test_bad_connection_keeps_the_dialog_with_the_error_and_the_app_stays_usable(
+        qtbot: QtBot, demo_window: MainWindow) -> None:
+    seen: dict[str, str] = {}
+
     def fill_dialog() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, ConnectionDialog)
@@ -116,14 +119,16 @@ def test_bad_connection_shows_an_error_and_the_app_stays_usable(qtbot: QtBot, de
         dialog.password.setText("hunter2")
         dialog.database.setText("nowhere")
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        qtbot.waitUntil(lambda: dialog.checking is None, timeout=15_000)
+        seen["message"], seen["still open"] = dialog.message.text(), str(dialog.isVisible())
+        seen["kept"] = f"{dialog.host.text()}:{dialog.port.value()}/{dialog.database.text()} {dialog.password.text()}"
+        dialog.reject()
 
     QTimer.singleShot(0, fill_dialog)
     demo_window.connect_action.trigger()
-    qtbot.waitUntil(lambda: demo_window.error_box is not None and demo_window.error_box.isVisible(), timeout=15_000)
-    box = demo_window.error_box
-    assert box is not None
-    assert "127.0.0.1:1" in box.text() and "hunter2" not in box.text()
-    box.button(QMessageBox.StandardButton.Ok).click()
+    assert seen["still open"] == "True" and seen["kept"] == "127.0.0.1:1/nowhere hunter2"
+    assert seen["message"].startswith("Could not connect: ") and "127.0.0.1" in seen["message"]
+    assert "hunter2" not in seen["message"]
     # The demo schema is still shown and the app still works.
     assert _child_names(demo_window, "main", "Tables") == DEMO_TABLES
     assert demo_window.refresh_action.isEnabled()
@@ -235,3 +240,26 @@ def test_undo_and_redo_keep_a_short_text_and_name_the_step_in_the_tooltip(qtbot:
     assert toolbar.sizeHint().width() == width
     demo_window.undo_action.trigger()
     assert demo_window.redo_action.text() == "&Redo" and demo_window.redo_action.toolTip() == "Redo drop_table reviews"
+
+
+@pytest.mark.postgresql
+def test_the_connect_dialog_opens_on_the_current_connection(qtbot: QtBot, window: MainWindow,
+                                                            pg_databases: Any) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_databases.url(pg_databases.create()))
+    window.open_url_text(url.render_as_string(hide_password=False))
+    qtbot.waitUntil(lambda: window.context.database is not None, timeout=15_000)
+    seen: dict[str, Any] = {}
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ConnectionDialog)
+        seen.update(kind=dialog.kind.currentText(), host=dialog.host.text(), port=dialog.port.value(),
+                    user=dialog.user.text(), database=dialog.database.text(), password=dialog.password.text())
+        dialog.reject()
+
+    QTimer.singleShot(0, look)
+    window.connect_action.trigger()
+    assert seen == {"kind": "PostgreSQL", "host": url.host, "port": url.port or 5432, "user": url.username,
+                    "database": url.database, "password": ""}

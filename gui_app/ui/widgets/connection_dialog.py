@@ -22,18 +22,29 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.engine import URL
+
+    from gui_app.ui.workers import Job, JobRunner
 
 KINDS = ("SQLite file", "PostgreSQL", "MySQL / MariaDB", "SQLAlchemy URL")
 _SERVER_DEFAULTS = {1: ("postgresql+psycopg", 5432, "postgres"), 2: ("mysql+pymysql", 3306, "root")}
 
 
 class ConnectionDialog(QDialog):
-    def __init__(self, recent: list[str], parent: QWidget | None = None) -> None:
+    """Where to connect. With ``check`` (run on ``jobs``, off the GUI thread), Connect tries the
+    connection first and stays open with the reason when it fails, so nothing typed is lost.
+    ``current`` (the open database) fills the fields, its password left out."""
+
+    def __init__(self, recent: list[str], parent: QWidget | None = None, current: URL | None = None,
+                 check: Callable[[URL], str | None] | None = None, jobs: JobRunner | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Connect to a database")
         self.setObjectName("connectionDialog")
         self._url: URL | None = None
+        self._check, self._jobs = check, jobs
+        self.checking: Job[str | None] | None = None
 
         self.recent = QComboBox(self)
         self.recent.addItem("— recent connections —")
@@ -67,6 +78,25 @@ class ConnectionDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.resize(520, 0)
+        if current is not None:
+            self._show_current(current)
+
+    def _show_current(self, url: URL) -> None:
+        backend = url.get_backend_name()
+        if backend == "sqlite" and url.database:
+            self.kind.setCurrentIndex(0)
+            self.sqlite_path.setText(url.database)
+        elif backend in ("postgresql", "mysql", "mariadb") and url.host and url.database:
+            self.kind.setCurrentIndex(1 if backend == "postgresql" else 2)
+            self.host.setText(url.host)
+            self.port.setValue(url.port or _SERVER_DEFAULTS[self.kind.currentIndex()][1])
+            self.user.setText(url.username or "")
+            self.database.setText(url.database)
+        else:
+            from gui_app.core.urls import url_without_password
+
+            self.kind.setCurrentIndex(3)
+            self.url_edit.setText(url_without_password(url))
 
     def _sqlite_page(self) -> QWidget:
         page = QWidget(self)
@@ -173,9 +203,41 @@ class ConnectionDialog(QDialog):
             raise ValueError(f"This is not a database URL that can be used ({error}); expected {expected}.") from None
 
     def accept(self) -> None:
+        if self.checking is not None:
+            return
         try:
-            self._url = self.build_url()
+            url = self.build_url()
         except ValueError as error:
             self.message.setText(str(error))
             return
+        if self._check is None or self._jobs is None:
+            self._url = url
+            super().accept()
+            return
+        from gui_app.core.progress import CancelToken, ProgressFn
+        from gui_app.ui.workers import Job
+
+        check = self._check
+
+        def run(_progress: ProgressFn, _cancel: CancelToken) -> str | None:
+            return check(url)
+
+        job: Job[str | None] = Job(run, str)
+        job.signals.succeeded.connect(lambda problem: self._checked(url, problem))
+        job.signals.failed.connect(lambda reason: self._checked(url, reason))
+        self.checking = job
+        self.message.setStyleSheet("color: palette(text)")
+        self.message.setText("Connecting…")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self._jobs.start(job)
+
+    def _checked(self, url: URL, problem: str | None) -> None:
+        self.checking = None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        self.message.setStyleSheet("color: #c0392b")
+        if problem:
+            self.message.setText(f"Could not connect: {problem}")
+            return
+        self.message.clear()
+        self._url = url
         super().accept()
