@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self._make_status_bar()
+        self.browser.view.setFocus()  # the tree, not the filter box (the first field in tab order)
         context.loading_started.connect(self._loading_started)
         context.loading_progress.connect(self._loading_progress)
         context.loaded.connect(self._loaded)
@@ -591,6 +592,8 @@ class MainWindow(QMainWindow):
             self._show_revisions()  # the database's current revision may have moved
         self.files.offer_restore()
         self.recovery.check(loaded.url)
+        if self.focusWidget() is self.browser.filter_edit and not self.browser.filter_edit.text():
+            self.browser.view.setFocus()
         self.statusBar().showMessage(f"{plural(len(schema.tables), 'table')}, {plural(len(schema.views), 'view')} "
                                      f"in {shown}", 8000)
 

@@ -263,3 +263,24 @@ def test_the_connect_dialog_opens_on_the_current_connection(qtbot: QtBot, window
     window.connect_action.trigger()
     assert seen == {"kind": "PostgreSQL", "host": url.host, "port": url.port or 5432, "user": url.username,
                     "database": url.database, "password": ""}
+
+
+def test_undo_and_redo_work_with_the_focus_in_the_filter_box(qtbot: QtBot, demo_window: MainWindow) -> None:
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+
+    from tests.ui.editing import menu_action, pending_calls
+
+    assert demo_window.focusWidget() is not demo_window.browser.filter_edit  # not grabbed at start
+    menu_action(demo_window, ("main", "Tables", "reviews"), "Drop table").trigger()
+    assert pending_calls(demo_window) == ["op.drop_table('reviews')"]
+    demo_window.activateWindow()
+    demo_window.focus_filter()
+    QTest.keyClicks(demo_window.browser.filter_edit, "boo")
+    assert demo_window.browser.filter_edit.hasFocus()
+    QTest.keyClick(demo_window.browser.filter_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert pending_calls(demo_window) == []
+    redo = QKeySequence(QKeySequence.StandardKey.Redo)[0]  # the platform's own: Ctrl+Shift+Z or Ctrl+Y
+    QTest.keyClick(demo_window.browser.filter_edit, redo.key(), redo.keyboardModifiers())
+    assert pending_calls(demo_window) == ["op.drop_table('reviews')"]
+    assert demo_window.browser.filter_edit.text() == "boo"  # the box's own text was left alone

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from gui_app.core.schema import Schema
@@ -11,6 +12,18 @@ from gui_app.ui.models.tree_index import TreeIndex
 
 AUTO_EXPAND_LIMIT = 200
 """Up to this many matches, the tree opens to show each one."""
+
+
+class _UndoGoesToTheApp(QObject):
+    """The filter box claims Ctrl+Z for its own text; the app's undo (of the pending list) must
+    win wherever the focus is in the main window, so the box lets those shortcuts pass."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+                event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)):
+            event.ignore()
+            return True
+        return False
 
 
 class SchemaBrowser(QWidget):
@@ -23,6 +36,8 @@ class SchemaBrowser(QWidget):
         self.filter_edit.setObjectName("schemaFilter")
         self.filter_edit.setPlaceholderText("Filter tables, columns, keys, indexes… by name")
         self.filter_edit.setClearButtonEnabled(True)
+        self._undo_passes = _UndoGoesToTheApp(self)
+        self.filter_edit.installEventFilter(self._undo_passes)
         self.match_label = QLabel(self)
         self.view = QTreeView(self)
         self.view.setObjectName("schemaTree")
