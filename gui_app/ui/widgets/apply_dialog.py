@@ -45,7 +45,7 @@ class ApplyDialog(QDialog):
         self.sql = QPlainTextEdit(render_sql(plan.operations, dialect, plan.base), self)
         self.sql.setObjectName("applySql")
         self.sql.setReadOnly(True)
-        self.sql.highlighter = CodeHighlighter(self.sql.document(), "sql")  # type: ignore[attr-defined]
+        self.sql.highlighter = CodeHighlighter(self.sql.document(), "sql", dialect)  # type: ignore[attr-defined]
         self.destructive = QLabel("Counting what the destructive steps affect…", self)
         self.destructive.setObjectName("applyImpacts")
         self.destructive.setWordWrap(True)

@@ -89,6 +89,8 @@ class PreviewPanel(QWidget):
         self._timer.timeout.connect(self.render_now)
         self.preferred: Any = None
         self.dialect.currentIndexChanged.connect(lambda _i: self.schedule())
+        self.dialect.currentIndexChanged.connect(  # the SQL is read with the tokenizer of its dialect
+            lambda _i: self.sql.highlighter.set_dialect(str(self.dialect.currentData())))  # type: ignore[attr-defined]
         self.dialect.activated.connect(lambda _i: self.dialect_chosen.emit(str(self.dialect.currentData())))
         self.sql.setPlainText(EMPTY)
 
