@@ -195,10 +195,13 @@ class SchemaEditor:
         operations: list[Any] = []
         if users:
             listed = "\n".join(f"• {kind} {name or '(unnamed)'} on {owner.name}" for kind, owner, name in users)
-            answer = QMessageBox.question(
-                self.window, "The column is in use",
-                f"Column {column} is used by:\n{listed}\n\nDrop those too, each as its own pending operation?")
-            if answer != QMessageBox.StandardButton.Yes:
+            box = QMessageBox(QMessageBox.Icon.Question, "The column is in use",
+                              f"Column {column} is used by:\n{listed}\n\nDrop those too, each as its own pending "
+                              "operation?", QMessageBox.StandardButton.Cancel, self.window)
+            drop_all = box.addButton("Drop them and the column", QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is not drop_all:
                 return
             for kind, owner, name in users:
                 if name is None:

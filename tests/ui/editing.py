@@ -64,10 +64,16 @@ def run_dialog(qtbot: QtBot, trigger: Callable[[], None], fill: Callable[[Any], 
     return str(outcome.get("message", ""))
 
 
-def answer_message_box(button: QMessageBox.StandardButton) -> Callable[[Any], None]:
+def answer_message_box(button: QMessageBox.StandardButton | str) -> Callable[[Any], None]:
+    """Press a standard button, or the button with this text."""
     def press(box: QWidget) -> None:
         assert isinstance(box, QMessageBox)
-        box.button(button).click()
+        if isinstance(button, str):
+            named = [b for b in box.buttons() if b.text() == button]
+            assert named, [b.text() for b in box.buttons()]
+            named[0].click()
+        else:
+            box.button(button).click()
 
     return press
 

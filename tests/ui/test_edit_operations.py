@@ -94,7 +94,7 @@ def add_column(qtbot: QtBot, w: MainWindow) -> Expect:
 def drop_column(qtbot: QtBot, w: MainWindow) -> Expect:
     """A used column: the app offers to drop what uses it first, each as its own operation."""
     run_dialog(qtbot, menu_action(w, (*T, "books", "published"), "Drop column").trigger,
-               answer_message_box(QMessageBox.StandardButton.Yes))
+               answer_message_box("Drop them and the column"))
     return Expect(["op.drop_index('ix_books_publisher_published'", "op.drop_column('books', 'published')"],
                   {(*T, "books", "published"): "dropped"},
                   {"sqlite": "CREATE TABLE _alembic_tmp_books", "postgresql": "ALTER TABLE books DROP COLUMN published",
