@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         context.loading_progress.connect(self._loading_progress)
         context.loaded.connect(self._loaded)
         context.loading_failed.connect(self._loading_failed)
-        context.loading_cancelled.connect(self._loading_stopped)
+        context.loading_cancelled.connect(self._loading_cancelled)
         context.recent_changed.connect(self._fill_recent_menu)
         context.pending_replaced.connect(self._pending_replaced)
         context.rebase_failed.connect(lambda reason: self.show_error(
@@ -573,6 +573,9 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         self.cancel_action.setEnabled(False)
         self.refresh_action.setEnabled(self.context.database is not None)
+
+    def _loading_cancelled(self) -> None:
+        self._loading_stopped()
         self.statusBar().showMessage("Loading cancelled", 5000)
 
     def _loaded(self, loaded: LoadedDatabase) -> None:

@@ -284,3 +284,12 @@ def test_undo_and_redo_work_with_the_focus_in_the_filter_box(qtbot: QtBot, demo_
     QTest.keyClick(demo_window.browser.filter_edit, redo.key(), redo.keyboardModifiers())
     assert pending_calls(demo_window) == ["op.drop_table('reviews')"]
     assert demo_window.browser.filter_edit.text() == "boo"  # the box's own text was left alone
+
+
+def test_a_normal_connect_does_not_say_loading_was_cancelled(qtbot: QtBot, demo_window: MainWindow) -> None:
+    messages: list[str] = []
+    demo_window.statusBar().messageChanged.connect(messages.append)
+    demo_window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: not demo_window.context.loading, timeout=15_000)
+    assert messages and not any("cancelled" in m for m in messages), messages
+    assert any(" tables, " in m and " in sqlite:" in m for m in messages), messages
