@@ -442,3 +442,40 @@ def test_a_literal_default_typed_in_the_dialog_is_shown_quoted(qtbot: QtBot, dem
     for column, shown in (("origin", "DEFAULT 'Unknown'"), ("title", "DEFAULT 'it''s'")):
         node = tree.find_path((*T, "books", column))
         assert node is not None and shown in tree.details[node], tree.details[node]
+
+
+def test_escape_asks_before_throwing_away_what_was_typed(qtbot: QtBot, demo_window: MainWindow) -> None:
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from gui_app.ui.widgets.edit_dialog import EditDialog
+
+    asked: list[bool] = []
+
+    def drive(d: Any) -> None:
+        assert isinstance(d, EditDialog)
+        QTest.keyClick(d, Qt.Key.Key_Escape)  # nothing typed yet: it would close; reopen below instead
+        asked.append(d.isVisible())
+
+    run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger, lambda d: drive(d))
+    assert asked == [False]  # an untouched dialog closes on Escape without a question
+
+    seen: dict[str, Any] = {}
+
+    def typed(d: Any) -> None:
+        d.name.setText("subtitle")
+        answers = iter([False, True])
+        d.confirm_discard = lambda: seen.setdefault("questions", []).append(1) or next(answers)
+        QTest.keyClick(d, Qt.Key.Key_Escape)
+        seen["kept"] = d.isVisible() and d.name.text() == "subtitle"
+        QTest.keyClick(d, Qt.Key.Key_Escape)
+        seen["closed"] = not d.isVisible()
+        raise _Closed
+
+    class _Closed(Exception):
+        pass
+
+    with pytest.raises(_Closed):
+        run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger, typed)
+    assert seen == {"questions": [1, 1], "kept": True, "closed": True}
+    assert QApplication.activeModalWidget() is None and pending_calls(demo_window) == []

@@ -11,7 +11,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
     QCompleter,
     QDialog,
     QDialogButtonBox,
@@ -20,7 +23,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +62,49 @@ class EditDialog(QDialog):
         layout.addLayout(self.body, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self._as_opened: list[Any] | None = None
+        self.confirm_discard: Callable[[], bool] = self._confirm_discard
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._as_opened is None:  # the fields as the dialog filled them, before any typing
+            self._as_opened = self._field_values()
+        super().showEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Escape closes the dialog, but never silently throws away what was typed."""
+        if event.key() == Qt.Key.Key_Escape and self._as_opened is not None \
+                and self._field_values() != self._as_opened and not self.confirm_discard():
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _field_values(self) -> list[Any]:
+        values: list[Any] = []
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, QLineEdit):
+                values.append(widget.text())
+            elif isinstance(widget, QPlainTextEdit):
+                values.append(widget.toPlainText())
+            elif isinstance(widget, QComboBox):
+                values.append(widget.currentText())
+            elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+                values.append(widget.isChecked())
+            elif isinstance(widget, QTableWidget):
+                cells = ((widget.item(r, c) for c in range(widget.columnCount())) for r in range(widget.rowCount()))
+                values.append([[item.text() if item is not None else "" for item in row] for row in cells])
+            elif isinstance(widget, QListWidget):
+                values.append([(widget.item(r).text(), widget.item(r).checkState()) for r in range(widget.count())])
+        return values
+
+    def _confirm_discard(self) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Discard what you typed?",
+                          "The dialog holds changes that are not in the pending list yet.",
+                          QMessageBox.StandardButton.NoButton, self)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
 
     @property
     def ok_button(self) -> QPushButton:
