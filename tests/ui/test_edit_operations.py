@@ -479,3 +479,20 @@ def test_escape_asks_before_throwing_away_what_was_typed(qtbot: QtBot, demo_wind
         run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger, typed)
     assert seen == {"questions": [1, 1], "kept": True, "closed": True}
     assert QApplication.activeModalWidget() is None and pending_calls(demo_window) == []
+
+
+def test_a_refusal_goes_once_the_field_it_was_about_is_typed_in(qtbot: QtBot, demo_window: MainWindow) -> None:
+    from PySide6.QtTest import QTest
+
+    seen: dict[str, Any] = {}
+
+    def fill(d: Any) -> None:
+        d.type_edit.setText("INTEGER")
+        d.ok_button.click()
+        seen["refused"] = d.message.text() if d.message.isVisible() else ""
+        QTest.keyClicks(d.name, "pages2")
+        seen["after typing"] = d.message.isVisible()
+
+    assert run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger, fill) == ""
+    assert seen == {"refused": "The column needs a name.", "after typing": False}
+    assert pending_calls(demo_window)[-1].startswith("op.add_column('books', sa.Column('pages2'")

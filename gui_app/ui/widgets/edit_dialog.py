@@ -68,6 +68,8 @@ class EditDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         if self._as_opened is None:  # the fields as the dialog filled them, before any typing
             self._as_opened = self._field_values()
+            for field in self.findChildren(QLineEdit):  # a refusal no longer holds once the text changes
+                field.textEdited.connect(lambda _text: self.show_message(""))
         super().showEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
