@@ -496,3 +496,24 @@ def test_a_refusal_goes_once_the_field_it_was_about_is_typed_in(qtbot: QtBot, de
     assert run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger, fill) == ""
     assert seen == {"refused": "The column needs a name.", "after typing": False}
     assert pending_calls(demo_window)[-1].startswith("op.add_column('books', sa.Column('pages2'")
+
+
+@pytest.mark.parametrize("action", ["Add index…", "Add unique constraint…", "Add foreign key…"])
+def test_no_name_is_suggested_before_a_column_is_chosen(qtbot: QtBot, demo_window: MainWindow, action: str) -> None:
+    seen: list[str] = []
+
+    def look(d: Any) -> None:
+        seen.append(d.name.text())
+        d.columns.set_checked(["title"])
+        seen.append(d.name.text())
+        d.reject()
+        raise _Looked
+
+    class _Looked(Exception):
+        pass
+
+    with pytest.raises(_Looked):
+        run_dialog(qtbot, menu_action(demo_window, (*T, "books"), action).trigger, look)
+    prefix = {"Add index…": "ix_books_title", "Add unique constraint…": "uq_books_title",
+              "Add foreign key…": "fk_books_title_"}[action]
+    assert seen[0] == "" and seen[1].startswith(prefix), seen

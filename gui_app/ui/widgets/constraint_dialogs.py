@@ -58,7 +58,9 @@ class ForeignKeyDialog(EditDialog):
     def _suggest(self) -> None:
         from gui_app.core.naming import foreign_key_name
 
-        self.name.suggest(foreign_key_name(self.table.name, self.columns.checked(), self.target().name, self.dialect))
+        columns = self.columns.checked()
+        suggested = foreign_key_name(self.table.name, columns, self.target().name, self.dialect) if columns else ""
+        self.name.suggest(suggested)
 
     def operations(self) -> list[Any]:
         from gui_app.core import edits
@@ -110,7 +112,8 @@ class ConstraintDialog(EditDialog):
         if self.kind == "primary":
             self.name.suggest(primary_key_name(self.table.name, self.dialect))
         else:
-            self.name.suggest(unique_name(self.table.name, self.columns.checked(), self.dialect))
+            columns = self.columns.checked()
+            self.name.suggest(unique_name(self.table.name, columns, self.dialect) if columns else "")
 
     def operations(self) -> list[Any]:
         from gui_app.core import edits

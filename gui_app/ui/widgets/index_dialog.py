@@ -40,7 +40,9 @@ class IndexDialog(EditDialog):
     def _suggest(self) -> None:
         from gui_app.core.naming import index_name
 
-        self.name.suggest(index_name(self.table.name, self.columns.checked(), self.dialect, self.unique.isChecked()))
+        columns = self.columns.checked()  # no columns yet: no name to suggest (not ix_<table>_expr)
+        unique = self.unique.isChecked()
+        self.name.suggest(index_name(self.table.name, columns, self.dialect, unique) if columns else "")
 
     def operations(self) -> list[Any]:
         from gui_app.core import edits
