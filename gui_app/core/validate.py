@@ -5,6 +5,7 @@ Errors stop the operation from entering the plan; warnings are shown and kept.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -45,9 +46,10 @@ def name_problem(name: str | None, what: str, dialect: str, required: bool = Tru
     return None
 
 
-def default_problem(sql: str | None) -> str | None:
+def default_problem(sql: str | None, dialect: str | None = None) -> str | None:
     """A server default is one SQL expression: refuse statement separators and comments,
-    which could only end the statement early."""
+    which could only end the statement early; with ``dialect``, refuse what the dialect's SQL
+    parser (sqlglot) cannot read as an expression (``1 +``), before it fails at apply time."""
     if sql is None:
         return None
     if not sql.strip():
@@ -61,6 +63,26 @@ def default_problem(sql: str | None) -> str | None:
         return f"The default {sql!r} has unbalanced parentheses."
     if any(t.kind == "punct" and t.text in "'\"`[" for t in tokens):
         return f"The default {sql!r} has an unclosed quote."
+    return _expression_problem(sql, dialect) if dialect else None
+
+
+_READERS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
+
+
+def _expression_problem(sql: str, dialect: str) -> str | None:
+    import sqlglot
+    from sqlglot.errors import ParseError, TokenError
+
+    if dialect not in _READERS:
+        return None
+    # MySQL's ON UPDATE clause is written with the default, but is not part of its expression.
+    expression = re.sub(r"\s+ON\s+UPDATE\s+.*$", "", sql, flags=re.IGNORECASE | re.DOTALL) \
+        if dialect in ("mysql", "mariadb") else sql
+    try:
+        sqlglot.parse_one(f"SELECT {expression}", read=_READERS[dialect], error_level=sqlglot.ErrorLevel.RAISE)
+    except (ParseError, TokenError) as error:
+        reason = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", str(error)).split())[:120]
+        return f"The default {sql!r} is not a valid {dialect} expression ({reason})."
     return None
 
 

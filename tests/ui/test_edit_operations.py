@@ -517,3 +517,20 @@ def test_no_name_is_suggested_before_a_column_is_chosen(qtbot: QtBot, demo_windo
     prefix = {"Add index…": "ix_books_title", "Add unique constraint…": "uq_books_title",
               "Add foreign key…": "fk_books_title_"}[action]
     assert seen[0] == "" and seen[1].startswith(prefix), seen
+
+
+@pytest.mark.parametrize(("expression", "accepted"), [("1 +", False), ("CURRENT_TIMESTAMP", True),
+                                                      ("(datetime('now'))", True), ("'abc", False)])
+def test_a_default_expression_is_read_at_entry(qtbot: QtBot, demo_window: MainWindow, expression: str,
+                                               accepted: bool) -> None:
+    def fill(d: Any) -> None:
+        d.name.setText("stamp")
+        d.type_edit.setText("VARCHAR(40)")
+        d.default_kind.setCurrentText("SQL expression")
+        d.default.setText(expression)
+
+    message = run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger, fill)
+    if accepted:
+        assert message == "" and pending_calls(demo_window)
+    else:
+        assert f"The default {expression!r}" in message and not pending_calls(demo_window), message

@@ -60,6 +60,11 @@ class ColumnDialog(EditDialog):
         if kind == EXPRESSION:
             if not text.strip():
                 raise InputError("Write the default expression, or choose No default.")
+            from gui_app.core.validate import default_problem
+
+            problem = default_problem(text.strip(), self.dialect)  # read as the database would, at entry
+            if problem:
+                raise InputError(problem)
             return text.strip(), None
         return None, None
 
