@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -219,6 +220,12 @@ def _sql(args: argparse.Namespace) -> None:
     except OfflineError as error:
         raise CommandError(str(error)) from None
     except Exception as error:  # an operation this dialect cannot express offline
+        if args.dialect == "sqlite" and "requires a live database connection" in str(error):
+            table = re.search(r'reflect the table "([^"]+)"', str(error))
+            raise CommandError(
+                f"SQLite alters {'table ' + table.group(1) if table else 'a table'} by rebuilding it, which needs "
+                "its definition: without a database it is not known. Run apply --dry-run against the SQLite "
+                "database instead, or give batch_alter_table the table as copy_from") from None
         raise CommandError(f"cannot render {args.script} for {args.dialect}: {describe(error)}") from None
     sys.stdout.write(text)
 
