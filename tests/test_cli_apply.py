@@ -166,9 +166,9 @@ def test_sql_equals_alembic_upgrade_sql(tmp_path: Path, dialect: str, url: str) 
 
 def test_sql_for_sqlite_of_an_alteration_says_what_to_do_in_one_line(tmp_path: Path) -> None:
     script = tmp_path / "p1_widen.py"
-    script.write_text('"""widen"""\\nfrom alembic import op\\nimport sqlalchemy as sa\\nrevision = "p1"\\n'
-                      'down_revision = None\\n\\ndef upgrade():\\n'
-                      '    op.alter_column("user", "name", type_=sa.String(80), existing_type=sa.String(40))\\n')
+    script.write_text('"""widen"""\nfrom alembic import op\nimport sqlalchemy as sa\nrevision = "p1"\n'
+                      'down_revision = None\n\ndef upgrade():\n'
+                      '    op.alter_column("user", "name", type_=sa.String(80), existing_type=sa.String(40))\n')
     result = run_cli("sql", str(script), "--dialect", "sqlite")
-    assert result.returncode == 1 and result.stderr.count("\\n") == 1
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "SQLite alters table user by rebuilding it" in result.stderr and "apply --dry-run" in result.stderr
