@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.last_menu: QMenu | None = None
         self.shortcuts_dialog: QDialog | None = None
         self.demo_url: URL | None = None
+        self._shown_url: URL | None = None  # the database last read, to tell a refresh from another database
 
         self.browser = SchemaBrowser(self)
         self.details = DetailsPanel(self)
@@ -382,7 +383,8 @@ class MainWindow(QMainWindow):
 
     def _show_revisions(self) -> None:
         self.revisions.show_project(self.files.project, self.files.current_heads())
-        self.revision_dock.show()
+        if self.files.project is not None:
+            self.revision_dock.show()
 
     def apply_pending(self, stamp: str | None = None) -> None:
         """Confirm, then apply in the background; the pending list follows what really ran.
@@ -591,6 +593,9 @@ class MainWindow(QMainWindow):
         self.server_label.setText(f"{schema.dialect} {schema.server_version}")
         shown = display_url(loaded.url)
         self.setWindowTitle(f"{shown} — {APP_TITLE}")
+        if self._shown_url is not None and loaded.url != self._shown_url:
+            self.files.unlink_project()
+        self._shown_url = loaded.url
         if self.files.project is not None:
             self._show_revisions()  # the database's current revision may have moved
         self.files.offer_restore()

@@ -73,6 +73,15 @@ class MigrationFiles(QObject):
         self.notify(f"Linked Alembic project {self.project.ini_path}")
         return True
 
+    def unlink_project(self) -> None:
+        """A project belongs to the database it was linked for: another database leaves it behind."""
+        if self.project is None:
+            return
+        shown = self.project.ini_path
+        self.project = None
+        self.project_changed.emit()
+        self.notify(f"Unlinked the Alembic project {shown}: it was linked for another database")
+
     def recent_projects(self) -> list[str]:
         from gui_app.ui.context import settings_list
 

@@ -275,3 +275,23 @@ def test_a_script_that_exits_or_hangs_neither_closes_nor_freezes_the_app(
     assert box is not None and "x_sleep.py was still running after 2 s" in box.text()
     assert "it printed: starting" in box.text()
     assert pending_calls(demo_window) == []
+
+
+def test_a_project_stays_linked_across_a_refresh_but_not_to_another_database(
+        qtbot: QtBot, demo_window: MainWindow, tmp_path: Path) -> None:
+    database = Path(demo_window.context.database.url.database)  # type: ignore[union-attr, arg-type]
+    assert demo_window.files.link_project(str(_project(tmp_path, database)))
+    demo_window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: not demo_window.context.loading, timeout=15_000)
+    assert demo_window.files.project is not None
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    demo_window.open_url_text(f"sqlite:///{other}")
+    qtbot.waitUntil(lambda: not demo_window.context.loading and demo_window.context.database is not None
+                    and demo_window.context.database.url.database == str(other), timeout=15_000)
+    assert demo_window.files.project is None
+    assert demo_window.revisions.tree.topLevelItemCount() == 0
+    assert "No Alembic project is linked" in demo_window.revisions.title.text()

@@ -27,6 +27,7 @@ class RevisionPanel(QWidget):
     def show_project(self, project: Any, current: tuple[str, ...]) -> None:
         self.tree.clear()
         if project is None:
+            self.title.setText("No Alembic project is linked (File → Link Alembic project…)")
             return
         self.title.setText(f"{project.ini_path} — versions in {project.versions_folder}")
         for info in project.revisions():
