@@ -426,6 +426,10 @@ def _pin_down(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: S
     replay = Runner(conn, base, None, None, len(plan))
     transaction = conn.begin()
     try:
+        if timeouts.lock_timed_out(error):
+            # The lock is still held: the replay finds the operation that waits for it without
+            # waiting the whole timeout a second time.
+            conn.exec_driver_sql("SET LOCAL lock_timeout = 100")
         replay.run(plan, dialect)
     except _Failure as failure:
         return failure

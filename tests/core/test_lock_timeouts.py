@@ -86,7 +86,7 @@ def test_a_held_lock_fails_the_apply_in_time_naming_the_holder(
         holder.rollback()
         holder.close()
         engine.dispose()
-    assert took < LOCK + 5, took
+    assert took < LOCK + 1.5, took  # one wait: naming the operation does not wait the timeout again
     assert failed.value.lock_timeout and failed.value.applied == 0
     text = str(failed.value)
     assert f"waited {LOCK:g} s for a lock" in text and f"session {pid} " in text, text
