@@ -181,3 +181,16 @@ def _timeouts_restored() -> Iterator[None]:
     before = timeouts.current()
     yield
     timeouts.configure(before)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _data_folder_of_the_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The app's data folder (autosave, journals) in a temporary folder, for every test and every
+    command they start: never the user's own."""
+    before = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data-home"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = before
