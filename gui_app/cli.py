@@ -313,7 +313,8 @@ def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, di
     from gui_app.core.plan import describe as describe_op
     from gui_app.core.plan import needs_consent, risks
 
-    flagged = [(number, op) for number, op in enumerate(operations, start=1) if needs_consent(risks(op, base, dialect))]
+    labelled = [(number, op, risks(op, base, dialect)) for number, op in enumerate(operations, start=1)]
+    flagged = [(number, op, labels) for number, op, labels in labelled if needs_consent(labels)]
     if not flagged:
         return False
     try:
@@ -325,8 +326,8 @@ def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, di
     except (exc.SQLAlchemyError, OSError) as error:
         impacts, counted = {}, f" (not counted: {describe_error(error)})"
     print(f"This destroys data, or may{counted}:", file=sys.stderr)
-    for number, op in flagged:
-        found = "; ".join(impacts.get(number - 1, [])) or ", ".join(risks(op, base, dialect))
+    for number, op, labels in flagged:
+        found = "; ".join(impacts.get(number - 1, [])) or ", ".join(labels)
         print(f"  operation {number} ({describe_op(op)}): {found}", file=sys.stderr)
     return True
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 DROPS_TABLE = "rows destroyed"
@@ -24,7 +25,13 @@ DROPS_COLUMN = "non-null values destroyed"
 DROPS_OTHER = "destroyed"
 UNKNOWN = "unknown effect"
 
-_READERS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
+SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
+"""The app's dialect names as sqlglot names them."""
+
+
+def parser_message(error: Exception) -> str:
+    """A sqlglot error in one short line, without the terminal colours it marks the place with."""
+    return _one_line(re.sub(r"\x1b\[[0-9;]*m", "", str(error)))[:120]
 
 
 @dataclass(frozen=True)
@@ -43,14 +50,13 @@ class Effect:
     def destructive(self) -> bool:
         return self.what != UNKNOWN
 
-    def count_sql(self, quote: object) -> str | None:
+    def count_sql(self, quote: Callable[[str], str]) -> str | None:
         """``SELECT count(*)`` of what this effect destroys; ``quote`` is the dialect's identifier quoting."""
         if self.table is None or self.what == UNKNOWN:
             return None
-        q = quote  # a callable: identifier -> quoted identifier
-        table = ".".join(q(p) for p in self.table if p)  # type: ignore[operator]
+        table = ".".join(quote(p) for p in self.table if p)
         if self.column is not None:
-            return f"SELECT count(*) FROM {table} WHERE {q(self.column)} IS NOT NULL"  # type: ignore[operator]
+            return f"SELECT count(*) FROM {table} WHERE {quote(self.column)} IS NOT NULL"
         if self.where is not None:
             return f"SELECT count(*) FROM {table} WHERE {self.where}"
         return f"SELECT count(*) FROM {table}"
@@ -67,12 +73,11 @@ def _effects(sql: str, dialect: str) -> list[Effect]:
     from sqlglot import exp
 
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # it warns on every statement it keeps opaque
-    read = _READERS.get(dialect, dialect)
+    read = SQLGLOT_DIALECTS.get(dialect, dialect)
     try:
         statements = [s for s in sqlglot.parse(sql, read=read) if s is not None]
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError) as error:
-        reason = _one_line(re.sub(r"\x1b\[[0-9;]*m", "", str(error)))[:120]  # without its terminal colours
-        return [Effect(UNKNOWN, f"{_one_line(sql)} (the SQL parser cannot read it: {reason})")]
+        return [Effect(UNKNOWN, f"{_one_line(sql)} (the SQL parser cannot read it: {parser_message(error)})")]
     found: list[Effect] = []
     for statement in statements:
         text = _one_line(statement.sql(dialect=read))

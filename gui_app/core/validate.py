@@ -66,23 +66,21 @@ def default_problem(sql: str | None, dialect: str | None = None) -> str | None:
     return _expression_problem(sql, dialect) if dialect else None
 
 
-_READERS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
-
-
 def _expression_problem(sql: str, dialect: str) -> str | None:
     import sqlglot
     from sqlglot.errors import ParseError, TokenError
 
-    if dialect not in _READERS:
+    from gui_app.core.sql_effects import SQLGLOT_DIALECTS, parser_message
+
+    if dialect not in SQLGLOT_DIALECTS:
         return None
     # MySQL's ON UPDATE clause is written with the default, but is not part of its expression.
     expression = re.sub(r"\s+ON\s+UPDATE\s+.*$", "", sql, flags=re.IGNORECASE | re.DOTALL) \
         if dialect in ("mysql", "mariadb") else sql
     try:
-        sqlglot.parse_one(f"SELECT {expression}", read=_READERS[dialect], error_level=sqlglot.ErrorLevel.RAISE)
+        sqlglot.parse_one(f"SELECT {expression}", read=SQLGLOT_DIALECTS[dialect], error_level=sqlglot.ErrorLevel.RAISE)
     except (ParseError, TokenError) as error:
-        reason = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", str(error)).split())[:120]
-        return f"The default {sql!r} is not a valid {dialect} expression ({reason})."
+        return f"The default {sql!r} is not a valid {dialect} expression ({parser_message(error)})."
     return None
 
 

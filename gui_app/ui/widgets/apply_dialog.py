@@ -49,12 +49,11 @@ class ApplyDialog(QDialog):
         self.destructive = QLabel("Counting what the destructive steps affect…", self)
         self.destructive.setObjectName("applyImpacts")
         self.destructive.setWordWrap(True)
-        from gui_app.core.plan import needs_consent
+        from gui_app.core.plan import DESTRUCTIVE, NARROWS, needs_consent
 
-        risky = [i for i in range(count) if needs_consent(plan.risks(i))]
-        from gui_app.core.plan import DESTRUCTIVE, NARROWS
-
-        certain = any(label in (DESTRUCTIVE, NARROWS) for i in risky for label in plan.risks(i))
+        labels = [plan.risks(i) for i in range(count)]
+        risky = [found for found in labels if needs_consent(found)]
+        certain = any(label in (DESTRUCTIVE, NARROWS) for found in risky for label in found)
         self.confirm = QCheckBox("I understand that this destroys data" if certain else
                                  "I understand that this may destroy data: what it does is known only when it runs",
                                  self)

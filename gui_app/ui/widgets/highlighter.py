@@ -30,7 +30,6 @@ def _format(colour: str, bold: bool = False, italic: bool = False) -> QTextCharF
 _LOSES_NONE: bool | None = None
 """Whether ``QSyntaxHighlighter.setFormat`` loses a reference to ``None`` (see ``CodeHighlighter._set``)."""
 
-_READERS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
 _PLAIN = {"VAR", "IDENTIFIER", "STRING", "NUMBER", "NATIONAL_STRING", "BIT_STRING", "HEX_STRING", "BYTE_STRING",
           "RAW_STRING", "HEREDOC_STRING", "PARAMETER", "PLACEHOLDER"}
 _DESTROYS = {("DROP", "TABLE"), ("DROP", "COLUMN"), ("DELETE", "FROM"), ("TRUNCATE", "TABLE")}
@@ -97,8 +96,11 @@ class CodeHighlighter(QSyntaxHighlighter):
         from sqlglot.dialects.dialect import Dialect
         from sqlglot.errors import TokenError
 
+        from gui_app.core.sql_effects import SQLGLOT_DIALECTS
+
         if self._tokenizer is None or self._tokenizer[0] != self.dialect:
-            self._tokenizer = (self.dialect, Dialect.get_or_raise(_READERS.get(self.dialect, self.dialect)).tokenizer())
+            name = SQLGLOT_DIALECTS.get(self.dialect, self.dialect)
+            self._tokenizer = (self.dialect, Dialect.get_or_raise(name).tokenizer())
         try:
             tokens = self._tokenizer[1].tokenize(text)
         except TokenError:  # a string or name that goes on past this line: the rules colour it
