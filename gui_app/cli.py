@@ -312,6 +312,7 @@ def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, di
     from gui_app.core.impact import count_impacts
     from gui_app.core.plan import describe as describe_op
     from gui_app.core.plan import needs_consent, risks
+    from gui_app.core.script_code import COMMITS_PART_WAY
 
     labelled = [(number, op, risks(op, base, dialect)) for number, op in enumerate(operations, start=1)]
     flagged = [(number, op, labels) for number, op, labels in labelled if needs_consent(labels)]
@@ -328,6 +329,8 @@ def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, di
     print(f"This destroys data, or may{counted}:", file=sys.stderr)
     for number, op, labels in flagged:
         found = "; ".join(impacts.get(number - 1, [])) or ", ".join(labels)
+        if COMMITS_PART_WAY in labels and COMMITS_PART_WAY not in found:
+            found += f"; {COMMITS_PART_WAY}: a later failure leaves what ran before its commit applied"
         print(f"  operation {number} ({describe_op(op)}): {found}", file=sys.stderr)
     return True
 

@@ -1,7 +1,8 @@
 """Run the pending list against a live database, per dialect.
 
 PostgreSQL and SQLite apply the whole plan in one transaction: any failure (or a
-cancel) rolls everything back. MySQL and MariaDB commit each DDL statement, so
+cancel) rolls everything back, except what a script's ``autocommit_block()`` has
+committed on purpose (as under ``alembic upgrade``). MySQL and MariaDB commit each DDL statement, so
 they apply step by step and, on failure, report exactly which operations ran.
 A dry run does the same work and throws it away: PostgreSQL rolls back, SQLite
 works on a copy made with the backup API, MySQL on a scratch database built from
@@ -15,7 +16,7 @@ import re
 import sqlite3
 import uuid
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -41,21 +42,28 @@ OUT_OF_LOCKS = ("PostgreSQL ran out of lock slots (max_locks_per_transaction) fo
 
 
 class ApplyFailed(Exception):
-    """An operation failed. ``applied`` operations stay applied (only ever > 0 on MySQL/MariaDB).
+    """An operation failed. ``applied`` operations stay applied (only ever > 0 on MySQL/MariaDB, or
+    where ``committed_by`` names the operation whose ``autocommit_block()`` committed them).
 
     ``lock_timeout``: it gave up waiting for a lock another session holds (trying again later may
     succeed); ``blockers`` then names the sessions found holding locks on the plan's tables."""
 
     def __init__(self, index: int, operation: str, message: str, applied: int, rolled_back: bool,
-                 error: BaseException | None = None) -> None:
+                 error: BaseException | None = None, committed_by: int | None = None) -> None:
         self.index, self.operation, self.message = index, operation, message
         self.applied, self.rolled_back = applied, rolled_back
+        self.committed_by = committed_by
         self.lock_timeout = error is not None and timeouts.lock_timed_out(error)
         self.blockers: list[str] = []
         super().__init__(self._text())
 
     def _text(self) -> str:
         state = "Nothing was changed." if self.rolled_back else f"The first {self.applied} operation(s) were applied."
+        if self.committed_by is not None:
+            state = (f"Operation {self.committed_by + 1} committed part-way (its own COMMIT or "
+                     f"autocommit_block(), as under alembic): the first {self.applied} operation(s) stay "
+                     f"applied, with what operation {self.committed_by + 1} did before that commit; the rest "
+                     f"was rolled back.")
         message = self.message if self.message.endswith((".", "!", "?")) else f"{self.message}."
         text = f"Operation {self.index + 1} ({self.operation}) failed: {message} {state}"
         if self.lock_timeout:
@@ -106,9 +114,27 @@ class Runner:
     checkpoint: tuple[int, Schema] | None = None
     """After the last step whose effect only the database knows (a script's own code, DDL written
     as SQL): how many operations had run, and the schema read back then."""
+    transaction: sa.RootTransaction | None = None
+    """The transaction the plan runs in; a script's ``autocommit_block()`` commits it and begins the next."""
+    dry_run: bool = False
+    committed_by: int | None = None
+    """The operation whose own ``COMMIT`` or ``autocommit_block()`` last committed the work before it."""
 
     def run(self, plan: Sequence[ops.MigrateOperation], dialect: str) -> None:
-        operations = Operations(MigrationContext.configure(connection=self.conn))
+        context = MigrationContext.configure(connection=self.conn)
+        # A script's op.get_context().autocommit_block() is this one: Alembic's own asserts that the
+        # context began the transaction, and here the plan's transaction is the runner's.
+        context.autocommit_block = self._autocommit_block  # type: ignore[method-assign]
+        operations = Operations(context)
+        sa.event.listen(self.conn, "before_cursor_execute", self._before_statement, retval=True)
+        sa.event.listen(self.conn, "after_cursor_execute", self._after_statement)
+        try:
+            self._run(operations, plan, dialect)
+        finally:
+            sa.event.remove(self.conn, "after_cursor_execute", self._after_statement)
+            sa.event.remove(self.conn, "before_cursor_execute", self._before_statement)
+
+    def _run(self, operations: Operations, plan: Sequence[ops.MigrateOperation], dialect: str) -> None:
         items = render.batch_groups(list(plan)) if dialect == "sqlite" else list(plan)
         for item in items:
             group = item.ops if app_table_group(item) else [item]
@@ -122,6 +148,8 @@ class Runner:
                 self._emit(operations, item)
             except Exception as error:
                 raise _Failure(self.done, group[0], error) from error
+            if self.transaction is not None and _outside_transaction(self.conn):
+                self.conn.exec_driver_sql("BEGIN")  # SQLite after a script's COMMIT: the rest stays atomic
             self.done += len(group)
             if self.journal is not None:
                 self.journal.step_done(self.done)
@@ -144,6 +172,64 @@ class Runner:
             operations.invoke(item)
             if self.conn.dialect.name == "sqlite":  # only SQLite's table groups read the state
                 self.state = project(self.state, item, self.conn.dialect)
+
+    def _before_statement(self, _conn: sa.Connection, _cursor: object, statement: str, parameters: object,
+                          _context: object, _many: bool) -> tuple[str, object]:
+        """A dry run must not commit: a script's own ``COMMIT`` is not sent there."""
+        if self.dry_run and self.transaction is not None and _ENDS_TRANSACTION.match(statement):
+            self.notes.append(f"The dry run did not send the script's {statement.strip().rstrip(';')}: "
+                              "a real apply commits the work before it there.")
+            return "SELECT 1", ()
+        return statement, parameters
+
+    def _after_statement(self, conn: sa.Connection, _cursor: object, statement: str, _parameters: object,
+                         _context: object, _many: bool) -> None:
+        """A script's own ``COMMIT`` (``op.execute("COMMIT")``, as under ``alembic``) ends the plan's
+        transaction: what ran before it stays, whatever fails later."""
+        if self.transaction is not None and not self._in_block and _outside_transaction(conn) \
+                and not _ROLLS_BACK.match(statement):
+            self.committed_by = self.done
+
+    _in_block: bool = False
+
+    @contextlib.contextmanager
+    def _autocommit_block(self) -> Iterator[None]:
+        """What ``alembic upgrade`` does for ``autocommit_block()``: commit the work so far, run the
+        block outside a transaction, then begin a new one for the rest. A dry run must not commit:
+        there the block runs inside the transaction that is rolled back (and a statement that
+        refuses a transaction, ``CREATE INDEX CONCURRENTLY``, fails as it would under ``alembic``
+        had the block been left out)."""
+        if self.dry_run or self.transaction is None:
+            self.notes.append("An autocommit_block() ran inside the dry run's transaction; a real apply "
+                              "commits the work before it there.")
+            yield
+            return
+        self.transaction.commit()
+        self.committed_by = self.done
+        level = self.conn.get_isolation_level()
+        self.conn.execution_options(isolation_level="AUTOCOMMIT")
+        self._in_block = True
+        try:
+            with self.conn.begin():  # in AUTOCOMMIT each statement commits; this only takes the autobegin
+                yield
+        finally:
+            self._in_block = False
+            self.conn.execution_options(isolation_level=level)
+            self.transaction = self.conn.begin()
+
+
+_ENDS_TRANSACTION = re.compile(r"^\s*(COMMIT|END|ABORT|ROLLBACK)(\s+(WORK|TRANSACTION))?\s*;?\s*$", re.IGNORECASE)
+_ROLLS_BACK = re.compile(r"^\s*(ROLLBACK|ABORT)\b", re.IGNORECASE)
+
+
+def _outside_transaction(conn: sa.Connection) -> bool:
+    """Whether the server session has no transaction open, though the plan's is (a script sent
+    ``COMMIT``): psycopg's transaction status, sqlite3's ``in_transaction``; unknown elsewhere."""
+    dbapi = conn.connection.dbapi_connection
+    info = getattr(dbapi, "info", None)
+    if info is not None and hasattr(info, "transaction_status"):
+        return int(info.transaction_status) == 0  # psycopg 3 and psycopg2: IDLE
+    return getattr(dbapi, "in_transaction", None) is False
 
 
 _DATA_ONLY = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES)\b", re.IGNORECASE)
@@ -310,9 +396,9 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
         settings = plan_settings(conn, plan)
     # A script's own code reads results, and so does reading the schema back after it: not in a pipeline.
     pipelined = dialect == "postgresql" and not any(opaque(op) for op in plan)
-    runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each)
+    runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each, dry_run=dry_run)
     with settings:
-        transaction = conn.begin()
+        runner.transaction = conn.begin()
         try:
             with apply_postgresql.pipeline(conn) if pipelined else contextlib.nullcontext():
                 runner.run(plan, dialect)
@@ -321,14 +407,16 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
             if stamp is not None and not dry_run:
                 _stamp(conn, stamp)
         except BaseException as error:
-            _roll_back(conn, transaction)
+            _roll_back(conn, runner.transaction)
             failure = error if isinstance(error, _Failure) else None
             if pipelined and apply_postgresql.from_server(failure.error if failure else error):
                 failure = _pin_down(conn, plan, base, dialect, runner.done, failure.error if failure else error)
             if failure is None:
                 raise
-            raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), 0, True,
-                              failure.error) from None
+            committed = runner.committed_by
+            raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error),
+                              committed or 0, committed is None, failure.error, committed) from None
+        transaction = runner.transaction
         if dry_run:
             transaction.rollback()
         else:
@@ -455,8 +543,15 @@ def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation
                             [describe(op) for op in plan], stamp)
     runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each, journal=journal)
     try:
-        with conn.begin():  # each DDL statement commits on its own; the transaction only frames the DML
+        # Each DDL statement commits on its own; the transaction only frames the DML (and a
+        # script's autocommit_block() commits it and begins the next).
+        runner.transaction = conn.begin()
+        try:
             runner.run(plan, "mysql")
+        except BaseException:
+            runner.transaction.rollback()
+            raise
+        runner.transaction.commit()
     except _Failure as failure:
         journal.end()  # a clean failure is reported, with what ran: nothing is left to recover
         raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), runner.done, False,

@@ -17,7 +17,7 @@ from gui_app.core import render
 from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.projection import ProjectionError, find_table, project
 from gui_app.core.schema import Schema
-from gui_app.core.script_code import RUNS_CODE, ScriptCodeOp
+from gui_app.core.script_code import COMMITS_PART_WAY, RUNS_CODE, ScriptCodeOp, commits
 from gui_app.core.validate import Problem, validate
 
 DESTRUCTIVE = "destructive"
@@ -25,9 +25,10 @@ NARROWS = "narrows a type"
 REBUILDS = "rebuilds the table"
 NEEDS_DATA = "needs the data to hold"
 UNKNOWN_EFFECT = "unknown effect"
-CONSENT = (DESTRUCTIVE, NARROWS, UNKNOWN_EFFECT, RUNS_CODE)
+CONSENT = (DESTRUCTIVE, NARROWS, UNKNOWN_EFFECT, RUNS_CODE, COMMITS_PART_WAY)
 """Labels that need the user's explicit consent before the plan runs (the dialog's check box,
-the command line's ``--accept-data-loss``): data is destroyed, or may be and nobody can tell."""
+the command line's ``--accept-data-loss``): data is destroyed, or may be and nobody can tell, or
+a failure no longer rolls everything back."""
 
 
 def needs_consent(labels: Sequence[str]) -> bool:
@@ -147,8 +148,12 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema |
     if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, ops.BulkInsertOp):
         found.extend(_custom_sql_risks(op, dialect, base or before))
         found.append(NEEDS_DATA)
+        if isinstance(op.sqltext, str) and commits(op.sqltext):
+            found.append(COMMITS_PART_WAY)
     if isinstance(op, ScriptCodeOp):
         found.append(RUNS_CODE)
+        if op.commits_part_way:
+            found.append(COMMITS_PART_WAY)
     if isinstance(op, BatchBlockOp) and (dialect == "sqlite" or op.options.get("recreate") == "always"):
         found.append(REBUILDS)
     if isinstance(op, ops.AlterColumnOp):

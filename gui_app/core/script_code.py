@@ -28,6 +28,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 RUNS_CODE = "runs Python code against the database"
+COMMITS_PART_WAY = "commits part-way"
+"""The code opens ``autocommit_block()``: what ran before it is committed there, as under ``alembic``."""
+
+
+def commits(sql: str) -> bool:
+    """Whether ``sql`` is a statement that commits the transaction it runs in."""
+    return re.match(r"^\s*(COMMIT|END)(\s+(WORK|TRANSACTION))?\s*;?\s*$", sql, re.IGNORECASE) is not None
 
 
 class ScriptCodeOp(ops.MigrateOperation):
@@ -55,6 +62,18 @@ class ScriptCodeOp(ops.MigrateOperation):
                                self.function, self.options)
         reverse.source = self.source
         return reverse
+
+    @property
+    def commits_part_way(self) -> bool:
+        """Whether the function (or a module-level definition it uses) opens ``autocommit_block()``
+        or holds a ``COMMIT`` statement of its own."""
+        try:
+            _, nodes = _function_and_uses(self)
+        except (SyntaxError, ValueError):
+            return False
+        return any((isinstance(n, ast.Attribute) and n.attr == "autocommit_block")
+                   or (isinstance(n, ast.Constant) and isinstance(n.value, str) and commits(n.value))
+                   for node in nodes for n in ast.walk(node))
 
     @property
     def helper_name(self) -> str:
@@ -119,6 +138,17 @@ def helper_source(op: ScriptCodeOp) -> str:
     """Module-level source of a function that runs ``op``'s function as it is: the script's imports
     and definitions it uses, and the function itself, inside one wrapper (so that two scripts'
     names cannot clash in the revision that holds both)."""
+    name = op.function.__name__
+    _, nodes = _function_and_uses(op)
+    parts = [ast.get_source_segment(op.source, node) or "" for node in nodes]
+    body = textwrap.indent("\n".join(parts), "    ")
+    summary = f"{name}() of {op.path.name}, run as it is: it {op.reason}."
+    return f"\n\ndef {op.helper_name}():\n    {summary!r}\n{body}\n    return {name}()\n"
+
+
+def _function_and_uses(op: ScriptCodeOp) -> tuple[ast.stmt, list[ast.stmt]]:
+    """The script's top-level definition of ``op``'s function, and the imports and definitions it
+    uses (transitively, in the script's order) followed by the function itself."""
     tree = ast.parse(op.source)
     name = op.function.__name__
     target = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
@@ -134,11 +164,7 @@ def helper_source(op: ScriptCodeOp) -> str:
             if found is not None and found is not target and found not in needed:
                 needed.append(found)
                 pending.append(found)
-    parts = [ast.get_source_segment(op.source, node) or "" for node in sorted(needed, key=lambda n: n.lineno)]
-    parts.append(ast.get_source_segment(op.source, target) or "")
-    body = textwrap.indent("\n".join(parts), "    ")
-    summary = f"{name}() of {op.path.name}, run as it is: it {op.reason}."
-    return f"\n\ndef {op.helper_name}():\n    {summary!r}\n{body}\n    return {name}()\n"
+    return target, [*sorted(needed, key=lambda n: n.lineno), target]
 
 
 def _defines(node: ast.stmt) -> list[str]:

@@ -355,3 +355,34 @@ def test_after_an_apply_the_list_title_and_actions_say_nothing_is_pending(qtbot:
     assert demo_window.pending_dock.windowTitle() == "Pending changes"
     assert not demo_window.apply_action.isEnabled() and not demo_window.save_revision_action.isEnabled()
     assert demo_window.new_table_action.isEnabled()
+
+
+def test_a_step_that_commits_part_way_is_named_in_the_confirmation(qtbot: QtBot, demo_window: MainWindow,
+                                                                   tmp_path: Any) -> None:
+    script = tmp_path / "abd_enum.py"
+    script.write_text(
+        "from alembic import op\nimport sqlalchemy as sa\nrevision = 'abd'\ndown_revision = None\n\n"
+        "def upgrade():\n"
+        "    op.add_column('reviews', sa.Column('note', sa.String(40)))\n"
+        "    with op.get_context().autocommit_block():\n"
+        "        op.execute('CREATE TABLE audit (id integer)')\n\n"
+        "def downgrade():\n    pass\n")
+    assert open_script(qtbot, demo_window, str(script))
+    url = demo_window.context.database.url  # type: ignore[union-attr]
+    seen: dict[str, Any] = {}
+
+    def steps(dialog: Any) -> None:
+        qtbot.waitUntil(lambda: dialog.impacts is not None, timeout=10_000)
+        seen["note"] = dialog.transaction_note.text()
+        seen["consent"] = dialog.confirm.isVisible()
+        dialog.confirm.setChecked(True)
+        dialog.apply_button.click()
+
+    _drive_apply(qtbot, demo_window, steps)
+    qtbot.waitUntil(lambda: "note" in seen and not len(demo_window.context.pending.plan)  # type: ignore[union-attr]
+                    and not demo_window.context.loading, timeout=20_000)
+    assert seen["note"].startswith("<b>Operation 1 commits part-way</b> (a script's own COMMIT or "
+                                   "autocommit_block(), as under alembic)")
+    assert seen["consent"]
+    assert "note" in [c.name for c in reflect(url).table("reviews").columns]
+    assert reflect(url).table("audit") is not None

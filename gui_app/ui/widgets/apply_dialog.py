@@ -25,6 +25,13 @@ NO_ROLLBACK = ("<b>MySQL and MariaDB cannot roll back schema changes.</b> Each o
 ONE_TRANSACTION = "The whole plan runs in one transaction: if any operation fails, nothing is changed."
 
 
+def _commits_part_way(numbers: list[int]) -> str:
+    listed = ", ".join(str(n) for n in numbers)
+    return (f"<b>Operation{'s' if len(numbers) > 1 else ''} {listed} commit{'' if len(numbers) > 1 else 's'} "
+            "part-way</b> (a script's own COMMIT or autocommit_block(), as under alembic): the plan runs in one "
+            "transaction up to there, and if a later step fails, what ran before that commit stays applied.")
+
+
 class ApplyDialog(QDialog):
     def __init__(self, pending: Any, url: Any, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,7 +47,14 @@ class ApplyDialog(QDialog):
         count = len(plan)
         self.summary = QLabel(f"{count} operation{'s' if count != 1 else ''} will run on "
                               f"<b>{escape(_shown(url))}</b>.", self)
-        self.transaction_note = QLabel(NO_ROLLBACK if dialect == "mysql" else ONE_TRANSACTION, self)
+        from gui_app.core.plan import DESTRUCTIVE, NARROWS, needs_consent
+        from gui_app.core.script_code import COMMITS_PART_WAY
+
+        labels = [plan.risks(i) for i in range(count)]
+        part_way = [number for number, found in enumerate(labels, start=1) if COMMITS_PART_WAY in found]
+        self.transaction_note = QLabel(NO_ROLLBACK if dialect == "mysql" else
+                                       _commits_part_way(part_way) if part_way else ONE_TRANSACTION, self)
+        self.transaction_note.setObjectName("applyTransactionNote")
         self.transaction_note.setWordWrap(True)
         self.sql = QPlainTextEdit(render_sql(plan.operations, dialect, plan.base), self)
         self.sql.setObjectName("applySql")
@@ -49,9 +63,6 @@ class ApplyDialog(QDialog):
         self.destructive = QLabel("Counting what the destructive steps affect…", self)
         self.destructive.setObjectName("applyImpacts")
         self.destructive.setWordWrap(True)
-        from gui_app.core.plan import DESTRUCTIVE, NARROWS, needs_consent
-
-        labels = [plan.risks(i) for i in range(count)]
         risky = [found for found in labels if needs_consent(found)]
         certain = any(label in (DESTRUCTIVE, NARROWS) for found in risky for label in found)
         self.confirm = QCheckBox("I understand that this destroys data" if certain else
