@@ -378,3 +378,103 @@ def test_statements_as_expressions_and_literal_defaults_run_as_alembic_runs_them
                                 '        op.drop_column("user", "note")',
                                 'with op.batch_alter_table("user") as b:\n            b.drop_column("note")'))
     side_by_side(request, tmp_path, dialect, USERS, rows)
+
+
+COMMIT_THEN_FAIL = ('''
+    op.add_column("user", sa.Column("handle", sa.String(40)))
+    op.execute("COMMIT")  # an old recipe for CREATE INDEX CONCURRENTLY; psycopg 3 opens a new transaction
+    op.create_index("ix_user_handle", "user", ["handle"], unique=True, postgresql_concurrently=True)
+''', 'op.drop_index("ix_user_handle", table_name="user")\nop.drop_column("user", "handle")')
+
+
+@pytest.mark.postgresql
+def test_a_scripts_own_commit_is_reported_as_committed_and_a_dry_run_does_not_send_it(
+        request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """``op.execute("COMMIT")`` ends the plan's transaction as it ends alembic's: when a later step
+    fails, the app says what stays applied (and leaves what alembic leaves), never "nothing was
+    changed"; the confirmation names the step that commits part-way; a dry run does not commit."""
+    runner = SideBySide(write_chain(tmp_path / "versions", USERS, COMMIT_THEN_FAIL), tmp_path)
+    by_alembic, by_app = fresh_pair("postgresql", tmp_path, request.getfixturevalue("pg_databases"), None)
+    first, second = runner.revisions()
+    assert runner.alembic(by_alembic, "upgrade", first.revision).returncode == 0
+    assert runner.app("apply", first.path, by_app, "--yes").returncode == 0
+
+    dry = runner.app("apply", second.path, by_app, "--yes", "--dry-run")
+    assert dry.returncode == 1 and dry.last_line.endswith("Nothing was changed."), dry.stderr
+    assert "handle" not in {c["name"] for c in sa.inspect(sa.create_engine(by_app)).get_columns("user")}
+
+    expected = runner.alembic(by_alembic, "upgrade", second.revision)
+    assert expected.returncode == 1 and "cannot run inside a transaction block" in expected.stderr
+    result = runner.app("apply", second.path, by_app, "--yes")
+    assert result.returncode == 1
+    assert "commits part-way" in result.stderr
+    assert result.last_line.startswith("alembic-studio apply: Operation 3 (create_index user.ix_user_handle) "
+                                       "failed: CREATE INDEX CONCURRENTLY cannot run inside a transaction block.")
+    assert "Operation 2 committed part-way" in result.last_line and "the first 1 operation(s) stay" in result.last_line
+    assert_same(by_app, by_alembic, "after the failed revision")  # the column stays, as under alembic
+
+
+AUTOCOMMIT_THEN_FAIL = ('''
+    op.add_column("user", sa.Column("handle", sa.String(40)))
+    with op.get_context().autocommit_block():
+        op.execute("CREATE TABLE audit (id integer)")
+    op.execute("INSERT INTO missing_table VALUES (1)")
+''', 'op.drop_table("audit")\nop.drop_column("user", "handle")')
+
+
+@pytest.mark.parametrize("dialect", [d for d in DIALECTS if d.id != "mysql"])
+def test_autocommit_block_commits_where_alembic_commits(request: pytest.FixtureRequest, tmp_path: Path,
+                                                        dialect: str) -> None:
+    """``autocommit_block()`` commits the work before it and runs outside a transaction, as under
+    ``alembic``; a failure after it leaves what alembic leaves, and the message says so."""
+    runner = SideBySide(write_chain(tmp_path / "versions", USERS, AUTOCOMMIT_THEN_FAIL), tmp_path)
+    pg = request.getfixturevalue("pg_databases") if dialect == "postgresql" else None
+    by_alembic, by_app = fresh_pair(dialect, tmp_path, pg, None)
+    first, second = runner.revisions()
+    assert runner.alembic(by_alembic, "upgrade", first.revision).returncode == 0
+    assert runner.app("apply", first.path, by_app, "--yes").returncode == 0
+    before = fingerprint(by_app)
+    dry = runner.app("apply", second.path, by_app, "--yes", "--dry-run")
+    assert dry.returncode == 1 and fingerprint(by_app) == before, dry.stderr
+    assert runner.alembic(by_alembic, "upgrade", second.revision).returncode == 1
+    result = runner.app("apply", second.path, by_app, "--yes")
+    assert result.returncode == 1
+    assert "Operation 1 committed part-way" in result.last_line, result.stderr
+    assert_same(by_app, by_alembic, "after the failed revision")
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_unique_index_is_dropped_as_an_index(request: pytest.FixtureRequest, tmp_path: Path, dialect: str) -> None:
+    """MySQL reports a unique index as a unique constraint too: ``drop_index`` of it must still fit,
+    and its downgrade re-create it as the unique index it was."""
+    side_by_side(request, tmp_path, dialect, USERS,
+                 ('op.create_index("ix_user_name", "user", ["name"], unique=True)',
+                  'op.drop_index("ix_user_name", table_name="user")'),
+                 ('op.drop_index("ix_user_name", table_name="user")',
+                  'op.create_index("ix_user_name", "user", ["name"], unique=True)'))
+
+
+def test_a_sqlite_rebuild_keeps_an_expression_index_that_alembic_batch_mode_loses(tmp_path: Path) -> None:
+    """The one known difference from ``alembic`` that is on purpose: its batch mode cannot reflect
+    an expression index and rebuilds the table without it; the app rebuilds the table with it."""
+    runner = SideBySide(write_chain(
+        tmp_path / "versions", USERS,
+        ('op.add_column("user", sa.Column("email", sa.String(80)))\n'
+         'op.create_index("ix_user_email_lower", "user", [sa.text("lower(email)")], unique=True)',
+         'op.drop_index("ix_user_email_lower", table_name="user")\nop.drop_column("user", "email")'),
+        ('with op.batch_alter_table("user") as batch:\n    batch.alter_column("name", type_=sa.String(80))',
+         'with op.batch_alter_table("user") as batch:\n    batch.alter_column("name", type_=sa.String(40))')),
+        tmp_path)
+    by_alembic, by_app = fresh_pair("sqlite", tmp_path, None, None)
+    for revision in runner.revisions():
+        assert runner.alembic(by_alembic, "upgrade", revision.revision).returncode == 0
+        result = runner.app("apply", revision.path, by_app, "--yes")
+        assert result.returncode == 0, result.stderr
+
+    def indexes(url: str) -> list[str]:
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+            return [row[0] for row in found]
+
+    assert indexes(by_alembic) == []
+    assert indexes(by_app) == ['CREATE UNIQUE INDEX ix_user_email_lower ON user (lower(email))']

@@ -1,6 +1,7 @@
 """Public projects' migration histories, revision by revision, through ``alembic`` and through the app.
 
-For each chain in the corpus and each database it supports: every revision is applied with
+For each chain in the corpus (and each of our own in ``tests/data/chains``, written after patterns
+seen in public projects' histories) and each database it supports: every revision is applied with
 ``alembic upgrade`` to one fresh database and with ``alembic-studio apply`` to another, and the
 two must agree after every step (the servers' own schema dumps, the rows, ``alembic_version``),
 with exit 0 and no false alarm. Then both go down again as far as ``alembic`` itself gets; where
@@ -23,14 +24,17 @@ CHAINS = {  # chain: (dialects it runs on, target_metadata its env.py hands the 
     "powerdns-admin": (("sqlite", "postgresql", "mysql"), None),
     "mailu": (("sqlite", "postgresql", "mysql"), "mailu.models:Base.metadata"),
     "ctfd": (("postgresql", "mysql"), None),  # CTFd never migrates SQLite (see the corpus README)
+    "fieldlog": (("sqlite", "postgresql", "mysql"), None),  # ours: see tests/data/chains/README.md
 }
+OWN_CHAINS = Path(__file__).parent / "data" / "chains"
 MARKS = {"postgresql": [pytest.mark.postgresql], "mysql": [pytest.mark.mysql], "sqlite": []}
 CASES = [pytest.param(chain, dialect, id=f"{chain}-{dialect}", marks=MARKS[dialect])
          for chain, (dialects, _) in CHAINS.items() for dialect in dialects]
 
 
 def _runner(chain: str, tmp_path: Path) -> SideBySide:
-    versions = corpus_file("migrations", chain, "versions")
+    own = OWN_CHAINS / chain / "versions"
+    versions = own if own.is_dir() else corpus_file("migrations", chain, "versions")
     shims = versions.parent / "shims"
     return SideBySide(versions, tmp_path, pythonpath=[shims] if shims.is_dir() else [],
                       target_metadata=CHAINS[chain][1])

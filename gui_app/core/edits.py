@@ -277,9 +277,14 @@ def create_index(table: s.Table | sa.Table, index: s.Index) -> ops.CreateIndexOp
 
 
 def drop_index(table: s.Table, index_name: str) -> ops.DropIndexOp:
+    """Built from the reflected index; on MySQL a unique index is reflected as the unique
+    constraint it also is, and its downgrade re-creates it as the unique index it was."""
     sa_table = sa_build.table_to_sa(table)
-    (index,) = [i for i in sa_table.indexes if i.name == index_name]
-    return ops.DropIndexOp.from_index(index)
+    found = [i for i in sa_table.indexes if i.name == index_name]
+    if not found:
+        (unique,) = [u for u in table.unique_constraints if u.name == index_name]
+        found = [sa.Index(index_name, *(sa_table.c[c] for c in unique.columns), unique=True)]
+    return ops.DropIndexOp.from_index(found[0])
 
 
 def create_primary_key(table: s.Table, name: str | None, columns: Sequence[str]) -> ops.CreatePrimaryKeyOp:

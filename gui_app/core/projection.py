@@ -366,6 +366,11 @@ def _(op: ops.CreateIndexOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
 def _(op: ops.DropIndexOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
     def drop(table: Table) -> Table:
         if all(i.name != op.index_name for i in table.indexes):
+            # MySQL's unique index is its unique constraint (reflected as one): DROP INDEX drops it.
+            if dialect is not None and dialect.name in ("mysql", "mariadb") and \
+                    any(u.name == op.index_name for u in table.unique_constraints):
+                return dataclasses.replace(table, unique_constraints=tuple(
+                    u for u in table.unique_constraints if u.name != op.index_name))
             raise ProjectionError(f"there is no index {op.index_name!r} on table {table.name}")
         return dataclasses.replace(table, indexes=tuple(i for i in table.indexes if i.name != op.index_name))
 
