@@ -18,3 +18,42 @@ def test_tool_is_clean(command: list[str]) -> None:
         pytest.skip(f"{command[2]} is not installed")
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def _core_imports() -> dict[str, set[str]]:
+    """Which ``gui_app.core`` modules each one imports, at the top or inside a function alike
+    (an import deferred into a function is still a dependency)."""
+    import ast
+
+    core = REPO / "gui_app" / "core"
+    modules = {path.stem for path in core.glob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for path in core.glob("*.py"):
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "gui_app.core":
+                found.update(alias.name for alias in node.names if alias.name in modules)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("gui_app.core."):
+                found.add((node.module or "").split(".")[2])
+            elif isinstance(node, ast.Import):
+                found.update(a.name.split(".")[2] for a in node.names if a.name.startswith("gui_app.core."))
+        graph[path.stem] = found - {path.stem}
+    return graph
+
+
+def test_core_has_no_import_cycle() -> None:
+    graph = _core_imports()
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            raise AssertionError("import cycle in gui_app.core: " + " → ".join([*path[path.index(module):], module]))
+        if module in done:
+            return
+        for imported in sorted(graph.get(module, ())):
+            visit(imported, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    assert "apply" in graph and graph["apply_mysql"], "the graph was read"

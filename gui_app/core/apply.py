@@ -12,20 +12,18 @@ the reflected schema.
 from __future__ import annotations
 
 import contextlib
-import re
 import sqlite3
-import uuid
-import warnings
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
-from alembic.operations import Operations, ops
-from alembic.runtime.migration import MigrationContext
+from alembic.operations import ops
 from sqlalchemy.engine import URL
 
 from gui_app.core import render, timeouts
-from gui_app.core.batch_block import BatchBlockOp, app_table_group
+from gui_app.core.apply_runner import ApplyFailed as ApplyFailed
+from gui_app.core.apply_runner import ApplyReport as ApplyReport
+from gui_app.core.apply_runner import Runner, StepFailed, failure_message
+from gui_app.core.apply_runner import opaque as opaque
 from gui_app.core.blockers import blocking_sessions
 from gui_app.core.compare import differences
 from gui_app.core.errors import describe_error
@@ -34,231 +32,14 @@ from gui_app.core.plan import describe
 from gui_app.core.progress import Cancelled, CancelToken, ProgressFn
 from gui_app.core.projection import project
 from gui_app.core.schema import Schema
-from gui_app.core.script_code import ScriptCodeOp
 
 TRANSACTIONAL = ("postgresql", "sqlite")
-OUT_OF_LOCKS = ("PostgreSQL ran out of lock slots (max_locks_per_transaction) for this many changes in one "
-                "transaction; nothing was applied. Raise max_locks_per_transaction or apply fewer operations at once.")
-
-
-class ApplyFailed(Exception):
-    """An operation failed. ``applied`` operations stay applied (only ever > 0 on MySQL/MariaDB, or
-    where ``committed_by`` names the operation whose ``autocommit_block()`` committed them).
-
-    ``lock_timeout``: it gave up waiting for a lock another session holds (trying again later may
-    succeed); ``blockers`` then names the sessions found holding locks on the plan's tables."""
-
-    def __init__(self, index: int, operation: str, message: str, applied: int, rolled_back: bool,
-                 error: BaseException | None = None, committed_by: int | None = None) -> None:
-        self.index, self.operation, self.message = index, operation, message
-        self.applied, self.rolled_back = applied, rolled_back
-        self.committed_by = committed_by
-        self.lock_timeout = error is not None and timeouts.lock_timed_out(error)
-        self.blockers: list[str] = []
-        super().__init__(self._text())
-
-    def _text(self) -> str:
-        state = "Nothing was changed." if self.rolled_back else f"The first {self.applied} operation(s) were applied."
-        if self.committed_by is not None:
-            state = (f"Operation {self.committed_by + 1} committed part-way (its own COMMIT or "
-                     f"autocommit_block(), as under alembic): the first {self.applied} operation(s) stay "
-                     f"applied, with what operation {self.committed_by + 1} did before that commit; the rest "
-                     f"was rolled back.")
-        message = self.message if self.message.endswith((".", "!", "?")) else f"{self.message}."
-        text = f"Operation {self.index + 1} ({self.operation}) failed: {message} {state}"
-        if self.lock_timeout:
-            waited = timeouts.current().lock
-            text += (f" It waited {waited:g} s for a lock another session holds" +
-                     (": " + "; ".join(self.blockers) + "." if self.blockers else ".") +
-                     " Try again when that session has finished, or raise the lock timeout.")
-        return text
-
-    def name_blockers(self, blockers: list[str]) -> None:
-        self.blockers = blockers
-        self.args = (self._text(),)
-
-
 class Drifted(Exception):
     """The tables the plan touches changed since they were read."""
 
     def __init__(self, changes: list[str]) -> None:
         self.changes = changes
         super().__init__("The database changed since it was read: " + "; ".join(changes))
-
-
-@dataclass
-class ApplyReport:
-    applied: int
-    dry_run: bool
-    mismatches: list[str] = field(default_factory=list)
-    """After a real apply: how the database differs from the projected schema (should be empty)."""
-    stamped: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Runner:
-    """Runs operations on one connection, reporting progress and honouring cancel between them."""
-
-    conn: sa.Connection
-    state: Schema
-    progress: ProgressFn | None
-    cancel: CancelToken | None
-    total: int
-    done: int = 0
-    after_each: Callable[[int], None] | None = None
-    journal: Journal | None = None
-    """Where each step is recorded as started and done (MySQL/MariaDB, whose DDL commits at once)."""
-    notes: list[str] = field(default_factory=list)
-    """Warnings raised while a script's own code or Alembic's batch mode ran."""
-    checkpoint: tuple[int, Schema] | None = None
-    """After the last step whose effect only the database knows (a script's own code, DDL written
-    as SQL): how many operations had run, and the schema read back then."""
-    transaction: sa.RootTransaction | None = None
-    """The transaction the plan runs in; a script's ``autocommit_block()`` commits it and begins the next."""
-    dry_run: bool = False
-    committed_by: int | None = None
-    """The operation whose own ``COMMIT`` or ``autocommit_block()`` last committed the work before it."""
-
-    def run(self, plan: Sequence[ops.MigrateOperation], dialect: str) -> None:
-        context = MigrationContext.configure(connection=self.conn)
-        # A script's op.get_context().autocommit_block() is this one: Alembic's own asserts that the
-        # context began the transaction, and here the plan's transaction is the runner's.
-        context.autocommit_block = self._autocommit_block  # type: ignore[method-assign]
-        operations = Operations(context)
-        sa.event.listen(self.conn, "before_cursor_execute", self._before_statement, retval=True)
-        sa.event.listen(self.conn, "after_cursor_execute", self._after_statement)
-        try:
-            self._run(operations, plan, dialect)
-        finally:
-            sa.event.remove(self.conn, "after_cursor_execute", self._after_statement)
-            sa.event.remove(self.conn, "before_cursor_execute", self._before_statement)
-
-    def _run(self, operations: Operations, plan: Sequence[ops.MigrateOperation], dialect: str) -> None:
-        items = render.batch_groups(list(plan)) if dialect == "sqlite" else list(plan)
-        for item in items:
-            group = item.ops if app_table_group(item) else [item]
-            if self.cancel is not None and self.cancel.cancelled:
-                raise Cancelled()
-            if self.progress is not None:
-                self.progress(describe(group[0]), self.done, self.total)
-            if self.journal is not None:
-                self.journal.step_started(self.done)
-            try:
-                self._emit(operations, item)
-            except Exception as error:
-                raise _Failure(self.done, group[0], error) from error
-            if self.transaction is not None and _outside_transaction(self.conn):
-                self.conn.exec_driver_sql("BEGIN")  # SQLite after a script's COMMIT: the rest stays atomic
-            self.done += len(group)
-            if self.journal is not None:
-                self.journal.step_done(self.done)
-            if self.after_each is not None:
-                self.after_each(self.done)
-
-    def _emit(self, operations: Operations, item: ops.MigrateOperation) -> None:
-        if app_table_group(item):
-            self.state = render.emit_table_group(operations, item, self.state, self.conn.dialect)
-        elif opaque(item):
-            from gui_app.core.reflect import reflect
-
-            with warnings.catch_warnings(record=True) as caught:  # Alembic's own reflection warns, say
-                warnings.simplefilter("always")
-                operations.invoke(item)
-            self.notes.extend(f"{describe(item)}: {w.message}" for w in caught)
-            self.state = reflect(self.conn)
-            self.checkpoint = (self.done + 1, self.state)
-        else:
-            operations.invoke(item)
-            if self.conn.dialect.name == "sqlite":  # only SQLite's table groups read the state
-                self.state = project(self.state, item, self.conn.dialect)
-
-    def _before_statement(self, _conn: sa.Connection, _cursor: object, statement: str, parameters: object,
-                          _context: object, _many: bool) -> tuple[str, object]:
-        """A dry run must not commit: a script's own ``COMMIT`` is not sent there."""
-        if self.dry_run and self.transaction is not None and _ENDS_TRANSACTION.match(statement):
-            self.notes.append(f"The dry run did not send the script's {statement.strip().rstrip(';')}: "
-                              "a real apply commits the work before it there.")
-            return "SELECT 1", ()
-        return statement, parameters
-
-    def _after_statement(self, conn: sa.Connection, _cursor: object, statement: str, _parameters: object,
-                         _context: object, _many: bool) -> None:
-        """A script's own ``COMMIT`` (``op.execute("COMMIT")``, as under ``alembic``) ends the plan's
-        transaction: what ran before it stays, whatever fails later."""
-        if self.transaction is not None and not self._in_block and _outside_transaction(conn) \
-                and not _ROLLS_BACK.match(statement):
-            self.committed_by = self.done
-
-    _in_block: bool = False
-
-    @contextlib.contextmanager
-    def _autocommit_block(self) -> Iterator[None]:
-        """What ``alembic upgrade`` does for ``autocommit_block()``: commit the work so far, run the
-        block outside a transaction, then begin a new one for the rest. A dry run must not commit:
-        there the block runs inside the transaction that is rolled back (and a statement that
-        refuses a transaction, ``CREATE INDEX CONCURRENTLY``, fails as it would under ``alembic``
-        had the block been left out)."""
-        if self.dry_run or self.transaction is None:
-            self.notes.append("An autocommit_block() ran inside the dry run's transaction; a real apply "
-                              "commits the work before it there.")
-            yield
-            return
-        self.transaction.commit()
-        self.committed_by = self.done
-        level = self.conn.get_isolation_level()
-        self.conn.execution_options(isolation_level="AUTOCOMMIT")
-        self._in_block = True
-        try:
-            with self.conn.begin():  # in AUTOCOMMIT each statement commits; this only takes the autobegin
-                yield
-        finally:
-            self._in_block = False
-            self.conn.execution_options(isolation_level=level)
-            self.transaction = self.conn.begin()
-
-
-_ENDS_TRANSACTION = re.compile(r"^\s*(COMMIT|END|ABORT|ROLLBACK)(\s+(WORK|TRANSACTION))?\s*;?\s*$", re.IGNORECASE)
-_ROLLS_BACK = re.compile(r"^\s*(ROLLBACK|ABORT)\b", re.IGNORECASE)
-
-
-def _outside_transaction(conn: sa.Connection) -> bool:
-    """Whether the server session has no transaction open, though the plan's is (a script sent
-    ``COMMIT``): psycopg's transaction status, sqlite3's ``in_transaction``; unknown elsewhere."""
-    dbapi = conn.connection.dbapi_connection
-    info = getattr(dbapi, "info", None)
-    if info is not None and hasattr(info, "transaction_status"):
-        return int(info.transaction_status) == 0  # psycopg 3 and psycopg2: IDLE
-    return getattr(dbapi, "in_transaction", None) is False
-
-
-_DATA_ONLY = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES)\b", re.IGNORECASE)
-
-
-def opaque(op: ops.MigrateOperation) -> bool:
-    """Whether only the database can tell what ``op`` did to the schema: a script's own code, a
-    batch block run with its own options, or custom SQL other than a plain data statement."""
-    if isinstance(op, ScriptCodeOp | BatchBlockOp):
-        return True
-    if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, ops.BulkInsertOp):
-        text = op.sqltext
-        if isinstance(text, sa.sql.ClauseElement) and not isinstance(text, sa.TextClause):
-            return not isinstance(text, sa.sql.dml.UpdateBase | sa.sql.Select)
-        return not _DATA_ONLY.match(str(text))
-    return False
-
-
-class _Failure(Exception):
-    def __init__(self, index: int, op: ops.MigrateOperation, error: BaseException) -> None:
-        super().__init__(str(error))
-        self.index, self.op, self.error = index, op, error
-
-
-def _message(error: BaseException) -> str:
-    text = describe_error(error)
-    if "out of shared memory" in text or "max_locks_per_transaction" in text:
-        return OUT_OF_LOCKS
-    return text
 
 
 def _referred_tables(plan: Sequence[ops.MigrateOperation]) -> set[tuple[str | None, str]]:
@@ -408,13 +189,13 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
                 _stamp(conn, stamp)
         except BaseException as error:
             _roll_back(conn, runner.transaction)
-            failure = error if isinstance(error, _Failure) else None
+            failure = error if isinstance(error, StepFailed) else None
             if pipelined and apply_postgresql.from_server(failure.error if failure else error):
                 failure = _pin_down(conn, plan, base, dialect, runner.done, failure.error if failure else error)
             if failure is None:
                 raise
             committed = runner.committed_by
-            raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error),
+            raise ApplyFailed(failure.index, describe(failure.op), failure_message(failure.error),
                               committed or 0, committed is None, failure.error, committed) from None
         transaction = runner.transaction
         if dry_run:
@@ -501,7 +282,7 @@ def _roll_back(conn: sa.Connection, transaction: sa.RootTransaction) -> None:
 
 
 def _pin_down(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema, dialect: str,
-              sent: int, error: BaseException) -> _Failure:
+              sent: int, error: BaseException) -> StepFailed:
     """The operation a pipelined server error belongs to: the plan replayed one statement at a
     time in a transaction that is rolled back. A lost connection cannot be replayed on."""
     from gui_app.core import apply_postgresql
@@ -510,7 +291,7 @@ def _pin_down(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: S
     if apply_postgresql.connection_lost(conn, error):
         lost = ConnectionError(f"the connection to the server was lost with {sent} of {len(plan)} operation(s) "
                                f"sent ({describe_error(error)})")
-        return _Failure(at, plan[at], lost)
+        return StepFailed(at, plan[at], lost)
     replay = Runner(conn, base, None, None, len(plan))
     transaction = conn.begin()
     try:
@@ -519,24 +300,24 @@ def _pin_down(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: S
             # waiting the whole timeout a second time.
             conn.exec_driver_sql("SET LOCAL lock_timeout = 100")
         replay.run(plan, dialect)
-    except _Failure as failure:
+    except StepFailed as failure:
         return failure
     finally:
         transaction.rollback()
-    return _Failure(at, plan[at], error)  # it did not happen again: report it where it was seen
+    return StepFailed(at, plan[at], error)  # it did not happen again: report it where it was seen
 
 
 def _check_foreign_keys(conn: sa.Connection, plan: Sequence[ops.MigrateOperation]) -> None:
     violations = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
     if violations:
-        raise _Failure(len(plan) - 1, plan[-1], ValueError(
+        raise StepFailed(len(plan) - 1, plan[-1], ValueError(
             f"{len(violations)} row(s) would break a foreign key, first in table {violations[0][0]}"))
 
 
 def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema,
                         progress: ProgressFn | None, cancel: CancelToken | None,
                         after_each: Callable[[int], None] | None, stamp: str | None) -> Runner:
-    from gui_app.core.recovery import step_scripts
+    from gui_app.core.journal_steps import step_scripts
     from gui_app.core.urls import url_without_password
 
     journal = Journal.begin(url_without_password(conn.engine.url), step_scripts(plan, base.dialect, base),
@@ -552,9 +333,9 @@ def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation
             runner.transaction.rollback()
             raise
         runner.transaction.commit()
-    except _Failure as failure:
+    except StepFailed as failure:
         journal.end()  # a clean failure is reported, with what ran: nothing is left to recover
-        raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), runner.done, False,
+        raise ApplyFailed(failure.index, describe(failure.op), failure_message(failure.error), runner.done, False,
                           failure.error) from None
     except Cancelled:
         journal.end()
@@ -602,10 +383,6 @@ def _version_table() -> sa.Table:
                     sa.PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
 
 
-def scratch_name() -> str:
-    return f"as_dryrun_{uuid.uuid4().hex[:12]}"
-
-
 def sqlite_integrity(path: str) -> str:
     conn = sqlite3.connect(path)
     try:
@@ -617,6 +394,6 @@ def sqlite_integrity(path: str) -> str:
 def describe_apply_error(error: BaseException) -> str:
     if isinstance(error, ApplyFailed | Drifted | CommitUnknown | UnfinishedApply):
         return str(error)
-    return _message(error)
+    return failure_message(error)
 
 

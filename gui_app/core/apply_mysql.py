@@ -14,7 +14,7 @@ from alembic.operations import ops
 from sqlalchemy.engine import URL
 
 from gui_app.core import sa_build, timeouts
-from gui_app.core.apply import ApplyFailed, ApplyReport, Runner, _Failure, _message, scratch_name
+from gui_app.core.apply_runner import ApplyFailed, ApplyReport, Runner, StepFailed, failure_message, scratch_name
 from gui_app.core.plan import describe
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.core.schema import Schema
@@ -42,8 +42,8 @@ def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progre
             try:
                 with conn.begin():
                     runner.run(plan, "mysql")
-            except _Failure as failure:
-                raise ApplyFailed(failure.index, describe(failure.op), _message(failure.error), 0, True,
+            except StepFailed as failure:
+                raise ApplyFailed(failure.index, describe(failure.op), failure_message(failure.error), 0, True,
                                   failure.error) from None
         report = ApplyReport(len(plan), dry_run=True)
         report.mismatches = []

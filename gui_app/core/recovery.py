@@ -9,7 +9,6 @@ would change nothing, has run.
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from gui_app.core.journal import Journal
+from gui_app.core.journal_steps import sa_dialect
 from gui_app.core.projection import ProjectionError, project
 from gui_app.core.schema import Schema
 
@@ -55,40 +55,6 @@ class Interrupted:
         return [op for _, backward in reversed(self.steps[:self.applied]) for op in backward]
 
 
-def step_scripts(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema) -> list[dict[str, str]]:
-    """Each operation of ``plan`` and its undo, as standalone scripts for the journal."""
-    from gui_app.core.render import downgrade_ops
-    from gui_app.core.script_writer import standalone_script
-
-    found = []
-    state = base
-    engine_dialect = _dialect(dialect)
-    for op in plan:
-        undo = downgrade_ops([op]) if _reversible(op) else None
-        found.append({"upgrade": standalone_script([op], dialect, "step", base=state, with_downgrade=False),
-                      "downgrade": standalone_script(undo, dialect, "undo", base=state, with_downgrade=False)
-                      if undo is not None else ""})
-        with contextlib.suppress(ProjectionError):  # a step the projection cannot follow: the state stays
-            state = project(state, op, engine_dialect)
-    return found
-
-
-def _reversible(op: ops.MigrateOperation) -> bool:
-    from gui_app.core.render import downgrade_ops
-
-    try:
-        downgrade_ops([op])
-    except (NotImplementedError, ValueError):
-        return False
-    return True
-
-
-def _dialect(name: str) -> sa.Dialect:
-    from gui_app.core.render import dialect_for
-
-    return dialect_for("mysql" if name == "mariadb" else name)
-
-
 def _operations(script: str) -> list[ops.MigrateOperation]:
     """The upgrade() of a script the app wrote itself into the journal."""
     from gui_app.core.scripts import load_script
@@ -108,7 +74,7 @@ def examine(journal: Journal, live: Schema) -> Interrupted:
 
     steps = [(_operations(s["upgrade"]), _operations(s["downgrade"])) for s in journal.steps]
     dialect = live.dialect
-    engine_dialect = _dialect(dialect)
+    engine_dialect = sa_dialect(dialect)
 
     def fits(state: Schema, operations: Sequence[ops.MigrateOperation]) -> Schema | None:
         for op in operations:
