@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from gui_app import __version__
 from gui_app.core import timeouts
+from gui_app.core.dialects import family
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -268,7 +269,7 @@ def _apply(args: argparse.Namespace) -> None:
     if tracked and current != expected:
         raise CommandError(f"{shown} is at revision {current or '(none)'}, but this script "
                            f"{'downgrades from' if args.downgrade else 'applies to'} {expected or '(none)'}")
-    dialect = "mysql" if base.dialect == "mariadb" else base.dialect
+    dialect = family(base.dialect)
     operations = resolved(operations, base, dialect_for(dialect))
     _check_fit(operations, base, dialect, shown)
     sys.stdout.write(render_sql(operations, dialect, base))
@@ -310,9 +311,9 @@ def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, di
 
     from gui_app.core.errors import describe_error
     from gui_app.core.impact import count_impacts
-    from gui_app.core.plan import describe as describe_op
-    from gui_app.core.plan import needs_consent, risks
-    from gui_app.core.script_code import COMMITS_PART_WAY
+    from gui_app.core.op_facts import COMMITS_PART_WAY, needs_consent
+    from gui_app.core.op_facts import describe as describe_op
+    from gui_app.core.plan import risks
 
     labelled = [(number, op, risks(op, base, dialect)) for number, op in enumerate(operations, start=1)]
     flagged = [(number, op, labels) for number, op, labels in labelled if needs_consent(labels)]
@@ -378,7 +379,7 @@ def _check_fit(operations: Sequence[Any], base: Any, dialect: str, shown: str) -
     """Refuse, before anything runs, an operation on something the database does not have. After a
     step whose effect only the database knows (a script's own code), nothing more can be checked."""
     from gui_app.core.apply import opaque
-    from gui_app.core.plan import describe as describe_op
+    from gui_app.core.op_facts import describe as describe_op
     from gui_app.core.projection import ProjectionError, project
     from gui_app.core.render import dialect_for
 

@@ -19,16 +19,17 @@ import sqlalchemy as sa
 from alembic.operations import ops
 from sqlalchemy.engine import URL
 
-from gui_app.core import render, timeouts
+from gui_app.core import timeouts
 from gui_app.core.apply_runner import ApplyFailed as ApplyFailed
 from gui_app.core.apply_runner import ApplyReport as ApplyReport
 from gui_app.core.apply_runner import Runner, StepFailed, failure_message
 from gui_app.core.apply_runner import opaque as opaque
 from gui_app.core.blockers import blocking_sessions
 from gui_app.core.compare import differences
+from gui_app.core.dialects import is_mysql
 from gui_app.core.errors import describe_error
 from gui_app.core.journal import Journal
-from gui_app.core.plan import describe
+from gui_app.core.op_facts import describe, table_of
 from gui_app.core.progress import Cancelled, CancelToken, ProgressFn
 from gui_app.core.projection import project
 from gui_app.core.schema import Schema
@@ -50,7 +51,7 @@ def _referred_tables(plan: Sequence[ops.MigrateOperation]) -> set[tuple[str | No
 def touched_tables(plan: Sequence[ops.MigrateOperation]) -> set[tuple[str | None, str]]:
     found = set()
     for op in plan:
-        target = render.table_of(op)
+        target = table_of(op)
         if target is not None:
             found.add(target)
         if isinstance(op, ops.CreateForeignKeyOp):
@@ -99,7 +100,7 @@ def apply_plan(
         from gui_app.core import apply_sqlite
 
         engine, cleanup = apply_sqlite.transactional_engine(url, copy=dry_run)
-    elif dialect in ("mysql", "mariadb") and dry_run:
+    elif is_mysql(dialect) and dry_run:
         from gui_app.core.apply_mysql import dry_run as mysql_dry_run
 
         return mysql_dry_run(url, plan, base, progress, cancel)
@@ -258,7 +259,7 @@ def refuse_unfinished(url: URL) -> None:
     """Raise :class:`UnfinishedApply` when an earlier apply to this MySQL/MariaDB database was interrupted."""
     from gui_app.core.urls import url_without_password
 
-    if url.get_backend_name() not in ("mysql", "mariadb"):
+    if not is_mysql(url.get_backend_name()):
         return
     interrupted = Journal.find(url_without_password(url))
     if interrupted is not None:

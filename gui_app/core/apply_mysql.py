@@ -15,7 +15,7 @@ from sqlalchemy.engine import URL
 
 from gui_app.core import sa_build, timeouts
 from gui_app.core.apply_runner import ApplyFailed, ApplyReport, Runner, StepFailed, failure_message, scratch_name
-from gui_app.core.plan import describe
+from gui_app.core.op_facts import describe
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.core.schema import Schema
 

@@ -22,7 +22,7 @@ from gui_app.core import render, timeouts
 from gui_app.core.batch_block import BatchBlockOp, app_table_group
 from gui_app.core.errors import describe_error
 from gui_app.core.journal import Journal
-from gui_app.core.plan import describe
+from gui_app.core.op_facts import describe
 from gui_app.core.progress import Cancelled, CancelToken, ProgressFn
 from gui_app.core.projection import project
 from gui_app.core.schema import Schema

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from gui_app.core.dialects import is_mysql
+
 _POSTGRESQL = """
 SELECT DISTINCT a.pid, a.usename, a.application_name, host(a.client_addr), a.state,
        CAST(extract(epoch FROM now() - coalesce(a.xact_start, a.query_start)) AS integer), left(a.query, 160)
@@ -42,7 +44,7 @@ def blocking_sessions(conn: sa.Connection, tables: Iterable[tuple[str | None, st
             found = [f"session {pid} (user {user}, application {app or 'unnamed'}, from {host or 'local'}), "
                      f"{state or 'unknown state'} for {seconds or 0} s, last statement: {_one_line(query)}"
                      for pid, user, app, host, state, seconds, query in rows]
-        elif conn.dialect.name in ("mysql", "mariadb"):
+        elif is_mysql(conn.dialect.name):
             rows = conn.execute(sa.text(_MYSQL)).all()
             found = [f"session {pid} (user {user} from {host}), in a transaction for {seconds or 0} s "
                      f"({command.lower()}{', ' + state if state else ''}), last statement: "

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gui_app.core import sa_build
+from gui_app.core.dialects import is_mysql
 from gui_app.core.schema import Schema, Table
 
 _DISPLAY_WIDTH = re.compile(r"^(TINYINT|SMALLINT|MEDIUMINT|INT|INTEGER|BIGINT)\(\d+\)")
@@ -29,7 +30,7 @@ def _type(column: Any, dialect: sa.Dialect) -> str:
     if dialect.name == "postgresql" and (match := _PG_FLOAT.match(text)):
         # PostgreSQL stores FLOAT(1..24) as REAL and FLOAT, FLOAT(25..53) as DOUBLE PRECISION.
         return "REAL" if match.group(1) and int(match.group(1)) <= 24 else "DOUBLEPRECISION"
-    if dialect.name not in ("mysql", "mariadb"):
+    if not is_mysql(dialect.name):
         return text
     if text == "JSON" and getattr(dialect, "is_mariadb", False):
         # MariaDB's JSON is binary-collated LONGTEXT with a column CHECK (json_valid(...)).
@@ -69,9 +70,9 @@ def _default(column: Any, dialect: sa.Dialect) -> str | None:
             break
     if dialect.name == "postgresql" and text.lower().startswith("nextval("):
         return None  # the sequence behind a serial column: its autoincrement, compared as the type
-    if dialect.name in ("mysql", "mariadb") and text.upper() == "NULL":
+    if is_mysql(dialect.name) and text.upper() == "NULL":
         return None
-    if dialect.name in ("mysql", "mariadb"):
+    if is_mysql(dialect.name):
         text = _mysql_literal(text)
     if getattr(dialect, "is_mariadb", False):
         text = _ASTRAL.sub("?", text)
@@ -123,7 +124,7 @@ def _implicit_key_index(table: Table, index: Any) -> bool:
 
 def table_shape(table: Table, dialect: sa.Dialect) -> dict[str, Any]:
     indexes, uniques = list(table.indexes), [(u.name or "", u.columns) for u in table.unique_constraints]
-    if dialect.name in ("mysql", "mariadb"):  # there, a unique index and a unique constraint are one thing
+    if is_mysql(dialect.name):  # there, a unique index and a unique constraint are one thing
         uniques += [(ix.name or "", ix.elements) for ix in indexes if ix.unique]
         indexes = [ix for ix in indexes if not ix.unique and not _implicit_key_index(table, ix)]
     return {

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from gui_app.core import timeouts
 from gui_app.core.compare import BOOKKEEPING
+from gui_app.core.dialects import is_mysql
 
 
 class DiffError(ValueError):
@@ -112,7 +113,7 @@ def _compare_type(_context: Any, inspected_column: sa.Column[Any], metadata_colu
     """Alembic's own type comparison (None), plus MySQL's character set and collation, which it
     leaves out: a column converted from utf8mb3 to its table's utf8mb4 would compare equal."""
     if inspected_column.table is None or not isinstance(inspected_type, sa.String) \
-            or not isinstance(metadata_type, sa.String) or _context.dialect.name not in ("mysql", "mariadb"):
+            or not isinstance(metadata_type, sa.String) or not is_mysql(_context.dialect.name):
         return None
     have, want = _text_encoding(inspected_column, inspected_type), _text_encoding(metadata_column, metadata_type)
     if have[0] and want[0] and have[0] != want[0]:

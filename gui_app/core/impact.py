@@ -15,9 +15,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from alembic.operations import ops
 
-from gui_app.core import render
 from gui_app.core.errors import describe_error
-from gui_app.core.plan import describe, existed
+from gui_app.core.op_facts import describe, existed, table_of
 from gui_app.core.projection import ProjectionError, find_table
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import ScriptCodeOp
@@ -79,7 +78,7 @@ def count_impacts(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateO
         if isinstance(op, ops.ExecuteSQLOp | ScriptCodeOp) and not isinstance(op, ops.BulkInsertOp):
             impacts.extend(_custom_impacts(conn, index, op, seconds, base))
             continue
-        target = render.table_of(op)
+        target = table_of(op)
         if isinstance(op, ops.AddColumnOp) and target is not None:
             added.add((*target, op.column.name))
         if target is None or target in renamed_or_created:

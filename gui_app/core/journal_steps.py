@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic.operations import ops
 
+from gui_app.core.dialects import family
 from gui_app.core.projection import ProjectionError, project
 from gui_app.core.schema import Schema
 
@@ -47,4 +48,4 @@ def sa_dialect(name: str) -> sa.Dialect:
     """SQLAlchemy's dialect for a database name (MariaDB's is MySQL's)."""
     from gui_app.core.render import dialect_for
 
-    return dialect_for("mysql" if name == "mariadb" else name)
+    return dialect_for(family(name))

@@ -15,24 +15,23 @@ from alembic.operations import ops
 
 from gui_app.core import render
 from gui_app.core.batch_block import BatchBlockOp
+from gui_app.core.dialects import family
+from gui_app.core.op_facts import (
+    COMMITS_PART_WAY,
+    DESTRUCTIVE,
+    NARROWS,
+    NEEDS_DATA,
+    REBUILDS,
+    RUNS_CODE,
+    UNKNOWN_EFFECT,
+    describe,
+    existed,
+    table_of,
+)
 from gui_app.core.projection import ProjectionError, find_table, project
 from gui_app.core.schema import Schema
-from gui_app.core.script_code import COMMITS_PART_WAY, RUNS_CODE, ScriptCodeOp, commits
+from gui_app.core.script_code import ScriptCodeOp, commits
 from gui_app.core.validate import Problem, validate
-
-DESTRUCTIVE = "destructive"
-NARROWS = "narrows a type"
-REBUILDS = "rebuilds the table"
-NEEDS_DATA = "needs the data to hold"
-UNKNOWN_EFFECT = "unknown effect"
-CONSENT = (DESTRUCTIVE, NARROWS, UNKNOWN_EFFECT, RUNS_CODE, COMMITS_PART_WAY)
-"""Labels that need the user's explicit consent before the plan runs (the dialog's check box,
-the command line's ``--accept-data-loss``): data is destroyed, or may be and nobody can tell, or
-a failure no longer rolls everything back."""
-
-
-def needs_consent(labels: Sequence[str]) -> bool:
-    return any(label in CONSENT for label in labels)
 
 
 class PlanError(ValueError):
@@ -50,7 +49,7 @@ class Plan:
     schemas: list[Schema] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._sa_dialect = render.dialect_for("mysql" if self.dialect == "mariadb" else self.dialect)
+        self._sa_dialect = render.dialect_for(family(self.dialect))
         self.schemas = [self.base]
         for op in self.operations:
             self.schemas.append(project(self.schemas[-1], op, self._sa_dialect))
@@ -110,35 +109,6 @@ class Plan:
         return risks(self.operations[index], self.schemas[index], self.dialect, self.base)
 
 
-def describe(op: ops.MigrateOperation) -> str:
-    """A short human label: ``add_column books.subtitle``."""
-    kind = type(op).__name__
-    for cls in type(op).__mro__:
-        if cls.__module__.startswith("alembic.operations"):
-            kind = cls.__name__
-            break
-    verb = {"CreateTableOp": "create_table", "DropTableOp": "drop_table", "RenameTableOp": "rename_table",
-            "AddColumnOp": "add_column", "DropColumnOp": "drop_column", "AlterColumnOp": "alter_column",
-            "CreateIndexOp": "create_index", "DropIndexOp": "drop_index",
-            "CreatePrimaryKeyOp": "create_primary_key", "CreateForeignKeyOp": "create_foreign_key",
-            "CreateUniqueConstraintOp": "create_unique_constraint",
-            "CreateCheckConstraintOp": "create_check_constraint", "DropConstraintOp": "drop_constraint",
-            "CreateTableCommentOp": "create_table_comment", "DropTableCommentOp": "drop_table_comment",
-            "ExecuteSQLOp": "execute", "BulkInsertOp": "bulk_insert"}.get(kind, kind)
-    if isinstance(op, ScriptCodeOp):
-        return f"run {op.label}"
-    if isinstance(op, BatchBlockOp):
-        return f"batch_alter_table {op.table_name} ({', '.join(op.options)})"
-    target = render.table_of(op)
-    subject = target[1] if target else ""
-    detail = (getattr(op, "column_name", None) or getattr(getattr(op, "column", None), "name", None)
-              or getattr(op, "index_name", None) or getattr(op, "constraint_name", None))
-    if isinstance(op, ops.RenameTableOp):
-        detail = f"→ {op.new_table_name}"
-        return f"{verb} {subject} {detail}"
-    return f"{verb} {subject}{'.' + detail if isinstance(detail, str) and detail else ''}".strip()
-
-
 def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema | None = None) -> list[str]:
     """The labels of ``op`` on the schema ``before`` it; ``base`` is the database before the whole
     plan (custom SQL destroys nothing in a table the plan itself creates)."""
@@ -188,22 +158,11 @@ def _custom_sql_risks(op: ops.ExecuteSQLOp, dialect: str, base: Schema) -> list[
     return [UNKNOWN_EFFECT]
 
 
-def existed(base: Schema, table: tuple[str | None, str]) -> bool:
-    """Whether the database held ``table`` before the plan (unquoted names matched as the database folds them)."""
-    for name in {table[1], table[1].lower()}:
-        try:
-            find_table(base, name, table[0])
-            return True
-        except ProjectionError:
-            continue
-    return False
-
-
 def _in_place(op: ops.MigrateOperation, before: Schema) -> bool:
     from gui_app.core import sqlite_inplace
     from gui_app.core.projection import ProjectionError
 
-    target = render.table_of(op)
+    target = table_of(op)
     if target is None:
         return False
     try:

@@ -18,6 +18,7 @@ from alembic.operations import ops
 
 from gui_app.core import sa_build, sqlite_triggers
 from gui_app.core.batch_block import BatchBlockOp
+from gui_app.core.dialects import is_mysql
 from gui_app.core.expressions import index_uses_column, references_column, with_column_renamed
 from gui_app.core.schema import (
     CheckConstraint,
@@ -52,7 +53,7 @@ def _project(op: ops.MigrateOperation, schema: Schema, dialect: sa.Dialect | Non
 
 def _namespace_index(schema: Schema, name: str | None) -> int:
     for i, ns in enumerate(schema.namespaces):
-        if (ns.is_default and name is None) or ns.name == name:
+        if ns.holds(name):
             return i
     raise ProjectionError(f"there is no schema {name!r}")
 
@@ -64,19 +65,13 @@ def _replace_namespace(schema: Schema, index: int, namespace: Namespace) -> Sche
 
 
 def find_table(schema: Schema, name: str, table_schema: str | None) -> Table:
-    ns = schema.namespaces[_namespace_index(schema, table_schema)]
-    for table in ns.tables:
-        if table.name == name:
-            return table
-    raise ProjectionError(f"there is no table {_qualified(name, table_schema)}")
-
-
-def table_exists(schema: Schema, name: str, table_schema: str | None) -> bool:
-    try:
-        find_table(schema, name, table_schema)
-    except ProjectionError:
-        return False
-    return True
+    """:meth:`Schema.find_table` for an operation that needs the table: a missing one (or a missing
+    schema) is a :class:`ProjectionError` that names it."""
+    found = schema.find_table(name, table_schema)
+    if found is None:
+        _namespace_index(schema, table_schema)  # raises when the schema itself is missing
+        raise ProjectionError(f"there is no table {_qualified(name, table_schema)}")
+    return found
 
 
 def _qualified(name: str, table_schema: str | None) -> str:
@@ -210,7 +205,7 @@ def _(op: ops.DropColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Schem
         table = dataclasses.replace(table, columns=tuple(c for c in table.columns if c.name != name))
         if family == "postgresql":
             return _without_users_of(table, name)
-        if family in ("mysql", "mariadb"):
+        if is_mysql(family):
             return _narrowed_without(table, name)
         return table
 
@@ -281,7 +276,7 @@ def _(op: ops.AlterColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
         changes["comment"] = op.modify_comment
     if op.kw.get("autoincrement") is not None:
         changes["autoincrement"] = bool(op.kw["autoincrement"])
-    if dialect is not None and dialect.name in ("mysql", "mariadb") and _mysql_restates(op):
+    if dialect is not None and is_mysql(dialect.name) and _mysql_restates(op):
         changes.update(_mysql_restated(op, dialect))
 
     def alter(table: Table) -> Table:
@@ -367,7 +362,7 @@ def _(op: ops.DropIndexOp, schema: Schema, dialect: sa.Dialect | None) -> Schema
     def drop(table: Table) -> Table:
         if all(i.name != op.index_name for i in table.indexes):
             # MySQL's unique index is its unique constraint (reflected as one): DROP INDEX drops it.
-            if dialect is not None and dialect.name in ("mysql", "mariadb") and \
+            if dialect is not None and is_mysql(dialect.name) and \
                     any(u.name == op.index_name for u in table.unique_constraints):
                 return dataclasses.replace(table, unique_constraints=tuple(
                     u for u in table.unique_constraints if u.name != op.index_name))
@@ -404,7 +399,7 @@ def _(op: ops.CreateForeignKeyOp, schema: Schema, dialect: sa.Dialect | None) ->
         on_update=(op.kw.get("onupdate") or "").upper() or None,
         deferrable=op.kw.get("deferrable"), initially=op.kw.get("initially"),
     )
-    mysql = dialect is not None and dialect.name in ("mysql", "mariadb")
+    mysql = dialect is not None and is_mysql(dialect.name)
 
     def add(table: Table) -> Table:
         table = dataclasses.replace(table, foreign_keys=(*table.foreign_keys, fk))

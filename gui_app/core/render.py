@@ -19,6 +19,7 @@ from alembic.runtime.migration import MigrationContext
 
 from gui_app.core import op_renderers, sa_build
 from gui_app.core.batch_block import BatchBlockOp, app_table_group
+from gui_app.core.op_facts import table_of
 from gui_app.core.projection import find_table, project
 from gui_app.core.schema import Schema, Table
 from gui_app.core.script_code import ScriptCodeOp, where_in
@@ -36,16 +37,6 @@ BATCH_OPS = (
 @cache
 def dialect_for(name: str) -> sa.Dialect:
     return MigrationContext.configure(dialect_name=name).dialect
-
-
-def table_of(op: ops.MigrateOperation) -> tuple[str | None, str] | None:
-    """(schema, table) an operation changes, or None (custom SQL)."""
-    if isinstance(op, ops.CreateForeignKeyOp):
-        return op.kw.get("source_schema"), op.source_table
-    name = getattr(op, "table_name", None)
-    if isinstance(name, str):
-        return getattr(op, "schema", None), name
-    return None
 
 
 def sqlite_rebuilds(group: Sequence[ops.MigrateOperation]) -> bool:
@@ -296,7 +287,7 @@ def _with_table(state: Schema, table: Table) -> Schema:
     """``state`` with the table of that name and schema replaced by ``table``."""
     namespaces = []
     for ns in state.namespaces:
-        if (ns.is_default and table.schema is None) or ns.name == table.schema:
+        if ns.holds(table.schema):
             ns = dataclasses.replace(ns, tables=tuple(table if t.name == table.name else t for t in ns.tables))
         namespaces.append(ns)
     return dataclasses.replace(state, namespaces=tuple(namespaces))

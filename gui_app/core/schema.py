@@ -217,6 +217,10 @@ class Namespace:
                 return table
         raise KeyError(name)
 
+    def holds(self, schema: str | None) -> bool:
+        """Whether this is the namespace ``schema`` names (None: the connection's default one)."""
+        return (self.is_default and schema is None) or self.name == schema
+
 
 @dataclass(frozen=True, slots=True)
 class Schema:
@@ -229,9 +233,16 @@ class Schema:
 
     def namespace(self, name: str | None) -> Namespace:
         for ns in self.namespaces:
-            if (ns.is_default and name is None) or ns.name == name:
+            if ns.holds(name):
                 return ns
         raise KeyError(name)
+
+    def find_table(self, name: str, schema: str | None = None) -> Table | None:
+        """The table ``name`` in ``schema`` (None: the default one), or None where there is none."""
+        for ns in self.namespaces:
+            if ns.holds(schema):
+                return next((t for t in ns.tables if t.name == name), None)
+        return None
 
     def table(self, name: str, schema: str | None = None) -> Table:
         return self.namespace(schema).table(name)

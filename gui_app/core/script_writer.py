@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.operations import ops
 
+from gui_app.core.dialects import family
 from gui_app.core.private_files import write_private
 from gui_app.core.render import downgrade_ops, render_python
 from gui_app.core.schema import Schema
@@ -63,7 +64,7 @@ def bodies(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema | No
            with_downgrade: bool = True) -> tuple[str, str, str]:
     """(upgrade body, downgrade body, import lines) for a script; batch mode on SQLite. Without
     ``with_downgrade`` the downgrade is ``pass`` (a script that only carries operations)."""
-    target = "mysql" if dialect == "mariadb" else dialect
+    target = family(dialect)
     upgrade = render_python(plan, target, base=base) if plan else "pass"
     downgrade = render_python(plan, target, downgrade=True, base=base) if plan and with_downgrade else "pass"
     text = upgrade + downgrade
@@ -105,7 +106,7 @@ def check_script(path: Path, dialect: str) -> None:
     try:
         compile(text, str(path), "exec")
         script = load_script(path)
-        target = "mysql" if dialect == "mariadb" else dialect
+        target = family(dialect)
         if target != "sqlite":  # SQLite's offline rebuilds need the live tables (copy_from) to render
             render_sql(script.upgrade, target, None, strict=True)
             render_sql(script.downgrade, target, None, strict=True)

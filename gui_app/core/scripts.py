@@ -28,6 +28,7 @@ from alembic.util.langhelpers import ModuleClsProxy
 
 from gui_app.core import render
 from gui_app.core.batch_block import BatchBlockOp, non_default
+from gui_app.core.dialects import family
 from gui_app.core.render import LEGACY_ALTER_OFF, LEGACY_ALTER_ON
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import ScriptCodeOp, where_in
@@ -247,7 +248,7 @@ def reversible(
     from gui_app.core.plan import Plan
 
     plan = Plan(base, dialect)
-    operations = resolved(operations, base, render.dialect_for("mysql" if dialect == "mariadb" else dialect))
+    operations = resolved(operations, base, render.dialect_for(family(dialect)))
     mirrored = list(reversed(downgrade)) if len(downgrade) == len(operations) else [None] * len(operations)
     result = []
     for op, undo in zip(operations, mirrored, strict=True):

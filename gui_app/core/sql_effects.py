@@ -24,6 +24,8 @@ UPDATES = "rows overwritten"
 DROPS_COLUMN = "non-null values destroyed"
 DROPS_OTHER = "destroyed"
 UNKNOWN = "unknown effect"
+"""The same label as :data:`gui_app.core.op_facts.UNKNOWN_EFFECT` (a test holds them equal): the
+highlighter reads this module at start, before Alembic, which ``op_facts`` imports, is loaded."""
 
 SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
 """The app's dialect names as sqlglot names them."""

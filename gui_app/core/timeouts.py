@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gui_app.core.dialects import is_mysql
+
 if TYPE_CHECKING:  # SQLAlchemy is imported where it is used: the command line reads this module at start
     import sqlalchemy as sa
     from sqlalchemy.engine import URL
@@ -54,7 +56,7 @@ def connect_args(url: URL, timeouts: Timeouts | None = None) -> dict[str, Any]:
     backend = url.get_backend_name()
     if backend == "postgresql" and url.get_driver_name() in ("psycopg", "psycopg2"):
         return {"connect_timeout": max(2, math.ceil(seconds))}
-    if backend in ("mysql", "mariadb") and url.get_driver_name() == "pymysql":
+    if is_mysql(backend) and url.get_driver_name() == "pymysql":
         return {"connect_timeout": seconds, "read_timeout": seconds}
     if backend == "sqlite":
         return {"timeout": seconds}  # a database file another process holds locked
@@ -110,7 +112,7 @@ def _session_settings(conn: sa.Connection, lock: float, statement: float | None 
         if statement is not None:
             found.append(f"SET statement_timeout = {max(1, round(statement * 1000))}")
         return found
-    if name in ("mysql", "mariadb"):
+    if is_mysql(name):
         found = [f"SET SESSION lock_wait_timeout = {whole}", f"SET SESSION innodb_lock_wait_timeout = {whole}"]
         if statement is not None:
             if getattr(conn.dialect, "is_mariadb", False):

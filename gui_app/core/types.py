@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy import types as satypes
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
+from gui_app.core.dialects import family, is_mysql
+
 _SHAPE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_ ]*?)\s*(?:\((?P<args>[^()]*)\)(?P<rest>[A-Za-z ]*))?$")
 _ARRAY = re.compile(r"(\s*\[\s*\])+$")
 _GENERIC = ("BIGINT", "BINARY", "BLOB", "BOOLEAN", "CHAR", "CLOB", "DATE", "DATETIME", "DECIMAL", "DOUBLE",
@@ -82,7 +84,7 @@ def parse_type(text: str, dialect: str) -> Any:
     if timezone is not None:
         kwargs["timezone"] = timezone
     if unsigned:
-        if dialect not in ("mysql", "mariadb"):
+        if not is_mysql(dialect):
             raise TypeParseError("UNSIGNED exists only on MySQL and MariaDB.")
         kwargs["unsigned"] = True
     if args and issubclass(cls, satypes.DateTime | satypes.Time):  # TIMESTAMP(3): fractional precision
@@ -135,6 +137,6 @@ def type_text(type_: Any, dialect: str) -> str:
     from gui_app.core.render import dialect_for
 
     try:
-        return str(type_.compile(dialect=dialect_for("mysql" if dialect == "mariadb" else dialect)))
+        return str(type_.compile(dialect=dialect_for(family(dialect))))
     except Exception:  # an unknown type: its generic spelling
         return str(type_) if not isinstance(type_, sa.types.NullType) else ""

@@ -7,6 +7,8 @@ import re
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from gui_app.core.dialects import is_mysql
+
 # The drivers this app installs; a bare dialect name would pick one that is not there.
 _DEFAULT_DRIVERS = {"postgresql": "postgresql+psycopg", "mysql": "mysql+pymysql", "mariadb": "mariadb+pymysql"}
 
@@ -40,7 +42,7 @@ def _port_problem(text: str) -> str | None:
 def _mysql_problem(url: URL) -> str | None:
     """PyMySQL takes every URL option as a keyword argument and fails with a TypeError on one it
     does not know, and on an unknown character set with an AttributeError: say which instead."""
-    if url.get_backend_name() not in ("mysql", "mariadb") or url.get_driver_name() != "pymysql":
+    if not is_mysql(url.get_backend_name()) or url.get_driver_name() != "pymysql":
         return None
     import inspect
 

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import singledispatch
 from typing import Any
 
 import sqlalchemy as sa
 from alembic.operations import ops
 
 from gui_app.core import sqlite_ddl
+from gui_app.core.dialects import is_mysql
 from gui_app.core.expressions import index_uses_column, references_column
-from gui_app.core.projection import ProjectionError, find_table, table_exists
+from gui_app.core.projection import ProjectionError, find_table
 from gui_app.core.schema import Schema, Table
 
 NAME_LIMITS = {"postgresql": 63, "mysql": 64, "mariadb": 64}
@@ -76,7 +78,7 @@ def _expression_problem(sql: str, dialect: str) -> str | None:
         return None
     # MySQL's ON UPDATE clause is written with the default, but is not part of its expression.
     expression = re.sub(r"\s+ON\s+UPDATE\s+.*$", "", sql, flags=re.IGNORECASE | re.DOTALL) \
-        if dialect in ("mysql", "mariadb") else sql
+        if is_mysql(dialect) else sql
     try:
         sqlglot.parse_one(f"SELECT {expression}", read=SQLGLOT_DIALECTS[dialect], error_level=sqlglot.ErrorLevel.RAISE)
     except (ParseError, TokenError) as error:
@@ -119,7 +121,7 @@ def _blocks_drop(user: tuple[str, Table, str | None], table: Table, column: str,
     kind, owner, name = user
     if dialect == "sqlite" or owner is not table:
         return True
-    if dialect in ("mysql", "mariadb"):
+    if is_mysql(dialect):
         if kind == "foreignkey":
             return True
         if kind == "check":  # by name, and by what it reads (unnamed ones share a name)
@@ -145,105 +147,155 @@ def validate(schema: Schema, op: ops.MigrateOperation, dialect: str) -> list[Pro
 
 
 def _check(schema: Schema, op: ops.MigrateOperation, dialect: str) -> list[Problem]:
-    errors: list[str] = []
-    warnings: list[str] = []
+    found = _Found(dialect)
+    _rules(op, schema, found)
+    return [Problem("error", m) for m in found.errors] + [Problem("warning", m) for m in found.warnings]
 
-    def name(value: Any, what: str, required: bool = True) -> None:
-        problem = name_problem(value if isinstance(value, str) else None, what, dialect, required)
+
+@dataclass
+class _Found:
+    """What the rules of one operation found, and the checks they share."""
+
+    dialect: str
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def name(self, value: Any, what: str, required: bool = True) -> None:
+        problem = name_problem(value if isinstance(value, str) else None, what, self.dialect, required)
         if problem:
-            errors.append(problem)
+            self.errors.append(problem)
 
-    def default(value: Any) -> None:
+    def default(self, value: Any) -> None:
         if isinstance(value, sa.DefaultClause):
             value = value.arg
         if isinstance(value, str):  # a literal SQLAlchemy quotes itself
             problem = literal_problem(value)
             if problem:
-                errors.append(problem)
+                self.errors.append(problem)
             return
         if isinstance(value, sa.TextClause):
             value = value.text
         problem = default_problem(value) if isinstance(value, str) else None
         if problem:
-            errors.append(problem)
+            self.errors.append(problem)
 
-    if isinstance(op, ops.CreateTableOp):
-        name(op.table_name, "table")
-        columns = [c for c in op.columns if isinstance(c, sa.Column)]
-        if not columns:
-            errors.append(f"Table {op.table_name} needs at least one column.")
-        seen: set[str] = set()
-        for col in columns:
-            name(col.name, "column")
-            default(col.server_default)
-            if col.name in seen:
-                errors.append(f"Column {col.name!r} appears twice in table {op.table_name}.")
-            seen.add(col.name)
-        if table_exists(schema, op.table_name, op.schema):
-            errors.append(f"Table {op.table_name} already exists.")
-    elif isinstance(op, ops.DropColumnOp):
-        table = find_table(schema, op.table_name, op.schema)
-        users = column_dependents(schema, table, op.column_name)
-        blocking = [u for u in users if _blocks_drop(u, table, op.column_name, dialect)]
-        if blocking:
-            listed = ", ".join(_dependent_text(*u) for u in blocking)
-            errors.append(f"Column {op.column_name} is used by {listed}; drop those first.")
-        elif users:
-            listed = ", ".join(_dependent_text(*u) for u in users)
-            warnings.append(f"Dropping column {op.column_name} also drops or narrows {listed}.")
-        if len(table.columns) == 1:
-            errors.append(f"Column {op.column_name} is the only column of {table.name}; drop the table instead.")
-    elif isinstance(op, ops.AddColumnOp):
-        name(op.column.name, "column")
-        default(op.column.server_default)
-        table = find_table(schema, op.table_name, op.schema)
-        if any(c.name == op.column.name for c in table.columns):
-            errors.append(f"Table {table.name} already has a column {op.column.name}.")
-        if not op.column.nullable and op.column.server_default is None:
-            warnings.append(f"Column {op.column.name} is NOT NULL without a default: adding it fails if "
-                            f"{table.name} has rows.")
-    elif isinstance(op, ops.AlterColumnOp):
-        table = find_table(schema, op.table_name, op.schema)
-        if op.modify_name:
-            name(op.modify_name, "column")
-            if any(c.name == op.modify_name for c in table.columns):
-                errors.append(f"Table {table.name} already has a column {op.modify_name}.")
-        if op.modify_server_default is not False and op.modify_server_default is not None:
-            default(op.modify_server_default)
-        if op.modify_nullable is False:
-            warnings.append(f"Making {op.column_name} NOT NULL fails if it holds NULLs.")
-    elif isinstance(op, ops.RenameTableOp):
-        name(op.new_table_name, "table")
-        if table_exists(schema, op.new_table_name, op.schema):
-            errors.append(f"Table {op.new_table_name} already exists.")
-    elif isinstance(op, ops.CreateIndexOp):
-        name(op.index_name, "index")
-        if any(ix.name == op.index_name for t in schema.tables for ix in t.indexes):
-            errors.append(f"An index named {op.index_name} already exists.")
-    elif isinstance(op, ops.CreateForeignKeyOp):
-        name(op.constraint_name, "foreign key", required=False)
-        errors.extend(_foreign_key_errors(schema, op))
-    elif isinstance(op, (ops.CreateUniqueConstraintOp, ops.CreateCheckConstraintOp, ops.CreatePrimaryKeyOp)):
-        name(op.constraint_name, "constraint", required=False)
-        table = find_table(schema, op.table_name, op.schema)
-        existing: list[str | None] = [u.name for u in table.unique_constraints]
-        existing += [c.name for c in table.check_constraints] + [fk.name for fk in table.foreign_keys]
-        if op.constraint_name and op.constraint_name in existing:
-            errors.append(f"Table {table.name} already has a constraint named {op.constraint_name}.")
-        if isinstance(op, ops.CreateUniqueConstraintOp | ops.CreatePrimaryKeyOp):
-            for column in op.columns:
-                if all(c.name != column for c in table.columns):
-                    errors.append(f"Table {table.name} has no column {column}.")
-            if not op.columns:
-                errors.append("Choose at least one column.")
-    elif isinstance(op, ops.CreateTableCommentOp | ops.DropTableCommentOp) and dialect == "sqlite":
-        errors.append("SQLite keeps no table comments.")
-    elif isinstance(op, ops.DropConstraintOp) and not op.constraint_name and not (
-            op.constraint_type == "primary" and dialect in ("mysql", "mariadb")):  # DROP PRIMARY KEY needs none
-        errors.append("Alembic can only drop a constraint that has a name.")
-    elif isinstance(op, ops.DropConstraintOp) and op.constraint_type == "primary" and dialect in ("mysql", "mariadb"):
-        errors.extend(_mysql_key_still_needed(find_table(schema, op.table_name, op.schema)))
-    return [Problem("error", m) for m in errors] + [Problem("warning", m) for m in warnings]
+
+@singledispatch
+def _rules(op: ops.MigrateOperation, schema: Schema, found: _Found) -> None:
+    """The rules of one kind of operation (one registration per kind, like the projection's);
+    an operation without rules of its own passes."""
+
+
+@_rules.register
+def _(op: ops.CreateTableOp, schema: Schema, found: _Found) -> None:
+    found.name(op.table_name, "table")
+    columns = [c for c in op.columns if isinstance(c, sa.Column)]
+    if not columns:
+        found.errors.append(f"Table {op.table_name} needs at least one column.")
+    seen: set[str] = set()
+    for col in columns:
+        found.name(col.name, "column")
+        found.default(col.server_default)
+        if col.name in seen:
+            found.errors.append(f"Column {col.name!r} appears twice in table {op.table_name}.")
+        seen.add(col.name)
+    if schema.find_table(op.table_name, op.schema) is not None:
+        found.errors.append(f"Table {op.table_name} already exists.")
+
+
+@_rules.register
+def _(op: ops.DropColumnOp, schema: Schema, found: _Found) -> None:
+    table = find_table(schema, op.table_name, op.schema)
+    users = column_dependents(schema, table, op.column_name)
+    blocking = [u for u in users if _blocks_drop(u, table, op.column_name, found.dialect)]
+    if blocking:
+        listed = ", ".join(_dependent_text(*u) for u in blocking)
+        found.errors.append(f"Column {op.column_name} is used by {listed}; drop those first.")
+    elif users:
+        listed = ", ".join(_dependent_text(*u) for u in users)
+        found.warnings.append(f"Dropping column {op.column_name} also drops or narrows {listed}.")
+    if len(table.columns) == 1:
+        found.errors.append(f"Column {op.column_name} is the only column of {table.name}; drop the table instead.")
+
+
+@_rules.register
+def _(op: ops.AddColumnOp, schema: Schema, found: _Found) -> None:
+    found.name(op.column.name, "column")
+    found.default(op.column.server_default)
+    table = find_table(schema, op.table_name, op.schema)
+    if any(c.name == op.column.name for c in table.columns):
+        found.errors.append(f"Table {table.name} already has a column {op.column.name}.")
+    if not op.column.nullable and op.column.server_default is None:
+        found.warnings.append(f"Column {op.column.name} is NOT NULL without a default: adding it fails if "
+                              f"{table.name} has rows.")
+
+
+@_rules.register
+def _(op: ops.AlterColumnOp, schema: Schema, found: _Found) -> None:
+    table = find_table(schema, op.table_name, op.schema)
+    if op.modify_name:
+        found.name(op.modify_name, "column")
+        if any(c.name == op.modify_name for c in table.columns):
+            found.errors.append(f"Table {table.name} already has a column {op.modify_name}.")
+    if op.modify_server_default is not False and op.modify_server_default is not None:
+        found.default(op.modify_server_default)
+    if op.modify_nullable is False:
+        found.warnings.append(f"Making {op.column_name} NOT NULL fails if it holds NULLs.")
+
+
+@_rules.register
+def _(op: ops.RenameTableOp, schema: Schema, found: _Found) -> None:
+    found.name(op.new_table_name, "table")
+    if schema.find_table(op.new_table_name, op.schema) is not None:
+        found.errors.append(f"Table {op.new_table_name} already exists.")
+
+
+@_rules.register
+def _(op: ops.CreateIndexOp, schema: Schema, found: _Found) -> None:
+    found.name(op.index_name, "index")
+    if any(ix.name == op.index_name for t in schema.tables for ix in t.indexes):
+        found.errors.append(f"An index named {op.index_name} already exists.")
+
+
+@_rules.register
+def _(op: ops.CreateForeignKeyOp, schema: Schema, found: _Found) -> None:
+    found.name(op.constraint_name, "foreign key", required=False)
+    found.errors.extend(_foreign_key_errors(schema, op))
+
+
+@_rules.register(ops.CreateUniqueConstraintOp)
+@_rules.register(ops.CreateCheckConstraintOp)
+@_rules.register(ops.CreatePrimaryKeyOp)
+def _(op: ops.AddConstraintOp, schema: Schema, found: _Found) -> None:
+    name: Any = getattr(op, "constraint_name", None)
+    found.name(name, "constraint", required=False)
+    table = find_table(schema, getattr(op, "table_name", ""), getattr(op, "schema", None))
+    existing: list[str | None] = [u.name for u in table.unique_constraints]
+    existing += [c.name for c in table.check_constraints] + [fk.name for fk in table.foreign_keys]
+    if name and name in existing:
+        found.errors.append(f"Table {table.name} already has a constraint named {name}.")
+    if isinstance(op, ops.CreateUniqueConstraintOp | ops.CreatePrimaryKeyOp):
+        for column in op.columns:
+            if all(c.name != column for c in table.columns):
+                found.errors.append(f"Table {table.name} has no column {column}.")
+        if not op.columns:
+            found.errors.append("Choose at least one column.")
+
+
+@_rules.register(ops.CreateTableCommentOp)
+@_rules.register(ops.DropTableCommentOp)
+def _(op: ops.AlterTableOp, schema: Schema, found: _Found) -> None:
+    if found.dialect == "sqlite":
+        found.errors.append("SQLite keeps no table comments.")
+
+
+@_rules.register
+def _(op: ops.DropConstraintOp, schema: Schema, found: _Found) -> None:
+    mysql_primary = op.constraint_type == "primary" and is_mysql(found.dialect)
+    if mysql_primary:  # DROP PRIMARY KEY needs no name
+        found.errors.extend(_mysql_key_still_needed(find_table(schema, op.table_name, op.schema)))
+    elif not op.constraint_name:
+        found.errors.append("Alembic can only drop a constraint that has a name.")
 
 
 def _mysql_key_still_needed(table: Table) -> list[str]:

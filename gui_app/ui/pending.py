@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from gui_app.core.plan import Plan, PlanError, describe
+from gui_app.core.op_facts import describe
+from gui_app.core.plan import Plan, PlanError
 from gui_app.core.schema import Schema
 from gui_app.core.validate import Problem
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from gui_app.core.dialects import is_mysql
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
@@ -33,7 +35,7 @@ class RecoveryOffer(QObject):
         from gui_app.core.urls import url_without_password
 
         key = url_without_password(url)
-        if url.get_backend_name() not in ("mysql", "mariadb") or key in self._offered:
+        if not is_mysql(url.get_backend_name()) or key in self._offered:
             return
         journal = Journal.find(key)
         if journal is None or self.context.database is None:

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from gui_app.core import edits, render
-from gui_app.core.plan import DESTRUCTIVE, NARROWS, NEEDS_DATA, REBUILDS, Plan, PlanError, describe
+from gui_app.core.op_facts import DESTRUCTIVE, NARROWS, NEEDS_DATA, REBUILDS, describe
+from gui_app.core.plan import Plan, PlanError
 from gui_app.core.schema import CheckConstraint, ForeignKey, Index, Schema, UniqueConstraint
 
 Build = Callable[[Schema], list[ops.MigrateOperation]]

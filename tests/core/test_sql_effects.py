@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from gui_app.core import edits
 from gui_app.core.impact import count_impacts
-from gui_app.core.plan import CONSENT, DESTRUCTIVE, UNKNOWN_EFFECT, Plan
+from gui_app.core.op_facts import CONSENT, DESTRUCTIVE, UNKNOWN_EFFECT
+from gui_app.core.plan import Plan
 from gui_app.core.reflect import reflect
 from gui_app.core.sql_effects import effects
 from tests.side_by_side import database_with
@@ -82,3 +83,9 @@ def test_code_and_unreadable_sql_are_an_unknown_effect_that_needs_consent(tmp_pa
     engine.dispose()
     assert (impact.count, impact.text) == (None, "unknown effect: not counted: VACUUM")
 
+
+
+def test_the_unknown_effect_label_is_the_plans() -> None:
+    from gui_app.core import op_facts, sql_effects
+
+    assert sql_effects.UNKNOWN == op_facts.UNKNOWN_EFFECT

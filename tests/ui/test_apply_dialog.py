@@ -298,7 +298,7 @@ def test_an_interrupted_mariadb_apply_is_offered_to_finish_or_revert(
     from gui_app.core import apply, edits
     from gui_app.core.journal import Journal
     from gui_app.core.journal_steps import step_scripts
-    from gui_app.core.plan import describe
+    from gui_app.core.op_facts import describe
     from gui_app.core.urls import url_without_password
 
     name = mysql_databases.create()

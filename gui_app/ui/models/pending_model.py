@@ -82,12 +82,14 @@ class PendingModel(QAbstractTableModel):
                 return self.call_text(op)
             return ", ".join(self._pending.plan.risks(row))
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
-            from gui_app.core.plan import describe
+            from gui_app.core.op_facts import describe
 
             return icons.for_operation(describe(op).split("_")[0])
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
+            from gui_app.core.op_facts import DESTRUCTIVE
+
             risks = self._pending.plan.risks(row)
-            if "destructive" in risks:
+            if DESTRUCTIVE in risks:
                 return QBrush(_DANGER)
             if risks:
                 return QBrush(_CAUTION)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui_app.core.dialects import family
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui.widgets.highlighter import CodeHighlighter
 from gui_app.ui.workers import Job, JobRunner
@@ -41,14 +42,13 @@ class ApplyDialog(QDialog):
         self.impacts: list[Any] | None = None
         self._job: Job[Any] | None = None
         plan = pending.plan
-        dialect = "mysql" if pending.dialect == "mariadb" else pending.dialect
+        dialect = family(pending.dialect)
         from gui_app.core.render import render_sql
 
         count = len(plan)
         self.summary = QLabel(f"{count} operation{'s' if count != 1 else ''} will run on "
                               f"<b>{escape(_shown(url))}</b>.", self)
-        from gui_app.core.plan import DESTRUCTIVE, NARROWS, needs_consent
-        from gui_app.core.script_code import COMMITS_PART_WAY
+        from gui_app.core.op_facts import COMMITS_PART_WAY, DESTRUCTIVE, NARROWS, needs_consent
 
         labels = [plan.risks(i) for i in range(count)]
         part_way = [number for number, found in enumerate(labels, start=1) if COMMITS_PART_WAY in found]

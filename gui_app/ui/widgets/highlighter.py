@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
+from gui_app.core.dialects import is_mysql
+
 _SQL_WORDS = ("ADD", "ALTER", "AND", "AS", "ASC", "BEGIN", "BY", "CASCADE", "CHANGE", "CHECK", "COLUMN",
     "COMMENT", "COMMIT", "CONSTRAINT", "CREATE", "DEFAULT", "DELETE", "DESC", "DROP", "EXISTS", "FOREIGN",
     "FROM", "IF", "IN", "INDEX", "INSERT", "INTO", "IS", "KEY", "MODIFY", "NOT", "NULL", "ON", "OR", "PRAGMA",
@@ -128,7 +130,7 @@ class CodeHighlighter(QSyntaxHighlighter):
     def _comment_in(self, text: str, start: int, end: int) -> None:
         """Between tokens, only blanks and comments remain: colour from a comment's opening on."""
         gap = text[start:end]
-        found = [i for i in (gap.find("--"), gap.find("/*"), gap.find("#") if self.dialect in ("mysql", "mariadb")
+        found = [i for i in (gap.find("--"), gap.find("/*"), gap.find("#") if is_mysql(self.dialect)
                              else -1) if i >= 0]
         if found:
             self._set(start + min(found), end - start - min(found), self._comment)

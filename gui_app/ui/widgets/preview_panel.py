@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui_app.core.dialects import family
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui import icons
 from gui_app.ui.widgets.highlighter import CodeHighlighter
@@ -110,7 +111,7 @@ class PreviewPanel(QWidget):
         self._pending = pending
         if pending is not None:
             pending.changed.connect(self.schedule)
-            connected = "mysql" if pending.dialect == "mariadb" else pending.dialect
+            connected = family(pending.dialect)
             wanted = self.preferred if self.preferred in DIALECT_LABELS else connected
             self.dialect.setCurrentIndex(max(0, self.dialect.findData(wanted)))
         self.schedule()

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui_app.core.dialects import family
+
 DIALECTS = (("SQLite", "sqlite"), ("PostgreSQL", "postgresql"), ("MySQL / MariaDB", "mysql"))
 
 
@@ -74,7 +76,7 @@ class ExportSqlDialog(QDialog):
         self.dialect = QComboBox(self)
         for label, key in DIALECTS:
             self.dialect.addItem(label, key)
-        self.dialect.setCurrentIndex(max(0, self.dialect.findData("mysql" if connected == "mariadb" else connected)))
+        self.dialect.setCurrentIndex(max(0, self.dialect.findData(family(connected))))
         self.direction = QComboBox(self)
         self.direction.addItem("upgrade", False)
         self.direction.addItem("downgrade", True)

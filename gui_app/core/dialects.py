@@ -1,0 +1,20 @@
+"""Database names as the SQL tools see them.
+
+MariaDB speaks MySQL's dialect: SQLAlchemy, Alembic and sqlglot each have one dialect for both,
+so rendering, projection and parsing use ``family()``; what differs between the two servers
+(reflection details, recovery) still looks at the name itself.
+"""
+
+from __future__ import annotations
+
+MYSQL_FAMILY = ("mysql", "mariadb")
+
+
+def family(name: str) -> str:
+    """The dialect ``name`` renders and parses as: ``mariadb`` → ``mysql``, others as they are."""
+    return "mysql" if name == "mariadb" else name
+
+
+def is_mysql(name: str) -> bool:
+    """Whether ``name`` is MySQL or MariaDB."""
+    return name in MYSQL_FAMILY
