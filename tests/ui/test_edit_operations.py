@@ -534,3 +534,21 @@ def test_a_default_expression_is_read_at_entry(qtbot: QtBot, demo_window: MainWi
         assert message == "" and pending_calls(demo_window)
     else:
         assert f"The default {expression!r}" in message and not pending_calls(demo_window), message
+
+
+def test_pending_model_passes_qt_model_tester_through_edits_undo_and_redo(
+        qtbot: QtBot, demo_window: MainWindow, qtmodeltester: Any) -> None:
+    """The list model keeps Qt's contracts while rows are appended, undone and redone (the tester
+    stays attached and checks every signal)."""
+    model = demo_window.pending_panel.model
+    qtmodeltester.check(model, force_py=True)
+    drop_table(qtbot, demo_window)
+    edit_column(qtbot, demo_window)
+    drop_unique(qtbot, demo_window)
+    assert model.rowCount() == 3
+    demo_window.undo_action.trigger()
+    demo_window.undo_action.trigger()
+    assert model.rowCount() == 1
+    demo_window.redo_action.trigger()
+    assert model.rowCount() == 2
+    qtmodeltester.check(model, force_py=True)
