@@ -57,3 +57,21 @@ def test_core_has_no_import_cycle() -> None:
     for module in sorted(graph):
         visit(module, [])
     assert "apply" in graph and graph["apply_mysql"], "the graph was read"
+
+
+def test_ui_modules_reach_each_other_only_through_public_names() -> None:
+    """A controller is handed what it uses (``MigrationFiles`` gets the apply flow); none imports
+    another's private names or looks up a window attribute by a string no reader can follow."""
+    import ast
+
+    found = []
+    for path in sorted((REPO / "gui_app" / "ui").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("gui_app."):
+                found += [f"{path.name}: imports {alias.name}" for alias in node.names if alias.name.startswith("_")]
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id in ("getattr", "hasattr") and len(node.args) > 1 \
+                    and isinstance(node.args[1], ast.Constant) and "window" in ast.unparse(node.args[0]):
+                found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    assert found == []

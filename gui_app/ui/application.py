@@ -57,7 +57,7 @@ def open_initial(window: MainWindow, url_text: str | None, alembic_ini: str | No
     except OSError as error:
         window.show_error("Cannot create the demo database", str(error))
     else:
-        window.demo_url = URL.create("sqlite", database=str(demo))
+        window.connecting.demo_url = URL.create("sqlite", database=str(demo))
     if alembic_ini:
         window.files.link_project(alembic_ini)
     elif (Path.cwd() / "alembic.ini").is_file():
@@ -65,9 +65,9 @@ def open_initial(window: MainWindow, url_text: str | None, alembic_ini: str | No
     if url_text and Path(url_text).is_file() and "://" not in url_text:  # a SQLite file named by its path
         url_text = URL.create("sqlite", database=str(Path(url_text).resolve())).render_as_string()
     if url_text:
-        window.open_url_text(url_text)
+        window.connecting.open_url_text(url_text)
     else:
-        window.open_demo()
+        window.connecting.open_demo()
 
 
 def run_gui(url_text: str | None, alembic_ini: str | None = None) -> int:

@@ -1,4 +1,9 @@
-"""The main window: schema tree and details, connection, refresh, progress."""
+"""The main window composes the views, docks, menus and controllers; the controllers act.
+
+Opening a database is :class:`~gui_app.ui.connect_flow.ConnectFlow`'s, applying the pending
+list :class:`~gui_app.ui.apply_flow.ApplyFlow`'s, editing :class:`SchemaEditor`'s and files
+:class:`MigrationFiles`'. The window shows their progress and messages and keeps the layout.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ from PySide6.QtWidgets import (
 from gui_app import __version__
 from gui_app.ui import icons
 from gui_app.ui.actions import ICON_PROPERTY, make_action
+from gui_app.ui.apply_flow import ApplyFlow
+from gui_app.ui.connect_flow import ConnectFlow
 from gui_app.ui.context import AppContext, LoadedDatabase
 from gui_app.ui.migration_files import MigrationFiles
 from gui_app.ui.models.tree_index import Kind
@@ -31,11 +38,60 @@ from gui_app.ui.widgets.pending_panel import PendingPanel
 from gui_app.ui.widgets.preview_panel import PreviewPanel
 from gui_app.ui.widgets.revision_panel import RevisionPanel
 from gui_app.ui.widgets.schema_browser import SchemaBrowser
+from gui_app.ui.wording import plural
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from gui_app.ui.pending import PendingPlan
+
+# (attribute, text, slot name on the window, shortcut, icon, tip, needs a database). One table for
+# every plain action: the menus and the toolbar below refer to them by attribute.
+ACTIONS: tuple[tuple[str, str, str, Any, str, str | None, bool], ...] = (
+    ("connect_action", "&Connect…", "connecting.show_dialog", "Ctrl+Shift+O", "connect", "Open another database",
+     False),
+    ("demo_action", "Open &demo database", "connecting.open_demo", None, "demo", None, False),
+    ("refresh_action", "&Refresh", "context.refresh", QKeySequence.StandardKey.Refresh, "refresh",
+     "Reflect the database again", False),
+    ("cancel_action", "Cancel", "_cancel_work", "Esc", "cancel", None, False),
+    ("quit_action", "&Quit", "close", QKeySequence.StandardKey.Quit, "quit", None, False),
+    ("filter_action", "&Filter objects", "focus_filter", QKeySequence.StandardKey.Find, "filter", None, False),
+    ("about_action", "&About Alembic Studio", "show_about", None, "about", None, False),
+    ("shortcuts_action", "&Keyboard shortcuts", "show_shortcuts", QKeySequence.StandardKey.HelpContents, "about",
+     None, False),
+    ("timeouts_action", "&Timeouts…", "show_timeouts", None, "timeouts",
+     "How long to wait for a server, a lock, a count", False),
+    ("new_table_action", "&New table…", "editor.new_table", "Ctrl+Shift+N", "new_table", None, True),
+    ("sql_step_action", "Custom &SQL step…", "editor.sql_step", None, "sql_step",
+     "Add SQL to the migration, with the SQL that undoes it", True),
+    ("add_column_action", "&Add column…", "_add_column_to_selection", "Ctrl+Shift+C", "add_column", None, True),
+    ("preview_action", "Show &preview", "_show_preview", "Ctrl+Shift+P", "sql_step", None, False),
+    ("apply_action", "&Apply pending changes…", "applying.apply_pending", "Ctrl+Shift+A", "apply",
+     "Run the pending changes on the database, after a confirmation", True),
+    ("link_project_action", "&Link Alembic project…", "files.link_project", None, "project",
+     "Open an alembic.ini to save revisions into", False),
+    ("open_script_action", "&Open migration script…", "files.open_script", QKeySequence.StandardKey.Open,
+     "open_script", None, True),
+    ("save_revision_action", "&Save as revision…", "files.save_revision", QKeySequence.StandardKey.Save, "save",
+     None, True),
+    ("save_script_action", "Save as migration s&cript…", "files.save_script", "Ctrl+Shift+S", "save", None, True),
+    ("export_sql_action", "&Export SQL…", "files.export_sql", "Ctrl+E", "export", None, True),
+    ("compare_action", "Co&mpare with another database…", "compare_with_database", None, "compare",
+     "Add the changes that make this database match another one", True),
+)
+
+# Menus and toolbar as lists of action attributes; "-" is a separator, "@name" a submenu attribute.
+MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("&File", ("connect_action", "@recent_menu", "demo_action", "-", "link_project_action", "@recent_projects_menu",
+               "open_script_action", "save_revision_action", "save_script_action", "export_sql_action",
+               "compare_action", "-", "refresh_action", "timeouts_action", "-", "quit_action")),
+    ("&Edit", ("undo_action", "redo_action", "-", "new_table_action", "add_column_action", "sql_step_action", "-",
+               "apply_action")),
+    ("&View", ("filter_action", "preview_action", "@pending_dock", "@preview_dock", "@revision_dock")),
+    ("&Help", ("shortcuts_action", "about_action")),
+)
+TOOLBAR = ("connect_action", "refresh_action", "-", "undo_action", "redo_action", "new_table_action",
+           "sql_step_action", "-", "apply_action")
 
 APP_TITLE = "Alembic Studio"
 GEOMETRY_KEY = "window/geometry"
@@ -44,35 +100,30 @@ PREVIEW_DIALECT_KEY = "preview/dialect"
 
 
 
-def _connection_problem(url: URL) -> str | None:
-    """Why ``url`` cannot be connected to, in one line (the password never in it); None when it can."""
-    from sqlalchemy import exc
-    from sqlalchemy.pool import NullPool
-
-    from gui_app.core import timeouts
-    from gui_app.core.connect import DatabaseFileMissing, open_engine
-    from gui_app.core.errors import describe_error
-
-    try:
-        engine = open_engine(url) if url.get_backend_name() == "sqlite" else \
-            timeouts.create_engine(url, poolclass=NullPool)
-        try:
-            with engine.connect():
-                return None
-        finally:
-            engine.dispose()
-    except DatabaseFileMissing as error:
-        return str(error)
-    except (exc.SQLAlchemyError, OSError, ValueError) as error:
-        text = describe_error(error)
-        return text.replace(url.password, "***") if url.password else text
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 class MainWindow(QMainWindow):
+    """The window of one database: tree, details, docks, menus; never runs a database query itself."""
+
+    connect_action: QAction
+    demo_action: QAction
+    refresh_action: QAction
+    cancel_action: QAction
+    quit_action: QAction
+    filter_action: QAction
+    about_action: QAction
+    shortcuts_action: QAction
+    timeouts_action: QAction
+    new_table_action: QAction
+    sql_step_action: QAction
+    add_column_action: QAction
+    preview_action: QAction
+    apply_action: QAction
+    link_project_action: QAction
+    open_script_action: QAction
+    save_revision_action: QAction
+    save_script_action: QAction
+    export_sql_action: QAction
+    compare_action: QAction
+
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
@@ -80,11 +131,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.resize(1180, 760)
         self.error_box: QMessageBox | None = None
-        self.apply_dialog: QDialog | None = None
-        self._apply_job: Any = None
         self.last_menu: QMenu | None = None
         self.shortcuts_dialog: QDialog | None = None
-        self.demo_url: URL | None = None
         self._shown_url: URL | None = None  # the database last read, to tell a refresh from another database
 
         self.browser = SchemaBrowser(self)
@@ -112,8 +160,11 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.pending_dock, self.preview_dock)
         self.tabifyDockWidget(self.preview_dock, self.revision_dock)
         self.pending_dock.raise_()
+        self.connecting = ConnectFlow(context, self, self.show_error)
+        self.applying = ApplyFlow(context, self, self, self.show_message,
+                                  lambda text: self.statusBar().showMessage(text, 10_000))
         self.files = MigrationFiles(context, self, self.show_error,
-                                    lambda text: self.statusBar().showMessage(text, 15_000))
+                                    lambda text: self.statusBar().showMessage(text, 15_000), self.applying)
         self.files.project_changed.connect(self._show_revisions)
         from gui_app.ui.recovery_offer import RecoveryOffer
 
@@ -124,7 +175,7 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
         self.browser.view.setFocus()  # the tree, not the filter box (the first field in tab order)
         context.loading_started.connect(self._loading_started)
-        context.loading_progress.connect(self._loading_progress)
+        context.loading_progress.connect(self.progress_shown)
         context.loaded.connect(self._loaded)
         context.loading_failed.connect(self._loading_failed)
         context.loading_cancelled.connect(self._loading_cancelled)
@@ -142,125 +193,63 @@ class MainWindow(QMainWindow):
     # --- construction ---------------------------------------------------------------------
 
     def _make_actions(self) -> None:
-        self.connect_action = make_action(self, "&Connect…", self.show_connection_dialog,
-                                          shortcut="Ctrl+Shift+O", icon="connect", tip="Open another database")
-        self.demo_action = make_action(self, "Open &demo database", self.open_demo, icon="demo")
-        self.refresh_action = make_action(self, "&Refresh", self.context.refresh,
-                                          shortcut=QKeySequence.StandardKey.Refresh, icon="refresh",
-                                          tip="Reflect the database again")
-        self.refresh_action.setEnabled(False)
-        self.cancel_action = make_action(self, "Cancel", self._cancel_work, icon="cancel", shortcut="Esc")
-        self.cancel_action.setEnabled(False)
-        self.quit_action = make_action(self, "&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit, icon="quit")
-        self.filter_action = make_action(self, "&Filter objects", self.focus_filter,
-                                         shortcut=QKeySequence.StandardKey.Find, icon="filter")
-        self.about_action = make_action(self, "&About Alembic Studio", self.show_about, icon="about")
-        self.timeouts_action = make_action(self, "&Timeouts…", self.show_timeouts, icon="timeouts",
-                                           tip="How long to wait for a server, a lock, a count")
-        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.setIcon(icons.for_action("undo"))
-        self.undo_action.setProperty(ICON_PROPERTY, "undo")
-        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.redo_action.setIcon(icons.for_action("redo"))
-        self.redo_action.setProperty(ICON_PROPERTY, "redo")
+        for attribute, text, slot, shortcut, icon, tip, needs_database in ACTIONS:
+            action = make_action(self, text, self._slot(slot), shortcut=shortcut, icon=icon, tip=tip)
+            action.setEnabled(not needs_database and attribute not in ("refresh_action", "cancel_action"))
+            setattr(self, attribute, action)
+        self.edit_actions = [getattr(self, entry[0]) for entry in ACTIONS if entry[6]]
+        self.undo_action = self._undo_redo(self.undo_group.createUndoAction(self, "&Undo"), "undo",
+                                           QKeySequence.StandardKey.Undo)
+        self.redo_action = self._undo_redo(self.undo_group.createRedoAction(self, "&Redo"), "redo",
+                                           QKeySequence.StandardKey.Redo)
         # Qt names the step in the action's text ("Undo add_column books.subtitle"), which resizes
         # the toolbar after every edit: the text stays short, the step goes to the tooltip. Connected
         # after Qt's own update, so this one has the last word.
         self.undo_group.undoTextChanged.connect(lambda text: self._name_step(self.undo_action, "&Undo", text))
         self.undo_group.redoTextChanged.connect(lambda text: self._name_step(self.redo_action, "&Redo", text))
-        self.new_table_action = make_action(self, "&New table…", lambda: self.editor.new_table(None),
-                                            shortcut="Ctrl+Shift+N", icon="new_table")
-        self.sql_step_action = make_action(self, "Custom &SQL step…", self.editor.sql_step, icon="sql_step",
-                                           tip="Add SQL to the migration, with the SQL that undoes it")
-        self.add_column_action = make_action(self, "&Add column…", self._add_column_to_selection,
-                                             shortcut="Ctrl+Shift+C", icon="add_column")
-        self.preview_action = make_action(self, "Show &preview", self._show_preview, shortcut="Ctrl+Shift+P",
-                                          icon="sql_step")
-        self.apply_action = make_action(self, "&Apply pending changes…", self.apply_pending,
-                                        shortcut="Ctrl+Shift+A", icon="apply",
-                                        tip="Run the pending changes on the database, after a confirmation")
-        self.link_project_action = make_action(self, "&Link Alembic project…", lambda: self.files.link_project(),
-                                               icon="project", tip="Open an alembic.ini to save revisions into")
-        self.open_script_action = make_action(self, "&Open migration script…", lambda: self.files.open_script(),
-                                              shortcut=QKeySequence.StandardKey.Open, icon="open_script")
-        self.save_revision_action = make_action(self, "&Save as revision…", lambda: self.files.save_revision(),
-                                                shortcut=QKeySequence.StandardKey.Save, icon="save")
-        self.save_script_action = make_action(self, "Save as migration s&cript…", lambda: self.files.save_script(),
-                                              shortcut="Ctrl+Shift+S", icon="save")
-        self.export_sql_action = make_action(self, "&Export SQL…", lambda: self.files.export_sql(),
-                                             shortcut="Ctrl+E", icon="export")
-        self.compare_action = make_action(self, "Co&mpare with another database…", self.compare_with_database,
-                                          icon="compare",
-                                          tip="Add the changes that make this database match another one")
-        self.edit_actions = [self.new_table_action, self.sql_step_action, self.add_column_action, self.apply_action,
-                             self.open_script_action, self.save_revision_action, self.save_script_action,
-                             self.export_sql_action, self.compare_action]
-        for action in self.edit_actions:
-            action.setEnabled(False)
-
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(self.connect_action)
         self.recent_menu = QMenu("Recent connections", self)
         self.recent_menu.setIcon(icons.for_action("recent"))
-        file_menu.addMenu(self.recent_menu)
-        file_menu.addAction(self.demo_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.link_project_action)
-        file_menu.addAction(self.open_script_action)
-        file_menu.addAction(self.save_revision_action)
-        file_menu.addAction(self.save_script_action)
-        file_menu.addAction(self.export_sql_action)
-        file_menu.addAction(self.compare_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.refresh_action)
-        file_menu.addAction(self.timeouts_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = menu.addMenu("&Edit")
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.new_table_action)
-        edit_menu.addAction(self.add_column_action)
-        edit_menu.addAction(self.sql_step_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.apply_action)
-        view_menu = menu.addMenu("&View")
-        view_menu.addAction(self.filter_action)
-        view_menu.addAction(self.preview_action)
-        view_menu.addAction(self.pending_dock.toggleViewAction())
-        view_menu.addAction(self.preview_dock.toggleViewAction())
-        view_menu.addAction(self.revision_dock.toggleViewAction())
-        help_menu = menu.addMenu("&Help")
-        self.shortcuts_action = make_action(self, "&Keyboard shortcuts", self.show_shortcuts,
-                                            shortcut=QKeySequence.StandardKey.HelpContents, icon="about")
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addAction(self.about_action)
         self.recent_projects_menu = QMenu("Recent Alembic projects", self)
         self.recent_projects_menu.setIcon(icons.for_action("project"))
-        file_menu.insertMenu(self.open_script_action, self.recent_projects_menu)
 
+        for title, entries in MENUS:
+            menu = self.menuBar().addMenu(title)
+            for entry in entries:
+                if entry == "-":
+                    menu.addSeparator()
+                elif entry.startswith("@"):
+                    item = getattr(self, entry[1:])
+                    if isinstance(item, QMenu):
+                        menu.addMenu(item)
+                    else:  # a dock: its show/hide action
+                        menu.addAction(item.toggleViewAction())
+                else:
+                    menu.addAction(getattr(self, entry))
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addAction(self.connect_action)
-        toolbar.addAction(self.refresh_action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.undo_action)
-        toolbar.addAction(self.redo_action)
-        toolbar.addAction(self.new_table_action)
-        toolbar.addAction(self.sql_step_action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.apply_action)
+        for entry in TOOLBAR:
+            if entry == "-":
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(getattr(self, entry))
+
+    def _slot(self, path: str) -> Any:
+        """The callable an action table entry names: a method of the window or of one of its parts."""
+        target: Any = self
+        for part in path.split("."):
+            target = getattr(target, part)
+        return target
+
+    def _undo_redo(self, action: QAction, icon: str, shortcut: QKeySequence.StandardKey) -> QAction:
+        action.setShortcut(shortcut)
+        action.setIcon(icons.for_action(icon))
+        action.setProperty(ICON_PROPERTY, icon)
+        return action
 
     def _cancel_work(self) -> None:
-        """Cancel loading, or an apply between two operations (the transaction then rolls back)."""
-        if self._apply_job is not None:
-            self._apply_job.cancel()
-        else:
+        """Cancel an apply between two operations (the transaction then rolls back), or loading."""
+        if not self.applying.cancel():
             self.context.cancel_loading()
 
     def _make_status_bar(self) -> None:
@@ -283,7 +272,7 @@ class MainWindow(QMainWindow):
         recent = self.context.recent_urls()
         for entry in recent:
             action = self.recent_menu.addAction(entry)
-            action.triggered.connect(lambda _checked=False, entry=entry: self.open_url_text(entry))
+            action.triggered.connect(lambda _checked=False, entry=entry: self.connecting.open_url_text(entry))
         self.recent_menu.setEnabled(bool(recent))
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -386,87 +375,21 @@ class MainWindow(QMainWindow):
         if self.files.project is not None:
             self.revision_dock.show()
 
-    def apply_pending(self, stamp: str | None = None) -> None:
-        """Confirm, then apply in the background; the pending list follows what really ran.
-        With ``stamp`` (a revision just saved), the database is stamped with it in the same step."""
-        from gui_app.ui.widgets.apply_dialog import ApplyDialog
+    # --- Busy: the status bar shows what the controllers are doing -------------------------
 
-        pending, database = self.context.pending, self.context.database
-        if pending is None or database is None or not len(pending.plan):
-            self.statusBar().showMessage("There are no pending changes to apply.", 5000)
-            return
-        dialog = ApplyDialog(pending, database.url, self.context.jobs, self)
-        self.apply_dialog = dialog
-        if dialog.exec():
-            self._run_apply(pending, database.url, stamp)
-
-    def _run_apply(self, pending: PendingPlan, url: URL, stamp: str | None = None) -> None:
-        from gui_app.core.apply import ApplyFailed, apply_plan, describe_apply_error
-        from gui_app.core.progress import CancelToken, ProgressFn
-        from gui_app.ui.workers import Job
-
-        operations, base = list(pending.plan.operations), pending.plan.base
-
-        def run(progress: ProgressFn, cancel: CancelToken) -> Any:
-            try:
-                return apply_plan(url, operations, base, progress=progress, cancel=cancel, stamp=stamp)
-            except ApplyFailed as failed:
-                return failed  # delivered as a result: the list must follow what ran
-
-        job: Job[Any] = Job(run, describe_apply_error)
-        job.signals.progress.connect(self._loading_progress)
-        job.signals.succeeded.connect(lambda outcome: self._applied(outcome, operations, url, pending, stamp))
-        job.signals.failed.connect(lambda reason: self._apply_stopped(reason))
-        job.signals.cancelled.connect(lambda: self._apply_stopped("Cancelled; nothing was changed."))
-        self._apply_job = job
+    def working(self, text: str) -> None:
         self.cancel_action.setEnabled(True)
         self.progress.show()
         self.cancel_button.show()
-        self.statusBar().showMessage("Applying the pending changes…")
-        self.context.jobs.start(job)
+        self.statusBar().showMessage(text)
 
-    def _applied(self, outcome: Any, operations: list[Any], url: URL, pending: PendingPlan,
-                 stamp: str | None) -> None:
-        from gui_app.core.apply import ApplyFailed
+    def progress_shown(self, label: str, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(label)
 
-        self._apply_job = None
+    def idle(self) -> None:
         self._loading_stopped()
-        if isinstance(outcome, ApplyFailed):
-            if outcome.lock_timeout and not outcome.applied:
-                self._offer_retry(str(outcome), pending, url, stamp)
-                return
-            self.show_error("The changes could not be applied", str(outcome))
-            if outcome.applied:
-                self.context.open_database(url, carry=operations[outcome.applied:])
-            return
-        if outcome.mismatches:
-            self.show_error("The database differs from the expected schema",
-                            "The changes were applied, but the database now differs from what the pending list "
-                            "projected:\n\n" + "\n".join(outcome.mismatches))
-        elif outcome.notes:  # what the user should know about how it went (a lost connection, a script's code)
-            self.show_error("Applied, with notes", "\n\n".join(outcome.notes), QMessageBox.Icon.Information)
-        self.statusBar().showMessage(f"Applied {plural(outcome.applied, 'operation')}.", 10_000)
-        self.context.open_database(url, carry=[])
-
-    def _offer_retry(self, text: str, pending: PendingPlan, url: URL, stamp: str | None) -> None:
-        """Another session held a lock and nothing was changed: the same plan may run once it is done."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Waiting for a lock timed out", text,
-                          QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("errorBox")
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        self.error_box = box
-
-        def answered(button: int) -> None:
-            if button == QMessageBox.StandardButton.Retry and self.context.pending is pending:
-                self._run_apply(pending, url, stamp)
-
-        box.finished.connect(answered)
-        box.open()
-
-    def _apply_stopped(self, reason: str) -> None:
-        self._apply_job = None
-        self._loading_stopped()
-        self.show_error("The changes could not be applied", reason)
 
     @staticmethod
     def _name_step(action: QAction, text: str, step: str) -> None:
@@ -486,50 +409,6 @@ class MainWindow(QMainWindow):
 
     # --- commands -------------------------------------------------------------------------
 
-    def show_connection_dialog(self) -> None:
-        from gui_app.ui.widgets.connection_dialog import ConnectionDialog
-
-        current = self.context.database.url if self.context.database is not None else None
-        if current is not None and self.demo_url is not None and current == self.demo_url:
-            current = None  # the demo is not a connection to offer again
-        dialog = ConnectionDialog(self.context.recent_urls(), self, current, _connection_problem, self.context.jobs)
-        self.connection_dialog = dialog
-        if dialog.exec() and (url := dialog.url()) is not None:
-            self.context.open_database(url, keep_password=dialog.remember_password.isChecked())
-
-    def open_url_text(self, text: str) -> None:
-        from sqlalchemy import exc
-
-        from gui_app.core.urls import parse_url
-
-        try:
-            url = parse_url(text)
-        except exc.ArgumentError as error:
-            self.show_error("Cannot open the database", f"This is not a database URL that can be used: {error}.")
-            return
-        if url.password is None and self.context.needs_password(text):
-            from gui_app.core import credentials
-
-            password = credentials.lookup(url) or self.ask_password(url)
-            if password is None:
-                return
-            url = url.set(password=password)
-        self.context.open_database(url)
-
-    def ask_password(self, url: URL) -> str | None:
-        """The password of a remembered connection the keyring does not hold; None when cancelled."""
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
-
-        from gui_app.core.urls import display_url
-
-        text, ok = QInputDialog.getText(self, "Password", f"Password for {display_url(url)}",
-                                        QLineEdit.EchoMode.Password)
-        return text if ok else None
-
-    def open_demo(self) -> None:
-        if self.demo_url is not None:
-            self.context.open_database(self.demo_url)
-
     def focus_filter(self) -> None:
         self.browser.filter_edit.setFocus()
         self.browser.filter_edit.selectAll()
@@ -548,12 +427,17 @@ class MainWindow(QMainWindow):
             f"Alembic {alembic.__version__}<br>Database server: {server}</p>"))
 
     def show_error(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Critical) -> None:
-        """A window-modal message that does not block the event loop."""
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        self.show_message(title, text, icon, QMessageBox.StandardButton.Ok)
+
+    def show_message(self, title: str, text: str, icon: QMessageBox.Icon,
+                     buttons: QMessageBox.StandardButton) -> QMessageBox:
+        """A window-modal message that does not block the event loop; returned open."""
+        box = QMessageBox(icon, title, text, buttons, self)
         box.setObjectName("errorBox")
         box.setWindowModality(Qt.WindowModality.WindowModal)
         self.error_box = box
         box.open()
+        return box
 
     # --- context signals ------------------------------------------------------------------
 
@@ -564,11 +448,6 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
         self.cancel_action.setEnabled(True)
         self.refresh_action.setEnabled(False)
-
-    def _loading_progress(self, label: str, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(label)
 
     def _loading_stopped(self) -> None:
         self.progress.hide()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 if TYPE_CHECKING:
     from gui_app.core.project import AlembicProject
+    from gui_app.ui.apply_flow import ApplyFlow
     from gui_app.ui.context import AppContext
 
 AUTOSAVE_NAME = "pending.py"
@@ -35,9 +36,11 @@ class MigrationFiles(QObject):
     """A script opened in the background has been read (or failed, or was cancelled)."""
 
     def __init__(self, context: AppContext, window: QWidget, report_error: Callable[[str, str], None],
-                 notify: Callable[[str], None]) -> None:
+                 notify: Callable[[str], None], applying: ApplyFlow | None = None) -> None:
         super().__init__(window)
         self.context, self.window = context, window
+        self.applying = applying
+        """Where a revision just written goes to be applied and stamped (*Apply now*)."""
         self.report_error, self.notify = report_error, notify
         self.project: AlembicProject | None = None
         self.ask_open_path: Callable[[str, str], str | None] = self._ask_open_path
@@ -140,10 +143,8 @@ class MigrationFiles(QObject):
             return False
         self.project_changed.emit()
         self.notify(f"Saved revision {written.revision} to {written.path}")
-        if dialog.apply_now.isChecked():
-            apply = getattr(self.window, "apply_pending", None)
-            if apply is not None:
-                apply(stamp=written.revision)
+        if dialog.apply_now.isChecked() and self.applying is not None:
+            self.applying.apply_pending(stamp=written.revision)
         return True
 
     def export_sql(self) -> bool:

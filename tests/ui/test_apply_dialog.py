@@ -111,7 +111,7 @@ def test_mariadb_partial_failure_keeps_what_did_not_run(qtbot: QtBot, window: Ma
         conn.exec_driver_sql("CREATE TABLE a (id INTEGER PRIMARY KEY, note VARCHAR(20))")
         conn.exec_driver_sql("CREATE TABLE b (id INTEGER PRIMARY KEY)")
     engine.dispose()
-    window.open_url_text(url)
+    window.connecting.open_url_text(url)
     qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
     tables = (name, "Tables")
 
@@ -224,7 +224,7 @@ def test_a_held_lock_is_waited_for_in_bounds_named_and_retried(qtbot: QtBot, win
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE busy (id INTEGER PRIMARY KEY, note VARCHAR(20))")
         conn.exec_driver_sql("INSERT INTO busy VALUES (1, 'a')")
-    window.open_url_text(url)
+    window.connecting.open_url_text(url)
     qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
     holder = sa.create_engine(url, connect_args={"application_name": "report-job"}).connect()
     holder.exec_driver_sql("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE")
@@ -321,7 +321,7 @@ def test_an_interrupted_mariadb_apply_is_offered_to_finish_or_revert(
     journal.step_started(2)
     assert [oct(p.stat().st_mode & 0o777) for p in (journal.path, journal.progress_path, journal.path.parent)] == [
         "0o600", "0o600", "0o700"]
-    window.open_url_text(url)
+    window.connecting.open_url_text(url)
     qtbot.waitUntil(lambda: window.recovery.box is not None and window.recovery.box.isVisible(), timeout=15_000)
     box = window.recovery.box
     assert box is not None

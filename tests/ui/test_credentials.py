@@ -75,8 +75,8 @@ def test_password_goes_to_the_keyring_and_comes_back(qtbot: QtBot, window: MainW
     assert "s3cret-pass" not in Path(settings.fileName()).read_text()
     window.context.database = None
     asked: list[Any] = []
-    window.ask_password = lambda url: asked.append(url)  # type: ignore[method-assign]
-    window.open_url_text(recent)
+    window.connecting.ask_password = lambda url: asked.append(url)  # type: ignore[method-assign]
+    window.connecting.open_url_text(recent)
     qtbot.waitUntil(lambda: window.context.database is not None, timeout=15_000)
     assert asked == [] and window.context.database.url.password == "s3cret-pass"  # type: ignore[union-attr]
 
@@ -99,12 +99,12 @@ def test_without_a_keyring_the_password_is_asked_each_time(qtbot: QtBot, window:
     _connect_with_password(qtbot, window, pg_databases, name, remember=False)
     recent = window.context.recent_urls()[0]
     window.context.database = None
-    window.ask_password = lambda url: "typed-again"  # type: ignore[method-assign]
-    window.open_url_text(recent)
+    window.connecting.ask_password = lambda url: "typed-again"  # type: ignore[method-assign]
+    window.connecting.open_url_text(recent)
     qtbot.waitUntil(lambda: window.context.database is not None, timeout=15_000)
     assert window.context.database.url.password == "typed-again"  # type: ignore[union-attr]
-    window.ask_password = lambda url: None  # type: ignore[method-assign]
+    window.connecting.ask_password = lambda url: None  # type: ignore[method-assign]
     window.context.database = None
-    window.open_url_text(recent)  # cancelled: nothing is opened
+    window.connecting.open_url_text(recent)  # cancelled: nothing is opened
     qtbot.wait(100)
     assert window.context.database is None and not window.context.loading

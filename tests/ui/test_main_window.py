@@ -205,7 +205,7 @@ def test_a_bad_url_opens_an_error_dialog_saying_what_is_wrong(qtbot: QtBot, demo
     qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
     assert said in seen[0] and "hunter2" not in seen[0]
 
-    demo_window.open_url_text(url)  # a URL given at start or from the recent list
+    demo_window.connecting.open_url_text(url)  # a URL given at start or from the recent list
     box = demo_window.error_box
     assert box is not None and box.isVisible()
     assert said in box.text() and "hunter2" not in box.text()
@@ -248,7 +248,7 @@ def test_the_connect_dialog_opens_on_the_current_connection(qtbot: QtBot, window
     from sqlalchemy.engine import make_url
 
     url = make_url(pg_databases.url(pg_databases.create()))
-    window.open_url_text(url.render_as_string(hide_password=False))
+    window.connecting.open_url_text(url.render_as_string(hide_password=False))
     qtbot.waitUntil(lambda: window.context.database is not None, timeout=15_000)
     seen: dict[str, Any] = {}
 

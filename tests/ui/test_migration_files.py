@@ -289,7 +289,7 @@ def test_a_project_stays_linked_across_a_refresh_but_not_to_another_database(
     conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
     conn.commit()
     conn.close()
-    demo_window.open_url_text(f"sqlite:///{other}")
+    demo_window.connecting.open_url_text(f"sqlite:///{other}")
     qtbot.waitUntil(lambda: not demo_window.context.loading and demo_window.context.database is not None
                     and demo_window.context.database.url.database == str(other), timeout=15_000)
     assert demo_window.files.project is None

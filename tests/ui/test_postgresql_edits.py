@@ -21,7 +21,7 @@ def test_exclusion_constraint_and_its_reflected_drop(qtbot: QtBot, window: MainW
         conn.execute(text("CREATE TABLE hold (id int PRIMARY KEY, during tsrange, "
                           "CONSTRAINT ex_hold_during EXCLUDE USING gist (during WITH &&))"))
     engine.dispose()
-    window.open_url_text(pg_databases.url(name))
+    window.connecting.open_url_text(pg_databases.url(name))
     qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
     assert status_of(window, ("public", "Tables", "hold", "Exclusion constraints", "ex_hold_during")) == "same"
 
@@ -59,7 +59,7 @@ def test_table_comment_set_and_removed(qtbot: QtBot, window: MainWindow, pg_data
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE books (id int PRIMARY KEY)"))
     engine.dispose()
-    window.open_url_text(pg_databases.url(name))
+    window.connecting.open_url_text(pg_databases.url(name))
     qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
     books = ("public", "Tables", "books")
     assert run_dialog(qtbot, menu_action(window, books, "Table comment…").trigger,

@@ -33,7 +33,7 @@ def _shape(schema: Schema) -> dict[str, Any]:
 
 
 def _edit_and_apply(qtbot: QtBot, window: MainWindow, url: str, dialect: str, schema_name: str) -> None:
-    window.open_url_text(url)
+    window.connecting.open_url_text(url)
     qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
     tables = (schema_name, "Tables")
 
@@ -113,7 +113,7 @@ def test_a_literal_default_typed_in_the_dialog_cannot_end_its_string_on_mariadb(
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE base (id INTEGER PRIMARY KEY, c VARCHAR(60), secret VARCHAR(20))")
         conn.exec_driver_sql("INSERT INTO base VALUES (1, 'x', 'kept')")
-    window.open_url_text(url)
+    window.connecting.open_url_text(url)
     qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
     hostile = "\\', DROP COLUMN secret #"
 
