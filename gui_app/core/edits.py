@@ -12,93 +12,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.operations import Operations, ops
+from alembic.operations import ops
 
 from gui_app.core import sa_build
 from gui_app.core import schema as s
+from gui_app.core.app_ops import (
+    DropExclusionOp,
+    ReversibleAlterColumnOp,
+    ReversibleBulkInsertOp,
+    ReversibleDropTableOp,
+    ReversibleExecuteSQLOp,
+    ReversibleRenameTableOp,
+)
 from gui_app.core.settle import create_table_op
 
 UNCHANGED: Any = False
 """Alembic's marker for an attribute an alteration leaves alone."""
-
-
-class MissingDowngradeOp(ops.MigrateOperation):
-    """Where a custom SQL step (read from a script) has no known undo: the downgrade says so
-    instead of inventing one. Renders as a comment; runs as nothing."""
-
-    def __init__(self, upgrade_sql: str | sa.sql.Executable) -> None:
-        self.upgrade_sql = upgrade_sql
-
-    @property
-    def note(self) -> str:
-        first = " ".join(str(self.upgrade_sql).split())[:100]
-        return f"No downgrade was given for: {first}"
-
-    def reverse(self) -> ops.MigrateOperation:
-        return ReversibleExecuteSQLOp(self.upgrade_sql, None)
-
-
-@Operations.implementation_for(MissingDowngradeOp)
-def _missing_downgrade(operations: Operations, operation: MissingDowngradeOp) -> None:
-    if operations.migration_context.as_sql:
-        operations.migration_context.impl.static_output(f"-- {operation.note}\n")
-
-
-class ReversibleExecuteSQLOp(ops.ExecuteSQLOp):
-    """A custom SQL step with the SQL that undoes it (if known)."""
-
-    def __init__(self, sqltext: str | sa.sql.Executable, downgrade_sql: str | sa.sql.Executable | None,
-                 **kw: Any) -> None:
-        # An expression (``op.execute(t.update().values(...))``) stays one: its values are parameters.
-        super().__init__(sqltext, **kw)
-        self.downgrade_sql = downgrade_sql
-
-    def reverse(self) -> ops.MigrateOperation:
-        if self.downgrade_sql is None or (isinstance(self.downgrade_sql, str) and not self.downgrade_sql.strip()):
-            return MissingDowngradeOp(self.sqltext)
-        return ReversibleExecuteSQLOp(self.downgrade_sql, self.sqltext)
-
-
-class ReversibleBulkInsertOp(ops.BulkInsertOp):
-    """Rows inserted into a table; the downgrade deletes them by primary key."""
-
-    def reverse(self) -> ops.MigrateOperation:
-        table = self.table
-        assert isinstance(table, sa.Table)
-        pk = [c for c in table.primary_key.columns]
-        if not pk or any(c.name not in row for row in self.rows for c in pk):
-            raise ValueError(f"rows inserted into {table.name} without primary key values cannot be deleted "
-                             "by the downgrade")
-        return DeleteRowsOp(table, [{c.name: row[c.name] for c in pk} for row in self.rows])
-
-
-class DeleteRowsOp(ops.ExecuteSQLOp):
-    """``DELETE`` of the rows with these primary keys, kept as an expression: the values are
-    bound parameters when applied and the target dialect's literals in SQL text (a string
-    written by hand, or by the default dialect, misreads a backslash on MySQL)."""
-
-    def __init__(self, table: sa.Table, keys: list[dict[str, Any]]) -> None:
-        columns = [table.c[name] for name in keys[0]] if keys else []
-        conditions = [sa.and_(*(c == key[c.name] for c in columns)) for key in keys]
-        super().__init__(sa.delete(table).where(sa.or_(*conditions)))
-        self.table, self.keys = table, keys
-
-
-class ReversibleRenameTableOp(ops.RenameTableOp):
-    """Alembic's rename has no reverse; renaming back is one."""
-
-    def reverse(self) -> ops.MigrateOperation:
-        return ReversibleRenameTableOp(self.new_table_name, self.table_name, schema=self.schema)
-
-
-class ReversibleAlterColumnOp(ops.AlterColumnOp):
-    """Alembic's reverse of an alteration forgets a rename; this one renames back too."""
-
-    def reverse(self) -> ops.AlterColumnOp:
-        reverse = super().reverse()
-        if self.modify_name:
-            reverse.column_name, reverse.modify_name = self.modify_name, self.column_name
-        return reverse
 
 
 # --- tables -------------------------------------------------------------------------------
@@ -152,25 +81,6 @@ def create_table(spec: TableSpec) -> list[ops.MigrateOperation]:
     if spec.rows:
         created.append(ReversibleBulkInsertOp(table, spec.rows))
     return created
-
-
-class ReversibleDropTableOp(ops.DropTableOp):
-    """A dropped table whose undo restores all that the drop took with it: the table with its
-    keys and comment (Alembic's own reverse), its indexes, PostgreSQL exclusion constraints and
-    SQLite triggers."""
-
-    snapshot: s.Table
-
-    def reverse_steps(self) -> list[ops.MigrateOperation]:
-        table = self.snapshot
-        steps: list[ops.MigrateOperation] = [self.reverse()]
-        # MySQL makes a foreign key's index with the table; creating it again would collide.
-        steps.extend(create_index(table, ix) for ix in sorted(table.indexes, key=lambda i: i.name or "")
-                     if not ix.for_foreign_key and ix.name)
-        steps.extend(DropExclusionOp(x.name, table.name, x.definition, schema=table.schema).reverse()
-                     for x in table.exclusions if x.name)
-        steps.extend(ReversibleExecuteSQLOp(t.definition, None) for t in table.triggers if t.definition)
-        return steps
 
 
 def drop_table(table: s.Table) -> ReversibleDropTableOp:
@@ -320,23 +230,6 @@ def drop_constraint(table: s.Table, kind: str, name: str) -> ops.DropConstraintO
 
 
 # --- PostgreSQL exclusion constraints ------------------------------------------------------
-
-
-class DropExclusionOp(ops.DropConstraintOp):
-    """Dropping a reflected exclusion constraint: the downgrade re-adds it from its definition."""
-
-    def __init__(self, constraint_name: str, table_name: str, definition: str, schema: str | None = None) -> None:
-        super().__init__(constraint_name, table_name, schema=schema)
-        self.definition = definition
-
-    def reverse(self) -> Any:
-        from sqlalchemy.dialects import postgresql
-
-        preparer = postgresql.dialect().identifier_preparer  # type: ignore[no-untyped-call]
-        quoted = ".".join(preparer.quote(str(p)) for p in (self.schema, self.table_name) if p)
-        name = preparer.quote(str(self.constraint_name))
-        return ReversibleExecuteSQLOp(f"ALTER TABLE {quoted} ADD CONSTRAINT {name} {self.definition}",
-                                      f"ALTER TABLE {quoted} DROP CONSTRAINT {name}")
 
 
 def create_exclusion(table: s.Table, name: str | None, elements: Sequence[tuple[str, str]], using: str = "gist",

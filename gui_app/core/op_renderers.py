@@ -18,18 +18,17 @@ from alembic.autogenerate.render import _repr_type  # Alembic's own type renderi
 from alembic.operations import ops
 
 from gui_app.core.batch_block import BatchBlockOp
-from gui_app.core.edits import DeleteRowsOp, MissingDowngradeOp
 from gui_app.core.script_code import ScriptCodeOp
 
 
-def _prefix(context: AutogenContext) -> str:
+def prefix(context: AutogenContext) -> str:
     return str(context.opts.get("alembic_module_prefix", "op."))
 
 
 @renderers.dispatch_for(ops.RenameTableOp)
 def _rename_table(context: AutogenContext, op: ops.RenameTableOp) -> str:
     schema = f", schema={op.schema!r}" if op.schema else ""
-    return f"{_prefix(context)}rename_table({op.table_name!r}, {op.new_table_name!r}{schema})"
+    return f"{prefix(context)}rename_table({op.table_name!r}, {op.new_table_name!r}{schema})"
 
 
 @renderers.dispatch_for(ops.CreatePrimaryKeyOp, replace=True)  # Alembic's own raises NotImplementedError
@@ -37,11 +36,12 @@ def _create_primary_key(context: AutogenContext, op: ops.CreatePrimaryKeyOp) -> 
     if context._has_batch:
         return f"batch_op.create_primary_key({op.constraint_name!r}, {list(op.columns)!r})"
     schema = f", schema={op.schema!r}" if op.schema else ""
-    return (f"{_prefix(context)}create_primary_key({op.constraint_name!r}, {op.table_name!r}, "
+    return (f"{prefix(context)}create_primary_key({op.constraint_name!r}, {op.table_name!r}, "
             f"{list(op.columns)!r}{schema})")
 
 
-def _value(value: Any, context: AutogenContext) -> str:
+def value_source(value: Any, context: AutogenContext) -> str:
+    """A Python literal for ``value`` in a written script, adding the import it needs."""
     if isinstance(value, decimal.Decimal):
         context.imports.add("from decimal import Decimal")
         return f"Decimal({str(value)!r})"
@@ -57,23 +57,9 @@ def _bulk_insert(context: AutogenContext, op: ops.BulkInsertOp) -> str:
     columns = ", ".join(f"sa.column({c.name!r}, {_repr_type(c.type, context)})" for c in table.columns)
     schema = f", schema={table.schema!r}" if table.schema else ""
     rows = ",\n        ".join(
-        "{" + ", ".join(f"{k!r}: {_value(v, context)}" for k, v in row.items()) + "}" for row in op.rows)
-    return (f"{_prefix(context)}bulk_insert(\n    sa.table({table.name!r}, {columns}{schema}),\n"
+        "{" + ", ".join(f"{k!r}: {value_source(v, context)}" for k, v in row.items()) + "}" for row in op.rows)
+    return (f"{prefix(context)}bulk_insert(\n    sa.table({table.name!r}, {columns}{schema}),\n"
             f"    [\n        {rows},\n    ],\n)")
-
-
-@renderers.dispatch_for(DeleteRowsOp)
-def _delete_rows(context: AutogenContext, op: DeleteRowsOp) -> str:
-    """An expression, not SQL text, so the values reach the database as parameters."""
-    table = op.table
-    schema = f", schema={table.schema!r}" if table.schema else ""
-    names = list(op.keys[0]) if op.keys else []
-    columns = ", ".join(f"sa.column({n!r}, {_repr_type(table.c[n].type, context)})" for n in names)
-    conditions = ",\n        ".join(
-        "sa.and_(" + ", ".join(f"sa.column({k!r}) == {_value(v, context)}" for k, v in key.items()) + ")"
-        for key in op.keys)
-    return (f"{_prefix(context)}execute(\n    sa.delete(sa.table({table.name!r}, {columns}{schema})).where(sa.or_(\n"
-            f"        {conditions},\n    ))\n)")
 
 
 @renderers.dispatch_for(ops.ExecuteSQLOp, replace=True)  # Alembic's own refuses expressions
@@ -83,7 +69,7 @@ def _execute(context: AutogenContext, op: ops.ExecuteSQLOp) -> str:
     with every colon escaped, so no part of a value can be read as a parameter; a value the
     dialect cannot write as a literal stays a bound parameter."""
     if isinstance(op.sqltext, str):
-        return f"{_prefix(context)}execute({op.sqltext!r})"
+        return f"{prefix(context)}execute({op.sqltext!r})"
     dialect = context.migration_context.dialect if context.migration_context is not None else None
     assert isinstance(op.sqltext, sa.sql.ClauseElement)
     try:
@@ -94,14 +80,9 @@ def _execute(context: AutogenContext, op: ops.ExecuteSQLOp) -> str:
         base = next((c for c in type(dialect).__mro__ if c.__module__.endswith(".base")),
                     sa.engine.default.DefaultDialect)
         compiled = op.sqltext.compile(dialect=base(paramstyle="named"))
-        values = ", ".join(f"{k}={_value(v, context)}" for k, v in compiled.params.items())
-        return f"{_prefix(context)}execute(sa.text({str(compiled)!r}).bindparams({values}))"
-    return f"{_prefix(context)}execute(sa.text({sql.replace(':', chr(92) + ':')!r}))"
-
-
-@renderers.dispatch_for(MissingDowngradeOp)
-def _missing_downgrade(context: AutogenContext, op: MissingDowngradeOp) -> str:
-    return f"pass  # {op.note}. Write the SQL that undoes it here."
+        values = ", ".join(f"{k}={value_source(v, context)}" for k, v in compiled.params.items())
+        return f"{prefix(context)}execute(sa.text({str(compiled)!r}).bindparams({values}))"
+    return f"{prefix(context)}execute(sa.text({sql.replace(':', chr(92) + ':')!r}))"
 
 
 _alembic_modify_table = renderers.dispatch(ops.ModifyTableOps)
@@ -177,9 +158,9 @@ def _option_source(context: AutogenContext, name: str, value: Any) -> str:
 def table_definition(context: AutogenContext, table: sa.Table) -> str:
     """``sa.Table(...)`` source for a table with its constraints and indexes."""
     created = renderers.dispatch(ops.CreateTableOp)(context, ops.CreateTableOp.from_table(table))
-    prefix = f"{_prefix(context)}create_table({table.name!r},"
-    assert created.startswith(prefix), created[:80]
-    body = created[len(prefix):].rstrip()
+    start = f"{prefix(context)}create_table({table.name!r},"
+    assert created.startswith(start), created[:80]
+    body = created[len(start):].rstrip()
     assert body.endswith(")")
     parts = [body[:-1].rstrip()]
     for index in sorted(table.indexes, key=lambda i: i.name or ""):

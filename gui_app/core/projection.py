@@ -500,10 +500,5 @@ def _(op: BatchBlockOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
     return schema
 
 
-def _register_missing_downgrade() -> None:
-    from gui_app.core.edits import MissingDowngradeOp  # edits builds on this module
-
-    _project.register(MissingDowngradeOp, lambda op, schema, dialect: schema)
-
-
-_register_missing_downgrade()
+register = _project.register
+"""How a module of the app's own operations adds the projection of one (``@register``)."""

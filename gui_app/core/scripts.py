@@ -244,7 +244,6 @@ def reversible(
     SQL step takes its downgrade SQL from the script's ``downgrade()``, which lists the reverse
     steps in the opposite order.
     """
-    from gui_app.core import edits
     from gui_app.core.plan import Plan
 
     plan = Plan(base, dialect)
@@ -253,7 +252,7 @@ def reversible(
     result = []
     for op, undo in zip(operations, mirrored, strict=True):
         try:
-            rebuilt = _rebuilt(op, plan.projected, undo, edits)
+            rebuilt = _rebuilt(op, plan.projected, undo)
         except (KeyError, ValueError):  # names an object that is not there: validation says so
             rebuilt = op
         plan.append(rebuilt)
@@ -261,7 +260,8 @@ def reversible(
     return result
 
 
-def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperation | None, edits: Any) -> Any:
+def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperation | None) -> ops.MigrateOperation:
+    from gui_app.core import app_ops, edits
     from gui_app.core.projection import ProjectionError, find_table
 
     def table(name: str, where: str | None) -> Any:
@@ -270,14 +270,14 @@ def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperatio
         except ProjectionError:
             return None
 
-    if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, edits.ReversibleExecuteSQLOp):
+    if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, app_ops.ReversibleExecuteSQLOp):
         down = undo.sqltext if isinstance(undo, ops.ExecuteSQLOp) else None
-        return edits.ReversibleExecuteSQLOp(op.sqltext, down)
-    if isinstance(op, ops.BulkInsertOp) and not isinstance(op, edits.ReversibleBulkInsertOp) \
+        return app_ops.ReversibleExecuteSQLOp(op.sqltext, down)
+    if isinstance(op, ops.BulkInsertOp) and not isinstance(op, app_ops.ReversibleBulkInsertOp) \
             and isinstance(op.table, sa.TableClause) and (t := table(op.table.name, op.table.schema)) is not None:
         return edits.bulk_insert(t, list(op.rows))
-    if isinstance(op, ops.RenameTableOp) and not isinstance(op, edits.ReversibleRenameTableOp):
-        return edits.ReversibleRenameTableOp(op.table_name, op.new_table_name, schema=op.schema)
+    if isinstance(op, ops.RenameTableOp) and not isinstance(op, app_ops.ReversibleRenameTableOp):
+        return app_ops.ReversibleRenameTableOp(op.table_name, op.new_table_name, schema=op.schema)
     if isinstance(op, ops.DropTableOp) and (t := table(op.table_name, op.schema)) is not None:
         return edits.drop_table(t)
     if isinstance(op, ops.DropColumnOp) and (t := table(op.table_name, op.schema)) is not None:
@@ -288,7 +288,7 @@ def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperatio
             (t := table(op.table_name, op.schema)) is not None:
         kind = op.constraint_type or _constraint_kind(t, str(op.constraint_name))
         if kind in ("primary", "foreignkey", "unique", "check"):
-            return edits.drop_constraint(t, kind, op.constraint_name)
+            return edits.drop_constraint(t, kind, str(op.constraint_name))
     if isinstance(op, ops.AlterColumnOp) and op.existing_type is None and \
             (t := table(op.table_name, op.schema)) is not None:
         column = next((c for c in t.columns if c.name == op.column_name), None)
