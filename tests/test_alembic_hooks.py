@@ -83,3 +83,16 @@ def test_autocommit_block_is_looked_up_on_the_context_a_script_gets() -> None:
 @pytest.mark.parametrize("name", ["autocommit_block", "begin_transaction", "run_migrations"])
 def test_migration_context_keeps_its_public_entry_points(name: str) -> None:
     assert callable(getattr(MigrationContext, name))
+
+
+def test_columns_and_constraints_render_as_autogenerate_writes_them() -> None:
+    """``op_renderers`` writes a batch block's ``table_args`` back with Alembic's own renderers."""
+    from alembic.autogenerate import render
+
+    context = AutogenContext(MigrationContext.configure(dialect_name="sqlite", opts={
+        "sqlalchemy_module_prefix": "sa.", "alembic_module_prefix": "op.", "user_module_prefix": None}))
+    column = sa.Column("note", sa.String(40), nullable=True)
+    assert render._render_column(column, context) == "sa.Column('note', sa.String(length=40), nullable=True)"
+    check = sa.CheckConstraint("id > 0", name="ck_id")
+    sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer), check)
+    assert render._render_constraint(check, context, None) == "sa.CheckConstraint('id > 0', name='ck_id')"

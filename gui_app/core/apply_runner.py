@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 
-from gui_app.core import render, timeouts
+from gui_app.core import sqlite_groups, timeouts
 from gui_app.core.batch_block import BatchBlockOp, app_table_group
 from gui_app.core.errors import describe_error
 from gui_app.core.journal import Journal
@@ -118,7 +118,7 @@ class Runner:
             sa.event.remove(self.conn, "before_cursor_execute", self._before_statement)
 
     def _run(self, operations: Operations, plan: Sequence[ops.MigrateOperation], dialect: str) -> None:
-        items = render.batch_groups(list(plan)) if dialect == "sqlite" else list(plan)
+        items = sqlite_groups.batch_groups(list(plan)) if dialect == "sqlite" else list(plan)
         for item in items:
             group = item.ops if app_table_group(item) else [item]
             if self.cancel is not None and self.cancel.cancelled:
@@ -141,7 +141,7 @@ class Runner:
 
     def _emit(self, operations: Operations, item: ops.MigrateOperation) -> None:
         if app_table_group(item):
-            self.state = render.emit_table_group(operations, item, self.state, self.conn.dialect)
+            self.state = sqlite_groups.emit_table_group(operations, item, self.state, self.conn.dialect)
         elif opaque(item):
             from gui_app.core.reflect import reflect
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic.operations import ops
 
-from gui_app.core import render
+from gui_app.core import render, sqlite_groups
 from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.dialects import family
 from gui_app.core.op_facts import (
@@ -136,7 +136,7 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema |
     if isinstance(op, ops.CreateUniqueConstraintOp | ops.CreateCheckConstraintOp | ops.CreateForeignKeyOp
                   | ops.CreatePrimaryKeyOp) or (isinstance(op, ops.CreateIndexOp) and op.unique):
         found.append(NEEDS_DATA)
-    if dialect == "sqlite" and isinstance(op, render.BATCH_OPS) and render.sqlite_rebuilds([op]) \
+    if dialect == "sqlite" and isinstance(op, sqlite_groups.BATCH_OPS) and sqlite_groups.sqlite_rebuilds([op]) \
             and not _in_place(op, before):
         found.append(REBUILDS)
     return found

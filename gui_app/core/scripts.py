@@ -29,10 +29,10 @@ from alembic.util.langhelpers import ModuleClsProxy
 from gui_app.core import render
 from gui_app.core.batch_block import BatchBlockOp, non_default
 from gui_app.core.dialects import family
-from gui_app.core.render import LEGACY_ALTER_OFF, LEGACY_ALTER_ON
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import ScriptCodeOp, where_in
 from gui_app.core.settle import settled
+from gui_app.core.sqlite_groups import LEGACY_ALTER_OFF, LEGACY_ALTER_ON
 
 _OWN_GUARDS = (LEGACY_ALTER_ON, LEGACY_ALTER_OFF)
 
