@@ -193,7 +193,7 @@ def _inspect(args: argparse.Namespace) -> None:
 
 def _load(args: argparse.Namespace) -> Any:
     from gui_app.core.diff import DiffError, load_models
-    from gui_app.core.scripts import ScriptError, load_script
+    from gui_app.core.script_reader import ScriptError, load_script
 
     try:
         metadata = load_models(args.target_metadata) if args.target_metadata else None
@@ -242,7 +242,7 @@ def _apply(args: argparse.Namespace) -> None:
     from gui_app.core.errors import describe_error
     from gui_app.core.reflect import reflect
     from gui_app.core.render import dialect_for, render_sql
-    from gui_app.core.scripts import resolved
+    from gui_app.core.script_reader import resolved
     from gui_app.core.urls import display_url
 
     script = _load(args)

@@ -238,8 +238,8 @@ def test_recreate_always_rebuilds_on_postgresql_too(request: pytest.FixtureReque
 
 def test_a_step_kept_as_code_is_written_back_into_a_revision_that_alembic_runs(
         request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    from gui_app.core.script_reader import load_script
     from gui_app.core.script_writer import standalone_script
-    from gui_app.core.scripts import load_script
 
     seed = (USERS[0] + '\nop.bulk_insert(sa.table("user", sa.column("id"), sa.column("name")), '
             '[{"id": 1, "name": "ada"}, {"id": 2, "name": "bob"}])', USERS[1])
@@ -335,7 +335,7 @@ def test_dropping_a_column_takes_what_the_database_takes_with_it(
 def test_a_message_cannot_become_code_in_the_written_revision(tmp_path: Path) -> None:
     import ast
 
-    from gui_app.core.scripts import load_script
+    from gui_app.core.script_reader import load_script
 
     sqlite3.connect(tmp_path / "a.sqlite").close()
     target = sqlite3.connect(tmp_path / "b.sqlite")

@@ -103,7 +103,7 @@ def _opens(path: str, url: str, chain: str) -> None:
     from gui_app.core.plan import Plan
     from gui_app.core.reflect import reflect
     from gui_app.core.render import render_python
-    from gui_app.core.scripts import load_script, reversible
+    from gui_app.core.script_reader import load_script, reversible
 
     spec = CHAINS[chain][1]
     script = load_script(path, load_models(spec) if spec else None)

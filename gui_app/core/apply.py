@@ -12,7 +12,6 @@ the reflected schema.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
@@ -25,7 +24,6 @@ from gui_app.core.apply_runner import ApplyReport as ApplyReport
 from gui_app.core.apply_runner import Runner, StepFailed, failure_message
 from gui_app.core.apply_runner import opaque as opaque
 from gui_app.core.blockers import blocking_sessions
-from gui_app.core.compare import differences
 from gui_app.core.dialects import is_mysql
 from gui_app.core.errors import describe_error
 from gui_app.core.journal import Journal
@@ -33,6 +31,7 @@ from gui_app.core.op_facts import describe, table_of
 from gui_app.core.progress import Cancelled, CancelToken, ProgressFn
 from gui_app.core.projection import project
 from gui_app.core.schema import Schema
+from gui_app.core.verification import differences
 
 TRANSACTIONAL = ("postgresql", "sqlite")
 class Drifted(Exception):
@@ -382,14 +381,6 @@ def _version_table() -> sa.Table:
     """Alembic's own definition (``MigrationContext``): one VARCHAR(32) key named ``alembic_version_pkc``."""
     return sa.Table("alembic_version", sa.MetaData(), sa.Column("version_num", sa.String(32), nullable=False),
                     sa.PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
-
-
-def sqlite_integrity(path: str) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()
 
 
 def describe_apply_error(error: BaseException) -> str:

@@ -71,6 +71,9 @@ class ApplyFailed(Exception):
 
 @dataclass
 class ApplyReport:
+    """What an apply did: how many operations ran, whether it was a dry run, what it stamped, and
+    how the database differs from the projection afterwards (empty when it is as planned)."""
+
     applied: int
     dry_run: bool
     mismatches: list[str] = field(default_factory=list)
@@ -232,6 +235,8 @@ def opaque(op: ops.MigrateOperation) -> bool:
 
 
 class StepFailed(Exception):
+    """An operation failed while running: which one, and the error it raised."""
+
     def __init__(self, index: int, op: ops.MigrateOperation, error: BaseException) -> None:
         super().__init__(str(error))
         self.index, self.op, self.error = index, op, error

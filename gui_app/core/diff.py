@@ -19,8 +19,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import make_url
 
 from gui_app.core import timeouts
-from gui_app.core.compare import BOOKKEEPING
 from gui_app.core.dialects import is_mysql
+from gui_app.core.verification import BOOKKEEPING
 
 
 class DiffError(ValueError):

@@ -24,6 +24,8 @@ from gui_app.core.script_code import ScriptCodeOp
 
 @dataclass(frozen=True)
 class Impact:
+    """What one operation of a plan destroys or may break, counted in the live database."""
+
     index: int
     operation: str
     what: str

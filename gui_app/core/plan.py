@@ -35,6 +35,8 @@ from gui_app.core.validate import Problem, validate
 
 
 class PlanError(ValueError):
+    """An edit refused by validation; ``problems`` says why, for people."""
+
     def __init__(self, problems: Sequence[Problem]) -> None:
         super().__init__(" ".join(p.message for p in problems))
         self.problems = list(problems)
@@ -42,6 +44,12 @@ class PlanError(ValueError):
 
 @dataclass
 class Plan:
+    """The pending list: operations in order and the schema after each.
+
+    The one place edits are checked and projected; it never touches a database. ``schemas[i]`` is
+    the schema after ``i`` operations, so an operation that does not fit is refused before it
+    enters, never discovered when the plan runs."""
+
     base: Schema
     dialect: str
     """The connected database's dialect: validation and type display follow it."""
@@ -82,7 +90,7 @@ class Plan:
         return self.operations.pop()
 
     def insert(self, index: int, op: ops.MigrateOperation) -> None:
-        """Put ``op`` back at ``index`` (redo of a removal); the later schemas are projected again."""
+        """Put ``op`` back at ``index`` (the undo of a removal); the later schemas are projected again."""
         self._replace_from(index, [op, *self.operations[index:]])
 
     def remove(self, index: int) -> ops.MigrateOperation:

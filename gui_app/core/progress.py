@@ -16,6 +16,8 @@ class Cancelled(Exception):
 
 @dataclass
 class CancelToken:
+    """Set by the GUI thread, read by a worker between two steps; never interrupts a step midway."""
+
     _event: threading.Event = field(default_factory=threading.Event)
 
     def cancel(self) -> None:

@@ -25,6 +25,8 @@ class ProjectError(ValueError):
 
 @dataclass(frozen=True)
 class RevisionInfo:
+    """One revision of a linked project, as the Revisions panel lists it."""
+
     revision: str
     down_revision: str | tuple[str, ...] | list[str] | None
     message: str
@@ -34,6 +36,11 @@ class RevisionInfo:
 
 
 class AlembicProject:
+    """An Alembic project linked by its ``alembic.ini``: its revisions, heads and where new ones go.
+
+    Reads scripts only through Alembic's own script directory; writes a revision only where the
+    project's configuration says, never elsewhere."""
+
     def __init__(self, ini_path: str | Path) -> None:
         self.ini_path = Path(ini_path).resolve()
         if not self.ini_path.is_file():

@@ -57,7 +57,7 @@ class Interrupted:
 
 def _operations(script: str) -> list[ops.MigrateOperation]:
     """The upgrade() of a script the app wrote itself into the journal."""
-    from gui_app.core.scripts import load_script
+    from gui_app.core.script_reader import load_script
 
     if not script:
         return []
@@ -94,7 +94,7 @@ def examine(journal: Journal, live: Schema) -> Interrupted:
     if journal.running is not None and done < len(steps):
         forward = steps[done][0]
         again = fits(live, forward)
-        from gui_app.core.compare import differences
+        from gui_app.core.verification import differences
 
         ran = again is None or not differences(live, again, engine_dialect)
         candidates = [done + 1, done] if ran else [done, done + 1]

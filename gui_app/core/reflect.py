@@ -12,8 +12,8 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL, make_url
 
 from gui_app.core import timeouts
-from gui_app.core.bulk import collector_paused
 from gui_app.core.connect import shared_engine
+from gui_app.core.long_lived import collector_paused
 from gui_app.core.progress import CancelToken, ProgressFn, Steps
 from gui_app.core.schema import Schema
 

@@ -28,6 +28,8 @@ class Computed:
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """One column: the type as the dialect names it, nullability, default, identity or generation."""
+
     name: str
     type_name: str
     """The type as the database spells it (``character varying(120)``, ``cube``)."""
@@ -44,12 +46,16 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class PrimaryKey:
+    """A table's primary key: its name (None where the database names none) and columns in order."""
+
     name: str | None
     columns: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class ForeignKey:
+    """A foreign key from ``columns`` to ``ref_columns`` of another table, with its actions."""
+
     name: str | None
     columns: tuple[str, ...]
     referred_schema: str | None
@@ -63,6 +69,8 @@ class ForeignKey:
 
 @dataclass(frozen=True, slots=True)
 class Index:
+    """An index: plain columns or expressions (``elements``), with sorting, uniqueness and any condition."""
+
     name: str | None
     elements: tuple[str, ...]
     """Column names, or SQL text for expression elements (see ``expression_flags``)."""
@@ -93,12 +101,16 @@ class Index:
 
 @dataclass(frozen=True, slots=True)
 class UniqueConstraint:
+    """A unique constraint (on MySQL/MariaDB also how a unique index is reported)."""
+
     name: str | None
     columns: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class CheckConstraint:
+    """A check constraint: its name and its condition as the database prints it."""
+
     name: str | None
     sqltext: str
 
@@ -132,6 +144,9 @@ class ExclusionConstraint:
 
 @dataclass(frozen=True, slots=True)
 class Table:
+    """One table as the database reports it (or as the plan leaves it), with its keys, indexes,
+    constraints and, on SQLite, its stored ``CREATE TABLE`` text (``definition``)."""
+
     name: str
     schema: str | None
     columns: tuple[Column, ...]
@@ -166,6 +181,8 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class View:
+    """A view or materialized view and its definition; read only in this version."""
+
     name: str
     schema: str | None
     definition: str | None
@@ -224,6 +241,11 @@ class Namespace:
 
 @dataclass(frozen=True, slots=True)
 class Schema:
+    """A frozen snapshot of one database: namespaces of tables, views and types, as reflected.
+
+    Immutable: the projection makes a new one for every operation and never changes one in place;
+    nothing in it holds a connection."""
+
     dialect: str
     server_version: str
     default_schema: str | None

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gui_app.core.progress import Cancelled
-from gui_app.core.scripts import ScriptError
+from gui_app.core.script_reader import ScriptError
 
 COMMAND = "_probe-script"
 """The hidden command of ``alembic-studio`` that reads a script and reports (the child's side)."""
@@ -78,7 +78,7 @@ def _printed(stdout: str | bytes | None, stderr: str | bytes | None) -> str:
 
 def run_child(path: str) -> int:
     """The child's side: read the script as the app does and print one JSON line about it."""
-    from gui_app.core.scripts import load_script
+    from gui_app.core.script_reader import load_script
 
     report = sys.stdout
     sys.stdout = sys.stderr  # what the script prints is not taken for the report

@@ -100,7 +100,7 @@ def check_script(path: Path, dialect: str) -> None:
     """Raise ``ValueError`` unless the revision at ``path`` compiles, imports, and renders its
     upgrade and downgrade offline for ``dialect``."""
     from gui_app.core.render import render_sql
-    from gui_app.core.scripts import load_script
+    from gui_app.core.script_reader import load_script
 
     text = path.read_text(encoding="utf-8")
     try:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # SQLAlchemy is imported where it is used: the command line r
 
 @dataclass(frozen=True)
 class Timeouts:
+    """How long to wait, in seconds: for a server to answer a connect, for a lock, for a count."""
+
     connect: float = 10.0
     """Seconds to open a connection, the server's greeting and login included."""
     lock: float = 5.0

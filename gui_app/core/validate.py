@@ -25,6 +25,8 @@ NAME_LIMITS = {"postgresql": 63, "mysql": 64, "mariadb": 64}
 
 @dataclass(frozen=True)
 class Problem:
+    """One message about an edit: an error refuses it, a warning is shown and kept."""
+
     level: str  # "error" or "warning"
     message: str
 

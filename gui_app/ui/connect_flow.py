@@ -63,7 +63,12 @@ class ConnectFlow(QObject):
                                   self.context.jobs)
         self.dialog = dialog
         if dialog.exec() and (url := dialog.url()) is not None:
-            self.context.open_database(url, keep_password=dialog.remember_password.isChecked())
+            keep = dialog.remember_password.isChecked()
+            if not keep and url.password is not None:  # asked not to remember: an older one goes too
+                from gui_app.core import credentials
+
+                credentials.forget(url)
+            self.context.open_database(url, keep_password=keep)
 
     def open_url_text(self, text: str) -> None:
         """A URL given at start or chosen from the recent list; a remembered password is looked up."""

@@ -24,6 +24,8 @@ MAX_RECENT = 10
 
 @dataclass(frozen=True)
 class LoadedDatabase:
+    """A database read in the background: its URL, schema snapshot, tree and current revisions."""
+
     url: URL
     schema: Schema
     tree: TreeIndex
@@ -53,7 +55,7 @@ def _load(url: URL, progress: ProgressFn, cancel: CancelToken) -> LoadedDatabase
             revisions = AlembicProject.current_heads(conn)
     finally:
         engine.dispose()
-    from gui_app.core.bulk import settle_long_lived
+    from gui_app.core.long_lived import settle_long_lived
 
     progress("Building the tree", 1, 1)
     loaded = LoadedDatabase(url, schema, build_tree_index(schema), revisions)
@@ -62,6 +64,12 @@ def _load(url: URL, progress: ProgressFn, cancel: CancelToken) -> LoadedDatabase
 
 
 class AppContext(QObject):
+    """The one object handed to every controller and widget: the database shown, the pending list,
+    settings, recent connections and the worker pool.
+
+    It reads databases in the background and announces the result by signals; it never shows a
+    widget of its own."""
+
     loading_started = Signal(str)
     loading_progress = Signal(str, int, int)
     loaded = Signal(object)

@@ -31,6 +31,10 @@ def autosave_path() -> Path:
 
 
 class MigrationFiles(QObject):
+    """Scripts and revisions: open a script into the pending list, save the list as a revision or a
+    file, export SQL, link a project, autosave and restore. Runs a script's code only in a child
+    process or after the user trusted its folder."""
+
     project_changed = Signal()
     script_read = Signal()
     """A script opened in the background has been read (or failed, or was cancelled)."""
@@ -178,7 +182,7 @@ class MigrationFiles(QObject):
         from gui_app.core.errors import describe_error
         from gui_app.core.progress import CancelToken, ProgressFn
         from gui_app.core.script_probe import probe
-        from gui_app.core.scripts import load_script
+        from gui_app.core.script_reader import load_script
         from gui_app.ui.workers import Job
 
         chosen = path or self.ask_open_path("Open a migration script", SCRIPT_FILTER)
@@ -220,7 +224,7 @@ class MigrationFiles(QObject):
     def _read(self, script: Any, label: str) -> None:
         from gui_app.core.plan import PlanError
         from gui_app.core.projection import ProjectionError
-        from gui_app.core.scripts import ScriptError, reversible
+        from gui_app.core.script_reader import ScriptError, reversible
 
         pending = self.context.pending
         if pending is None:
@@ -236,7 +240,7 @@ class MigrationFiles(QObject):
     def _load_into_pending(self, path: Path, label: str) -> bool:
         from gui_app.core.plan import PlanError
         from gui_app.core.projection import ProjectionError
-        from gui_app.core.scripts import ScriptError, load_script, reversible
+        from gui_app.core.script_reader import ScriptError, load_script, reversible
 
         pending = self.context.pending
         if pending is None:

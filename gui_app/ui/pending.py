@@ -56,6 +56,11 @@ class RemoveOperation(QUndoCommand):
 
 
 class PendingPlan(QObject):
+    """The pending list as the GUI holds it: a :class:`Plan` behind a ``QUndoStack``.
+
+    Every change is a command on the stack, checked on a scratch plan first, so undo and redo
+    never fail halfway."""
+
     changed = Signal()
     """The operations or the projected schema changed."""
 

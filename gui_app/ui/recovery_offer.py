@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 
 class RecoveryOffer(QObject):
+    """Offers to finish or revert a MySQL/MariaDB apply that was interrupted (its journal remains)."""
+
     def __init__(self, context: AppContext, window: QWidget, report_error: Callable[[str, str], None],
                  notify: Callable[[str], None]) -> None:
         super().__init__(window)

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 
 class SchemaEditor:
+    """The editing commands behind the tree's menus: each opens its dialog and pushes the operation
+    it builds onto the pending list; it never runs anything on the database."""
+
     def __init__(self, context: AppContext, window: QWidget, report_error: Callable[[str, str], None],
                  notify: Callable[[str], None]) -> None:
         self.context = context

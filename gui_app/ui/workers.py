@@ -20,6 +20,8 @@ JobFn = Callable[[ProgressFn, CancelToken], T]
 
 
 class JobSignals(QObject):
+    """What a :class:`Job` reports back to the GUI thread."""
+
     progress = Signal(str, int, int)
     succeeded = Signal(object)
     failed = Signal(str)
@@ -28,6 +30,8 @@ class JobSignals(QObject):
 
 
 class Job(QRunnable, Generic[T]):
+    """One background task for the thread pool, reporting by signals; cancel is cooperative."""
+
     def __init__(self, fn: JobFn[T], describe_error: Callable[[BaseException], str] = str) -> None:
         super().__init__()
         self.setAutoDelete(False)  # the pool must not delete it while its signals are connected

@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from gui_app.core.bulk import settle_long_lived
+from gui_app.core.long_lived import settle_long_lived
 from gui_app.core.reflect import reflect
 from gui_app.ui.models.tree_index import build_tree_index
 from gui_app.ui.widgets.schema_browser import SchemaBrowser

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,12 @@ from sqlalchemy.engine import URL, make_url
 
 from gui_app.core import apply, edits
 from gui_app.core.apply_mysql import DATA_NOTE
-from gui_app.core.compare import table_shape
 from gui_app.core.demo import ensure_demo_database
 from gui_app.core.impact import count_impacts
 from gui_app.core.plan import Plan
 from gui_app.core.reflect import reflect
 from gui_app.core.schema import Index, Schema
+from gui_app.core.verification import table_shape
 from tests.conftest import ServerDatabases
 
 PORTABLE = [
@@ -308,5 +309,6 @@ apply.apply_plan(url, plan.operations, base, after_each=pause)
     assert marker.exists(), "the child never reached the middle of the plan"
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=30)
-    assert apply.sqlite_integrity(str(sqlite_url.database)) == "ok"
+    with sqlite3.connect(str(sqlite_url.database)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert fingerprint(sqlite_url) == before

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
 from gui_app.core import apply, render
-from gui_app.core.compare import differences
 from gui_app.core.diff import diff_databases, load_models
 from gui_app.core.reflect import reflect
+from gui_app.core.verification import differences
 from tests.conftest import ServerDatabases, load_corpus, unique_name
 
 

@@ -15,8 +15,8 @@ from gui_app.core.plan import Plan
 from gui_app.core.reflect import reflect
 from gui_app.core.sa_build import index_from_sa
 from gui_app.core.schema import Index
+from gui_app.core.script_reader import load_script
 from gui_app.core.script_writer import write_standalone
-from gui_app.core.scripts import load_script
 from gui_app.core.serialize import to_text
 from tests.conftest import ServerDatabases
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from gui_app.core.compare import differences
 from gui_app.core.demo import ensure_demo_database
 from gui_app.core.plan import Plan
 from gui_app.core.project import AlembicProject, ProjectError
 from gui_app.core.reflect import reflect
 from gui_app.core.render import dialect_for
 from gui_app.core.schema import Schema
-from gui_app.core.scripts import load_script, reversible
+from gui_app.core.script_reader import load_script, reversible
+from gui_app.core.verification import differences
 from tests.core.test_plan import CASES
 
 

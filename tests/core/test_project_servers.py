@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from gui_app.core.compare import differences
 from gui_app.core.plan import Plan, PlanError
 from gui_app.core.project import AlembicProject
 from gui_app.core.reflect import reflect
+from gui_app.core.verification import differences
 from tests.conftest import ServerDatabases
 from tests.core.test_plan import CASES
 from tests.core.test_project import alembic, make_project

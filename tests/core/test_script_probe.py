@@ -9,7 +9,7 @@ import pytest
 
 from gui_app.core.progress import Cancelled
 from gui_app.core.script_probe import probe
-from gui_app.core.scripts import ScriptError
+from gui_app.core.script_reader import ScriptError
 from tests.test_cli import run_cli
 
 HEAD = "from alembic import op\nimport sqlalchemy as sa\nrevision = 'x'\ndown_revision = None\n\n"

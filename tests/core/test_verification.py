@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from gui_app.core.compare import differences
 from gui_app.core.reflect import reflect
+from gui_app.core.verification import differences
 from tests.side_by_side import database_with
 
 BEFORE = [

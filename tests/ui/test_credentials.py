@@ -47,7 +47,9 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 
 def _connect_with_password(qtbot: QtBot, window: MainWindow, databases: ServerDatabases, name: str,
-                           remember: bool) -> None:
+                           remember: bool, keyring_available: bool | None = None) -> None:
+    seen: dict[str, bool] = {}
+
     def fill() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, ConnectionDialog)
@@ -55,13 +57,14 @@ def _connect_with_password(qtbot: QtBot, window: MainWindow, databases: ServerDa
         dialog.host.setText("127.0.0.1")
         dialog.database.setText(name)
         dialog.password.setText("s3cret-pass")
-        assert dialog.remember_password.isEnabled() == remember
+        seen["offered"] = dialog.remember_password.isEnabled()
         dialog.remember_password.setChecked(remember)
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
 
     QTimer.singleShot(0, fill)
     window.connect_action.trigger()
     qtbot.waitUntil(lambda: window.context.database is not None and not window.context.loading, timeout=15_000)
+    assert seen["offered"] == (remember if keyring_available is None else keyring_available)
 
 
 def test_password_goes_to_the_keyring_and_comes_back(qtbot: QtBot, window: MainWindow, settings: QSettings,
@@ -108,3 +111,13 @@ def test_without_a_keyring_the_password_is_asked_each_time(qtbot: QtBot, window:
     window.connecting.open_url_text(recent)  # cancelled: nothing is opened
     qtbot.wait(100)
     assert window.context.database is None and not window.context.loading
+
+
+def test_a_password_not_to_be_remembered_is_forgotten(qtbot: QtBot, window: MainWindow,
+                                                      pg_databases: ServerDatabases,
+                                                      memory_keyring: MemoryKeyring) -> None:
+    name = pg_databases.create()
+    _connect_with_password(qtbot, window, pg_databases, name, remember=True)
+    assert memory_keyring.passwords
+    _connect_with_password(qtbot, window, pg_databases, name, remember=False, keyring_available=True)
+    assert memory_keyring.passwords == {}

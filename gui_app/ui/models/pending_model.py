@@ -16,6 +16,9 @@ _CAUTION = QColor("#c77700")
 
 
 class PendingModel(QAbstractTableModel):
+    """The pending list as a table (number, operation, risks) over a :class:`PendingPlan`; a thin
+    adapter that keeps no state of its own."""
+
     HEADERS = ("#", "Operation", "Risk")
 
     def __init__(self, parent: Any = None) -> None:

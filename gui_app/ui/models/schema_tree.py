@@ -24,6 +24,9 @@ STATUS_TIPS = {Status.NEW: "new: added by the pending changes", Status.CHANGED: 
 
 
 class SchemaTreeModel(QAbstractItemModel):
+    """The schema tree for Qt, over a :class:`TreeIndex` (node ids as ``internalId``): lazy, read
+    only, filtered by name."""
+
     HEADERS = ("Name", "Type", "Details")
 
     def __init__(self, parent: Any = None) -> None:

@@ -2,7 +2,8 @@
 
 Nodes are integers; their kind, label, parent and children live in parallel
 lists, so the item model can use the id as ``internalId`` and the filter can
-run over every node in one pass. Built once per snapshot, off the GUI thread.
+run over every node in one pass. Built off the GUI thread when a database is read; after an
+edit, on the GUI thread again, lending the nodes of the tables the edit did not change.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class Kind(Enum):
 
 @dataclass
 class TreeIndex:
+    """The nodes of the tree in parallel lists (kind, name, parent, children, status); Qt-free."""
+
     schema: Schema | None = None
     kinds: list[Kind] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
@@ -121,12 +124,12 @@ def build_tree_index(schema: Schema, base: Schema | None = None, before_edit: Tr
     shown until now, lends its nodes for the tables that did not change."""
     index = TreeIndex(schema)
     root = index.add(-1, Kind.ROOT, "")
-    # The collector stays on here: objects built with it paused would all be scanned at once
-    # by the next collection, on the GUI thread at the first keystroke in the filter box.
+    # How the collector treats the nodes is the caller's to settle (core.long_lived): a read
+    # collects and freezes them after, an edit builds with it paused and sets them aside.
     for ns in schema.namespaces:
         base_ns = _base_namespace(base, ns.name)
         _add_namespace(index, root, ns, base_ns, len(schema.namespaces) == 1, before_edit)
-    index.folded_names  # noqa: B018 - built here, off the GUI thread
+    index.folded_names  # noqa: B018 - built with the tree, not at the first keystroke in the filter box
     return index
 
 

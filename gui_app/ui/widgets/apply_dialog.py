@@ -34,6 +34,9 @@ def _commits_part_way(numbers: list[int]) -> str:
 
 
 class ApplyDialog(QDialog):
+    """The confirmation before applying: the exact SQL, what it destroys counted in the database, the
+    consent it needs, and a dry run. Apply stays off until the counts are in or given up."""
+
     def __init__(self, pending: Any, url: Any, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("applyDialog")

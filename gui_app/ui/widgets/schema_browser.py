@@ -82,7 +82,7 @@ class SchemaBrowser(QWidget):
     def show_projection(self, schema: Schema, base: Schema | None) -> None:
         """Show ``schema`` with what differs from ``base`` marked, reusing the nodes of the tree
         shown now for the tables that did not change."""
-        from gui_app.core.bulk import collector_paused, set_aside
+        from gui_app.core.long_lived import collector_paused, set_aside
         from gui_app.ui.models.tree_index import build_tree_index
 
         with collector_paused():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from gui_app.core.bulk import collector_paused, set_aside, settle_long_lived
+from gui_app.core.long_lived import collector_paused, set_aside, settle_long_lived
 
 
 class _Node:

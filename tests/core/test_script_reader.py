@@ -8,7 +8,7 @@ import pytest
 from alembic.operations import ops
 
 from gui_app.core import render
-from gui_app.core.scripts import ScriptError, load_script
+from gui_app.core.script_reader import ScriptError, load_script
 
 SCRIPT = Path(__file__).resolve().parents[1] / "data" / "1a2b3c_add_things.py"
 
@@ -56,8 +56,8 @@ def test_open_edit_save_keeps_every_operation(tmp_path: Path) -> None:
     from gui_app.core import edits
     from gui_app.core.plan import Plan
     from gui_app.core.schema import Namespace, Schema
+    from gui_app.core.script_reader import reversible
     from gui_app.core.script_writer import write_standalone
-    from gui_app.core.scripts import reversible
 
     script = load_script(SCRIPT)
     base = Schema("postgresql", "", "public", (Namespace("public"),))
@@ -126,7 +126,7 @@ def test_a_statement_read_as_an_expression_keeps_its_values(tmp_path: Path) -> N
     """``op.execute(t.update()...)``: written back with its values as literals where the dialect has
     them, as bound parameters where it has none (an untyped False), never as bare placeholders."""
     from gui_app.core.render import render_python
-    from gui_app.core.scripts import load_script
+    from gui_app.core.script_reader import load_script
 
     script = tmp_path / "r_flags.py"
     script.write_text("from alembic import op\nimport sqlalchemy as sa\nrevision = 'r'\ndown_revision = None\n\n"

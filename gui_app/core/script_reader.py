@@ -120,6 +120,8 @@ ModuleClsProxy._setups[_RecordingEnvironment] = ModuleClsProxy._setups[Environme
 
 @dataclass
 class LoadedScript:
+    """A migration script read into operations: its identity and its upgrade and downgrade steps."""
+
     path: Path
     revision: str | None
     down_revision: str | tuple[str, ...] | None
@@ -217,9 +219,9 @@ def resolved(operations: Sequence[ops.MigrateOperation], base: Schema,
 
 
 def _copies_the_table(block: BatchBlockOp, state: Schema, dialect: sa.Dialect | None) -> bool:
-    from gui_app.core.compare import table_shape
     from gui_app.core.projection import ProjectionError, find_table
     from gui_app.core.sa_build import table_from_sa
+    from gui_app.core.verification import table_shape
 
     copy_from = block.options["copy_from"]
     try:
