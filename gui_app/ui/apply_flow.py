@@ -7,7 +7,7 @@ it a revision just written to apply and stamp in one step.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
@@ -15,10 +15,13 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from gui_app.ui.wording import plural
 
 if TYPE_CHECKING:
+    from alembic.operations import ops
     from sqlalchemy.engine import URL
 
+    from gui_app.core.apply_runner import ApplyFailed, ApplyReport
     from gui_app.ui.context import AppContext
     from gui_app.ui.pending import PendingPlan
+    from gui_app.ui.workers import Job
 
 
 class Busy(Protocol):
@@ -45,7 +48,7 @@ class ApplyFlow(QObject):
         self.context, self.window, self.busy = context, window, busy
         self.show_message, self.notify = show_message, notify
         self.dialog: QDialog | None = None
-        self.job: Any = None
+        self.job: Job[ApplyReport | ApplyFailed] | None = None
 
     def apply_pending(self, stamp: str | None = None) -> None:
         """Confirm, then apply in the background. With ``stamp`` (a revision just saved), the
@@ -76,13 +79,13 @@ class ApplyFlow(QObject):
 
         operations, base = list(pending.plan.operations), pending.plan.base
 
-        def run(progress: ProgressFn, cancel: CancelToken) -> Any:
+        def run(progress: ProgressFn, cancel: CancelToken) -> ApplyReport | ApplyFailed:
             try:
                 return apply_plan(url, operations, base, progress=progress, cancel=cancel, stamp=stamp)
             except ApplyFailed as failed:
                 return failed  # delivered as a result: the list must follow what ran
 
-        job: Job[Any] = Job(run, describe_apply_error)
+        job: Job[ApplyReport | ApplyFailed] = Job(run, describe_apply_error)
         job.signals.progress.connect(self.busy.progress_shown)
         job.signals.succeeded.connect(lambda outcome: self._applied(outcome, operations, url, pending, stamp))
         job.signals.failed.connect(lambda reason: self._stopped(reason))
@@ -91,8 +94,8 @@ class ApplyFlow(QObject):
         self.busy.working("Applying the pending changes…")
         self.context.jobs.start(job)
 
-    def _applied(self, outcome: Any, operations: list[Any], url: URL, pending: PendingPlan,
-                 stamp: str | None) -> None:
+    def _applied(self, outcome: ApplyReport | ApplyFailed, operations: list[ops.MigrateOperation], url: URL,
+                 pending: PendingPlan, stamp: str | None) -> None:
         from gui_app.core.apply import ApplyFailed
 
         self.job = None

@@ -11,6 +11,7 @@ from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui.workers import Job, JobRunner
 
 if TYPE_CHECKING:
+    from alembic.operations import ops
     from sqlalchemy.engine import URL
 
     from gui_app.core.schema import Schema
@@ -90,14 +91,15 @@ class AppContext(QObject):
         self.database: LoadedDatabase | None = None
         self.pending: PendingPlan | None = None
         self._loading: Job[LoadedDatabase] | None = None
-        self._carry: list[Any] | None = None
+        self._carry: list[ops.MigrateOperation] | None = None
         self._keep_password = False
 
     @property
     def loading(self) -> bool:
         return self._loading is not None
 
-    def open_database(self, url: URL, carry: list[Any] | None = None, keep_password: bool = False) -> None:
+    def open_database(self, url: URL, carry: list[ops.MigrateOperation] | None = None,
+                      keep_password: bool = False) -> None:
         """Reflect ``url`` in the background; ``loaded`` or ``loading_failed`` follows.
 
         With ``carry`` (after an apply), the pending list starts afresh on what the database now

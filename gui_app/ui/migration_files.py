@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 if TYPE_CHECKING:
+    from gui_app.core.plan import Plan
     from gui_app.core.project import AlembicProject
     from gui_app.ui.apply_flow import ApplyFlow
     from gui_app.ui.context import AppContext
@@ -101,7 +102,7 @@ class MigrationFiles(QObject):
 
     # --- saving -----------------------------------------------------------------------------
 
-    def _plan(self) -> Any:
+    def _plan(self) -> Plan | None:
         pending = self.context.pending
         if pending is None or not len(pending.plan):
             self.notify("There are no pending changes to save.")

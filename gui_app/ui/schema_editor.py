@@ -11,7 +11,12 @@ from gui_app.ui.actions import make_action
 from gui_app.ui.models.tree_index import Kind, Status
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
+    from alembic.operations import ops
+
     from gui_app.core import schema as s
+    from gui_app.core.validate import Problem
     from gui_app.ui.context import AppContext
 
 
@@ -39,7 +44,7 @@ class SchemaEditor:
         assert self.context.pending is not None
         return self.context.pending.plan.projected
 
-    def submit(self, operations: list[Any], text: str | None = None) -> list[Any]:
+    def submit(self, operations: list[ops.MigrateOperation], text: str | None = None) -> list[Problem]:
         """Add to the pending list (raises PlanError); warnings go to the status bar."""
         assert self.context.pending is not None
         warnings = self.context.pending.add(operations, text)
@@ -57,7 +62,7 @@ class SchemaEditor:
         self.last_dialog = dialog
         dialog.exec()
 
-    def _add_now(self, operations: list[Any], text: str | None = None) -> None:
+    def _add_now(self, operations: list[ops.MigrateOperation], text: str | None = None) -> None:
         from gui_app.core.plan import PlanError
 
         try:
@@ -115,7 +120,8 @@ class SchemaEditor:
         return menu
 
     @staticmethod
-    def _edits() -> Any:
+    def _edits() -> ModuleType:
+        """The core's edit builders, imported on first use (not at start: they import Alembic)."""
         from gui_app.core import edits
 
         return edits
@@ -195,7 +201,7 @@ class SchemaEditor:
         current = self.current_table(table)
         users = column_dependents(self.projected, current, column)
         edits = self._edits()
-        operations: list[Any] = []
+        operations: list[ops.MigrateOperation] = []
         if users:
             listed = "\n".join(f"• {kind} {name or '(unnamed)'} on {owner.name}" for kind, owner, name in users)
             box = QMessageBox(QMessageBox.Icon.Question, "The column is in use",

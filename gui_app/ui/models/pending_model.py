@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from gui_app.ui import icons
+
+if TYPE_CHECKING:
+    from alembic.operations import ops
+
+    from gui_app.ui.pending import PendingPlan
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _DANGER = QColor("#c0392b")
@@ -16,17 +21,17 @@ _CAUTION = QColor("#c77700")
 
 
 class PendingModel(QAbstractTableModel):
-    """The pending list as a table (number, operation, risks) over a :class:`PendingPlan`; a thin
-    adapter that keeps no state of its own."""
+    """The pending list as a table (number, operation, risks) over a :class:`PendingPlan`: a thin
+    adapter whose only state of its own is each operation's rendered call, kept once made."""
 
     HEADERS = ("#", "Operation", "Risk")
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pending: Any = None
-        self._calls: dict[int, tuple[Any, str]] = {}
+        self._pending: PendingPlan | None = None
+        self._calls: dict[int, tuple[ops.MigrateOperation, str]] = {}
 
-    def set_pending(self, pending: Any) -> None:
+    def set_pending(self, pending: PendingPlan | None) -> None:
         self.beginResetModel()
         if self._pending is not None:
             self._pending.changed.disconnect(self.refresh)
@@ -40,10 +45,10 @@ class PendingModel(QAbstractTableModel):
         self.beginResetModel()
         self.endResetModel()
 
-    def _operations(self) -> list[Any]:
+    def _operations(self) -> list[ops.MigrateOperation]:
         return self._pending.plan.operations if self._pending is not None else []
 
-    def call_text(self, op: Any) -> str:
+    def call_text(self, op: ops.MigrateOperation) -> str:
         """The operation as its one-line ``op.`` call (rendered once per operation)."""
         cached = self._calls.get(id(op))
         if cached is None or cached[0] is not op:
@@ -73,9 +78,10 @@ class PendingModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        operations = self._operations()
-        if not index.isValid() or index.row() >= len(operations):
+        pending = self._pending
+        if pending is None or not index.isValid() or index.row() >= len(pending.plan.operations):
             return None
+        operations = pending.plan.operations
         row, column = index.row(), index.column()
         op = operations[row]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -83,7 +89,7 @@ class PendingModel(QAbstractTableModel):
                 return str(row + 1)
             if column == 1:
                 return self.call_text(op)
-            return ", ".join(self._pending.plan.risks(row))
+            return ", ".join(pending.plan.risks(row))
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             from gui_app.core.op_facts import describe
 
@@ -91,7 +97,7 @@ class PendingModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             from gui_app.core.op_facts import DESTRUCTIVE
 
-            risks = self._pending.plan.risks(row)
+            risks = pending.plan.risks(row)
             if DESTRUCTIVE in risks:
                 return QBrush(_DANGER)
             if risks:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,6 +21,13 @@ from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui.widgets.highlighter import CodeHighlighter
 from gui_app.ui.workers import Job, JobRunner
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+    from gui_app.core.apply_runner import ApplyReport
+    from gui_app.core.impact import Impact
+    from gui_app.ui.pending import PendingPlan
+
 NO_ROLLBACK = ("<b>MySQL and MariaDB cannot roll back schema changes.</b> Each operation commits as it runs: "
                "if one fails, the ones before it stay applied and leave the pending list; the rest stay pending.")
 ONE_TRANSACTION = "The whole plan runs in one transaction: if any operation fails, nothing is changed."
@@ -37,13 +44,13 @@ class ApplyDialog(QDialog):
     """The confirmation before applying: the exact SQL, what it destroys counted in the database, the
     consent it needs, and a dry run. Apply stays off until the counts are in or given up."""
 
-    def __init__(self, pending: Any, url: Any, jobs: JobRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, pending: PendingPlan, url: URL, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("applyDialog")
         self.setWindowTitle("Apply pending changes")
         self.pending, self.url, self.jobs = pending, url, jobs
-        self.impacts: list[Any] | None = None
-        self._job: Job[Any] | None = None
+        self.impacts: list[Impact] | None = None
+        self._job: Job[list[Impact]] | Job[ApplyReport] | None = None
         plan = pending.plan
         dialect = family(pending.dialect)
         from gui_app.core.render import render_sql
@@ -110,7 +117,7 @@ class ApplyDialog(QDialog):
     def _count_impacts(self) -> None:
         url, base, operations = self.url, self.pending.plan.base, list(self.pending.plan.operations)
 
-        def run(_progress: ProgressFn, _cancel: CancelToken) -> list[Any]:
+        def run(_progress: ProgressFn, _cancel: CancelToken) -> list[Impact]:
             from gui_app.core import timeouts
             from gui_app.core.impact import count_impacts
 
@@ -123,7 +130,7 @@ class ApplyDialog(QDialog):
 
         from gui_app.core.errors import describe_error
 
-        job: Job[list[Any]] = Job(run, describe_error)
+        job: Job[list[Impact]] = Job(run, describe_error)
         job.signals.succeeded.connect(self._show_impacts)
         job.signals.failed.connect(self._impacts_failed)
         self.jobs.start(job)
@@ -134,7 +141,7 @@ class ApplyDialog(QDialog):
                                  f"{escape(reason)}</span>")
         self._update_buttons()
 
-    def _show_impacts(self, impacts: list[Any]) -> None:
+    def _show_impacts(self, impacts: list[Impact]) -> None:
         self.impacts = impacts
         self._update_buttons()
         if not impacts:
@@ -147,14 +154,14 @@ class ApplyDialog(QDialog):
     def dry_run(self) -> None:
         url, base, operations = self.url, self.pending.plan.base, list(self.pending.plan.operations)
 
-        def run(progress: ProgressFn, cancel: CancelToken) -> Any:
+        def run(progress: ProgressFn, cancel: CancelToken) -> ApplyReport:
             from gui_app.core.apply import apply_plan
 
             return apply_plan(url, operations, base, dry_run=True, progress=progress, cancel=cancel)
 
         from gui_app.core.apply import describe_apply_error
 
-        job: Job[Any] = Job(run, describe_apply_error)
+        job: Job[ApplyReport] = Job(run, describe_apply_error)
         job.signals.succeeded.connect(self._dry_run_passed)
         job.signals.failed.connect(self._dry_run_failed)
         self._job = job
@@ -162,7 +169,7 @@ class ApplyDialog(QDialog):
         self._update_buttons()
         self.jobs.start(job)
 
-    def _dry_run_passed(self, report: Any) -> None:
+    def _dry_run_passed(self, report: ApplyReport) -> None:
         self._job = None
         notes = "".join(f"<br>{escape(n)}" for n in report.notes)
         self.outcome.setText(f"<span style='color:#2e9d4a'>Dry run passed: all {report.applied} operations ran "
@@ -179,7 +186,7 @@ class ApplyDialog(QDialog):
         return self._job is not None
 
 
-def _shown(url: Any) -> str:
+def _shown(url: URL) -> str:
     from gui_app.core.urls import display_url
 
     return display_url(url)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QWidget
 
 from gui_app.core import schema as s
 from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit, TypeEdit
+
+if TYPE_CHECKING:
+    from alembic.operations import ops
 
 NO_DEFAULT, VALUE, EXPRESSION = "No default", "Value", "SQL expression"
 
@@ -68,7 +71,7 @@ class ColumnDialog(EditDialog):
             return text.strip(), None
         return None, None
 
-    def operations(self) -> list[Any]:
+    def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
 
         type_ = self.type_edit.sa_type()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
 from gui_app.core import schema as s
 from gui_app.ui.widgets.edit_dialog import ColumnPicker, EditDialog, InputError, Submit, SuggestedName
+
+if TYPE_CHECKING:
+    from alembic.operations import ops
 
 RULES = ("", "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION")
 
@@ -62,7 +65,7 @@ class ForeignKeyDialog(EditDialog):
         suggested = foreign_key_name(self.table.name, columns, self.target().name, self.dialect) if columns else ""
         self.name.suggest(suggested)
 
-    def operations(self) -> list[Any]:
+    def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
 
         local, remote = self.columns.checked(), self.referred_columns.checked()
@@ -115,7 +118,7 @@ class ConstraintDialog(EditDialog):
             columns = self.columns.checked()
             self.name.suggest(unique_name(self.table.name, columns, self.dialect) if columns else "")
 
-    def operations(self) -> list[Any]:
+    def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
         from gui_app.core.validate import default_problem
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QLabel,
@@ -15,6 +15,9 @@ from PySide6.QtWidgets import (
 
 from gui_app.core import schema as s
 from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit, add_remove_buttons
+
+if TYPE_CHECKING:
+    from alembic.operations import ops
 
 NULL_TEXT = "NULL"
 
@@ -33,7 +36,7 @@ class SqlStepDialog(EditDialog):
         self.body.addWidget(self.downgrade)
         self.resize(560, 420)
 
-    def operations(self) -> list[Any]:
+    def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
 
         upgrade, downgrade = self.upgrade.toPlainText().strip(), self.downgrade.toPlainText().strip()
@@ -109,7 +112,7 @@ class InsertRowsDialog(EditDialog):
         self.body.addWidget(self.rows)
         self.resize(640, 360)
 
-    def operations(self) -> list[Any]:
+    def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
 
         rows = self.rows.rows(self.table)

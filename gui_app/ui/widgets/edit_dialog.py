@@ -8,7 +8,7 @@ dialog, which stays open with everything the user typed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -31,7 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-Submit = Callable[[list[Any]], list[Any]]
+if TYPE_CHECKING:
+    from alembic.operations import ops
+
+    from gui_app.core.validate import Problem
+
+Submit = Callable[[list["ops.MigrateOperation"]], list["Problem"]]
 """Takes operations; raises PlanError, or returns warnings."""
 
 
@@ -46,7 +51,7 @@ class EditDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self._submit = submit
-        self.warnings: list[Any] = []
+        self.warnings: list[Problem] = []
         self.body = QVBoxLayout()
         self.message = QLabel(self)
         self.message.setObjectName("dialogMessage")
@@ -112,7 +117,7 @@ class EditDialog(QDialog):
     def ok_button(self) -> QPushButton:
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
-    def operations(self) -> list[Any]:
+    def operations(self) -> list[ops.MigrateOperation]:
         """The operations the fields describe; raise :class:`InputError` for bad input."""
         raise NotImplementedError
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from gui_app.core import schema as s
 from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit, SuggestedName
+
+if TYPE_CHECKING:
+    from alembic.operations import ops
 
 
 class ExclusionDialog(EditDialog):
@@ -29,7 +32,7 @@ class ExclusionDialog(EditDialog):
         form.addRow("Where", self.where)
         self.body.addLayout(form)
 
-    def operations(self) -> list[Any]:
+    def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
         from gui_app.core.validate import default_problem
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QWidget
 
 from gui_app.core import schema as s
 from gui_app.ui.widgets.edit_dialog import ColumnPicker, EditDialog, InputError, Submit, SuggestedName
+
+if TYPE_CHECKING:
+    from alembic.operations import ops
 
 POSTGRESQL_METHODS = ("", "btree", "hash", "gin", "gist", "brin", "spgist")
 
@@ -44,7 +47,7 @@ class IndexDialog(EditDialog):
         unique = self.unique.isChecked()
         self.name.suggest(index_name(self.table.name, columns, self.dialect, unique) if columns else "")
 
-    def operations(self) -> list[Any]:
+    def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
         from gui_app.core.validate import default_problem
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,6 +19,9 @@ from PySide6.QtWidgets import (
 from gui_app.core import schema as s
 from gui_app.ui.widgets.data_dialogs import RowsGrid
 from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit, add_remove_buttons
+
+if TYPE_CHECKING:
+    from alembic.operations import ops
 
 COLUMN_HEADERS = ("Name", "Type", "Allows NULL", "Default (SQL)", "Primary key", "Autoincrement", "Comment")
 FK_HEADERS = ("Name", "Columns", "Refers to table", "Referred columns", "On delete")
@@ -169,7 +172,7 @@ class NewTableDialog(EditDialog):
             spec.rows = self.rows.rows()
         return spec
 
-    def operations(self) -> list[Any]:
+    def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
         from gui_app.core.validate import default_problem
 

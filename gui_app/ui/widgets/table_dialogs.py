@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from gui_app.core import schema as s
 from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit
+
+if TYPE_CHECKING:
+    from alembic.operations import ops
 
 
 class RenameTableDialog(EditDialog):
@@ -21,7 +24,7 @@ class RenameTableDialog(EditDialog):
         form.addRow("New name", self.name)
         self.body.addLayout(form)
 
-    def operations(self) -> list[Any]:
+    def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
 
         if self.name.text() == self.table.name:
@@ -47,7 +50,7 @@ class TableCommentDialog(EditDialog):
         self.accept()
         self._removing = False
 
-    def operations(self) -> list[Any]:
+    def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
 
         if self._removing:
