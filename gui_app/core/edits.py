@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
+from alembic.ddl.postgresql import CreateExcludeConstraintOp
 from alembic.operations import ops
 
 from gui_app.core import sa_build
@@ -26,7 +27,7 @@ from gui_app.core.app_ops import (
 )
 from gui_app.core.settle import create_table_op
 
-UNCHANGED: Any = False
+UNCHANGED: Literal[False] = False
 """Alembic's marker for an attribute an alteration leaves alone."""
 
 
@@ -36,7 +37,7 @@ UNCHANGED: Any = False
 @dataclass
 class ColumnSpec:
     name: str
-    type_: Any
+    type_: sa.types.TypeEngine[Any] | type[sa.types.TypeEngine[Any]]
     nullable: bool = True
     default: str | None = None
     """A SQL expression (``CURRENT_TIMESTAMP``, ``0``, ``'text'``)."""
@@ -128,11 +129,11 @@ def alter_column(
     column_name: str,
     *,
     new_name: str | None = None,
-    type_: Any = None,
+    type_: sa.types.TypeEngine[Any] | None = None,
     nullable: bool | None = None,
-    server_default: Any = UNCHANGED,
+    server_default: str | sa.TextClause | bool | None = UNCHANGED,
     default_literal: str | None = None,
-    comment: Any = UNCHANGED,
+    comment: str | bool | None = UNCHANGED,
     autoincrement: bool | None = None,
 ) -> ReversibleAlterColumnOp:
     """Only what differs from the reflected column is altered; every ``existing_*`` is filled.
@@ -148,8 +149,9 @@ def alter_column(
             server_default = UNCHANGED
     elif server_default is not UNCHANGED and server_default == col.default:
         server_default = UNCHANGED
-    if comment is not UNCHANGED and (comment or None) == col.comment:
-        comment = UNCHANGED
+    new_comment: str | Literal[False] | None = UNCHANGED
+    if isinstance(comment, str) or comment is None:
+        new_comment = (comment or None) if (comment or None) != col.comment else UNCHANGED
     kw: dict[str, Any] = {}
     if autoincrement is not None and autoincrement != bool(col.autoincrement):
         # Only MySQL spells AUTO_INCREMENT in ALTER; the other dialects warn about it.
@@ -169,7 +171,7 @@ def alter_column(
         modify_nullable=nullable if nullable is not None and nullable != col.nullable else None,
         modify_server_default=sa.text(server_default) if isinstance(server_default, str)
         and default_literal is None else server_default,
-        modify_comment=comment if comment is UNCHANGED else (comment or None),
+        modify_comment=new_comment,
         **kw,
     )
 
@@ -233,9 +235,7 @@ def drop_constraint(table: s.Table, kind: str, name: str) -> ops.DropConstraintO
 
 
 def create_exclusion(table: s.Table, name: str | None, elements: Sequence[tuple[str, str]], using: str = "gist",
-                     where: str | None = None) -> Any:
-    from alembic.ddl.postgresql import CreateExcludeConstraintOp
-
+                     where: str | None = None) -> CreateExcludeConstraintOp:
     items: list[Any] = [(sa.column(c) if c.isidentifier() else sa.text(c), o) for c, o in elements]
     condition: Any = sa.text(where) if where else None
     return CreateExcludeConstraintOp(name, table.name, items, where=condition, schema=table.schema, using=using)
