@@ -14,10 +14,15 @@ from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 if TYPE_CHECKING:
+    from alembic.operations import ops
+    from sqlalchemy.engine import URL
+
     from gui_app.core.plan import Plan
     from gui_app.core.project import AlembicProject
+    from gui_app.core.script_reader import LoadedScript
     from gui_app.ui.apply_flow import ApplyFlow
     from gui_app.ui.context import AppContext
+    from gui_app.ui.workers import Job
 
 AUTOSAVE_NAME = "pending.py"
 RECENT_PROJECTS_KEY = "projects/recent"
@@ -52,12 +57,12 @@ class MigrationFiles(QObject):
         self.ask_save_path: Callable[[str, str, str], str | None] = self._ask_save_path
         self.ask_yes_no: Callable[[str, str], bool] = self._ask_yes_no
         self.ask_trust: Callable[[str], bool] = self._ask_trust
-        self.script_job: Any = None
+        self.script_job: Job[LoadedScript] | None = None
         self.ask_save_discard_cancel: Callable[[int], str] = self._ask_save_discard_cancel
         self.run_dialog: Callable[[Any], bool] = lambda dialog: bool(dialog.exec())
         self._restore_offered = False
         self.last_dialog: Any = None
-        self.compare_job: Any = None
+        self.compare_job: Job[list[ops.MigrateOperation]] | None = None
 
     # --- the linked project ----------------------------------------------------------------
 
@@ -191,11 +196,11 @@ class MigrationFiles(QObject):
             return False
         target = Path(chosen)
 
-        def run(_progress: ProgressFn, cancel: CancelToken) -> Any:
+        def run(_progress: ProgressFn, cancel: CancelToken) -> LoadedScript:
             probe(target, cancelled=lambda: cancel.cancelled)
             return load_script(target)
 
-        job: Job[Any] = Job(run, describe_error)
+        job: Job[LoadedScript] = Job(run, describe_error)
         job.signals.succeeded.connect(lambda script: self._read(script, f"Open {target.name}"))
         job.signals.failed.connect(lambda reason: self.report_error("Cannot open the migration script", reason))
         job.signals.cancelled.connect(lambda: self.notify(f"Reading {target.name} was cancelled"))
@@ -222,7 +227,7 @@ class MigrationFiles(QObject):
         self.context.settings.setValue(TRUSTED_KEY, [*trusted, folder])
         return True
 
-    def _read(self, script: Any, label: str) -> None:
+    def _read(self, script: LoadedScript, label: str) -> None:
         from gui_app.core.plan import PlanError
         from gui_app.core.projection import ProjectionError
         from gui_app.core.script_reader import ScriptError, reversible
@@ -258,7 +263,7 @@ class MigrationFiles(QObject):
 
     # --- comparing ----------------------------------------------------------------------------
 
-    def compare_with(self, other: Any) -> None:
+    def compare_with(self, other: URL) -> None:
         """Add the operations that make the open database's schema equal ``other``'s (in the background)."""
         from gui_app.core.diff import diff_databases
         from gui_app.core.errors import describe_error
@@ -271,10 +276,10 @@ class MigrationFiles(QObject):
             return
         source = database.url
 
-        def run(_progress: ProgressFn, _cancel: CancelToken) -> Any:
+        def run(_progress: ProgressFn, _cancel: CancelToken) -> list[ops.MigrateOperation]:
             return diff_databases(source, other)
 
-        job: Job[Any] = Job(run, describe_error)
+        job: Job[list[ops.MigrateOperation]] = Job(run, describe_error)
         shown = display_url(other)
         job.signals.succeeded.connect(lambda found: self._compared(found, shown))
         job.signals.failed.connect(lambda reason: self.report_error("Cannot compare the databases", reason))
@@ -282,7 +287,7 @@ class MigrationFiles(QObject):
         self.notify(f"Comparing with {shown}…")
         self.context.jobs.start(job)
 
-    def _compared(self, operations: list[Any], shown: str) -> None:
+    def _compared(self, operations: list[ops.MigrateOperation], shown: str) -> None:
         from gui_app.core.plan import PlanError
 
         self.compare_job = None

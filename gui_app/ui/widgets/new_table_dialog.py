@@ -23,6 +23,8 @@ from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit, add_r
 if TYPE_CHECKING:
     from alembic.operations import ops
 
+    from gui_app.core.edits import TableSpec
+
 COLUMN_HEADERS = ("Name", "Type", "Allows NULL", "Default (SQL)", "Primary key", "Autoincrement", "Comment")
 FK_HEADERS = ("Name", "Columns", "Refers to table", "Referred columns", "On delete")
 UNIQUE_HEADERS = ("Name", "Columns")
@@ -131,7 +133,7 @@ class NewTableDialog(EditDialog):
         assert layout is not None
         layout.addWidget(self.rows)
 
-    def spec(self) -> Any:
+    def spec(self) -> TableSpec:
         from gui_app.core import edits
         from gui_app.core.types import TypeParseError, parse_type
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,13 +20,17 @@ from PySide6.QtWidgets import (
 from gui_app.ui import icons
 from gui_app.ui.models.pending_model import PendingModel
 
+if TYPE_CHECKING:
+    from gui_app.ui.pending import PendingPlan
+
+
 
 class PendingPanel(QWidget):
     def __init__(self, report_error: Callable[[str, str], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pendingPanel")
         self._report_error = report_error
-        self._pending: Any = None
+        self._pending: PendingPlan | None = None
         self.model = PendingModel(self)
         self.view = QTreeView(self)
         self.view.setObjectName("pendingList")
@@ -57,7 +61,7 @@ class PendingPanel(QWidget):
         layout.addWidget(tabs, 1)
         layout.addLayout(buttons)
 
-    def set_pending(self, pending: Any) -> None:
+    def set_pending(self, pending: PendingPlan | None) -> None:
         self._pending = pending
         self.model.set_pending(pending)
         if pending is not None:

@@ -7,7 +7,7 @@ pause in editing; only the newest result is shown.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
@@ -29,11 +29,18 @@ from gui_app.ui import icons
 from gui_app.ui.widgets.highlighter import CodeHighlighter
 from gui_app.ui.workers import Job, JobRunner
 
+if TYPE_CHECKING:
+    from alembic.operations import ops
+
+    from gui_app.core.schema import Schema
+    from gui_app.ui.pending import PendingPlan
+
+
 DIALECT_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL / MariaDB"}
 EMPTY = "-- No pending changes. Edit the schema in the tree to add some."
 
 
-def render_all(operations: list[Any], base: Any, dialect: str) -> tuple[str, str, str]:
+def render_all(operations: list[ops.MigrateOperation], base: Schema, dialect: str) -> tuple[str, str, str]:
     """(SQL, upgrade body, downgrade body); runs on a worker thread."""
     from gui_app.core import render
 
@@ -59,7 +66,7 @@ class PreviewPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("previewPanel")
         self._jobs = jobs
-        self._pending: Any = None
+        self._pending: PendingPlan | None = None
         self._job: Job[Any] | None = None
         self.dialect = QComboBox(self)
         self.dialect.setObjectName("previewDialect")
@@ -105,7 +112,7 @@ class PreviewPanel(QWidget):
         editor.highlighter = CodeHighlighter(editor.document(), language)  # type: ignore[attr-defined]
         return editor
 
-    def set_pending(self, pending: Any) -> None:
+    def set_pending(self, pending: PendingPlan | None) -> None:
         if self._pending is not None:
             self._pending.changed.disconnect(self.schedule)
         self._pending = pending
