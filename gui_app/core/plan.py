@@ -34,6 +34,49 @@ from gui_app.core.script_code import ScriptCodeOp, commits
 from gui_app.core.validate import Problem, validate
 
 
+@dataclass(frozen=True)
+class Renames:
+    """What the plan renames, from the names the database has to the names the plan leaves:
+    ``tables[(schema, new)] = old`` and ``columns[(schema, table, new)] = old`` (``table`` as the
+    plan leaves it). A rename undone later, or of an object dropped later, is not in it."""
+
+    tables: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    columns: dict[tuple[str | None, str, str], str] = field(default_factory=dict)
+
+
+def renames(operations: Sequence[ops.MigrateOperation]) -> Renames:
+    table_origin: dict[tuple[str | None, str], str] = {}  # (schema, name now) -> name in the database
+    column_origin: dict[tuple[str | None, str, str], str] = {}  # (schema, table in the database, column now)
+
+    def origin_of(where: str | None, table: str) -> str:
+        return table_origin.get((where, table), table)
+
+    def follow(op: ops.MigrateOperation) -> None:
+        if isinstance(op, BatchBlockOp):
+            for inner in op.ops:
+                follow(inner)
+        elif isinstance(op, ops.RenameTableOp):
+            table_origin[(op.schema, op.new_table_name)] = table_origin.pop((op.schema, op.table_name), op.table_name)
+        elif isinstance(op, ops.AlterColumnOp) and op.modify_name and op.modify_name != op.column_name:
+            table = origin_of(op.schema, op.table_name)
+            column_origin[(op.schema, table, op.modify_name)] = column_origin.pop(
+                (op.schema, table, op.column_name), op.column_name)
+        elif isinstance(op, ops.DropColumnOp):
+            column_origin.pop((op.schema, origin_of(op.schema, op.table_name), op.column_name), None)
+        elif isinstance(op, ops.DropTableOp):
+            original = table_origin.pop((op.schema, op.table_name), op.table_name)
+            for key in [k for k in column_origin if k[:2] == (op.schema, original)]:
+                del column_origin[key]
+
+    for op in operations:
+        follow(op)
+    now = {(where, old): new for (where, new), old in table_origin.items()}
+    return Renames(
+        tables={key: old for key, old in table_origin.items() if key[1] != old},
+        columns={(where, now.get((where, table), table), new): old
+                 for (where, table, new), old in column_origin.items() if new != old})
+
+
 class PlanError(ValueError):
     """An edit refused by validation; ``problems`` says why, for people."""
 

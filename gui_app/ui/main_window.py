@@ -302,8 +302,11 @@ class MainWindow(QMainWindow):
         pending = self.context.pending
         if pending is None:
             return
+        from gui_app.core.plan import renames
+
         plan = pending.plan
-        self.browser.show_projection(plan.projected, plan.base if len(plan) else None)
+        self.browser.show_projection(plan.projected, plan.base if len(plan) else None,
+                                     renames(plan.operations) if len(plan) else None)
         self._pending_count_shown()
 
     def _pending_count_shown(self) -> None:

@@ -215,3 +215,20 @@ def test_sqlite_groups_consecutive_alterations_into_one_rebuild(demo_schema: Sch
     assert sql.count("CREATE TABLE _alembic_tmp_books") == 1
     python = render.render_python(plan.operations, "sqlite")
     assert python.count("batch_alter_table('books'") == 1
+
+
+def test_renames_follow_a_chain_back_to_the_database_names() -> None:
+    from gui_app.core.plan import renames
+
+    found = renames([
+        ops.RenameTableOp("books", "titles"),
+        ops.AlterColumnOp("titles", "title", modify_name="name"),
+        ops.AlterColumnOp("titles", "name", modify_name="label"),  # a second rename keeps the first old name
+        ops.AlterColumnOp("authors", "a", modify_name="b"),
+        ops.AlterColumnOp("authors", "b", modify_name="a"),  # renamed back: no rename at all
+        ops.AlterColumnOp("reviews", "c", modify_name="d"),
+        ops.DropColumnOp("reviews", "d"),  # renamed, then dropped: a drop
+        ops.RenameTableOp("tags", "labels", schema="shop"),
+    ])
+    assert found.tables == {(None, "titles"): "books", ("shop", "labels"): "tags"}
+    assert found.columns == {(None, "titles", "label"): "title"}

@@ -22,8 +22,8 @@ T = ("main", "Tables")
 class Expect:
     calls: list[str]
     """Substrings of each new pending entry (its op. call)."""
-    tree: dict[tuple[str, ...], str]
-    """Tree path -> status (new, changed, dropped)."""
+    tree: dict[tuple[str, ...], str | None]
+    """Tree path -> status (new, changed, dropped), or None: not in the tree."""
     sql: dict[str, str]
     """Dialect -> a substring of the SQL preview."""
     downgrade: str
@@ -67,7 +67,7 @@ def drop_table(qtbot: QtBot, w: MainWindow) -> Expect:
 def rename_table(qtbot: QtBot, w: MainWindow) -> Expect:
     assert run_dialog(qtbot, menu_action(w, (*T, "authors"), "Rename table…").trigger,
                       lambda d: d.name.setText("writers")) == ""
-    return Expect(["op.rename_table('authors', 'writers')"], {(*T, "writers"): "new", (*T, "authors"): "dropped"},
+    return Expect(["op.rename_table('authors', 'writers')"], {(*T, "writers"): "changed", (*T, "authors"): None},
                   {d: "ALTER TABLE authors RENAME TO writers" for d in ("sqlite", "postgresql", "mysql")},
                   "op.rename_table('writers', 'authors')")
 
@@ -111,7 +111,7 @@ def edit_column(qtbot: QtBot, w: MainWindow) -> Expect:
     assert run_dialog(qtbot, menu_action(w, (*T, "books", "title"), "Edit column…").trigger, fill) == ""
     return Expect(["op.alter_column('books', 'title', existing_type=sa.VARCHAR(length=200), new_column_name='name', "
                    "type_=sa.VARCHAR(length=300), nullable=True)"],
-                  {(*T, "books", "name"): "new", (*T, "books", "title"): "dropped"},
+                  {(*T, "books", "name"): "changed", (*T, "books", "title"): None},
                   {"sqlite": "ALTER TABLE books RENAME COLUMN title TO name",
                    "postgresql": "ALTER TABLE books RENAME title TO name",
                    "mysql": "ALTER TABLE books CHANGE title name VARCHAR(300) NULL"},
@@ -293,7 +293,10 @@ def test_edit_through_the_ui(qtbot: QtBot, demo_window: MainWindow, scenario: st
     for call, wanted in zip(calls, expect.calls, strict=True):
         assert wanted in call, (call, wanted)
     for path, status in expect.tree.items():
-        assert status_of(window, path) == status, path
+        if status is None:
+            assert window.browser.model.tree.find_path(path) is None, path
+        else:
+            assert status_of(window, path) == status, path
     for dialect, wanted in expect.sql.items():
         sql, upgrade, downgrade = preview(qtbot, window, dialect)
         assert wanted in sql, (dialect, sql)
@@ -552,3 +555,30 @@ def test_pending_model_passes_qt_model_tester_through_edits_undo_and_redo(
     demo_window.redo_action.trigger()
     assert model.rowCount() == 2
     qtmodeltester.check(model, force_py=True)
+
+
+def test_a_rename_is_one_changed_object_with_its_old_name(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """Renaming is not data loss: the tree shows the object once, changed, with the name it had;
+    the details panel shows old → new; a second rename keeps the first old name; undo restores."""
+    window = demo_window
+    rename_table(qtbot, window)
+    edit_column(qtbot, window)
+
+    def rename_again(d: Any) -> None:
+        d.name.setText("label")
+
+    assert run_dialog(qtbot, menu_action(window, (*T, "books", "name"), "Edit column…").trigger, rename_again) == ""
+    tree = window.browser.model.tree
+    books = [tree.names[c] for c in tree.children[tree.find_path((*T, "books"))]]
+    assert "label" in books and "name" not in books and "title" not in books
+    node = tree.find_path((*T, "books", "label"))
+    assert tree.statuses[node].value == "changed" and tree.details[node].startswith("renamed from title")
+    writers = tree.find_path((*T, "writers"))
+    assert tree.details[writers] == "renamed from authors"
+    window.browser.view.setCurrentIndex(window.browser.model.index_of_node(node))
+    text = window.details.toPlainText()
+    assert "Changed by the pending changes" in text and "Name\ntitle → label\n" in text, text
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert status_of(window, (*T, "books", "title")) == "same"
+    assert status_of(window, (*T, "writers")) == "changed"

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gui_app.core.schema import EnumType, Namespace, Schema, Table
 from gui_app.core.serialize import column_flags
+
+if TYPE_CHECKING:
+    from gui_app.core.plan import Renames
 
 
 class Status(Enum):
@@ -118,17 +121,19 @@ class TreeIndex:
         return node
 
 
-def build_tree_index(schema: Schema, base: Schema | None = None, before_edit: TreeIndex | None = None) -> TreeIndex:
+def build_tree_index(schema: Schema, base: Schema | None = None, before_edit: TreeIndex | None = None,
+                     renames: Renames | None = None) -> TreeIndex:
     """The tree of ``schema``; with ``base`` (the database as it is), each object is marked
     new, changed or dropped, and dropped objects stay in the tree. ``before_edit``, the tree
-    shown until now, lends its nodes for the tables that did not change."""
+    shown until now, lends its nodes for the tables that did not change. A table or column the
+    plan renames (``renames``) is one changed object, its old name beside the new."""
     index = TreeIndex(schema)
     root = index.add(-1, Kind.ROOT, "")
     # How the collector treats the nodes is the caller's to settle (core.long_lived): a read
     # collects and freezes them after, an edit builds with it paused and sets them aside.
     for ns in schema.namespaces:
         base_ns = _base_namespace(base, ns.name)
-        _add_namespace(index, root, ns, base_ns, len(schema.namespaces) == 1, before_edit)
+        _add_namespace(index, root, ns, base_ns, len(schema.namespaces) == 1, before_edit, renames)
     index.folded_names  # noqa: B018 - built with the tree, not at the first keystroke in the filter box
     return index
 
@@ -147,20 +152,36 @@ def _status(new: Any, old: Any, compared: bool) -> Status:
     return Status.SAME if new is old or new == old else Status.CHANGED
 
 
-def _merged(current: Sequence[Any], before: Sequence[Any] | None, key: Callable[[Any], Any]) -> list[
-        tuple[Any, Any, Status]]:
-    """(object, previous object, status) for each current object, then each dropped one."""
+def _merged(current: Sequence[Any], before: Sequence[Any] | None, key: Callable[[Any], Any],
+            renamed: dict[Any, Any] | None = None) -> list[tuple[Any, Any, Status]]:
+    """(object, previous object, status) for each current object, then each dropped one.
+    ``renamed`` maps a current key to the key it had: the two are one object, changed."""
     if before is None:
         return [(item, None, Status.SAME) for item in current]
+    renamed = renamed or {}
+    sources = set(renamed.values())
     old = {key(i): i for i in before}
-    result = [(item, old.get(key(item)), _status(item, old.get(key(item)), True)) for item in current]
-    present = {key(i) for i in current}
+
+    def was(item: Any) -> Any:
+        name = key(item)
+        if name in renamed:
+            return old.get(renamed[name])
+        return None if name in sources else old.get(name)  # the old name now names a new object
+
+    result = [(item, was(item), _status(item, was(item), True)) for item in current]
+    present = {key(i) for i in current if key(i) not in sources or key(i) in renamed}
+    present |= {renamed[key(i)] for i in current if key(i) in renamed}
     result.extend((item, item, Status.DROPPED) for item in before if key(item) not in present)
     return result
 
 
+def _renamed_from(previous: Any, name: str, status: Status) -> str:
+    old = getattr(previous, "name", None)
+    return f"renamed from {old}" if status is Status.CHANGED and old is not None and old != name else ""
+
+
 def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace | None, show_empty: bool,
-                   before_edit: TreeIndex | None) -> None:
+                   before_edit: TreeIndex | None, renames: Renames | None = None) -> None:
     if not show_empty and not (ns.tables or ns.views or ns.enums or ns.domains or ns.sequences):
         return
     node = index.add(root, Kind.NAMESPACE, ns.name, ns, detail="default schema" if ns.is_default else "")
@@ -170,7 +191,8 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
             partitions.setdefault(table.partition_of, []).append(table)
     top = [t for t in ns.tables if not t.partition_of]
     before = [t for t in base.tables if not t.partition_of] if base is not None else None
-    merged = sorted(_merged(top, before, lambda t: t.name), key=lambda entry: entry[0].name)
+    renamed_tables = {new: old for (where, new), old in renames.tables.items() if ns.holds(where)} if renames else {}
+    merged = sorted(_merged(top, before, lambda t: t.name, renamed_tables), key=lambda entry: entry[0].name)
     tables = index.add(node, Kind.FOLDER, "Tables", detail=str(len(top)))
     run = _Run(index, tables, before_edit)
     for table, was, status in merged:
@@ -179,7 +201,9 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
             continue
         run.flush()
         start = len(index.kinds)
-        _add_table(index, tables, table, partitions, status, was)
+        columns = {new: old for (where, name, new), old in renames.columns.items()
+                   if name == table.name and ns.holds(where)} if renames else {}
+        _add_table(index, tables, table, partitions, status, was, columns)
         if unchanged:
             index.spans[id(table)] = (table, start, len(index.kinds))
     run.flush()
@@ -245,8 +269,9 @@ class _Run:
 
 
 def _add_table(index: TreeIndex, parent: int, table: Table, partitions: dict[str, list[Table]],
-               status: Status = Status.SAME, previous: Table | None = None) -> None:
-    detail = table.comment or ""
+               status: Status = Status.SAME, previous: Table | None = None,
+               renamed_columns: dict[str, str] | None = None) -> None:
+    detail = _renamed_from(previous, table.name, status) or table.comment or ""
     if table.partitioned:
         detail = f"partitioned, {len(partitions.get(table.name, ()))} partitions" + (f" — {detail}" if detail else "")
     node = index.add(parent, Kind.TABLE, table.name, table, "table", detail, table, status,
@@ -254,16 +279,18 @@ def _add_table(index: TreeIndex, parent: int, table: Table, partitions: dict[str
     # Inside a new or dropped table everything shares its status; inside a changed one each child is compared.
     compare = status is Status.CHANGED
 
-    def children(current: Sequence[Any], before: Sequence[Any], key: Callable[[Any], Any]) -> list[
-            tuple[Any, Any, Status]]:
+    def children(current: Sequence[Any], before: Sequence[Any], key: Callable[[Any], Any],
+                 renamed: dict[Any, Any] | None = None) -> list[tuple[Any, Any, Status]]:
         if compare:
-            return _merged(current, before, key)
+            return _merged(current, before, key, renamed)
         return [(item, None, status) for item in current]
 
     old = previous if previous is not None else table
-    for column, was, state in children(table.columns, old.columns, lambda c: c.name):
+    for column, was, state in children(table.columns, old.columns, lambda c: c.name, renamed_columns):
+        flags = " ".join(column_flags(table if state is not Status.DROPPED else old, column))
+        renamed = _renamed_from(was, column.name, state)
         index.add(node, Kind.COLUMN, column.name, column, column.type_name,
-                  " ".join(column_flags(table if state is not Status.DROPPED else old, column)), table, state,
+                  f"{renamed}, {flags}" if renamed and flags else renamed or flags, table, state,
                   was if state is Status.CHANGED else None)
     pks = children((table.primary_key,) if table.primary_key else (),
                    (old.primary_key,) if old.primary_key else (), lambda p: "primary key")

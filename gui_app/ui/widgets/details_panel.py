@@ -49,8 +49,12 @@ class DetailsPanel(QTextBrowser):
         rows = _rows(obj, tree.tables[node], tree.schema)
         if kind is Kind.FOLDER:
             rows = [("Objects", tree.details[node])]
-        before = dict(_rows(tree.previous[node], tree.tables[node], tree.schema)) \
-            if tree.previous[node] is not None else {}
+        previous = tree.previous[node]
+        before = dict(_rows(previous, tree.tables[node], tree.schema)) if previous is not None else {}
+        old_name = getattr(previous, "name", None)
+        if old_name is not None and old_name != getattr(obj, "name", old_name):  # a rename: one object
+            rows = [("Name", obj.name), *rows]
+            before["Name"] = old_name
         html = [f"<h3>{title}</h3>"]
         if status in _STATUS_TEXT:
             html.append(f"<p><i>{_STATUS_TEXT[status]}</i></p>")

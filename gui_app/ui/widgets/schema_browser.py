@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
@@ -9,6 +11,9 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTree
 from gui_app.core.schema import Schema
 from gui_app.ui.models.schema_tree import SchemaTreeModel
 from gui_app.ui.models.tree_index import TreeIndex
+
+if TYPE_CHECKING:
+    from gui_app.core.plan import Renames
 
 AUTO_EXPAND_LIMIT = 200
 """Up to this many matches, the tree opens to show each one."""
@@ -79,14 +84,14 @@ class SchemaBrowser(QWidget):
             self.view.expandToDepth(1)  # a first look: each schema and its folders open
         self._update_match_label()
 
-    def show_projection(self, schema: Schema, base: Schema | None) -> None:
-        """Show ``schema`` with what differs from ``base`` marked, reusing the nodes of the tree
-        shown now for the tables that did not change."""
+    def show_projection(self, schema: Schema, base: Schema | None, renames: Renames | None = None) -> None:
+        """Show ``schema`` with what differs from ``base`` marked (a rename as one changed object),
+        reusing the nodes of the tree shown now for the tables that did not change."""
         from gui_app.core.long_lived import collector_paused, set_aside
         from gui_app.ui.models.tree_index import build_tree_index
 
         with collector_paused():
-            self.set_tree(build_tree_index(schema, base, self.model.tree))
+            self.set_tree(build_tree_index(schema, base, self.model.tree, renames))
         set_aside()
 
     def apply_filter(self, text: str) -> None:
