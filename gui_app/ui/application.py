@@ -46,8 +46,9 @@ def create_window(settings: QSettings | None = None) -> MainWindow:
 
 
 def open_initial(window: MainWindow, url_text: str | None, alembic_ini: str | None = None) -> None:
-    """Open ``url_text``, or the demo database (created on first use) when none is given; link the
-    Alembic project given, or the one in the current folder."""
+    """Open ``url_text``; without one, offer the pending lists a previous run left unsaved, else
+    reopen the last connection, else the demo database (created on first use). Link the Alembic
+    project given, or the one in the current folder."""
     from sqlalchemy.engine import URL
 
     from gui_app.core.demo import ensure_demo_database
@@ -66,6 +67,10 @@ def open_initial(window: MainWindow, url_text: str | None, alembic_ini: str | No
         url_text = URL.create("sqlite", database=str(Path(url_text).resolve())).render_as_string()
     if url_text:
         window.connecting.open_url_text(url_text)
+    elif window.files.offer_autosaves_at_start(window.connecting.open_url_text):
+        pass  # the database chosen is being opened, its pending list restored when read
+    elif recent := window.context.recent_urls():
+        window.connecting.open_url_text(recent[0])
     else:
         window.connecting.open_demo()
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from alembic.operations import ops
     from sqlalchemy.engine import URL
 
+    from gui_app.core.autosaves import Autosave
     from gui_app.core.plan import Plan
     from gui_app.core.project import AlembicProject
     from gui_app.core.script_reader import LoadedScript
@@ -24,16 +25,22 @@ if TYPE_CHECKING:
     from gui_app.ui.context import AppContext
     from gui_app.ui.workers import Job
 
-AUTOSAVE_NAME = "pending.py"
 RECENT_PROJECTS_KEY = "projects/recent"
 TRUSTED_KEY = "scripts/trusted_folders"
-DATABASE_MARK = "# alembic-studio database: "
 SCRIPT_FILTER = "Alembic migration scripts (*.py)"
 
 
-def autosave_path() -> Path:
+def autosave_folder() -> Path:
     base = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    return base / "autosave" / AUTOSAVE_NAME
+    return base / "autosave"
+
+
+def autosave_path(url: URL) -> Path:
+    """Where the pending list of the database at ``url`` is autosaved."""
+    from gui_app.core import autosaves
+    from gui_app.core.urls import url_without_password
+
+    return autosaves.path_for(autosave_folder(), url_without_password(url))
 
 
 class MigrationFiles(QObject):
@@ -60,7 +67,11 @@ class MigrationFiles(QObject):
         self.script_job: Job[LoadedScript] | None = None
         self.ask_save_discard_cancel: Callable[[int], str] = self._ask_save_discard_cancel
         self.run_dialog: Callable[[Any], bool] = lambda dialog: bool(dialog.exec())
-        self._restore_offered = False
+        self._restore_offered: set[str] = set()
+        """The databases whose autosave was offered in this run (once each)."""
+        self._restore_accepted: str | None = None
+        """A database the user chose at start to reconnect to and restore: restored without asking again."""
+        self.ask_autosave: Callable[[list[Autosave]], tuple[str, Autosave | None]] = self._ask_autosave
         self.last_dialog: Any = None
         self.compare_job: Job[list[ops.MigrateOperation]] | None = None
 
@@ -306,14 +317,16 @@ class MigrationFiles(QObject):
 
     def autosave(self) -> None:
         """Write the pending list as a migration script after every change; remove it when empty."""
-        from gui_app.core.private_files import write_private
+        from gui_app.core import autosaves
         from gui_app.core.script_writer import standalone_script
         from gui_app.core.urls import url_without_password
 
-        target = autosave_path()
         pending, database = self.context.pending, self.context.database
-        if pending is None or database is None or not len(pending.plan):
-            target.unlink(missing_ok=True)
+        if database is None:
+            return
+        key = url_without_password(database.url)
+        if pending is None or not len(pending.plan):
+            autosaves.remove(autosave_folder(), key)
             return
         try:
             text = standalone_script(pending.plan.operations, pending.dialect, "pending changes (autosave)",
@@ -321,42 +334,62 @@ class MigrationFiles(QObject):
         except Exception as error:  # never lose the list over a rendering problem: say so, keep going
             self.notify(f"Autosave failed: {error}")
             return
-        write_private(target, f"{DATABASE_MARK}{url_without_password(database.url)}\n{text}")
+        autosaves.write(autosave_folder(), key, len(pending.plan), text)
+
+    def offer_autosaves_at_start(self, open_url: Callable[[str], None]) -> bool:
+        """At start, before any database is opened: offer every autosaved pending list (database,
+        time, operations); the one chosen is reconnected to and restored. Whether one was."""
+        from gui_app.core import autosaves
+
+        found = autosaves.find_all(autosave_folder())
+        if not found:
+            return False
+        answer, chosen = self.ask_autosave(found)
+        if answer == "discard":
+            for autosave in found:
+                autosave.path.unlink(missing_ok=True)
+            return False
+        if answer != "restore" or chosen is None:
+            return False
+        self._restore_accepted = chosen.database
+        open_url(chosen.database)
+        return True
 
     def offer_restore(self) -> None:
-        """Once per start, after the first database is read: restore an autosaved pending list."""
+        """Once per database and run, when it has been read: restore its autosaved pending list
+        (without asking again when the user chose it at start)."""
+        from gui_app.core import autosaves
         from gui_app.core.urls import url_without_password
 
-        if self._restore_offered or self.context.database is None:
+        if self.context.database is None:
             return
-        self._restore_offered = True
-        target = autosave_path()
-        if not target.is_file():
+        key = url_without_password(self.context.database.url)
+        if key in self._restore_offered:
             return
-        first = target.read_text(encoding="utf-8").splitlines()[0]
-        saved_for = first[len(DATABASE_MARK):] if first.startswith(DATABASE_MARK) else ""
-        if saved_for != url_without_password(self.context.database.url):
-            self.notify(f"Unsaved pending changes from the last session belong to {saved_for}; open it to restore "
-                        "them.")
-            self._restore_offered = False
+        self._restore_offered.add(key)
+        found = autosaves.find(autosave_folder(), key)
+        if found is None:
             return
-        if self.ask_yes_no("Restore pending changes?",
-                           "The last session ended with pending changes that were not saved or applied. "
-                           "Restore them?"):
-            self._load_into_pending(target, "Restore pending changes")
+        pending = self.context.pending
+        if pending is not None and len(pending.plan):
+            return  # the list carried over a refresh is newer than the file
+        accepted, self._restore_accepted = self._restore_accepted == key, None
+        if accepted or self.ask_yes_no("Restore pending changes?",
+                                       "The last session ended with pending changes to this database that were "
+                                       "not saved or applied. Restore them?"):
+            self._load_into_pending(found.path, "Restore pending changes")
         else:
-            target.unlink(missing_ok=True)
+            autosaves.remove(autosave_folder(), key)
 
     def confirm_close(self) -> bool:
         """Ask to save, discard or cancel when pending changes would be lost; True closes."""
         pending = self.context.pending
-        if pending is None or not len(pending.plan):
-            autosave_path().unlink(missing_ok=True)
-            return True
-        answer = self.ask_save_discard_cancel(len(pending.plan))
-        if answer == "cancel" or (answer == "save" and not self.save()):
-            return False
-        autosave_path().unlink(missing_ok=True)
+        if pending is not None and len(pending.plan):
+            answer = self.ask_save_discard_cancel(len(pending.plan))
+            if answer == "cancel" or (answer == "save" and not self.save()):
+                return False
+        if self.context.database is not None:
+            autosave_path(self.context.database.url).unlink(missing_ok=True)
         return True
 
     # --- default questions ------------------------------------------------------------------
@@ -381,6 +414,14 @@ class MigrationFiles(QObject):
                                "for this folder.")
         box.exec()
         return box.clickedButton() is trust
+
+    def _ask_autosave(self, found: list[Autosave]) -> tuple[str, Autosave | None]:
+        from gui_app.ui.widgets.autosave_dialog import AutosaveDialog
+
+        dialog = AutosaveDialog(found, self.window)
+        self.last_dialog = dialog
+        dialog.exec()
+        return dialog.answer, dialog.chosen()
 
     def _ask_yes_no(self, title: str, text: str) -> bool:
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No

@@ -26,6 +26,7 @@ def window(qtbot: QtBot, settings: QSettings) -> Iterator[MainWindow]:
     win.files.ask_save_discard_cancel = lambda _count: "discard"
     win.files.ask_yes_no = lambda _title, _text: False
     win.files.ask_trust = lambda _folder: False
+    win.files.ask_autosave = lambda _found: ("later", None)
     qtbot.addWidget(win)
     win.show()
     yield win

@@ -156,21 +156,23 @@ def test_autosave_survives_a_crash_and_is_offered_back(qtbot: QtBot, demo_window
                                                        settings: QSettings) -> None:
     _edit(qtbot, demo_window)
     calls = pending_calls(demo_window)
-    saved = autosave_path()
+    assert demo_window.context.database is not None
+    saved = autosave_path(demo_window.context.database.url)
     assert saved.is_file() and "batch_op.add_column" in saved.read_text()
     assert "password" not in saved.read_text().splitlines()[0]
+    assert saved.read_text().splitlines()[1] == "# alembic-studio operations: 2"
     assert (_mode(saved), _mode(saved.parent)) == (0o600, 0o700)  # it holds the plan and the URL
     settings.sync()
     assert _mode(Path(settings.fileName())) == 0o600
 
-    # A new process after a crash: the same data folder, a new window.
+    # A new process after a crash, started on this database: the same data folder, a new window.
     again = create_window(settings)
     qtbot.addWidget(again)
     asked: list[str] = []
     again.files.ask_yes_no = lambda title, _text: asked.append(title) or True
     again.files.ask_save_discard_cancel = lambda _count: "discard"
     again.show()
-    open_initial(again, None)
+    open_initial(again, demo_window.context.database.url.render_as_string())
     qtbot.waitUntil(lambda: len(pending_calls(again)) == len(calls), timeout=15_000)
     assert asked == ["Restore pending changes?"]
     assert pending_calls(again) == calls
@@ -180,10 +182,12 @@ def test_closing_with_pending_changes_asks(qtbot: QtBot, demo_window: MainWindow
     _edit(qtbot, demo_window)
     demo_window.files.ask_save_discard_cancel = lambda _count: "cancel"
     assert not demo_window.close()
-    assert demo_window.isVisible() and autosave_path().is_file()
+    assert demo_window.context.database is not None
+    saved = autosave_path(demo_window.context.database.url)
+    assert demo_window.isVisible() and saved.is_file()
     demo_window.files.ask_save_discard_cancel = lambda _count: "discard"
     assert demo_window.close()
-    assert not autosave_path().exists()
+    assert not saved.exists()
 
 
 def test_alembic_ini_given_at_start_is_linked(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
@@ -295,3 +299,65 @@ def test_a_project_stays_linked_across_a_refresh_but_not_to_another_database(
     assert demo_window.files.project is None
     assert demo_window.revisions.tree.topLevelItemCount() == 0
     assert "No Alembic project is linked" in demo_window.revisions.title.text()
+
+
+def test_at_start_every_autosave_is_offered_and_the_one_chosen_is_reconnected(
+        qtbot: QtBot, demo_window: MainWindow, settings: QSettings, tmp_path: Path) -> None:
+    """Two databases with unsaved pending lists: at start both are listed (database, time, count);
+    choosing the second in the real dialog reconnects to it and restores its list without asking
+    again; the first stays for later."""
+    from gui_app.ui.widgets.autosave_dialog import AutosaveDialog
+
+    _edit(qtbot, demo_window)
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    demo_window.connecting.open_url_text(f"sqlite:///{other}")
+    qtbot.waitUntil(lambda: demo_window.context.database is not None and not demo_window.context.loading
+                    and demo_window.context.database.url.database == str(other), timeout=15_000)
+    menu_action(demo_window, ("main", "Tables", "notes", "body"), "Drop column").trigger()
+    assert len(pending_calls(demo_window)) == 1
+
+    again = create_window(settings)  # after a crash: a new process, the same data folder
+    qtbot.addWidget(again)
+    asked: list[str] = []
+    again.files.ask_yes_no = lambda title, _text: asked.append(title) or False
+    again.files.ask_save_discard_cancel = lambda _count: "discard"
+    seen: dict[str, Any] = {}
+
+    def choose() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AutosaveDialog)
+        seen["rows"] = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+        row = next(i for i, text in enumerate(seen["rows"]) if "other.sqlite" in text)
+        dialog.list.setCurrentRow(row)
+        dialog.restore_button.click()
+
+    again.files.ask_autosave = again.files._ask_autosave
+    again.show()
+    QTimer.singleShot(0, choose)
+    open_initial(again, None)
+    qtbot.waitUntil(lambda: len(pending_calls(again)) == 1, timeout=15_000)
+    assert again.context.database is not None and again.context.database.url.database == str(other)
+    assert "drop_column('notes', 'body')" in pending_calls(again)[0]
+    assert asked == []  # chosen at start: not asked a second time
+    assert len(seen["rows"]) == 2 and any("— 1 operation" in row for row in seen["rows"]) \
+        and any("— 2 operations" in row for row in seen["rows"]), seen["rows"]
+
+
+def test_without_a_url_the_last_connection_is_opened_again(qtbot: QtBot, window: MainWindow,
+                                                          settings: QSettings, tmp_path: Path) -> None:
+    last = tmp_path / "last.sqlite"
+    with sqlite3.connect(last) as conn:
+        conn.execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)")
+    window.connecting.open_url_text(f"sqlite:///{last}")
+    qtbot.waitUntil(lambda: window.context.database is not None and not window.context.loading, timeout=15_000)
+    again = create_window(settings)
+    qtbot.addWidget(again)
+    again.files.ask_autosave = lambda _found: ("later", None)
+    again.show()
+    open_initial(again, None)
+    qtbot.waitUntil(lambda: again.context.database is not None and not again.context.loading, timeout=15_000)
+    assert again.context.database.url.database == str(last)
