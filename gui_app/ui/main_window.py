@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMoveEvent, QResizeEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -97,6 +97,8 @@ APP_TITLE = "Alembic Studio"
 GEOMETRY_KEY = "window/geometry"
 LAYOUT_KEY = "window/layout"
 PREVIEW_DIALECT_KEY = "preview/dialect"
+LAYOUT_SAVE_DELAY_MS = 800
+"""How long the window and docks stay put before their layout is written to the settings."""
 
 
 
@@ -189,6 +191,15 @@ class MainWindow(QMainWindow):
         self.preview.dialect_chosen.connect(lambda key: context.settings.setValue(PREVIEW_DIALECT_KEY, key))
         self.preview.preferred = context.settings.value(PREVIEW_DIALECT_KEY, None)
         self._restore_layout()
+        # The layout is kept as it changes, not only on a clean close: a crash must not lose it.
+        self._layout_timer = QTimer(self)
+        self._layout_timer.setSingleShot(True)
+        self._layout_timer.setInterval(LAYOUT_SAVE_DELAY_MS)
+        self._layout_timer.timeout.connect(self._save_layout)
+        for dock in (self.pending_dock, self.preview_dock, self.revision_dock):
+            dock.dockLocationChanged.connect(self._layout_changed)
+            dock.topLevelChanged.connect(self._layout_changed)
+            dock.visibilityChanged.connect(self._layout_changed)
 
     # --- construction ---------------------------------------------------------------------
 
@@ -504,12 +515,29 @@ class MainWindow(QMainWindow):
             self.browser.view.viewport().update()
         super().changeEvent(event)
 
+    def _layout_changed(self, *_args: object) -> None:
+        if hasattr(self, "_layout_timer") and self.isVisible():
+            self._layout_timer.start()
+
+    def _save_layout(self) -> None:
+        self.context.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self.context.settings.setValue(LAYOUT_KEY, self.saveState())
+        self.context.settings.sync()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._layout_changed()
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        self._layout_changed()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.confirm_close():
             event.ignore()
             return
-        self.context.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
-        self.context.settings.setValue(LAYOUT_KEY, self.saveState())
+        self._layout_timer.stop()
+        self._save_layout()
         self.context.cancel_loading()
         self.context.jobs.wait(5000)
         super().closeEvent(event)

@@ -7,7 +7,7 @@ import sqlite3
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 from pytestqt.qtbot import QtBot
 
@@ -293,3 +293,20 @@ def test_a_normal_connect_does_not_say_loading_was_cancelled(qtbot: QtBot, demo_
     qtbot.waitUntil(lambda: not demo_window.context.loading, timeout=15_000)
     assert messages and not any("cancelled" in m for m in messages), messages
     assert any(" tables, " in m and " in sqlite:" in m for m in messages), messages
+
+
+def test_the_layout_is_kept_as_it_changes_so_a_crash_does_not_lose_it(qtbot: QtBot, window: MainWindow,
+                                                                      settings: QSettings) -> None:
+    from gui_app.ui.application import create_window
+    from gui_app.ui.main_window import GEOMETRY_KEY, LAYOUT_KEY
+
+    window.resize(700, 500)
+    window.preview_dock.hide()
+    qtbot.waitUntil(lambda: settings.value(GEOMETRY_KEY) is not None and settings.value(LAYOUT_KEY) is not None,
+                    timeout=5_000)
+    # No close: the next start (after a crash, say) reads what was written while the window was in use.
+    again = create_window(QSettings(settings.fileName(), QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (700, 500)
+    assert not again.preview_dock.isVisible()
