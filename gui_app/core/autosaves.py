@@ -33,7 +33,7 @@ class Autosave:
     def summary(self) -> str:
         count = "operations unknown" if self.operations is None else \
             f"{self.operations} operation{'' if self.operations == 1 else 's'}"
-        return f"{self.database} — {self.saved_at:%Y-%m-%d %H:%M} — {count}"
+        return f"{self.saved_at:%Y-%m-%d %H:%M} — {count} — {self.database}"  # the long part last
 
 
 def path_for(folder: Path, database: str) -> Path:

@@ -25,6 +25,10 @@ class AutosaveDialog(QDialog):
         text.setWordWrap(True)
         self.list = QListWidget(self)
         self.list.addItems([autosave.summary for autosave in found])
+        for row, autosave in enumerate(found):
+            item = self.list.item(row)
+            if item is not None:
+                item.setToolTip(autosave.database)
         self.list.setCurrentRow(0)
         self.list.itemDoubleClicked.connect(lambda _item: self._answer("restore"))
         self.buttons = QDialogButtonBox(self)
