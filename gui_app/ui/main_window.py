@@ -385,7 +385,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _show_revisions(self) -> None:
-        self.revisions.show_project(self.files.project, self.files.current_heads())
+        current = self.files.current_heads() if self.context.database is not None else None
+        self.revisions.show_project(self.files.project, current)
         if self.files.project is not None:
             self.revision_dock.show()
 
@@ -489,8 +490,7 @@ class MainWindow(QMainWindow):
         if self._shown_url is not None and loaded.url != self._shown_url:
             self.files.unlink_project()
         self._shown_url = loaded.url
-        if self.files.project is not None:
-            self._show_revisions()  # the database's current revision may have moved
+        self._show_revisions()  # the database's current revision may have moved
         self.files.offer_restore()
         self.recovery.check(loaded.url)
         if self.focusWidget() is self.browser.filter_edit and not self.browser.filter_edit.text():

@@ -298,7 +298,38 @@ def test_a_project_stays_linked_across_a_refresh_but_not_to_another_database(
                     and demo_window.context.database.url.database == str(other), timeout=15_000)
     assert demo_window.files.project is None
     assert demo_window.revisions.tree.topLevelItemCount() == 0
-    assert "No Alembic project is linked" in demo_window.revisions.title.text()
+    assert demo_window.revisions.title.text() == ("The database records no Alembic revision. No Alembic project "
+                                                  "is linked (File → Link Alembic project…).")
+
+
+def test_the_revisions_panel_says_where_the_database_is(qtbot: QtBot, demo_window: MainWindow,
+                                                        tmp_path: Path) -> None:
+    """With or without a project, the panel names the revision the database records; with one,
+    that revision's row is marked current, and a revision the project lacks is said to be missing."""
+    _edit(qtbot, demo_window)
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(demo_window.context.database.url.database, copy)  # type: ignore[union-attr, arg-type]
+    files = demo_window.files
+    assert files.link_project(str(_project(tmp_path, copy)))
+    files.run_dialog = _accepting(lambda d: d.message.setText("add subtitle"))
+    assert files.save_revision()
+    written = files.project.revisions()[0].revision  # type: ignore[union-attr]
+    with sqlite3.connect(copy) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES (?)", (written,))
+    demo_window.connecting.open_url_text(f"sqlite:///{copy}")
+    qtbot.waitUntil(lambda: not demo_window.context.loading and demo_window.context.database is not None
+                    and demo_window.context.database.url.database == str(copy), timeout=15_000)
+    assert files.link_project(str(tmp_path / "alembic.ini"))  # linking again after the database changed
+    panel = demo_window.revisions
+    assert panel.title.text().startswith(f"The database is at {written}.\n")
+    assert [row[0] for row in panel.rows() if "current" in row[3]] == [written]
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'feedfacecafe'")
+    demo_window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: not demo_window.context.loading, timeout=15_000)
+    assert panel.title.text().startswith("The database is at feedfacecafe. This project has no revision "
+                                         "feedfacecafe.\n"), panel.title.text()
 
 
 def test_at_start_every_autosave_is_offered_and_the_one_chosen_is_reconnected(
