@@ -43,7 +43,8 @@ def known_types(dialect: str) -> dict[str, type[Any]]:
     module = _MODULES.get(dialect)
     if module is not None:
         for name, cls in module.ischema_names.items():
-            if isinstance(cls, type):
+            # PostgreSQL's name and "char" are read as plain String: created, they would be VARCHAR.
+            if isinstance(cls, type) and cls is not satypes.String:
                 names[name.upper().strip('"')] = cls
     if dialect == "postgresql":
         names["SERIAL"] = satypes.INTEGER
@@ -75,6 +76,9 @@ def parse_type(text: str, dialect: str) -> Any:
     name = " ".join(words)
     known = known_types(dialect)
     cls = known.get(name)
+    if cls is None and dialect == "postgresql" and name == "NAME":
+        raise TypeParseError("PostgreSQL's name type has no SQLAlchemy type: Alembic would create the column as "
+                             "VARCHAR. Write VARCHAR(63) or TEXT, or add a name column with a custom SQL step.")
     if cls is None:
         close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
         hint = f" Did you mean {', '.join(close)}?" if close else ""

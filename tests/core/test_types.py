@@ -44,3 +44,12 @@ def test_unknown_types_are_refused_with_a_hint(dialect: str, text: str, message:
 def test_completion_lists_dialect_names() -> None:
     assert "JSONB" in type_names("postgresql") and "TIMESTAMP WITH TIME ZONE" in type_names("postgresql")
     assert "MEDIUMTEXT" in type_names("mysql") and "JSONB" not in type_names("mysql")
+
+
+def test_postgresql_name_is_refused_rather_than_made_varchar() -> None:
+    """SQLAlchemy reads PostgreSQL's name (and "char") as a plain String, which it creates as
+    VARCHAR: typed by a user, that would be a different type than asked for, silently."""
+    with pytest.raises(TypeParseError, match="would create the column as VARCHAR"):
+        parse_type("name", "postgresql")
+    assert "NAME" not in type_names("postgresql")
+    assert repr(parse_type("char(3)", "postgresql")) == "CHAR(length=3)"

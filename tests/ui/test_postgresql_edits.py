@@ -75,3 +75,26 @@ def test_table_comment_set_and_removed(qtbot: QtBot, window: MainWindow, pg_data
     assert "op.create_table_comment('books', 'Every book we sell'" in " ".join(downgrade.split()).replace("( ", "(")
     mysql, _u, _d = preview(qtbot, window, "mysql")
     assert "ALTER TABLE books COMMENT 'Every book we sell'" in mysql
+
+
+def test_a_name_column_is_edited_without_its_type_changing(qtbot: QtBot, window: MainWindow,
+                                                           pg_databases: ServerDatabases) -> None:
+    """A reflected type the editor cannot create (PostgreSQL's name) is left as it is when the
+    column is edited; typing name for a new column is refused, not turned into VARCHAR."""
+    name = pg_databases.create()
+    engine = create_engine(pg_databases.url(name))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE roles (id int PRIMARY KEY, rolname name NOT NULL)"))
+    engine.dispose()
+    window.connecting.open_url_text(pg_databases.url(name))
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    trigger = menu_action(window, ("public", "Tables", "roles", "rolname"), "Edit column…").trigger
+    assert run_dialog(qtbot, trigger, lambda d: d.nullable.setChecked(True)) == ""
+    assert pending_calls(window) == ["op.alter_column('roles', 'rolname', existing_type=sa.String(), nullable=True)"]
+
+    def typed_name(d: Any) -> None:
+        d.name.setText("owner")
+        d.type_edit.setText("name")
+
+    refusal = run_dialog(qtbot, menu_action(window, ("public", "Tables", "roles"), "Add column…").trigger, typed_name)
+    assert "would create the column as VARCHAR" in refusal

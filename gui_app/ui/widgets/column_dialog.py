@@ -74,9 +74,12 @@ class ColumnDialog(EditDialog):
     def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
 
-        type_ = self.type_edit.sa_type()
+        # A type left as reflected is not parsed again (PostgreSQL's name has no SQLAlchemy type of its own).
+        unchanged_type = self.column is not None and self.type_edit.text().strip() == self.column.type_name
+        type_ = None if unchanged_type else self.type_edit.sa_type()
         expression, literal = self._default()
         if self.column is None:
+            assert type_ is not None
             spec = edits.ColumnSpec(self.name.text(), type_, nullable=self.nullable.isChecked(), default=expression,
                                     default_literal=literal, autoincrement=self.autoincrement.isChecked() or None,
                                     comment=self.comment.text() or None)
@@ -91,7 +94,7 @@ class ColumnDialog(EditDialog):
         op = edits.alter_column(
             self.table, old.name,
             new_name=self.name.text(),
-            type_=type_ if self.type_edit.text().strip() != old.type_name else None,
+            type_=type_,
             nullable=self.nullable.isChecked(),
             server_default=expression if expression is not None else (
                 None if old.default is not None and literal is None else edits.UNCHANGED),
