@@ -18,6 +18,7 @@ from sqlalchemy.exc import SAWarning
 
 from gui_app.core.schema import (
     CheckConstraint,
+    Column,
     Domain,
     EnumType,
     ExclusionConstraint,
@@ -34,9 +35,10 @@ _USER_RELATIONS = """
 """
 
 _TYPE_NAMES = text(f"""
-    SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
+    SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), c.relkind
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid {_USER_RELATIONS}
-      AND c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped
+      AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
+    ORDER BY n.nspname, c.relname, a.attnum
 """)
 
 _RELATIONS = text(f"""
@@ -95,11 +97,16 @@ class PostgresExtras:
 
 def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
     extras = PostgresExtras()
-    for nsp, rel, att, type_name in conn.execute(_TYPE_NAMES):
-        extras.type_names[(nsp, rel, att)] = type_name
+    view_columns: defaultdict[tuple[str, str], list[Column]] = defaultdict(list)
+    for nsp, rel, att, type_name, relkind in conn.execute(_TYPE_NAMES):
+        if relkind in ("v", "m"):
+            view_columns[(nsp, rel)].append(Column(att, type_name))
+        else:
+            extras.type_names[(nsp, rel, att)] = type_name
     for row in conn.execute(_RELATIONS):
         if row.relkind in ("v", "m"):
-            extras.views[row.nspname].append(View(row.relname, row.nspname, row.definition, row.relkind == "m"))
+            extras.views[row.nspname].append(View(row.relname, row.nspname, row.definition, row.relkind == "m",
+                                                  tuple(view_columns[(row.nspname, row.relname)])))
         elif row.relkind == "S":
             extras.sequences[row.nspname].append(Sequence(row.relname, row.nspname))
         if row.relkind == "p":

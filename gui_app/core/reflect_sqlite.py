@@ -44,6 +44,10 @@ _COLUMNS = (
     'SELECT m.name AS table_name, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden '
     f"FROM ({_TABLES}) m JOIN pragma_table_xinfo(m.name) p"
 )
+_VIEW_COLUMNS = (
+    "SELECT m.name AS view_name, p.name, p.type FROM sqlite_master m JOIN pragma_table_info(m.name) p "
+    "WHERE m.type = 'view' ORDER BY m.name, p.cid"
+)
 _FOREIGN_KEYS = (
     'SELECT m.name AS table_name, p.id, p.seq, p."table", p."from" AS from_column, p."to", '
     f"p.on_update, p.on_delete FROM ({_TABLES}) m JOIN pragma_foreign_key_list(m.name) p"
@@ -84,6 +88,12 @@ def reflect_sqlite(conn: Connection, steps: Steps, only: set[tuple[str | None, s
     foreign_keys = _group(run(_FOREIGN_KEYS))
     indexes = _group(run(_INDEXES))
     index_columns = _group(run(_INDEX_COLUMNS))
+    view_columns: defaultdict[str, list[Column]] = defaultdict(list)
+    try:
+        for row in run(_VIEW_COLUMNS):
+            view_columns[row["view_name"]].append(Column(row["name"], (row["type"] or "").upper()))
+    except sqlite3.Error:  # a view over a table that is gone cannot be read: it is listed without columns
+        pass
     cursor.close()
     steps.advance("Building tables")
     sql_of = {(r["type"], r["name"]): r["sql"] for r in master}
@@ -99,7 +109,8 @@ def reflect_sqlite(conn: Connection, steps: Steps, only: set[tuple[str | None, s
         steps.check()
         tables.append(_table(name, row["sql"] or "", columns[name], foreign_keys[name], indexes[name],
                              index_columns, sql_of, columns, tuple(sorted(triggers[name], key=lambda t: t.name))))
-    views = tuple(View(r["name"], None, _view_select(r["sql"] or "")) for r in master if r["type"] == "view")
+    views = tuple(View(r["name"], None, _view_select(r["sql"] or ""), columns=tuple(view_columns[r["name"]]))
+                  for r in master if r["type"] == "view")
     namespace = Namespace("main", tuple(sorted(tables, key=lambda t: t.name)),
                           tuple(sorted(views, key=lambda v: v.name)))
     return Schema("sqlite", sqlite3.sqlite_version, "main", (namespace,), UNSUPPORTED)

@@ -187,6 +187,8 @@ class View:
     schema: str | None
     definition: str | None
     materialized: bool = False
+    columns: tuple[Column, ...] = ()
+    """Its columns as the database reports them (name and type)."""
 
 
 @dataclass(frozen=True, slots=True)

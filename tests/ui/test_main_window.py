@@ -310,3 +310,22 @@ def test_the_layout_is_kept_as_it_changes_so_a_crash_does_not_lose_it(qtbot: QtB
     again.show()
     assert (again.width(), again.height()) == (700, 500)
     assert not again.preview_dock.isVisible()
+
+
+def test_a_views_columns_are_in_the_tree_and_the_filter_finds_them(qtbot: QtBot, demo_window: MainWindow) -> None:
+    tree = demo_window.browser.model.tree
+    view = tree.find_path(("main", "Views", "book_sales"))
+    assert view is not None and tree.details[view] == "4 columns"
+    assert [tree.names[c] for c in tree.children[view]] == ["book_id", "title", "copies", "revenue"]
+    qtbot.keyClicks(demo_window.browser.filter_edit, "revenue")
+    qtbot.waitUntil(lambda: bool(demo_window.browser.model.matches), timeout=5_000)
+    found = demo_window.browser.model.matches
+    assert [tuple(_path(tree, n)) for n in found] == [("main", "Views", "book_sales", "revenue")]
+
+
+def _path(tree: Any, node: int) -> list[str]:
+    names = []
+    while node > 0:
+        names.append(tree.names[node])
+        node = tree.parents[node]
+    return names[::-1]

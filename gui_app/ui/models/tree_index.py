@@ -210,8 +210,11 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
     if ns.views:
         views = index.add(node, Kind.FOLDER, "Views", detail=str(len(ns.views)))
         for view in ns.views:
-            index.add(views, Kind.MATERIALIZED_VIEW if view.materialized else Kind.VIEW, view.name, view,
-                      "materialized view" if view.materialized else "view")
+            node = index.add(views, Kind.MATERIALIZED_VIEW if view.materialized else Kind.VIEW, view.name, view,
+                             "materialized view" if view.materialized else "view",
+                             f"{len(view.columns)} column{'' if len(view.columns) == 1 else 's'}")
+            for column in view.columns:  # shown, and found by the filter, like a table's
+                index.add(node, Kind.COLUMN, column.name, column, column.type_name)
     for label, items, kind in (("Enums", ns.enums, Kind.ENUM), ("Domains", ns.domains, Kind.DOMAIN),
                                ("Sequences", ns.sequences, Kind.SEQUENCE)):
         if items:
