@@ -12,17 +12,25 @@ from tests.conftest import ServerDatabases
 from tests.ui.editing import menu_action, pending_calls, preview, run_dialog, status_of
 
 
-def test_exclusion_constraint_and_its_reflected_drop(qtbot: QtBot, window: MainWindow,
-                                                     pg_databases: ServerDatabases) -> None:
+def _open_database_with(qtbot: QtBot, window: MainWindow, pg_databases: ServerDatabases, *statements: str) -> str:
+    """A new database holding what ``statements`` create, opened in ``window``; its name."""
     name = pg_databases.create()
     engine = create_engine(pg_databases.url(name))
     with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE booking (id int PRIMARY KEY, room int NOT NULL, during tsrange NOT NULL)"))
-        conn.execute(text("CREATE TABLE hold (id int PRIMARY KEY, during tsrange, "
-                          "CONSTRAINT ex_hold_during EXCLUDE USING gist (during WITH &&))"))
+        for statement in statements:
+            conn.execute(text(statement))
     engine.dispose()
     window.connecting.open_url_text(pg_databases.url(name))
     qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    return name
+
+def test_exclusion_constraint_and_its_reflected_drop(qtbot: QtBot, window: MainWindow,
+                                                     pg_databases: ServerDatabases) -> None:
+    name = _open_database_with(
+        qtbot, window, pg_databases,
+        "CREATE TABLE booking (id int PRIMARY KEY, room int NOT NULL, during tsrange NOT NULL)",
+        "CREATE TABLE hold (id int PRIMARY KEY, during tsrange, CONSTRAINT ex_hold_during EXCLUDE USING gist "
+        "(during WITH &&))")
     assert status_of(window, ("public", "Tables", "hold", "Exclusion constraints", "ex_hold_during")) == "same"
 
     def fill(d: Any) -> None:
@@ -54,13 +62,7 @@ def test_exclusion_constraint_and_its_reflected_drop(qtbot: QtBot, window: MainW
 
 
 def test_table_comment_set_and_removed(qtbot: QtBot, window: MainWindow, pg_databases: ServerDatabases) -> None:
-    name = pg_databases.create()
-    engine = create_engine(pg_databases.url(name))
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE books (id int PRIMARY KEY)"))
-    engine.dispose()
-    window.connecting.open_url_text(pg_databases.url(name))
-    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    _open_database_with(qtbot, window, pg_databases, "CREATE TABLE books (id int PRIMARY KEY)")
     books = ("public", "Tables", "books")
     assert run_dialog(qtbot, menu_action(window, books, "Table comment…").trigger,
                       lambda d: d.comment.setPlainText("Every book we sell")) == ""
@@ -81,13 +83,7 @@ def test_a_name_column_is_edited_without_its_type_changing(qtbot: QtBot, window:
                                                            pg_databases: ServerDatabases) -> None:
     """A reflected type the editor cannot create (PostgreSQL's name) is left as it is when the
     column is edited; typing name for a new column is refused, not turned into VARCHAR."""
-    name = pg_databases.create()
-    engine = create_engine(pg_databases.url(name))
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE roles (id int PRIMARY KEY, rolname name NOT NULL)"))
-    engine.dispose()
-    window.connecting.open_url_text(pg_databases.url(name))
-    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    _open_database_with(qtbot, window, pg_databases, "CREATE TABLE roles (id int PRIMARY KEY, rolname name NOT NULL)")
     trigger = menu_action(window, ("public", "Tables", "roles", "rolname"), "Edit column…").trigger
     assert run_dialog(qtbot, trigger, lambda d: d.nullable.setChecked(True)) == ""
     assert pending_calls(window) == ["op.alter_column('roles', 'rolname', existing_type=sa.String(), nullable=True)"]
