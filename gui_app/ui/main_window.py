@@ -30,6 +30,7 @@ from gui_app.ui.actions import ICON_PROPERTY, make_action
 from gui_app.ui.apply_flow import ApplyFlow
 from gui_app.ui.connect_flow import ConnectFlow
 from gui_app.ui.context import AppContext, LoadedDatabase
+from gui_app.ui.menus import ACTIONS, MENUS, TOOLBAR
 from gui_app.ui.migration_files import MigrationFiles
 from gui_app.ui.models.tree_index import Kind
 from gui_app.ui.schema_editor import SchemaEditor
@@ -45,54 +46,6 @@ if TYPE_CHECKING:
 
     from gui_app.ui.pending import PendingPlan
 
-# (attribute, text, slot name on the window, shortcut, icon, tip, needs a database). One table for
-# every plain action: the menus and the toolbar below refer to them by attribute.
-ACTIONS: tuple[tuple[str, str, str, Any, str, str | None, bool], ...] = (
-    ("connect_action", "&Connect…", "connecting.show_dialog", "Ctrl+Shift+O", "connect", "Open another database",
-     False),
-    ("demo_action", "Open &demo database", "connecting.open_demo", None, "demo", None, False),
-    ("refresh_action", "&Refresh", "context.refresh", QKeySequence.StandardKey.Refresh, "refresh",
-     "Reflect the database again", False),
-    ("cancel_action", "Cancel", "_cancel_work", "Esc", "cancel", None, False),
-    ("quit_action", "&Quit", "close", QKeySequence.StandardKey.Quit, "quit", None, False),
-    ("filter_action", "&Filter objects", "focus_filter", QKeySequence.StandardKey.Find, "filter", None, False),
-    ("about_action", "&About Alembic Studio", "show_about", None, "about", None, False),
-    ("shortcuts_action", "&Keyboard shortcuts", "show_shortcuts", QKeySequence.StandardKey.HelpContents, "about",
-     None, False),
-    ("timeouts_action", "&Timeouts…", "show_timeouts", None, "timeouts",
-     "How long to wait for a server, a lock, a count", False),
-    ("new_table_action", "&New table…", "editor.new_table", "Ctrl+Shift+N", "new_table", None, True),
-    ("sql_step_action", "Custom &SQL step…", "editor.sql_step", None, "sql_step",
-     "Add SQL to the migration, with the SQL that undoes it", True),
-    ("add_column_action", "&Add column…", "_add_column_to_selection", "Ctrl+Shift+C", "add_column", None, True),
-    ("preview_action", "Show &preview", "_show_preview", "Ctrl+Shift+P", "sql_step", None, False),
-    ("apply_action", "&Apply pending changes…", "applying.apply_pending", "Ctrl+Shift+A", "apply",
-     "Run the pending changes on the database, after a confirmation", True),
-    ("link_project_action", "&Link Alembic project…", "files.link_project", None, "project",
-     "Open an alembic.ini to save revisions into", False),
-    ("open_script_action", "&Open migration script…", "files.open_script", QKeySequence.StandardKey.Open,
-     "open_script", None, True),
-    ("save_revision_action", "&Save as revision…", "files.save_revision", QKeySequence.StandardKey.Save, "save",
-     None, True),
-    ("save_script_action", "Save as migration s&cript…", "files.save_script", "Ctrl+Shift+S", "save", None, True),
-    ("export_sql_action", "&Export SQL…", "files.export_sql", "Ctrl+E", "export", None, True),
-    ("compare_action", "Co&mpare with another database…", "compare_with_database", None, "compare",
-     "Add the changes that make this database match another one", True),
-)
-
-# Menus and toolbar as lists of action attributes; "-" is a separator, "@name" a submenu attribute.
-MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("&File", ("connect_action", "@recent_menu", "demo_action", "-", "link_project_action", "@recent_projects_menu",
-               "open_script_action", "save_revision_action", "save_script_action", "export_sql_action",
-               "compare_action", "-", "refresh_action", "timeouts_action", "-", "quit_action")),
-    ("&Edit", ("undo_action", "redo_action", "-", "new_table_action", "add_column_action", "sql_step_action", "-",
-               "apply_action")),
-    ("&View", ("filter_action", "preview_action", "@pending_dock", "@preview_dock", "@revision_dock")),
-    ("&Help", ("shortcuts_action", "about_action")),
-)
-TOOLBAR = ("connect_action", "refresh_action", "-", "undo_action", "redo_action", "new_table_action",
-           "sql_step_action", "-", "apply_action")
-
 APP_TITLE = "Alembic Studio"
 GEOMETRY_KEY = "window/geometry"
 LAYOUT_KEY = "window/layout"
@@ -105,6 +58,7 @@ LAYOUT_SAVE_DELAY_MS = 800
 class MainWindow(QMainWindow):
     """The window of one database: tree, details, docks, menus; never runs a database query itself."""
 
+    # One attribute per entry of menus.ACTIONS, set by _make_actions.
     connect_action: QAction
     demo_action: QAction
     refresh_action: QAction
