@@ -356,9 +356,8 @@ def _recover(args: argparse.Namespace) -> None:
         if not (args.finish or args.revert):
             found = recovery.examine(journal, reflect(url))
             print(f"{shown}: {found.describe()}.", file=sys.stderr)
-            for number, text in enumerate(journal.descriptions, start=1):
-                state = "in the database" if number <= found.applied else "not run"
-                print(f"  {number}. {text}: {state}", file=sys.stderr)
+            for line in found.listing():
+                print(f"  {line}", file=sys.stderr)
             print("Run again with --finish or --revert.", file=sys.stderr)
             return
         found, report = recovery.recover(url, finish=args.finish)

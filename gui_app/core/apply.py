@@ -1,9 +1,9 @@
 """Run the pending list against a live database, per dialect.
 
 PostgreSQL and SQLite apply the whole plan in one transaction: any failure (or a
-cancel) rolls everything back, except what a script's ``autocommit_block()`` has
-committed on purpose (as under ``alembic upgrade``). MySQL and MariaDB commit each DDL statement, so
-they apply step by step and, on failure, report exactly which operations ran.
+cancel) rolls everything back, except what a script commits on purpose (its own
+``COMMIT`` or ``autocommit_block()``, as under ``alembic upgrade``). MySQL and
+MariaDB commit each DDL statement, so they apply step by step and, on failure, report exactly which operations ran.
 A dry run does the same work and throws it away: PostgreSQL rolls back, SQLite
 works on a copy made with the backup API, MySQL on a scratch database built from
 the reflected schema.

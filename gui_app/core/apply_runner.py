@@ -26,7 +26,7 @@ from gui_app.core.op_facts import describe
 from gui_app.core.progress import Cancelled, CancelToken, ProgressFn
 from gui_app.core.projection import project
 from gui_app.core.schema import Schema
-from gui_app.core.script_code import ScriptCodeOp
+from gui_app.core.script_code import ScriptCodeOp, ends_transaction
 
 OUT_OF_LOCKS = ("PostgreSQL ran out of lock slots (max_locks_per_transaction) for this many changes in one "
                 "transaction; nothing was applied. Raise max_locks_per_transaction or apply fewer operations at once.")
@@ -105,6 +105,8 @@ class Runner:
     dry_run: bool = False
     committed_by: int | None = None
     """The operation whose own ``COMMIT`` or ``autocommit_block()`` last committed the work before it."""
+    _in_block: bool = field(default=False, init=False)
+    """Inside a script's ``autocommit_block()``, where statements commit by design."""
 
     def run(self, plan: Sequence[ops.MigrateOperation], dialect: str) -> None:
         context = MigrationContext.configure(connection=self.conn)
@@ -134,8 +136,10 @@ class Runner:
                 self._emit(operations, item)
             except Exception as error:
                 raise StepFailed(self.done, group[0], error) from error
-            if self.transaction is not None and _outside_transaction(self.conn):
-                self.conn.exec_driver_sql("BEGIN")  # SQLite after a script's COMMIT: the rest stays atomic
+            if self.conn.dialect.name == "sqlite" and self.transaction is not None and _outside_transaction(self.conn):
+                # After a script's COMMIT SQLite would run the rest outside a transaction (psycopg
+                # begins the next one itself): the rest stays atomic.
+                self.conn.exec_driver_sql("BEGIN")
             self.done += len(group)
             if self.journal is not None:
                 self.journal.step_done(self.done)
@@ -162,7 +166,7 @@ class Runner:
     def _before_statement(self, _conn: sa.Connection, _cursor: object, statement: str, parameters: object,
                           _context: object, _many: bool) -> tuple[str, object]:
         """A dry run must not commit: a script's own ``COMMIT`` is not sent there."""
-        if self.dry_run and self.transaction is not None and _ENDS_TRANSACTION.match(statement):
+        if self.dry_run and self.transaction is not None and ends_transaction(statement):
             self.notes.append(f"The dry run did not send the script's {statement.strip().rstrip(';')}: "
                               "a real apply commits the work before it there.")
             return "SELECT 1", ()
@@ -173,10 +177,8 @@ class Runner:
         """A script's own ``COMMIT`` (``op.execute("COMMIT")``, as under ``alembic``) ends the plan's
         transaction: what ran before it stays, whatever fails later."""
         if self.transaction is not None and not self._in_block and _outside_transaction(conn) \
-                and not _ROLLS_BACK.match(statement):
+                and ends_transaction(statement) != "ROLLBACK":
             self.committed_by = self.done
-
-    _in_block: bool = False
 
     @contextlib.contextmanager
     def _autocommit_block(self) -> Iterator[None]:
@@ -202,10 +204,6 @@ class Runner:
             self._in_block = False
             self.conn.execution_options(isolation_level=level)
             self.transaction = self.conn.begin()
-
-
-_ENDS_TRANSACTION = re.compile(r"^\s*(COMMIT|END|ABORT|ROLLBACK)(\s+(WORK|TRANSACTION))?\s*;?\s*$", re.IGNORECASE)
-_ROLLS_BACK = re.compile(r"^\s*(ROLLBACK|ABORT)\b", re.IGNORECASE)
 
 
 def _outside_transaction(conn: sa.Connection) -> bool:

@@ -1,4 +1,4 @@
-"""Database names as the SQL tools see them.
+"""Database names, and types, as the SQL tools see them.
 
 MariaDB speaks MySQL's dialect: SQLAlchemy, Alembic and sqlglot each have one dialect for both,
 so rendering, projection and parsing use ``family()``; what differs between the two servers
@@ -6,6 +6,8 @@ so rendering, projection and parsing use ``family()``; what differs between the 
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 MYSQL_FAMILY = ("mysql", "mariadb")
 
@@ -18,3 +20,12 @@ def family(name: str) -> str:
 def is_mysql(name: str) -> bool:
     """Whether ``name`` is MySQL or MariaDB."""
     return name in MYSQL_FAMILY
+
+
+def spelled(type_: Any, dialect: Any) -> str:
+    """How ``dialect`` (a SQLAlchemy dialect) writes ``type_`` in DDL; a type it cannot compile
+    (unknown to SQLAlchemy) by its generic name."""
+    try:
+        return str(type_.compile(dialect=dialect))
+    except Exception:  # an unknown type has no DDL of its own
+        return str(type_)

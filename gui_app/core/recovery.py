@@ -43,6 +43,11 @@ class Interrupted:
         return (f"{self.journal.summary()}; the database holds the first {self.applied} "
                 f"(checked against its schema)")
 
+    def listing(self) -> list[str]:
+        """Each step of the plan, numbered, and whether it is in the database."""
+        return [f"{n}. {text}: {'in the database' if n <= self.applied else 'not run'}"
+                for n, text in enumerate(self.journal.descriptions, start=1)]
+
     def finishing(self) -> list[ops.MigrateOperation]:
         return [op for forward, _ in self.steps[self.applied:] for op in forward]
 

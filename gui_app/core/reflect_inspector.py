@@ -18,6 +18,7 @@ from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.exc import SAWarning
 
 from gui_app.core import reflect_mysql
+from gui_app.core.dialects import spelled
 from gui_app.core.progress import Steps
 from gui_app.core.schema import (
     CheckConstraint,
@@ -109,10 +110,7 @@ def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
                 found = type_names.get((namespace, table, col["name"]))
                 if found:
                     return found
-            try:
-                return str(col["type"].compile(dialect=dialect))
-            except Exception:  # an unknown type has no DDL of its own
-                return str(col["type"])
+            return spelled(col["type"], dialect)
 
         table_indexes = tuple(_index(i) for i in indexes.get(key, ())
                               if "duplicates_constraint" not in i and i.get("name") not in unique_indexes)

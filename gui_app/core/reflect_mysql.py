@@ -97,20 +97,14 @@ def restore_foreign_keys(insp: Inspector, database: str, schema: str | None, fks
 
 
 def views(insp: Inspector, schema: str | None, steps: Steps) -> tuple[Any, ...]:
+    from gui_app.core.dialects import spelled
     from gui_app.core.schema import Column, View
 
     steps.advance("views")
     names = sorted(insp.get_view_names(schema))
     columns = insp.get_multi_columns(schema=schema, filter_names=names, kind=sa.engine.ObjectKind.VIEW) \
         if names else {}
-
-    def spelled(column: Any) -> str:
-        try:
-            return str(column["type"].compile(dialect=insp.dialect))
-        except Exception:  # an unknown type has no DDL of its own
-            return str(column["type"])
-
     return tuple(View(name, schema, insp.get_view_definition(name, schema),
-                      columns=tuple(Column(c["name"], spelled(c), c.get("nullable", True))
+                      columns=tuple(Column(c["name"], spelled(c["type"], insp.dialect), c.get("nullable", True))
                                     for c in columns.get((schema, name), ())))
                  for name in names)

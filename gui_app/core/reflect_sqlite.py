@@ -9,6 +9,7 @@ text holds comes from :mod:`sqlite_ddl`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections import defaultdict
@@ -48,6 +49,7 @@ _VIEW_COLUMNS = (
     "SELECT m.name AS view_name, p.name, p.type FROM sqlite_master m JOIN pragma_table_info(m.name) p "
     "WHERE m.type = 'view' ORDER BY m.name, p.cid"
 )
+_ONE_VIEW_COLUMNS = "SELECT :view AS view_name, name, type FROM pragma_table_info(:view) ORDER BY cid"
 _FOREIGN_KEYS = (
     'SELECT m.name AS table_name, p.id, p.seq, p."table", p."from" AS from_column, p."to", '
     f"p.on_update, p.on_delete FROM ({_TABLES}) m JOIN pragma_foreign_key_list(m.name) p"
@@ -90,10 +92,14 @@ def reflect_sqlite(conn: Connection, steps: Steps, only: set[tuple[str | None, s
     index_columns = _group(run(_INDEX_COLUMNS))
     view_columns: defaultdict[str, list[Column]] = defaultdict(list)
     try:
-        for row in run(_VIEW_COLUMNS):
-            view_columns[row["view_name"]].append(Column(row["name"], (row["type"] or "").upper()))
-    except sqlite3.Error:  # a view over a table that is gone cannot be read: it is listed without columns
-        pass
+        view_rows = run(_VIEW_COLUMNS)
+    except sqlite3.Error:  # a view over a table that is gone cannot be read: the others one by one
+        view_rows = []
+        for name in (r["name"] for r in master if r["type"] == "view"):
+            with contextlib.suppress(sqlite3.Error):  # that one is listed without columns
+                view_rows.extend(cursor.execute(_ONE_VIEW_COLUMNS, {"view": name}).fetchall())
+    for row in view_rows:
+        view_columns[row["view_name"]].append(Column(row["name"], (row["type"] or "").upper()))
     cursor.close()
     steps.advance("Building tables")
     sql_of = {(r["type"], r["name"]): r["sql"] for r in master}

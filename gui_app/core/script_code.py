@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import re
 import textwrap
 import traceback
@@ -29,12 +30,24 @@ from alembic.script import ScriptDirectory
 
 RUNS_CODE = "runs Python code against the database"
 COMMITS_PART_WAY = "commits part-way"
-"""The code opens ``autocommit_block()``: what ran before it is committed there, as under ``alembic``."""
+"""The step opens ``autocommit_block()`` or sends its own ``COMMIT``: what ran before is committed
+there, as under ``alembic``."""
+
+_ENDS_TRANSACTION = re.compile(r"^\s*(COMMIT|END|ABORT|ROLLBACK)(\s+(?:WORK|TRANSACTION))?\s*;?\s*$", re.IGNORECASE)
+
+
+def ends_transaction(sql: str) -> str | None:
+    """``COMMIT`` or ``ROLLBACK`` when ``sql`` is a statement that ends the transaction it runs in
+    that way (``END`` commits, ``ABORT`` rolls back); otherwise None."""
+    match = _ENDS_TRANSACTION.match(sql)
+    if match is None:
+        return None
+    return "COMMIT" if match.group(1).upper() in ("COMMIT", "END") else "ROLLBACK"
 
 
 def commits(sql: str) -> bool:
     """Whether ``sql`` is a statement that commits the transaction it runs in."""
-    return re.match(r"^\s*(COMMIT|END)(\s+(WORK|TRANSACTION))?\s*;?\s*$", sql, re.IGNORECASE) is not None
+    return ends_transaction(sql) == "COMMIT"
 
 
 class ScriptCodeOp(ops.MigrateOperation):
@@ -63,10 +76,10 @@ class ScriptCodeOp(ops.MigrateOperation):
         reverse.source = self.source
         return reverse
 
-    @property
+    @functools.cached_property
     def commits_part_way(self) -> bool:
         """Whether the function (or a module-level definition it uses) opens ``autocommit_block()``
-        or holds a ``COMMIT`` statement of its own."""
+        or holds a ``COMMIT`` statement of its own. Read once: the risk labels ask on every repaint."""
         try:
             _, nodes = _function_and_uses(self)
         except (SyntaxError, ValueError):

@@ -30,7 +30,7 @@ from gui_app.ui.actions import ICON_PROPERTY, make_action
 from gui_app.ui.apply_flow import ApplyFlow
 from gui_app.ui.connect_flow import ConnectFlow
 from gui_app.ui.context import AppContext, LoadedDatabase
-from gui_app.ui.menus import ACTIONS, MENUS, TOOLBAR
+from gui_app.ui.menus import ACTIONS, ALWAYS, EDIT, MENUS, TOOLBAR
 from gui_app.ui.migration_files import MigrationFiles
 from gui_app.ui.models.tree_index import Kind
 from gui_app.ui.schema_editor import SchemaEditor
@@ -85,6 +85,11 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_TITLE)
+        # The layout is kept as it changes, not only on a clean close: a crash must not lose it.
+        self._layout_timer = QTimer(self)
+        self._layout_timer.setSingleShot(True)
+        self._layout_timer.setInterval(LAYOUT_SAVE_DELAY_MS)
+        self._layout_timer.timeout.connect(self._save_layout)
         self.resize(1180, 760)
         self.error_box: QMessageBox | None = None
         self.last_menu: QMenu | None = None
@@ -145,11 +150,6 @@ class MainWindow(QMainWindow):
         self.preview.dialect_chosen.connect(lambda key: context.settings.setValue(PREVIEW_DIALECT_KEY, key))
         self.preview.preferred = context.settings.value(PREVIEW_DIALECT_KEY, None)
         self._restore_layout()
-        # The layout is kept as it changes, not only on a clean close: a crash must not lose it.
-        self._layout_timer = QTimer(self)
-        self._layout_timer.setSingleShot(True)
-        self._layout_timer.setInterval(LAYOUT_SAVE_DELAY_MS)
-        self._layout_timer.timeout.connect(self._save_layout)
         for dock in (self.pending_dock, self.preview_dock, self.revision_dock):
             dock.dockLocationChanged.connect(self._layout_changed)
             dock.topLevelChanged.connect(self._layout_changed)
@@ -158,11 +158,11 @@ class MainWindow(QMainWindow):
     # --- construction ---------------------------------------------------------------------
 
     def _make_actions(self) -> None:
-        for attribute, text, slot, shortcut, icon, tip, needs_database in ACTIONS:
+        for attribute, text, slot, shortcut, icon, tip, enabled in ACTIONS:
             action = make_action(self, text, self._slot(slot), shortcut=shortcut, icon=icon, tip=tip)
-            action.setEnabled(not needs_database and attribute not in ("refresh_action", "cancel_action"))
+            action.setEnabled(enabled == ALWAYS)
             setattr(self, attribute, action)
-        self.edit_actions = [getattr(self, entry[0]) for entry in ACTIONS if entry[6]]
+        self.edit_actions = [getattr(self, entry[0]) for entry in ACTIONS if entry[6] == EDIT]
         self.undo_action = self._undo_redo(self.undo_group.createUndoAction(self, "&Undo"), "undo",
                                            QKeySequence.StandardKey.Undo)
         self.redo_action = self._undo_redo(self.undo_group.createRedoAction(self, "&Redo"), "redo",
@@ -470,7 +470,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def _layout_changed(self, *_args: object) -> None:
-        if hasattr(self, "_layout_timer") and self.isVisible():
+        if self.isVisible():
             self._layout_timer.start()
 
     def _save_layout(self) -> None:

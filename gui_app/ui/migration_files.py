@@ -35,14 +35,6 @@ def autosave_folder() -> Path:
     return base / "autosave"
 
 
-def autosave_path(url: URL) -> Path:
-    """Where the pending list of the database at ``url`` is autosaved."""
-    from gui_app.core import autosaves
-    from gui_app.core.urls import url_without_password
-
-    return autosaves.path_for(autosave_folder(), url_without_password(url))
-
-
 class MigrationFiles(QObject):
     """Scripts and revisions: open a script into the pending list, save the list as a revision or a
     file, export SQL, link a project, autosave and restore. Runs a script's code only in a child
@@ -389,7 +381,10 @@ class MigrationFiles(QObject):
             if answer == "cancel" or (answer == "save" and not self.save()):
                 return False
         if self.context.database is not None:
-            autosave_path(self.context.database.url).unlink(missing_ok=True)
+            from gui_app.core import autosaves
+            from gui_app.core.urls import url_without_password
+
+            autosaves.remove(autosave_folder(), url_without_password(self.context.database.url))
         return True
 
     # --- default questions ------------------------------------------------------------------

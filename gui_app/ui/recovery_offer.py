@@ -48,8 +48,7 @@ class RecoveryOffer(QObject):
         except recovery.RecoveryError as error:
             self.report_error("An interrupted apply cannot be recovered", str(error))
             return
-        listing = "\n".join(f"{n}. {text}: {'in the database' if n <= found.applied else 'not run'}"
-                            for n, text in enumerate(journal.descriptions, start=1))
+        listing = "\n".join(found.listing())
         box = QMessageBox(QMessageBox.Icon.Warning, "An apply to this database was interrupted",
                           f"{found.describe()[0].upper()}{found.describe()[1:]}.\n\n{listing}", parent=self.window)
         box.setObjectName("recoveryBox")

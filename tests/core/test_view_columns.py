@@ -34,3 +34,14 @@ def test_view_columns_are_reflected_in_order_with_their_types(dialect: str, tmp_
         totals = next(v for v in schema.views if v.name == "totals")
         assert totals.materialized and [(c.name, c.type_name) for c in totals.columns] == [("items", "bigint")]
     assert [t.name for t in schema.tables] == ["item"]  # a view is still no table
+
+
+def test_a_view_over_a_dropped_table_loses_only_its_own_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "views.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.executescript("CREATE TABLE a (id INTEGER, n TEXT); CREATE TABLE b (x INTEGER);"
+                           "CREATE VIEW va AS SELECT id, n FROM a; CREATE VIEW vb AS SELECT x FROM b; DROP TABLE b;")
+    views = {v.name: [c.name for c in v.columns] for v in reflect(f"sqlite:///{path}").views}
+    assert views == {"va": ["id", "n"], "vb": []}

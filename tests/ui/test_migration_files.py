@@ -15,11 +15,12 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import URL
 
 from gui_app.core.render import render_sql
 from gui_app.ui.application import create_window, open_initial
 from gui_app.ui.main_window import MainWindow
-from gui_app.ui.migration_files import autosave_path
+from gui_app.ui.migration_files import autosave_folder
 from tests.ui.editing import menu_action, open_script, pending_calls, run_dialog
 
 T = ("main", "Tables")
@@ -32,6 +33,14 @@ def _edit(qtbot: QtBot, window: MainWindow) -> None:
 
     assert run_dialog(qtbot, menu_action(window, (*T, "books"), "Add column…").trigger, add) == ""
     menu_action(window, (*T, "books", "Indexes", "ix_books_title"), "Drop index").trigger()
+
+
+def autosave_path(url: URL) -> Path:
+    """Where the pending list of the database at ``url`` is autosaved."""
+    from gui_app.core import autosaves
+    from gui_app.core.urls import url_without_password
+
+    return autosaves.path_for(autosave_folder(), url_without_password(url))
 
 
 def _mode(path: Path) -> int:

@@ -168,10 +168,12 @@ def _merged(current: Sequence[Any], before: Sequence[Any] | None, key: Callable[
             return old.get(renamed[name])
         return None if name in sources else old.get(name)  # the old name now names a new object
 
-    result = [(item, was(item), _status(item, was(item), True)) for item in current]
-    present = {key(i) for i in current if key(i) not in sources or key(i) in renamed}
-    present |= {renamed[key(i)] for i in current if key(i) in renamed}
-    result.extend((item, item, Status.DROPPED) for item in before if key(item) not in present)
+    result = []
+    for item in current:
+        previous = was(item)
+        result.append((item, previous, _status(item, previous, True)))
+    matched = {key(previous) for _item, previous, _ in result if previous is not None}
+    result.extend((item, item, Status.DROPPED) for item in before if key(item) not in matched)
     return result
 
 
