@@ -67,11 +67,16 @@ class TableSpec:
     indexes: list[s.Index] = field(default_factory=list)
     comment: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
+    primary_key_name: str | None = None
+    """The primary key's constraint name (MySQL/MariaDB always call it PRIMARY)."""
 
 
 def create_table(spec: TableSpec) -> list[ops.MigrateOperation]:
     """``create_table``, then ``create_index`` per index and ``bulk_insert`` for initial rows."""
     items: list[Any] = [c.to_sa() for c in spec.columns]
+    key = [c.name for c in spec.columns if c.primary_key]
+    if key and spec.primary_key_name:
+        items.append(sa.PrimaryKeyConstraint(*key, name=spec.primary_key_name))
     items.extend(sa_build.foreign_key_to_sa(fk) for fk in spec.foreign_keys)
     items.extend(sa.UniqueConstraint(*u.columns, name=u.name) for u in spec.unique_constraints)
     items.extend(sa.CheckConstraint(sa.text(c.sqltext), name=c.name) for c in spec.check_constraints)

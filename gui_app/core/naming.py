@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+from gui_app.core import sqlite_ddl
 from gui_app.core.validate import NAME_LIMITS
 
 
@@ -32,6 +33,16 @@ def unique_name(table: str, columns: Sequence[str], dialect: str) -> str:
 
 def check_name(table: str, what: str, dialect: str) -> str:
     return _fit(f"ck_{table}_{what}", dialect)
+
+
+def check_name_for(table: str, condition: str, columns: Sequence[str], dialect: str) -> str:
+    """``ck_<table>_<the columns the condition mentions>`` (``condition`` when it names none)."""
+    known = {c.casefold(): c for c in columns}
+    mentioned: dict[str, None] = {}  # in the order the condition names them
+    for token in sqlite_ddl.tokenize(condition):
+        if token.kind in ("word", "quoted") and token.identifier.casefold() in known:
+            mentioned[known[token.identifier.casefold()]] = None
+    return check_name(table, "_".join(mentioned) or "condition", dialect)
 
 
 def foreign_key_name(table: str, columns: Sequence[str], referred: str, dialect: str) -> str:

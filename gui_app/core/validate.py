@@ -14,11 +14,11 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.operations import ops
 
-from gui_app.core import sqlite_ddl
+from gui_app.core import sa_build, sqlite_ddl
 from gui_app.core.dialects import is_mysql
 from gui_app.core.expressions import index_uses_column, references_column
 from gui_app.core.projection import ProjectionError, find_table
-from gui_app.core.schema import Schema, Table
+from gui_app.core.schema import ForeignKey, Schema, Table
 
 NAME_LIMITS = {"postgresql": 63, "mysql": 64, "mariadb": 64}
 
@@ -50,27 +50,28 @@ def name_problem(name: str | None, what: str, dialect: str, required: bool = Tru
     return None
 
 
-def default_problem(sql: str | None, dialect: str | None = None) -> str | None:
+def default_problem(sql: str | None, dialect: str | None = None, what: str = "default") -> str | None:
     """A server default is one SQL expression: refuse statement separators and comments,
     which could only end the statement early; with ``dialect``, refuse what the dialect's SQL
-    parser (sqlglot) cannot read as an expression (``1 +``), before it fails at apply time."""
+    parser (sqlglot) cannot read as an expression (``1 +``), before it fails at apply time. The same
+    holds for a CHECK condition or an index's WHERE: ``what`` names it in the message."""
     if sql is None:
         return None
     if not sql.strip():
-        return "The default is empty; leave it out instead."
+        return f"The {what} is empty; leave it out instead."
     tokens = sqlite_ddl.tokenize(sql)
     if any(t.text == ";" for t in tokens):
-        return f"The default {sql!r} holds a ';': a default is one expression, not statements."
+        return f"The {what} {sql!r} holds a ';': one expression, not statements, is expected."
     if sqlite_ddl.has_comment(sql):
-        return f"The default {sql!r} holds a comment; write the expression alone."
+        return f"The {what} {sql!r} holds a comment; write the expression alone."
     if sum(t.text == "(" for t in tokens) != sum(t.text == ")" for t in tokens):
-        return f"The default {sql!r} has unbalanced parentheses."
+        return f"The {what} {sql!r} has unbalanced parentheses."
     if any(t.kind == "punct" and t.text in "'\"`[" for t in tokens):
-        return f"The default {sql!r} has an unclosed quote."
-    return _expression_problem(sql, dialect) if dialect else None
+        return f"The {what} {sql!r} has an unclosed quote."
+    return _expression_problem(sql, dialect, what) if dialect else None
 
 
-def _expression_problem(sql: str, dialect: str) -> str | None:
+def _expression_problem(sql: str, dialect: str, what: str) -> str | None:
     import sqlglot
     from sqlglot.errors import ParseError, TokenError
 
@@ -84,7 +85,7 @@ def _expression_problem(sql: str, dialect: str) -> str | None:
     try:
         sqlglot.parse_one(f"SELECT {expression}", read=SQLGLOT_DIALECTS[dialect], error_level=sqlglot.ErrorLevel.RAISE)
     except (ParseError, TokenError) as error:
-        return f"The default {sql!r} is not a valid {dialect} expression ({parser_message(error)})."
+        return f"The {what} {sql!r} is not a valid {dialect} expression ({parser_message(error)})."
     return None
 
 
@@ -203,6 +204,29 @@ def _(op: ops.CreateTableOp, schema: Schema, found: _Found) -> None:
         seen.add(col.name)
     if schema.find_table(op.table_name, op.schema) is not None:
         found.errors.append(f"Table {op.table_name} already exists.")
+    for constraint in op.columns:
+        if isinstance(constraint, sa.Constraint) and isinstance(constraint.name, str):
+            found.name(constraint.name, "constraint")
+    if columns and not found.errors:
+        found.warnings.extend(_created_foreign_key_problems(schema, op))
+
+
+def _created_foreign_key_problems(schema: Schema, op: ops.CreateTableOp) -> list[str]:
+    """The foreign keys written inside ``create_table``, checked as ``create_foreign_key`` is (one
+    may refer to the table being created). Warnings, not errors: scripts written for the server
+    (MySQL refers to any indexed column) or referring to schemas not loaded must still open; the
+    New table dialog refuses them itself."""
+    created = sa_build.table_from_sa(op.to_table(), None)
+    problems = []
+    for fk in created.foreign_keys:
+        itself = fk.referred_table == created.name and fk.referred_schema == created.schema
+        target = created if itself else schema.find_table(fk.referred_table, fk.referred_schema)
+        if target is None:
+            if any(ns.holds(fk.referred_schema) for ns in schema.namespaces):
+                problems.append(f"There is no table {fk.referred_table} to refer to.")
+            continue
+        problems.extend(foreign_key_problems(created, target, fk))
+    return problems
 
 
 @_rules.register
@@ -315,24 +339,37 @@ def _mysql_key_still_needed(table: Table) -> list[str]:
 
 
 def _foreign_key_errors(schema: Schema, op: ops.CreateForeignKeyOp) -> list[str]:
-    errors = []
     source = find_table(schema, op.source_table, op.kw.get("source_schema"))
     try:
         target = find_table(schema, op.referent_table, op.kw.get("referent_schema"))
     except ProjectionError:
         return [f"There is no table {op.referent_table} to refer to."]
-    if len(op.local_cols) != len(op.remote_cols) or not op.local_cols:
+    name = op.constraint_name if isinstance(op.constraint_name, str) else None
+    fk = ForeignKey(name, tuple(op.local_cols), target.schema, target.name, tuple(op.remote_cols),
+                    op.kw.get("ondelete"), op.kw.get("onupdate"))
+    return foreign_key_problems(source, target, fk)
+
+
+def foreign_key_problems(source: Table, target: Table, fk: ForeignKey) -> list[str]:
+    """Why ``fk`` of ``source`` cannot refer to ``target``: column counts, missing columns, types
+    of another kind, SET NULL on a NOT NULL column, referred columns that are not a key."""
+    if len(fk.columns) != len(fk.referred_columns) or not fk.columns:
         return ["Choose as many referred columns as local columns."]
-    if (op.kw.get("ondelete") or "").upper() == "SET NULL" or (op.kw.get("onupdate") or "").upper() == "SET NULL":
-        required = [c for c in op.local_cols if any(col.name == c and not col.nullable for col in source.columns)]
+    errors = []
+    if "SET NULL" in ((fk.on_delete or "").upper(), (fk.on_update or "").upper()):
+        required = [c for c in fk.columns if any(col.name == c and not col.nullable for col in source.columns)]
         if required:
             errors.append(f"SET NULL cannot apply to {', '.join(required)}: the column does not allow NULL.")
-    for local, remote in zip(op.local_cols, op.remote_cols, strict=True):
+    for local, remote in zip(fk.columns, fk.referred_columns, strict=True):
         try:
-            here, there = source.column(local), target.column(remote)
-        except KeyError as missing:
-            owner = source.name if local == missing.args[0] else target.name
-            errors.append(f"There is no column {missing.args[0]} in {owner}.")
+            here = source.column(local)
+        except KeyError:
+            errors.append(f"There is no column {local} in {source.name}.")
+            continue
+        try:
+            there = target.column(remote)
+        except KeyError:
+            errors.append(f"There is no column {remote} in {target.name}.")
             continue
         if not _compatible(here.sa_type, there.sa_type):
             errors.append(f"{source.name}.{local} ({here.type_name}) cannot refer to "
@@ -340,7 +377,7 @@ def _foreign_key_errors(schema: Schema, op: ops.CreateForeignKeyOp) -> list[str]
     keys = [set(target.primary_key.columns)] if target.primary_key else []
     keys += [set(u.columns) for u in target.unique_constraints]
     keys += [set(ix.columns) for ix in target.indexes if ix.unique]
-    if set(op.remote_cols) not in keys:
+    if set(fk.referred_columns) not in keys:
         errors.append(f"The referred columns of {target.name} are neither its primary key nor unique.")
     return errors
 

@@ -40,10 +40,17 @@ def new_table(qtbot: QtBot, w: MainWindow) -> Expect:
         d.comment.setText("Free labels")
         d.columns.add_row("label", "VARCHAR(40)", False, "'none'", False, False, "shown text")
         d.columns.add_row("book_id", "INTEGER", True, "", False, False, "")
-        d.foreign_keys.add_row("fk_tags_book_id_books", "book_id", "books", "id", "cascade")
-        d.uniques.add_row("uq_tags_label", "label")
-        d.checks.add_row("ck_tags_label", "length(label) > 0")
-        d.indexes.add_row("", "book_id", False)
+
+        def foreign_key(p: Any) -> None:
+            _tick(p.form.columns, "book_id")
+            p.form.referred.setCurrentText("books")
+            p.form.on_delete.setCurrentText("CASCADE")
+
+        assert run_dialog(qtbot, d.foreign_keys.add_button.click, foreign_key) == ""
+        assert run_dialog(qtbot, d.uniques.add_button.click, lambda p: _tick(p.form.columns, "label")) == ""
+        assert run_dialog(qtbot, d.checks.add_button.click,
+                          lambda p: p.form.condition.setText("length(label) > 0")) == ""
+        assert run_dialog(qtbot, d.indexes.add_button.click, lambda p: _tick(p.form.columns, "book_id")) == ""
         d.tabs.setCurrentWidget(d.rows_tab)
         d.rows.set_cell(0, 0, "1")
         d.rows.set_cell(0, 1, "classic")
@@ -52,7 +59,7 @@ def new_table(qtbot: QtBot, w: MainWindow) -> Expect:
     return Expect(
         ["op.create_table('tags'", "op.create_index('ix_tags_book_id'", "op.bulk_insert("],
         {(*T, "tags"): "new", (*T, "tags", "label"): "new"},
-        {"sqlite": "CREATE TABLE tags (", "postgresql": "COMMENT ON TABLE tags IS 'Free labels'",
+        {"sqlite": "CONSTRAINT pk_tags PRIMARY KEY (id)", "postgresql": "COMMENT ON TABLE tags IS 'Free labels'",
          "mysql": "CONSTRAINT fk_tags_book_id_books FOREIGN KEY(book_id) REFERENCES books (id) ON DELETE CASCADE"},
         "op.drop_table('tags')")
 
@@ -215,8 +222,9 @@ def drop_unique(qtbot: QtBot, w: MainWindow) -> Expect:
 
 def add_check(qtbot: QtBot, w: MainWindow) -> Expect:
     def fill(d: Any) -> None:
-        d.name.setText("ck_orders_recent")
         d.condition.setText("ordered_at > '2000-01-01'")
+        assert d.name.text() == "ck_orders_ordered_at"  # named after the column the condition uses
+        d.name.setText("ck_orders_recent")
 
     assert run_dialog(qtbot, menu_action(w, (*T, "orders"), "Add check constraint…").trigger, fill) == ""
     return Expect(["op.create_check_constraint('ck_orders_recent', 'orders', \"ordered_at > '2000-01-01'\")"],

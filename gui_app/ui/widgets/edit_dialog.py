@@ -125,12 +125,15 @@ class EditDialog(QDialog):
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
+    def commit(self) -> None:
+        """Hand the operations to ``submit``; raise InputError or PlanError to stay open."""
+        self.warnings = self._submit(self.operations())
+
     def accept(self) -> None:
         from gui_app.core.plan import PlanError
 
         try:
-            operations = self.operations()
-            self.warnings = self._submit(operations)
+            self.commit()
         except (InputError, PlanError) as refused:
             self.show_message(str(refused))
             return
@@ -168,13 +171,8 @@ class ColumnPicker(QWidget):
         super().__init__(parent)
         self.list = QListWidget(self)
         self.list.setObjectName("columnPicker")
-        ordered = list(checked) + [c for c in columns if c not in checked]
-        for name in ordered:
-            item = QListWidgetItem(name, self.list)
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setData(self._TICKED, name in checked)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
+        self._arranging = False
+        self.set_columns(columns, checked)
         up, down = QPushButton("Up", self), QPushButton("Down", self)
         up.clicked.connect(lambda: self._move(-1))
         down.clicked.connect(lambda: self._move(1))
@@ -195,8 +193,21 @@ class ColumnPicker(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(side)
         self.list.setMaximumHeight(150)
-        self._arranging = False
         self.list.itemChanged.connect(self._ticked)
+
+    def set_columns(self, columns: Sequence[str], checked: Sequence[str] = ()) -> None:
+        """Offer ``columns`` (another table's, say), ticking ``checked`` in that order."""
+        self._arranging = True
+        try:
+            self.list.clear()
+            for name in list(checked) + [c for c in columns if c not in checked]:
+                item = QListWidgetItem(name, self.list)
+                item.setData(Qt.ItemDataRole.UserRole, name)
+                item.setData(self._TICKED, name in checked)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
+        finally:
+            self._arranging = False
 
     def _ticked(self, item: QListWidgetItem) -> None:
         """A newly ticked column goes right after the ones ticked before it: ticking order is column order."""
@@ -296,3 +307,13 @@ class SuggestedName(QLineEdit):
     def suggest(self, name: str) -> None:
         if not self._edited:
             self.setText(name)
+
+    @property
+    def chosen(self) -> bool:
+        """Whether the user typed this name (it no longer follows the convention)."""
+        return self._edited
+
+    def restore(self, name: str, chosen: bool) -> None:
+        """Show a name kept from before, still following the convention unless the user chose it."""
+        self._edited = chosen
+        self.setText(name)
