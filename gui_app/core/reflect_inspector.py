@@ -95,6 +95,7 @@ def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
         reflect_mysql.unescape_names(columns, pks, indexes, uniques, checks)
         reflect_mysql.add_sorting(insp, label, indexes)
         reflect_mysql.restore_foreign_keys(insp, label, schema, fks)
+    partition_keys = reflect_mysql.partition_keys(insp, label) if insp.dialect.name != "postgresql" else {}
     comments = read("comments", insp.get_multi_table_comment)
     dialect = insp.dialect
     postgres = dialect.name == "postgresql"
@@ -132,6 +133,7 @@ def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
                                      for u in uniques.get(key, ())),
             check_constraints=tuple(CheckConstraint(c["name"], c["sqltext"]) for c in checks.get(key, ())),
             comment=(comments.get(key) or {}).get("text"),
+            partition_key=partition_keys.get(table_name),
         ))
     return tuple(tables)
 

@@ -45,7 +45,9 @@ _RELATIONS = text(f"""
     SELECT n.nspname, c.relname, c.relkind, c.relispartition,
            CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS definition,
            (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
-            WHERE i.inhrelid = c.oid AND c.relispartition) AS parent
+            WHERE i.inhrelid = c.oid AND c.relispartition) AS parent,
+           CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+           CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound
     FROM pg_class c {_USER_RELATIONS}
       AND (c.relkind IN ('v', 'm', 'S', 'p') OR (c.relkind = 'r' AND c.relispartition))
 """)
@@ -62,8 +64,9 @@ _EXCLUSIONS = text(f"""
 @dataclass
 class PostgresExtras:
     type_names: dict[tuple[str, str, str], str] = field(default_factory=dict)
-    parents: dict[tuple[str, str], str] = field(default_factory=dict)
-    partitioned: set[tuple[str, str]] = field(default_factory=set)
+    parents: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
+    """Partition -> (its parent, its bounds)."""
+    partition_keys: dict[tuple[str, str], str] = field(default_factory=dict)
     exclusions: defaultdict[tuple[str, str], list[ExclusionConstraint]] = field(
         default_factory=lambda: defaultdict(list))
     views: defaultdict[str, list[View]] = field(default_factory=lambda: defaultdict(list))
@@ -75,11 +78,13 @@ class PostgresExtras:
                   tables: tuple[Table, ...]) -> Namespace:
         def placed(table: Table) -> Table:
             key = (name, table.name)
-            parent, partitioned = self.parents.get(key), key in self.partitioned
+            parent, bound = self.parents.get(key, (None, None))
+            partition_key = self.partition_keys.get(key)
             exclusions = tuple(self.exclusions.get(key, ()))
-            if parent is None and not partitioned and not exclusions:
+            if parent is None and partition_key is None and not exclusions:
                 return table
-            return dataclasses.replace(table, partition_of=parent, partitioned=partitioned, exclusions=exclusions)
+            return dataclasses.replace(table, partition_of=parent, partition_bound=bound,
+                                       partition_key=partition_key, exclusions=exclusions)
 
         def owned(items: list[Any]) -> tuple[Any, ...]:
             return tuple(sorted((dataclasses.replace(i, schema=schema) for i in items), key=lambda i: i.name))
@@ -110,9 +115,9 @@ def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
         elif row.relkind == "S":
             extras.sequences[row.nspname].append(Sequence(row.relname, row.nspname))
         if row.relkind == "p":
-            extras.partitioned.add((row.nspname, row.relname))
+            extras.partition_keys[(row.nspname, row.relname)] = row.partition_key
         if row.parent is not None:
-            extras.parents[(row.nspname, row.relname)] = row.parent
+            extras.parents[(row.nspname, row.relname)] = (row.parent, row.partition_bound)
     for row in conn.execute(_EXCLUSIONS):
         extras.exclusions[(row.nspname, row.relname)].append(ExclusionConstraint(row.conname, row.definition))
     for enum in insp.get_enums(schema="*"):  # type: ignore[attr-defined]

@@ -158,7 +158,10 @@ class Table:
     comment: str | None = None
     partition_of: str | None = None
     """Name of the parent table when this table is a partition."""
-    partitioned: bool = False
+    partition_key: str | None = None
+    """How a partitioned table splits its rows, as the server prints it (``RANGE (payment_date)``)."""
+    partition_bound: str | None = None
+    """A PostgreSQL partition's bounds (``FOR VALUES FROM ('2022-01-01') TO ('2022-02-01')``)."""
     exclusions: tuple[ExclusionConstraint, ...] = ()
     triggers: tuple[Trigger, ...] = ()
     definition: str | None = field(default=None, compare=False, repr=False)
@@ -169,6 +172,10 @@ class Table:
             if col.name == name:
                 return col
         raise KeyError(name)
+
+    @property
+    def partitioned(self) -> bool:
+        return self.partition_key is not None
 
     @property
     def primary_key_columns(self) -> frozenset[str]:

@@ -66,7 +66,10 @@ def _namespace_lines(ns: Namespace) -> list[str]:
     for table in ns.tables:
         header = f"  table {table.name}"
         if table.partition_of:
-            header += f" (partition of {table.partition_of})"
+            header += f" (partition of {table.partition_of}" + (f" {table.partition_bound})" if table.partition_bound
+                                                                else ")")
+        if table.partition_key:
+            header += f" partitioned by {table.partition_key}"
         if table.comment:
             header += f"  -- {table.comment}"
         lines.append(header)

@@ -97,7 +97,8 @@ def test_pagila_postgresql(pg_databases: ServerDatabases) -> None:
     partitions = [t for t in public.tables if t.partition_of]
     assert len(partitions) == _declared(ddl, r"ATTACH PARTITION") > 0
     assert {t.partition_of for t in partitions} == {"payment"}
-    assert public.table("payment").partitioned
+    assert public.table("payment").partition_key == "RANGE (payment_date)"
+    assert all(t.partition_bound and t.partition_bound.startswith("FOR VALUES FROM (") for t in partitions)
     assert sorted(v.name for v in public.views if v.materialized) == ["rental_by_category"]
     assert len(public.views) == _declared(ddl, r"^CREATE (MATERIALIZED )?VIEW")
     (rating,) = public.enums

@@ -31,7 +31,10 @@ def test_partitions_sit_under_their_parent_and_schemas_are_separate(pg_databases
     partitions = tree.find_path(("public", "Tables", "measure", "Partitions"))
     assert partitions is not None
     assert [tree.names[c] for c in tree.children[partitions]] == ["measure_2024", "measure_2025", "measure_2026"]
-    assert "partitioned, 3 partitions" in tree.details[tree.find_path(("public", "Tables", "measure"))]  # type: ignore[index]
+    measure = tree.find_path(("public", "Tables", "measure"))
+    assert tree.details[measure] == "partitioned by RANGE (taken), 3 partitions"  # type: ignore[index]
+    assert tree.details[tree.find_path(("public", "Tables", "measure", "Partitions", "measure_2025"))] == (  # type: ignore[index]
+        "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')")
     entry = tree.find_path(("audit", "Tables", "entry", "at"))
     assert entry is not None and tree.types[entry] == "timestamp with time zone"
     assert tree.kinds[tree.find_path(("public", "Enums", "mood"))] is Kind.ENUM  # type: ignore[index]
@@ -65,3 +68,19 @@ def test_a_tree_built_from_the_previous_one_equals_one_built_afresh(tmp_path: Pa
             assert getattr(reused, column) == getattr(fresh, column), column
         assert {k: v[1:] for k, v in reused.spans.items()} == {k: v[1:] for k, v in fresh.spans.items()}
         tree = reused
+
+
+def test_a_mysql_partitioned_table_shows_its_partition_key(mysql_databases: ServerDatabases) -> None:
+    name = mysql_databases.create()
+    engine = create_engine(mysql_databases.url(name))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE sale (id int NOT NULL, sold date NOT NULL, PRIMARY KEY (id, sold)) "
+                          "PARTITION BY RANGE (YEAR(sold)) (PARTITION p24 VALUES LESS THAN (2025), "
+                          "PARTITION p25 VALUES LESS THAN (2026), PARTITION rest VALUES LESS THAN MAXVALUE)"))
+        conn.execute(text("CREATE TABLE plain (id int PRIMARY KEY)"))
+    engine.dispose()
+
+    schema = reflect(mysql_databases.url(name))
+    tree = build_tree_index(schema)
+    assert tree.details[tree.find_path((name, "Tables", "sale"))] == "partitioned by RANGE (year(`sold`))"  # type: ignore[index]
+    assert schema.namespace(None).table("plain").partition_key is None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from gui_app.core.schema import EnumType, Namespace, Schema, Table
 from gui_app.core.serialize import column_flags
+from gui_app.ui.wording import plural
 
 if TYPE_CHECKING:
     from gui_app.core.plan import Renames
@@ -277,8 +278,12 @@ def _add_table(index: TreeIndex, parent: int, table: Table, partitions: dict[str
                status: Status = Status.SAME, previous: Table | None = None,
                renamed_columns: dict[str, str] | None = None) -> None:
     detail = _renamed_from(previous, table.name, status) or table.comment or ""
-    if table.partitioned:
-        detail = f"partitioned, {len(partitions.get(table.name, ()))} partitions" + (f" — {detail}" if detail else "")
+    if table.partition_key is not None:
+        count = len(partitions.get(table.name, ()))
+        detail = f"partitioned by {table.partition_key}" + (f", {plural(count, 'partition')}" if count else "") \
+            + (f" — {detail}" if detail else "")
+    elif table.partition_bound is not None:
+        detail = table.partition_bound + (f" — {detail}" if detail else "")
     node = index.add(parent, Kind.TABLE, table.name, table, "table", detail, table, status,
                      previous if status is Status.CHANGED else None)
     # Inside a new or dropped table everything shares its status; inside a changed one each child is compared.

@@ -92,8 +92,9 @@ def _rows(obj: Any, table: Table | None, schema: Schema) -> list[Row]:
             ("Primary key", ", ".join(obj.primary_key.columns) if obj.primary_key else None),
             ("Foreign keys", len(obj.foreign_keys)),
             ("Indexes", len(obj.indexes)),
-            ("Partition of", obj.partition_of),
-            ("Partitioned", obj.partitioned),
+            *[(label, value) for label, value in (("Partition of", obj.partition_of),
+                                                  ("Partition bounds", obj.partition_bound),
+                                                  ("Partitioned by", obj.partition_key)) if value is not None],
             ("Comment", _maybe(schema, "comments", obj.comment)),
         ]
     if isinstance(obj, Column):
