@@ -394,6 +394,7 @@ def _check_fit(operations: Sequence[Any], base: Any, dialect: str, shown: str) -
 
 
 def _diff(args: argparse.Namespace) -> None:
+    import tempfile
     from pathlib import Path
 
     from sqlalchemy import exc
@@ -402,7 +403,7 @@ def _diff(args: argparse.Namespace) -> None:
     from gui_app.core.apply import current_revision
     from gui_app.core.errors import describe_error
     from gui_app.core.reflect import reflect
-    from gui_app.core.script_writer import bodies, write_standalone
+    from gui_app.core.script_writer import write_standalone
     from gui_app.core.urls import display_url
 
     if (args.to_url is None) == (args.models is None):
@@ -410,15 +411,16 @@ def _diff(args: argparse.Namespace) -> None:
     source = _engine_for(args.from_url)
     target = _engine_for(args.to_url) if args.to_url else None
     try:
+        notes: list[str] = []
         if target is not None:
             with target.connect() as conn:
-                metadata = diff.reflected_metadata(conn, diff._schemas(conn))
+                metadata = diff.reflected_metadata(conn, diff._schemas(conn), notes)
         else:
             metadata = diff.load_models(args.models)
         with source.connect() as conn:
             base = reflect(conn)
             tracked, current = current_revision(conn)
-            operations = diff.diff_operations(conn, metadata)
+            operations = diff.diff_operations(conn, metadata, notes)
     except diff.DiffError as error:
         raise CommandError(str(error)) from None
     except (exc.SQLAlchemyError, OSError) as error:
@@ -427,14 +429,23 @@ def _diff(args: argparse.Namespace) -> None:
         source.dispose()
         if target is not None:
             target.dispose()
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    down_revision = current if tracked else None
     if args.output:
         try:
             revision = write_standalone(Path(args.output), operations, base.dialect, args.message,
-                                        down_revision=current if tracked else None, base=base, check=True)
+                                        down_revision=down_revision, base=base, check=True)
         except ValueError as error:
             raise CommandError(str(error)) from None
         print(f"wrote revision {revision} ({len(operations)} operation(s)) to {args.output}", file=sys.stderr)
         return
-    upgrade, downgrade, imports = bodies(operations, base.dialect, base)
-    sys.stdout.write(f"{imports}\n\ndef upgrade() -> None:\n    {upgrade}\n\n\ndef downgrade() -> None:\n"
-                     f"    {downgrade}\n")
+    # The same complete, checked revision, on standard output (a file the user redirects it to).
+    with tempfile.TemporaryDirectory(prefix="alembic-studio-") as folder:
+        path = Path(folder) / "revision.py"
+        try:
+            write_standalone(path, operations, base.dialect, args.message, down_revision=down_revision, base=base,
+                             check=True)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        sys.stdout.write(path.read_text(encoding="utf-8"))

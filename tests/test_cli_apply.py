@@ -121,6 +121,16 @@ def test_diff_prints_and_writes_a_revision(tmp_path: Path) -> None:
     printed = run_cli("diff", f"sqlite:///{source}", f"sqlite:///{target}")
     assert printed.returncode == 0, printed.stderr
     assert "op.create_table('tags'" in printed.stdout and "op.drop_table('tags')" in printed.stdout
+    # The demo's expression index cannot be read on SQLite: said in one line, no Python warning.
+    assert printed.stderr.splitlines() == ["note: expression index ux_customers_email_lower cannot be read on sqlite "
+                                           "(SQLAlchemy does not read such indexes there); it is not compared"]
+    # Standard output is a whole revision: saved as it is, it runs.
+    assert printed.stdout.startswith('"""match schema') and "\nrevision: str = '" in printed.stdout
+    assert "from alembic import op\nimport sqlalchemy as sa\n" in printed.stdout
+    redirected = tmp_path / "redirected.py"
+    redirected.write_text(printed.stdout)
+    dry = run_cli("apply", str(redirected), f"sqlite:///{source}", "--yes", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
     out = tmp_path / "match.py"
     written = run_cli("diff", f"sqlite:///{source}", f"sqlite:///{target}", "-o", str(out), "-m", "match b")
     assert written.returncode == 0 and out.is_file() and '"""match b' in out.read_text()
@@ -172,3 +182,20 @@ def test_sql_for_sqlite_of_an_alteration_says_what_to_do_in_one_line(tmp_path: P
     result = run_cli("sql", str(script), "--dialect", "sqlite")
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "SQLite alters table user by rebuilding it" in result.stderr and "apply --dry-run" in result.stderr
+
+
+def test_diff_says_in_one_line_what_it_cannot_compare(tmp_path: Path) -> None:
+    source, target = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    for path in (source, target):
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.commit()
+        conn.close()
+    conn = sqlite3.connect(target)
+    conn.execute("CREATE INDEX ix_item_lower ON item (lower(name))")
+    conn.commit()
+    conn.close()
+    result = run_cli("diff", f"sqlite:///{source}", f"sqlite:///{target}")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ("note: expression index ix_item_lower cannot be read on sqlite (SQLAlchemy does "
+                             "not read such indexes there); it is not compared\n")

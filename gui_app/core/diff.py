@@ -8,6 +8,7 @@ carry the objects they drop, so their downgrade restores the first database.
 from __future__ import annotations
 
 import importlib
+import re
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -38,15 +39,23 @@ def flatten(container: ops.OpContainer) -> list[ops.MigrateOperation]:
     return flat
 
 
-def reflected_metadata(conn: sa.Connection, schemas: Sequence[str | None]) -> sa.MetaData:
+def reflected_metadata(conn: sa.Connection, schemas: Sequence[str | None],
+                       notes: list[str] | None = None) -> sa.MetaData:
+    """The tables of ``conn``, as a target to compare with; ``notes`` receives the indexes
+    SQLAlchemy cannot read there (expression indexes on SQLite), which are left out."""
     metadata = sa.MetaData()
-    with warnings.catch_warnings():  # expression indexes SQLAlchemy cannot reflect are left out on both sides
-        warnings.simplefilter("ignore", sa.exc.SAWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", sa.exc.SAWarning)
         for schema in schemas:
             metadata.reflect(bind=conn, schema=schema, resolve_fks=False)
+    unread = sorted({m.group(1) for w in caught if (m := _UNREAD_INDEX.search(str(w.message)))})
+    if notes is not None:
+        notes.extend(f"expression index {name} cannot be read on {conn.dialect.name} (SQLAlchemy does not read "
+                     "such indexes there); it is not compared" for name in unread)
     for name in list(metadata.tables):
         if metadata.tables[name].name in BOOKKEEPING:
             metadata.remove(metadata.tables[name])
+    metadata.info["dialect"] = conn.dialect.name  # a database of another kind is restated (diff_port)
     return metadata
 
 
@@ -78,11 +87,18 @@ def drop_dangling_foreign_keys(metadata: sa.MetaData, existing: set[str]) -> Non
                         element.parent.foreign_keys.discard(element)
 
 
-def diff_operations(source: sa.Connection, target: sa.MetaData) -> list[ops.MigrateOperation]:
-    """Operations that make ``source``'s schema equal ``target``."""
+def diff_operations(source: sa.Connection, target: sa.MetaData,
+                    notes: list[str] | None = None) -> list[ops.MigrateOperation]:
+    """Operations that make ``source``'s schema equal ``target``; ``notes`` receives what the
+    comparison could not carry over (a default another kind of database has no form of, an index
+    the source's dialect cannot reflect), one line each."""
+    from gui_app.core.diff_port import port_metadata
+
+    found = notes if notes is not None else []
     schemas = _schemas(source)
     existing = _existing_tables(source, schemas) | {t.fullname for t in target.tables.values()}
     drop_dangling_foreign_keys(target, existing)
+    found.extend(port_metadata(target, source))
 
     def include(item: Any, name: str | None, kind: str, _reflected: bool, _compare_to: Any) -> bool:
         if kind == "table":
@@ -97,15 +113,118 @@ def diff_operations(source: sa.Connection, target: sa.MetaData) -> list[ops.Migr
         "include_schemas": len(schemas) > 1,
         "include_object": include,
     })
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("ignore", sa.exc.SAWarning)
+        warnings.simplefilter("always", UserWarning)
         script = produce_migrations(context, target)
     upgrade = script.upgrade_ops
     assert upgrade is not None
     operations = flatten(upgrade)
+    skipped = _skipped_expression_indexes(caught)
+    operations += _expression_indexes_of_new_tables(operations, target, skipped)
+    for caught_warning in caught:
+        note = None if issubclass(caught_warning.category, sa.exc.SAWarning) \
+            else _warning_note(caught_warning, source.dialect.name, skipped)
+        if note is not None:
+            found.append(note)
+    operations = _in_creation_order(operations)
+    _name_created_constraints(operations, source.dialect.name)
     if source.in_transaction():
         source.rollback()
     return operations
+
+
+_UNREAD_INDEX = re.compile(r"Skipped unsupported reflection of expression-based index (\S+)")
+_SKIPPED_INDEX = re.compile(r"skipping metadata-specified expression-based index '([^']+)'")
+
+
+def _skipped_expression_indexes(caught: list[warnings.WarningMessage]) -> set[str]:
+    """Indexes autogenerate left out: SQLAlchemy cannot read expression indexes on some dialects."""
+    return {m.group(1) for w in caught if (m := _SKIPPED_INDEX.search(str(w.message)))}
+
+
+def _expression_indexes_of_new_tables(operations: list[ops.MigrateOperation], target: sa.MetaData,
+                                      skipped: set[str]) -> list[ops.MigrateOperation]:
+    """A new table has nothing to compare: its expression indexes are created all the same."""
+    created = {(op.schema, op.table_name) for op in operations if isinstance(op, ops.CreateTableOp)}
+    found: list[ops.MigrateOperation] = []
+    for table in target.tables.values():
+        if (table.schema, table.name) in created:
+            found.extend(ops.CreateIndexOp.from_index(ix) for ix in table.indexes if ix.name in skipped)
+    skipped.difference_update(str(op.index_name) for op in found if isinstance(op, ops.CreateIndexOp))
+    return found
+
+
+def _warning_note(caught: warnings.WarningMessage, dialect: str, skipped: set[str]) -> str | None:
+    match = _SKIPPED_INDEX.search(str(caught.message))
+    if match is None:
+        return " ".join(str(caught.message).split())
+    if match.group(1) not in skipped:
+        return None  # created with its new table
+    return (f"expression index {match.group(1)} cannot be compared on {dialect} (SQLAlchemy does not read "
+            "such indexes there); it is left out")
+
+
+def _in_creation_order(operations: list[ops.MigrateOperation]) -> list[ops.MigrateOperation]:
+    """New tables ordered so that each is created after the tables its foreign keys refer to.
+
+    Autogenerate puts the tables of a cycle (Sakila's ``staff`` and ``store``) first, with every
+    key inline, and PostgreSQL and MySQL refuse a key to a table that does not exist yet. Here
+    a table is created once the tables it refers to exist; in a cycle, the first table left is
+    created without its keys to tables still to come, and those keys are added once all exist.
+    """
+    created = [op for op in operations if isinstance(op, ops.CreateTableOp)]
+    if len(created) < 2:
+        return operations
+    names = {(op.schema, op.table_name) for op in created}
+
+    def referred(fk: sa.ForeignKeyConstraint, schema: str | None) -> tuple[str | None, str]:
+        parts = fk.elements[0].target_fullname.split(".")
+        return (parts[-3] if len(parts) > 2 else schema), parts[-2]
+
+    def keys(op: ops.CreateTableOp) -> list[sa.ForeignKeyConstraint]:
+        return [c for c in op.columns if isinstance(c, sa.ForeignKeyConstraint)]
+
+    order: list[ops.CreateTableOp] = []
+    later: list[ops.MigrateOperation] = []
+    made: set[tuple[str | None, str]] = set()
+    waiting = list(created)
+    while waiting:
+        ready = [op for op in waiting
+                 if all(referred(fk, op.schema) in made | {(op.schema, op.table_name)} or referred(fk, op.schema)
+                        not in names for fk in keys(op))]
+        if not ready:
+            first = waiting[0]
+            itself = (first.schema, first.table_name)
+            cut = [fk for fk in keys(first) if referred(fk, first.schema) in names - made - {itself}]
+            first.columns = [c for c in first.columns if not any(c is fk for fk in cut)]
+            later.extend(ops.CreateForeignKeyOp.from_constraint(fk) for fk in cut)
+            ready = [first]
+        for op in ready:
+            order.append(op)
+            made.add((op.schema, op.table_name))
+            waiting.remove(op)
+    indexes = {(op.schema, op.table_name): [i for i in operations if isinstance(i, ops.CreateIndexOp)
+                                            and (i.schema, i.table_name) == (op.schema, op.table_name)]
+               for op in created}
+    moved = {id(op) for op in created} | {id(i) for found in indexes.values() for i in found}
+    block = [step for op in order for step in (op, *indexes[(op.schema, op.table_name)])] + later
+    at = operations.index(created[0])
+    rest = [op for op in operations if id(op) not in moved]
+    before = sum(1 for op in operations[:at] if id(op) not in moved)
+    return rest[:before] + block + rest[before:]
+
+
+def _name_created_constraints(operations: list[ops.MigrateOperation], dialect: str) -> None:
+    """A key the other database keeps unnamed (SQLite) gets the conventional name: Alembic can
+    drop a constraint only by its name, so without one the revision could not be downgraded."""
+    from gui_app.core import naming
+
+    for op in operations:
+        if isinstance(op, ops.CreateUniqueConstraintOp) and not op.constraint_name:
+            op.constraint_name = naming.unique_name(op.table_name, op.columns, dialect)
+        elif isinstance(op, ops.CreateForeignKeyOp) and not op.constraint_name:
+            op.constraint_name = naming.foreign_key_name(op.source_table, op.local_cols, op.referent_table, dialect)
 
 
 def _compare_type(_context: Any, inspected_column: sa.Column[Any], metadata_column: sa.Column[Any],
@@ -134,13 +253,13 @@ def _text_encoding(column: sa.Column[Any], type_: Any) -> tuple[str | None, str 
     return (charset.lower() if charset else None), (collation.lower() if collation else None)
 
 
-def diff_databases(source_url: Any, target_url: Any) -> list[ops.MigrateOperation]:
+def diff_databases(source_url: Any, target_url: Any, notes: list[str] | None = None) -> list[ops.MigrateOperation]:
     source, target = timeouts.create_engine(make_url(source_url)), timeouts.create_engine(make_url(target_url))
     try:
         with target.connect() as conn:
-            metadata = reflected_metadata(conn, _schemas(conn))
+            metadata = reflected_metadata(conn, _schemas(conn), notes)
         with source.connect() as conn:
-            return diff_operations(conn, metadata)
+            return diff_operations(conn, metadata, notes)
     finally:
         source.dispose()
         target.dispose()

@@ -65,7 +65,9 @@ class MigrationFiles(QObject):
         """A database the user chose at start to reconnect to and restore: restored without asking again."""
         self.ask_autosave: Callable[[list[Autosave]], tuple[str, Autosave | None]] = self._ask_autosave
         self.last_dialog: Any = None
-        self.compare_job: Job[list[ops.MigrateOperation]] | None = None
+        self.compare_job: Job[tuple[list[ops.MigrateOperation], list[str]]] | None = None
+        self.tell: Callable[[str, str, list[str]], None] = self._tell
+        """Title, text, and the lines behind it (notes a comparison could not carry over)."""
 
     # --- the linked project ----------------------------------------------------------------
 
@@ -279,31 +281,41 @@ class MigrationFiles(QObject):
             return
         source = database.url
 
-        def run(_progress: ProgressFn, _cancel: CancelToken) -> list[ops.MigrateOperation]:
-            return diff_databases(source, other)
+        def run(_progress: ProgressFn, _cancel: CancelToken) -> tuple[list[ops.MigrateOperation], list[str]]:
+            notes: list[str] = []
+            return diff_databases(source, other, notes), notes
 
-        job: Job[list[ops.MigrateOperation]] = Job(run, describe_error)
+        job: Job[tuple[list[ops.MigrateOperation], list[str]]] = Job(run, describe_error)
         shown = display_url(other)
-        job.signals.succeeded.connect(lambda found: self._compared(found, shown))
+        job.signals.succeeded.connect(lambda found: self._compared(found[0], found[1], shown))
         job.signals.failed.connect(lambda reason: self.report_error("Cannot compare the databases", reason))
         self.compare_job = job
         self.notify(f"Comparing with {shown}…")
         self.context.jobs.start(job)
 
-    def _compared(self, operations: list[ops.MigrateOperation], shown: str) -> None:
+    def _compared(self, operations: list[ops.MigrateOperation], notes: list[str], shown: str) -> None:
         from gui_app.core.plan import PlanError
+        from gui_app.ui.wording import plural
 
         self.compare_job = None
         if not operations:
             self.notify(f"The schemas are the same as {shown}.")
-            return
-        assert self.context.pending is not None
-        try:
-            self.context.pending.add(operations, f"Match {shown}")
-        except PlanError as error:
-            self.report_error("The differences cannot be added to the pending list", str(error))
-            return
-        self.notify(f"{len(operations)} operation(s) make this database match {shown}")
+        else:
+            assert self.context.pending is not None
+            try:
+                self.context.pending.add(operations, f"Match {shown}")
+            except PlanError as error:
+                self.report_error("The differences cannot be added to the pending list", str(error))
+                return
+            self.notify(f"{plural(len(operations), 'operation')} make this database match {shown}")
+        if notes:
+            self.tell("Compared with notes", f"Comparing with {shown} left out what one database cannot express "
+                      f"or read ({plural(len(notes), 'note')}); see the details.", notes)
+
+    def _tell(self, title: str, text: str, details: list[str]) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self.window)
+        box.setDetailedText("\n".join(details))
+        box.exec()
 
     # --- crash safety -----------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ def window(qtbot: QtBot, settings: QSettings) -> Iterator[MainWindow]:
     win.files.ask_yes_no = lambda _title, _text: False
     win.files.ask_trust = lambda _folder: False
     win.files.ask_autosave = lambda _found: ("later", None)
+    win.files.tell = lambda _title, _text, details: pytest.fail(f"unexpected notes: {details}")
     qtbot.addWidget(win)
     win.show()
     yield win

@@ -218,8 +218,14 @@ def test_compare_with_another_database_fills_the_pending_list(qtbot: QtBot, demo
     conn.execute("ALTER TABLE books ADD COLUMN subtitle VARCHAR(50)")
     conn.commit()
     conn.close()
+    told: list[tuple[str, str, list[str]]] = []
+    demo_window.files.tell = lambda title, text, details: told.append((title, text, details))
     demo_window.files.compare_with(make_url(f"sqlite:///{other}"))
-    qtbot.waitUntil(lambda: len(pending_calls(demo_window)) == 2, timeout=15_000)
+    qtbot.waitUntil(lambda: len(pending_calls(demo_window)) == 2 and bool(told), timeout=15_000)
+    assert told == [("Compared with notes", f"Comparing with sqlite:///{other} left out what one database "
+                     "cannot express or read (1 note); see the details.",
+                     ["expression index ux_customers_email_lower cannot be read on sqlite (SQLAlchemy does not "
+                      "read such indexes there); it is not compared"])]
     calls = pending_calls(demo_window)
     assert calls[0].startswith("op.create_table('tags'")
     assert calls[1].startswith("op.add_column('books', sa.Column('subtitle'")
