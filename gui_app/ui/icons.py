@@ -48,6 +48,7 @@ ACTION_ICONS = {
     "quit": "mdi6.exit-to-app",
     "filter": "mdi6.magnify",
     "about": "mdi6.information-outline",
+    "getting_started": "mdi6.school-outline",
     "recent": "mdi6.history",
     "demo": "mdi6.database-cog-outline",
     "undo": "mdi6.undo",

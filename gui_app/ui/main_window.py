@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QWidget,
 )
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
     quit_action: QAction
     filter_action: QAction
     about_action: QAction
+    getting_started_action: QAction
     shortcuts_action: QAction
     timeouts_action: QAction
     new_table_action: QAction
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         self.last_menu: QMenu | None = None
         self.shortcuts_dialog: QDialog | None = None
+        self.getting_started_dialog: QDialog | None = None
         self._shown_url: URL | None = None  # the database last read, to tell a refresh from another database
 
         self.browser = SchemaBrowser(self)
@@ -103,7 +106,13 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        self.setCentralWidget(splitter)
+        from gui_app.ui.widgets.getting_started import GettingStartedPage
+
+        self.start_page = GettingStartedPage(self)
+        self.pages = QStackedWidget(self)  # the start page until a database is being read, then the tree
+        self.pages.addWidget(self.start_page)
+        self.pages.addWidget(splitter)
+        self.setCentralWidget(self.pages)
         self.browser.node_selected.connect(lambda node: self.details.show_node(self.browser.model.tree, node))
         self.editor = SchemaEditor(context, self, self.show_error,
                                    lambda text: self.statusBar().showMessage(text, 15_000))
@@ -127,6 +136,9 @@ class MainWindow(QMainWindow):
         self.files = MigrationFiles(context, self, self.show_error,
                                     lambda text: self.statusBar().showMessage(text, 15_000), self.applying)
         self.files.project_changed.connect(self._show_revisions)
+        self.start_page.demo_requested.connect(self.connecting.open_demo)
+        self.start_page.connect_requested.connect(self.connecting.show_dialog)
+        self.start_page.project_requested.connect(lambda: self.files.link_project())
         from gui_app.ui.recovery_offer import RecoveryOffer
 
         self.recovery = RecoveryOffer(context, self, self.show_error,
@@ -331,6 +343,16 @@ class MainWindow(QMainWindow):
     def all_actions(self) -> list[QAction]:
         return self.findChildren(QAction)
 
+    def show_getting_started(self) -> None:
+        from gui_app.ui.widgets.getting_started import GettingStartedDialog
+
+        dialog = GettingStartedDialog(self)
+        dialog.page.demo_requested.connect(self.connecting.open_demo)
+        dialog.page.connect_requested.connect(self.connecting.show_dialog)
+        dialog.page.project_requested.connect(lambda: self.files.link_project())
+        self.getting_started_dialog = dialog
+        dialog.open()
+
     def show_shortcuts(self) -> None:
         from gui_app.ui.widgets.shortcuts_dialog import ShortcutsDialog
 
@@ -411,6 +433,7 @@ class MainWindow(QMainWindow):
     # --- context signals ------------------------------------------------------------------
 
     def _loading_started(self, shown_url: str) -> None:
+        self.pages.setCurrentIndex(1)
         self.statusBar().showMessage(f"Reading {shown_url}…")
         self.progress.setRange(0, 0)
         self.progress.show()
@@ -419,6 +442,8 @@ class MainWindow(QMainWindow):
         self.refresh_action.setEnabled(False)
 
     def _loading_stopped(self) -> None:
+        if self.context.database is None:  # nothing open after all: back to what to do first
+            self.pages.setCurrentWidget(self.start_page)
         self.progress.hide()
         self.cancel_button.hide()
         self.cancel_action.setEnabled(False)
@@ -444,6 +469,10 @@ class MainWindow(QMainWindow):
         if self._shown_url is not None and loaded.url != self._shown_url:
             self.files.unlink_project()
         self._shown_url = loaded.url
+        from gui_app.ui.widgets.getting_started import DEMO_EDITS_HTML
+
+        self.details.hint_html = DEMO_EDITS_HTML if loaded.url == self.connecting.demo_url else ""
+        self.details.show_node(None, 0)
         self._show_revisions()  # the database's current revision may have moved
         self.files.offer_restore()
         self.recovery.check(loaded.url)

@@ -25,6 +25,7 @@ ACTIONS: tuple[tuple[str, str, str, Any, str, str | None, str], ...] = (
     ("quit_action", "&Quit", "close", QKeySequence.StandardKey.Quit, "quit", None, ALWAYS),
     ("filter_action", "&Filter objects", "focus_filter", QKeySequence.StandardKey.Find, "filter", None, ALWAYS),
     ("about_action", "&About Alembic Studio", "show_about", None, "about", None, ALWAYS),
+    ("getting_started_action", "&Getting started", "show_getting_started", None, "getting_started", None, ALWAYS),
     ("shortcuts_action", "&Keyboard shortcuts", "show_shortcuts", QKeySequence.StandardKey.HelpContents, "about",
      None, ALWAYS),
     ("timeouts_action", "&Timeouts…", "show_timeouts", None, "timeouts",
@@ -56,7 +57,7 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&Edit", ("undo_action", "redo_action", "-", "new_table_action", "add_column_action", "sql_step_action", "-",
                "apply_action")),
     ("&View", ("filter_action", "preview_action", "@pending_dock", "@preview_dock", "@revision_dock")),
-    ("&Help", ("shortcuts_action", "about_action")),
+    ("&Help", ("getting_started_action", "shortcuts_action", "about_action")),
 )
 TOOLBAR = ("connect_action", "refresh_action", "-", "undo_action", "redo_action", "new_table_action",
            "sql_step_action", "-", "apply_action")

@@ -329,3 +329,50 @@ def _path(tree: Any, node: int) -> list[str]:
         names.append(tree.names[node])
         node = tree.parents[node]
     return names[::-1]
+
+
+def test_with_nothing_open_the_window_says_what_to_do_first(qtbot: QtBot, window: MainWindow, tmp_path: Any) -> None:
+    from sqlalchemy.engine import URL
+
+    from gui_app.core.demo import ensure_demo_database
+
+    assert window.pages.currentWidget() is window.start_page
+    page_text = window.start_page.text.toPlainText()
+    assert "Open a database" in page_text and "First edits to try on the demo" in page_text
+    window.connecting.demo_url = URL.create("sqlite", database=str(ensure_demo_database(tmp_path)))
+    qtbot.mouseClick(window.start_page.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.context.database is not None, timeout=15_000)
+    assert window.pages.currentWidget() is not window.start_page
+    assert window.browser.isVisible()
+    # On the demo, the details panel keeps the suggested edits in view until something is selected.
+    assert "Right-click books → Add column…" in window.details.toPlainText()
+
+
+def test_a_database_that_cannot_be_read_leaves_the_start_page(qtbot: QtBot, window: MainWindow,
+                                                             tmp_path: Any) -> None:
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"this is not a database" * 100)
+    window.connecting.open_url_text(f"sqlite:///{broken}")
+    qtbot.waitUntil(lambda: window.error_box is not None and window.error_box.isVisible(), timeout=15_000)
+    assert window.pages.currentWidget() is window.start_page
+    window.error_box.close()
+
+
+def test_help_getting_started_opens_the_page_and_its_buttons_start_the_step(qtbot: QtBot,
+                                                                          demo_window: MainWindow) -> None:
+    demo_window.getting_started_action.trigger()
+    dialog = demo_window.getting_started_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "Apply or save" in dialog.page.text.toPlainText()  # type: ignore[attr-defined]
+    seen: dict[str, Any] = {}
+
+    def in_connect_dialog() -> None:
+        active = QApplication.activeModalWidget()
+        seen["dialog"] = type(active).__name__
+        assert active is not None
+        active.close()
+
+    QTimer.singleShot(0, in_connect_dialog)
+    dialog.page.connect_button.click()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "dialog" in seen, timeout=5_000)
+    assert seen["dialog"] == "ConnectionDialog" and not dialog.isVisible()

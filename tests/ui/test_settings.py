@@ -5,12 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from gui_app.ui.application import create_window, open_initial
 from gui_app.ui.main_window import MainWindow
+from tests.ui.editing import run_dialog
 
 
 def test_geometry_and_dock_layout_survive_a_restart(qtbot: QtBot, demo_window: MainWindow,
@@ -119,3 +121,42 @@ def test_about_names_the_versions_and_the_server(qtbot: QtBot, demo_window: Main
     text = seen[0]
     for version in (__version__, pyside_version, sqlalchemy.__version__, alembic.__version__, "sqlite 3."):
         assert version in text
+
+
+def test_messages_and_marked_cells_stay_legible_on_a_dark_palette(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """A red message or a marked cell readable on white must not vanish on a dark window."""
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from gui_app.ui.widgets.new_table_dialog import TYPE
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    light = app.palette()
+    dark = QPalette(light)
+    for role, colour in ((QPalette.ColorRole.Window, "#202020"), (QPalette.ColorRole.WindowText, "#f0f0f0"),
+                         (QPalette.ColorRole.Base, "#181818"), (QPalette.ColorRole.Text, "#f0f0f0")):
+        dark.setColor(role, QColor(colour))
+
+    def contrast(a: QColor, b: QColor) -> float:
+        def luminance(c: QColor) -> float:
+            channels = [(v / 255) / 12.92 if v <= 10 else (((v / 255) + 0.055) / 1.055) ** 2.4
+                        for v in (c.red(), c.green(), c.blue())]
+            return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+        high, low = sorted((luminance(a), luminance(b)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    seen: dict[str, float] = {}
+
+    def fill(d: Any) -> None:
+        d.columns.add_row("label", "VARCHR(40)", True, "", False, False, "")
+        background = d.columns.table.item(1, TYPE).background().color()
+        seen["cell"] = contrast(background, QColor("#f0f0f0"))
+        seen["message"] = contrast(QColor(d.message.styleSheet().split(":")[1].strip()), QColor("#202020"))
+
+    try:
+        app.setPalette(dark)
+        run_dialog(qtbot, demo_window.new_table_action.trigger, fill)
+    finally:
+        app.setPalette(light)
+    assert seen["cell"] >= 4.5 and seen["message"] >= 4.5, seen

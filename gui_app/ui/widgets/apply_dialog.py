@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from gui_app.core.dialects import family
 from gui_app.core.progress import CancelToken, ProgressFn
-from gui_app.ui.widgets.highlighter import CodeHighlighter
+from gui_app.ui.widgets.highlighter import CodeHighlighter, code_font
 from gui_app.ui.workers import Job, JobRunner
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ class ApplyDialog(QDialog):
         self.sql = QPlainTextEdit(render_sql(plan.operations, dialect, plan.base), self)
         self.sql.setObjectName("applySql")
         self.sql.setReadOnly(True)
+        self.sql.setFont(code_font())
         self.sql.highlighter = CodeHighlighter(self.sql.document(), "sql", dialect)  # type: ignore[attr-defined]
         self.destructive = QLabel("Counting what the destructive steps affect…", self)
         self.destructive.setObjectName("applyImpacts")

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui_app.ui import colours
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -63,7 +65,7 @@ class ConnectionDialog(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("connectionMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c0392b")
+        self.message.setStyleSheet(f"color: {colours.error_text()}")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Connect")
         self.buttons.accepted.connect(self.accept)
@@ -234,7 +236,7 @@ class ConnectionDialog(QDialog):
     def _checked(self, url: URL, problem: str | None) -> None:
         self.checking = None
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
-        self.message.setStyleSheet("color: #c0392b")
+        self.message.setStyleSheet(f"color: {colours.error_text()}")
         if problem:
             self.message.setText(f"Could not connect: {problem}")
             return

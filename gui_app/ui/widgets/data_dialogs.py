@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from gui_app.core import schema as s
 from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit, add_remove_buttons
+from gui_app.ui.widgets.highlighter import CodeHighlighter, code_font
 
 if TYPE_CHECKING:
     from alembic.operations import ops
@@ -30,6 +31,9 @@ class SqlStepDialog(EditDialog):
         self.upgrade.setPlaceholderText("SQL run by upgrade(), e.g. UPDATE books SET price = 0 WHERE price IS NULL")
         self.downgrade = QPlainTextEdit(self)
         self.downgrade.setPlaceholderText("SQL that undoes it, run by downgrade()")
+        for editor in (self.upgrade, self.downgrade):
+            editor.setFont(code_font())
+            editor.highlighter = CodeHighlighter(editor.document(), "sql")  # type: ignore[attr-defined]
         self.body.addWidget(QLabel("Upgrade SQL", self))
         self.body.addWidget(self.upgrade)
         self.body.addWidget(QLabel("Downgrade SQL", self))

@@ -38,11 +38,13 @@ class DetailsPanel(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("detailsPanel")
         self.setOpenLinks(False)
+        self.hint_html = ""
+        """Shown under the prompt while nothing is selected (the demo's suggested first edits)."""
         self.show_node(None, 0)
 
     def show_node(self, tree: TreeIndex | None, node: int) -> None:
         if tree is None or node <= 0 or tree.schema is None:
-            self.setHtml("<p><i>Select an object in the tree to see its details.</i></p>")
+            self.setHtml("<p><i>Select an object in the tree to see its details.</i></p>" + self.hint_html)
             return
         kind, obj, status = tree.kinds[node], tree.objects[node], tree.statuses[node]
         title = f"{kind.value.replace('_', ' ')} <b>{escape(tree.names[node])}</b>"

@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui_app.ui import colours
+
 if TYPE_CHECKING:
     from alembic.operations import ops
 
@@ -56,7 +58,7 @@ class EditDialog(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("dialogMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c0392b")
+        self.message.setStyleSheet(f"color: {colours.error_text()}")
         self.message.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
@@ -208,6 +210,10 @@ class ColumnPicker(QWidget):
                 item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
         finally:
             self._arranging = False
+        # Wide enough for the longest name beside its tick box (up to a point), at any scale.
+        metrics = self.list.fontMetrics()
+        widest = max((metrics.horizontalAdvance(f"{name}  ↓ DESC") for name in columns), default=0)
+        self.list.setMinimumWidth(min(widest + 5 * metrics.height(), 30 * metrics.averageCharWidth()))
 
     def _ticked(self, item: QListWidgetItem) -> None:
         """A newly ticked column goes right after the ones ticked before it: ticking order is column order."""

@@ -7,7 +7,7 @@ import re
 import sys
 from typing import Any
 
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from gui_app.core.dialects import is_mysql
 
@@ -18,6 +18,13 @@ _SQL_WORDS = ("ADD", "ALTER", "AND", "AS", "ASC", "BEGIN", "BY", "CASCADE", "CHA
     "USING", "VALUES", "VIEW", "WHERE", "WITH",)
 _PYTHON_WORDS = ("def", "with", "as", "import", "from", "return", "None", "True", "False", "pass", "if",
     "else", "for", "in",)
+
+
+def code_font() -> QFont:
+    """The system's fixed-width font: SQL and Python are read in columns, in every view of them."""
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    return font
 
 
 def _format(colour: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:

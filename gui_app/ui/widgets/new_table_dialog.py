@@ -11,7 +11,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui_app.core import schema as s
+from gui_app.ui import colours
 from gui_app.ui.widgets.constraint_forms import CheckForm, ForeignKeyForm, IndexForm, KeyForm
 from gui_app.ui.widgets.data_dialogs import RowsGrid
 from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit, SuggestedName, TypeEdit, add_remove_buttons
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 COLUMN_HEADERS = ("Name", "Type", "Allows NULL", "Default (SQL)", "Primary key", "Autoincrement", "Comment")
 NAME, TYPE, NULLABLE, DEFAULT, PRIMARY, AUTOINCREMENT, COMMENT = range(7)
 _CHECKBOX_COLUMNS = frozenset({NULLABLE, PRIMARY, AUTOINCREMENT})
-_PROBLEM = QColor("#f8d7da")
 
 
 class Grid(QWidget):
@@ -224,7 +224,7 @@ class NewTableDialog(EditDialog):
                     if item is None:
                         continue
                     problem = problems.get((row, column))
-                    item.setBackground(QBrush(_PROBLEM) if problem else QBrush())
+                    item.setBackground(QBrush(colours.problem_background()) if problem else QBrush())
                     item.setToolTip(problem or "")
         finally:
             self._painting = False

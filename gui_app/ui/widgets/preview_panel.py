@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from gui_app.core.dialects import family
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui import icons
-from gui_app.ui.widgets.highlighter import CodeHighlighter
+from gui_app.ui.widgets.highlighter import CodeHighlighter, code_font
 from gui_app.ui.workers import Job, JobRunner
 
 if TYPE_CHECKING:
@@ -106,9 +105,7 @@ class PreviewPanel(QWidget):
         editor = QPlainTextEdit(self)
         editor.setReadOnly(True)
         editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        editor.setFont(font)
+        editor.setFont(code_font())
         editor.highlighter = CodeHighlighter(editor.document(), language)  # type: ignore[attr-defined]
         return editor
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui_app.core.dialects import family
+from gui_app.ui import colours
 
 DIALECTS = (("SQLite", "sqlite"), ("PostgreSQL", "postgresql"), ("MySQL / MariaDB", "mysql"))
 
@@ -40,7 +41,7 @@ class SaveRevisionDialog(QDialog):
         self.warning = QLabel(self)
         self.warning.setObjectName("revisionWarning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #c77700")
+        self.warning.setStyleSheet(f"color: {colours.caution_text()}")
         notes = []
         if len(heads) > 1:
             notes.append(f"The project has {len(heads)} heads; choose the one this revision follows.")
