@@ -185,3 +185,17 @@ def test_primary_key_name_is_offered_only_with_a_key(qtbot: QtBot, demo_window: 
     assert _new_table(qtbot, demo_window, fill) == ""
     assert seen == {"with key": True, "without key": False}
     assert "PrimaryKeyConstraint" not in pending_calls(demo_window)[0]
+
+
+def test_typing_starts_in_the_name_field(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """Found in a real window: the first keys typed into a new dialog went to its grid."""
+    from PySide6.QtWidgets import QApplication
+
+    seen: dict[str, Any] = {}
+
+    def fill(d: Any) -> None:
+        seen["focus"] = QApplication.focusWidget() is d.name or d.focusWidget() is d.name
+        d.name.setText("typed")
+
+    assert _new_table(qtbot, demo_window, fill) == ""
+    assert seen["focus"]

@@ -75,6 +75,10 @@ class EditDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         if self._as_opened is None:  # the fields as the dialog filled them, before any typing
             self._as_opened = self._field_values()
+            # Typing starts in the first field (not on a button or a grid the window chose).
+            first = next((f for f in self.findChildren(QLineEdit) if f.isEnabled() and not f.isReadOnly()), None)
+            if first is not None and not isinstance(self.focusWidget(), QLineEdit | QPlainTextEdit):
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
             for field in self.findChildren(QLineEdit):  # a refusal no longer holds once the text changes
                 field.textEdited.connect(lambda _text: self.show_message(""))
         super().showEvent(event)
