@@ -272,7 +272,7 @@ def _apply(args: argparse.Namespace) -> None:
     dialect = family(base.dialect)
     operations = resolved(operations, base, dialect_for(dialect))
     _check_fit(operations, base, dialect, shown)
-    sys.stdout.write(render_sql(operations, dialect, base))
+    sys.stdout.write(render_sql(operations, dialect, base, as_sent=True))
     sys.stdout.flush()
     if _report_destruction(engine, operations, base, dialect) and not args.accept_data_loss and not args.dry_run:
         raise CommandError("refusing to apply: this destroys data, or may (listed above); nothing was changed. "

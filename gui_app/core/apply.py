@@ -190,12 +190,16 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
         except BaseException as error:
             _roll_back(conn, runner.transaction)
             failure = error if isinstance(error, StepFailed) else None
-            if pipelined and apply_postgresql.from_server(failure.error if failure else error):
+            # A pipelined error may arrive late, and a combined ALTER TABLE fails as a whole: the
+            # plan is replayed one operation at a time to name the one that fails.
+            if (pipelined and apply_postgresql.from_server(failure.error if failure else error)) \
+                    or (failure is not None and failure.count > 1 and dialect == "postgresql"
+                        and runner.committed_by is None):
                 failure = _pin_down(conn, plan, base, dialect, runner.done, failure.error if failure else error)
             if failure is None:
                 raise
             committed = runner.committed_by
-            raise ApplyFailed(failure.index, describe(failure.op), failure_message(failure.error),
+            raise ApplyFailed(failure.index, failure.described, failure_message(failure.error),
                               committed or 0, committed is None, failure.error, committed) from None
         transaction = runner.transaction
         if dry_run:
@@ -292,7 +296,7 @@ def _pin_down(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: S
         lost = ConnectionError(f"the connection to the server was lost with {sent} of {len(plan)} operation(s) "
                                f"sent ({describe_error(error)})")
         return StepFailed(at, plan[at], lost)
-    replay = Runner(conn, base, None, None, len(plan))
+    replay = Runner(conn, base, None, None, len(plan), combine=False)
     transaction = conn.begin()
     try:
         if timeouts.lock_timed_out(error):
@@ -335,8 +339,10 @@ def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation
         runner.transaction.commit()
     except StepFailed as failure:
         journal.end()  # a clean failure is reported, with what ran: nothing is left to recover
-        raise ApplyFailed(failure.index, describe(failure.op), failure_message(failure.error), runner.done, False,
-                          failure.error) from None
+        message = failure_message(failure.error)
+        if failure.count > 1:  # MySQL 8 and MariaDB run one DDL statement atomically
+            message += f" None of the {failure.count} operations sent in that statement was applied."
+        raise ApplyFailed(failure.index, failure.described, message, runner.done, False, failure.error) from None
     except Cancelled:
         journal.end()
         raise

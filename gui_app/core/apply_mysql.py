@@ -15,7 +15,6 @@ from sqlalchemy.engine import URL
 
 from gui_app.core import sa_build, timeouts
 from gui_app.core.apply_runner import ApplyFailed, ApplyReport, Runner, StepFailed, failure_message, scratch_name
-from gui_app.core.op_facts import describe
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.core.schema import Schema
 
@@ -43,7 +42,7 @@ def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progre
                 with conn.begin():
                     runner.run(plan, "mysql")
             except StepFailed as failure:
-                raise ApplyFailed(failure.index, describe(failure.op), failure_message(failure.error), 0, True,
+                raise ApplyFailed(failure.index, failure.described, failure_message(failure.error), 0, True,
                                   failure.error) from None
         report = ApplyReport(len(plan), dry_run=True)
         report.mismatches = []

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 
-from gui_app.core import sqlite_groups, timeouts
+from gui_app.core import combined_alter, sqlite_groups, timeouts
 from gui_app.core.batch_block import BatchBlockOp, app_table_group
 from gui_app.core.errors import describe_error
 from gui_app.core.journal import Journal
@@ -105,6 +105,9 @@ class Runner:
     dry_run: bool = False
     committed_by: int | None = None
     """The operation whose own ``COMMIT`` or ``autocommit_block()`` last committed the work before it."""
+    combine: bool = True
+    """Send consecutive alterations of one table as one ALTER TABLE (PostgreSQL, MySQL/MariaDB);
+    off when replaying a failed plan to name the one operation that fails."""
     _in_block: bool = field(default=False, init=False)
     """Inside a script's ``autocommit_block()``, where statements commit by design."""
 
@@ -123,19 +126,22 @@ class Runner:
             sa.event.remove(self.conn, "before_cursor_execute", self._before_statement)
 
     def _run(self, operations: Operations, plan: Sequence[ops.MigrateOperation], dialect: str) -> None:
-        items = sqlite_groups.batch_groups(list(plan)) if dialect == "sqlite" else list(plan)
+        if dialect == "sqlite":
+            items = sqlite_groups.batch_groups(list(plan))
+        else:
+            items = combined_alter.combined(plan, self.conn.dialect) if self.combine else list(plan)
         for item in items:
-            group = item.ops if app_table_group(item) else [item]
+            group = combined_alter.members(item)
             if self.cancel is not None and self.cancel.cancelled:
                 raise Cancelled()
             if self.progress is not None:
                 self.progress(describe(group[0]), self.done, self.total)
             if self.journal is not None:
-                self.journal.step_started(self.done)
+                self.journal.step_started(self.done, len(group))
             try:
                 self._emit(operations, item)
             except Exception as error:
-                raise StepFailed(self.done, group[0], error) from error
+                raise StepFailed(self.done, group[0], error, len(group)) from error
             if self.conn.dialect.name == "sqlite" and self.transaction is not None and _outside_transaction(self.conn):
                 # After a script's COMMIT SQLite would run the rest outside a transaction (psycopg
                 # begins the next one itself): the rest stays atomic.
@@ -233,11 +239,19 @@ def opaque(op: ops.MigrateOperation) -> bool:
 
 
 class StepFailed(Exception):
-    """An operation failed while running: which one, and the error it raised."""
+    """An operation failed while running: which one, and the error it raised; ``count`` > 1 when
+    it was sent with the next ones as one ALTER TABLE (the statement failed as a whole)."""
 
-    def __init__(self, index: int, op: ops.MigrateOperation, error: BaseException) -> None:
+    def __init__(self, index: int, op: ops.MigrateOperation, error: BaseException, count: int = 1) -> None:
         super().__init__(str(error))
-        self.index, self.op, self.error = index, op, error
+        self.index, self.op, self.error, self.count = index, op, error, count
+
+    @property
+    def described(self) -> str:
+        if self.count == 1:
+            return describe(self.op)
+        return (f"{describe(self.op)} and the next {self.count - 1}, sent as one ALTER TABLE (operations "
+                f"{self.index + 1} to {self.index + self.count})")
 
 
 def failure_message(error: BaseException) -> str:

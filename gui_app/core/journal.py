@@ -58,6 +58,8 @@ class Journal:
     running: int | None = None
     """The step that had started and not finished when the journal was last written."""
     descriptions: Sequence[str] = ()
+    running_count: int = 1
+    """How many operations the running step sends (several, as one ALTER TABLE: all or none of them ran)."""
 
     @property
     def path(self) -> Path:
@@ -76,8 +78,8 @@ class Journal:
     def progress_path(self) -> Path:
         return self.path.with_suffix(".progress")
 
-    def step_started(self, index: int) -> None:
-        self.running = index
+    def step_started(self, index: int, count: int = 1) -> None:
+        self.running, self.running_count = index, count
         self._write_progress()
 
     def step_done(self, done: int) -> None:
@@ -96,7 +98,8 @@ class Journal:
         write_private(self.path, json.dumps(data))
 
     def _write_progress(self) -> None:
-        write_private(self.progress_path, json.dumps({"done": self.done, "running": self.running}))
+        write_private(self.progress_path, json.dumps({"done": self.done, "running": self.running,
+                                                      "running_count": self.running_count}))
 
     @classmethod
     def find(cls, url_text: str) -> Journal | None:
@@ -110,10 +113,14 @@ class Journal:
         if data.get("url") != url_text:
             return None
         return cls(data["url"], list(data["steps"]), int(data["total"]), data.get("stamp"), data["started_at"],
-                   int(progress["done"]), progress.get("running"), list(data.get("descriptions") or []))
+                   int(progress["done"]), progress.get("running"), list(data.get("descriptions") or []),
+                   max(1, int(progress.get("running_count") or 1)))
 
     def summary(self) -> str:
-        running = f"; operation {self.running + 1} ({self.descriptions[self.running]}) had started" \
-            if self.running is not None and self.running < len(self.descriptions) else ""
+        running = ""
+        if self.running is not None and self.running < len(self.descriptions):
+            running = f"; operation {self.running + 1} ({self.descriptions[self.running]}) had started"
+            if self.running_count > 1:
+                running += f", sent with the next {self.running_count - 1} as one ALTER TABLE"
         return (f"an apply started {self.started_at} was interrupted after {self.done} of {self.total} "
                 f"operation(s){running}")

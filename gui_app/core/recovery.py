@@ -97,12 +97,14 @@ def examine(journal: Journal, live: Schema) -> Interrupted:
     done = min(journal.done, len(steps))
     candidates = [done]
     if journal.running is not None and done < len(steps):
-        forward = steps[done][0]
+        # The running step sent one operation, or several as one ALTER TABLE (all of them or none ran).
+        after = min(done + journal.running_count, len(steps))
+        forward = [op for step, _ in steps[done:after] for op in step]
         again = fits(live, forward)
         from gui_app.core.verification import differences
 
         ran = again is None or not differences(live, again, engine_dialect)
-        candidates = [done + 1, done] if ran else [done, done + 1]
+        candidates = [after, done] if ran else [done, after]
     for k in candidates:
         if fits(live, rest(k)) is not None:
             return Interrupted(journal, steps, k)

@@ -15,7 +15,7 @@ from alembic.autogenerate import render_python_code
 from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 
-from gui_app.core import op_renderers, sa_build, sqlite_groups
+from gui_app.core import combined_alter, op_renderers, sa_build, sqlite_groups
 from gui_app.core.batch_block import BatchBlockOp, app_table_group
 from gui_app.core.projection import find_table, project
 from gui_app.core.schema import Schema
@@ -99,11 +99,14 @@ def _with_view_guard(items: list[ops.MigrateOperation]) -> list[ops.MigrateOpera
 
 
 def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema | None,
-               downgrade: bool = False, strict: bool = False) -> str:
+               downgrade: bool = False, strict: bool = False, as_sent: bool = False) -> str:
     """Offline SQL, no connection needed. ``base`` is the schema the plan starts from; without it
     (a script read from disk) the operations render as they stand, as ``alembic upgrade --sql`` does.
     A script's own code that cannot run offline is noted in a comment, or with ``strict`` raises
-    :class:`OfflineError` (as ``alembic upgrade --sql`` stops)."""
+    :class:`OfflineError` (as ``alembic upgrade --sql`` stops). With ``as_sent``, the statements
+    the app sends: on PostgreSQL and MySQL a run of alterations of one table is one ALTER TABLE
+    (:mod:`gui_app.core.combined_alter`); without it, one statement per operation as ``alembic``
+    sends them."""
     buffer = io.StringIO()
     context = MigrationContext.configure(
         dialect_name=dialect, opts={"as_sql": True, "output_buffer": buffer, "literal_binds": True})
@@ -113,7 +116,10 @@ def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema 
         state = sqlite_groups.fold_keeping_definitions(base, plan, context.dialect) if dialect == "sqlite" \
             else _fold(base, plan, context.dialect)
     steps = downgrade_ops(plan) if downgrade else list(plan)
-    items = sqlite_groups.batch_groups(steps) if dialect == "sqlite" else steps
+    if dialect == "sqlite":
+        items = sqlite_groups.batch_groups(steps)
+    else:
+        items = combined_alter.combined(steps, context.dialect) if as_sent else steps
     for item in items:
         try:
             state = _emit(operations, item, state, context.dialect, strict)
@@ -137,7 +143,7 @@ def _emit(operations: Operations, item: ops.MigrateOperation, state: Schema | No
     if app_table_group(item):
         return sqlite_groups.emit_table_group(operations, item, state, dialect)
     _invoke_offline(operations, item, strict)
-    return project(state, item, dialect)
+    return _fold(state, combined_alter.members(item), dialect)
 
 
 class OfflineError(Exception):

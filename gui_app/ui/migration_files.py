@@ -179,7 +179,7 @@ class MigrationFiles(QObject):
                                   f"{'downgrade' if downgrade else 'upgrade'}_{dialect}.sql")
         if not path:
             return False
-        write_private(Path(path), render_sql(plan.operations, dialect, plan.base, downgrade=downgrade),
+        write_private(Path(path), render_sql(plan.operations, dialect, plan.base, downgrade=downgrade, as_sent=True),
                       folder_too=False)
         self.notify(f"Exported the {dialect} SQL to {path}")
         return True

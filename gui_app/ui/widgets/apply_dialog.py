@@ -66,7 +66,7 @@ class ApplyDialog(QDialog):
                                        _commits_part_way(part_way) if part_way else ONE_TRANSACTION, self)
         self.transaction_note.setObjectName("applyTransactionNote")
         self.transaction_note.setWordWrap(True)
-        self.sql = QPlainTextEdit(render_sql(plan.operations, dialect, plan.base), self)
+        self.sql = QPlainTextEdit(render_sql(plan.operations, dialect, plan.base, as_sent=True), self)
         self.sql.setObjectName("applySql")
         self.sql.setReadOnly(True)
         self.sql.setFont(code_font())

@@ -52,7 +52,7 @@ def render_all(operations: list[ops.MigrateOperation], base: Schema, dialect: st
         except Exception as error:  # shown in place of the text; the list itself is fine
             return f"-- Cannot render this: {error}"
 
-    return (safe(lambda: render.render_sql(operations, dialect, base)),
+    return (safe(lambda: render.render_sql(operations, dialect, base, as_sent=True)),
             safe(lambda: render.render_python(operations, dialect)),
             safe(lambda: render.render_python(operations, dialect, downgrade=True)))
 
