@@ -82,6 +82,10 @@ def _execute(context: AutogenContext, op: ops.ExecuteSQLOp) -> str:
         compiled = op.sqltext.compile(dialect=base(paramstyle="named"))
         values = ", ".join(f"{k}={value_source(v, context)}" for k, v in compiled.params.items())
         return f"{prefix(context)}execute(sa.text({str(compiled)!r}).bindparams({values}))"
+    if getattr(dialect, "paramstyle", None) in ("pyformat", "format"):
+        # Compiled for a driver that takes %s parameters, every % came out doubled; sa.text in the
+        # script is compiled again when it runs, and would double them once more ('50%' stored as '50%%').
+        sql = sql.replace("%%", "%")
     return f"{prefix(context)}execute(sa.text({sql.replace(':', chr(92) + ':')!r}))"
 
 

@@ -127,6 +127,10 @@ def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema 
             if strict:
                 raise
             buffer.write(f"-- {error}. It runs as it is, on the database, in the same transaction.\n\n")
+    if as_sent and context.dialect.paramstyle in ("pyformat", "format"):
+        # Offline, as under ``alembic upgrade --sql``, every % is doubled for a driver that takes %s
+        # parameters; the server receives one. What is shown, exported or pasted into psql is that.
+        return buffer.getvalue().replace("%%", "%")
     return buffer.getvalue()
 
 

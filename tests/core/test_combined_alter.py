@@ -177,7 +177,7 @@ def test_the_preview_and_the_confirmation_show_the_statement_that_runs() -> None
             ops.AddColumnOp("track", sa.Column("b", sa.String(20), server_default="50%")),
             ops.AlterColumnOp("track", "c", modify_server_default=sa.text("'12:30'"), existing_type=sa.Integer())]
     assert render.render_sql(plan, "postgresql", None, as_sent=True) == (
-        "ALTER TABLE track\n    ALTER COLUMN a TYPE BIGINT,\n    ADD COLUMN b VARCHAR(20) DEFAULT '50%%',\n"
+        "ALTER TABLE track\n    ALTER COLUMN a TYPE BIGINT,\n    ADD COLUMN b VARCHAR(20) DEFAULT '50%',\n"
         "    ALTER COLUMN c SET DEFAULT '12:30';\n\n")
     # without as_sent, one statement per operation, as alembic upgrade --sql writes them
     assert render.render_sql(plan, "postgresql", None).count("ALTER TABLE track") == 3

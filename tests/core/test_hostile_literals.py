@@ -103,3 +103,36 @@ def test_a_literal_default_is_quoted_by_the_dialect_in_the_preview(tmp_path: Pat
     sql = render.render_sql([op], "mysql", base)
     assert "SET DEFAULT '\\\\'', DROP COLUMN secret #'" in sql
     assert render.render_sql([op], "postgresql", base).count("'") == 4
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgresql),
+                                     pytest.param("mysql", marks=pytest.mark.mysql)])
+def test_percent_signs_and_colons_survive_a_saved_script_and_exported_sql(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """A statement read from a script as ``sa.text`` is saved compiled for the dialect; on a driver
+    that takes %s parameters every % came out doubled, and the saved ``sa.text`` was doubled again
+    when it ran: '50%' was stored as '50%%'. Exported SQL is what psql or mysql receive as typed."""
+    from alembic.operations import Operations, ops
+    from alembic.runtime.migration import MigrationContext
+
+    from gui_app.core.render import render_python, render_sql
+
+    servers = request.getfixturevalue("pg_databases" if backend == "postgresql" else "mysql_databases")
+    url = servers.url(servers.create())
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY, v VARCHAR(40))"))
+    values = ["50%", "%%", "a:b", "%(x)s", "100%%s"]
+    statement = "INSERT INTO t VALUES " + ", ".join(f"({i}, '{v}')" for i, v in enumerate(values))
+    saved = render_python([ops.ExecuteSQLOp(sa.text(statement))], backend)
+    exported = render_sql([ops.ExecuteSQLOp(sa.text(statement.replace("INSERT INTO t", "INSERT INTO u")))],
+                          backend, None, as_sent=True)
+    with engine.begin() as conn:
+        code = "\n".join(line.strip() for line in saved.splitlines())  # one statement: no nesting
+        exec(code, {"op": Operations(MigrationContext.configure(conn)), "sa": sa})
+        conn.execute(sa.text("CREATE TABLE u (id INTEGER PRIMARY KEY, v VARCHAR(40))"))
+        conn.connection.driver_connection.cursor().execute(exported.strip().rstrip(";"))  # as a client sends it
+        stored = conn.execute(sa.text("SELECT v FROM t ORDER BY id")).scalars().all()
+        typed = conn.execute(sa.text("SELECT v FROM u ORDER BY id")).scalars().all()
+    engine.dispose()
+    assert stored == values and typed == values
