@@ -101,6 +101,7 @@ class Plan:
 
     def __post_init__(self) -> None:
         self._sa_dialect = render.dialect_for(family(self.dialect))
+        self._risks: dict[int, tuple[ops.MigrateOperation, Schema, list[str]]] = {}
         self.schemas = [self.base]
         for op in self.operations:
             self.schemas.append(project(self.schemas[-1], op, self._sa_dialect))
@@ -127,6 +128,12 @@ class Plan:
         self.operations.append(op)
         self.schemas.append(after)
         return problems
+
+    def extend_checked(self, operations: Sequence[ops.MigrateOperation], schemas: Sequence[Schema]) -> None:
+        """Add operations already checked and projected from this plan's current end (``schemas``:
+        the schema after each): nothing is validated or projected again."""
+        self.operations.extend(operations)
+        self.schemas.extend(schemas)
 
     def pop(self) -> ops.MigrateOperation:
         self.schemas.pop()
@@ -157,7 +164,15 @@ class Plan:
         self.schemas = schemas
 
     def risks(self, index: int) -> list[str]:
-        return risks(self.operations[index], self.schemas[index], self.dialect, self.base)
+        """The labels of operation ``index``, computed once per operation and the schema before it
+        (the pending list asks on every repaint)."""
+        op, before = self.operations[index], self.schemas[index]
+        cached = self._risks.get(id(op))
+        if cached is not None and cached[0] is op and cached[1] is before:
+            return cached[2]
+        labels = risks(op, before, self.dialect, self.base)
+        self._risks[id(op)] = (op, before, labels)
+        return labels
 
 
 def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema | None = None) -> list[str]:

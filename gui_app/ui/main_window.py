@@ -523,4 +523,5 @@ class MainWindow(QMainWindow):
         self._save_layout()
         self.context.cancel_loading()
         self.context.jobs.wait(5000)
+        self.files.finish_autosaves()
         super().closeEvent(event)

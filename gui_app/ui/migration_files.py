@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtCore import QObject, QStandardPaths, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from gui_app.core.autosaves import Autosave
     from gui_app.core.plan import Plan
     from gui_app.core.project import AlembicProject
+    from gui_app.core.schema import Schema
     from gui_app.core.script_reader import LoadedScript
     from gui_app.ui.apply_flow import ApplyFlow
     from gui_app.ui.context import AppContext
@@ -67,6 +68,12 @@ class MigrationFiles(QObject):
         self.last_dialog: Any = None
         self.compare_job: Job[tuple[list[ops.MigrateOperation], list[str]]] | None = None
         self.tell: Callable[[str, str, list[str]], None] = self._tell
+        from gui_app.ui.workers import JobRunner
+
+        pool = QThreadPool(self)
+        pool.setMaxThreadCount(1)  # autosaves are written one at a time, in the order of the changes
+        self._autosave_jobs = JobRunner(self, pool)
+        self._autosave_generation = 0
         """Title, text, and the lines behind it (notes a comparison could not carry over)."""
 
     # --- the linked project ----------------------------------------------------------------
@@ -320,25 +327,51 @@ class MigrationFiles(QObject):
     # --- crash safety -----------------------------------------------------------------------
 
     def autosave(self) -> None:
-        """Write the pending list as a migration script after every change; remove it when empty."""
-        from gui_app.core import autosaves
-        from gui_app.core.script_writer import standalone_script
+        """Write the pending list as a migration script after every change (remove it when empty),
+        rendered and written on a thread of its own: one at a time, in order, and an autosave
+        overtaken by a newer change is skipped."""
         from gui_app.core.urls import url_without_password
+        from gui_app.ui.workers import Job
 
         pending, database = self.context.pending, self.context.database
         if database is None:
             return
         key = url_without_password(database.url)
-        if pending is None or not len(pending.plan):
+        self._autosave_generation += 1
+        generation = self._autosave_generation
+        snapshot = (list(pending.plan.operations), pending.dialect, pending.plan.base) \
+            if pending is not None and len(pending.plan) else None
+        job: Job[None] = Job(lambda _progress, _cancel: self._write_autosave(key, snapshot, generation))
+        job.signals.failed.connect(lambda reason: self.notify(f"Autosave failed: {reason}"))
+        self._autosave_jobs.start(job)
+
+    def _write_autosave(self, key: str, snapshot: tuple[list[ops.MigrateOperation], str, Schema] | None,
+                        generation: int) -> None:
+        """On the autosave thread; never touches a widget."""
+        from gui_app.core import autosaves
+        from gui_app.core.script_writer import standalone_script
+
+        if generation != self._autosave_generation:
+            return  # a newer change has its own autosave queued
+        if snapshot is None:
             autosaves.remove(autosave_folder(), key)
             return
-        try:
-            text = standalone_script(pending.plan.operations, pending.dialect, "pending changes (autosave)",
-                                     base=pending.plan.base)
-        except Exception as error:  # never lose the list over a rendering problem: say so, keep going
-            self.notify(f"Autosave failed: {error}")
-            return
-        autosaves.write(autosave_folder(), key, len(pending.plan), text)
+        operations, dialect, base = snapshot
+        text = standalone_script(operations, dialect, "pending changes (autosave)", base=base)
+        if generation == self._autosave_generation:
+            autosaves.write(autosave_folder(), key, len(operations), text)
+
+    def finish_autosaves(self, msecs: int = 10_000) -> None:
+        """Wait until the autosaves queued so far are written (closing, or before removing one)."""
+        self._autosave_jobs.wait(msecs)
+
+    def _remove_autosave(self, key: str) -> None:
+        """Remove the autosave of ``key``, after any write still queued for it."""
+        from gui_app.core import autosaves
+
+        self._autosave_generation += 1  # queued writes are overtaken: they skip
+        self.finish_autosaves()
+        autosaves.remove(autosave_folder(), key)
 
     def offer_autosaves_at_start(self, open_url: Callable[[str], None]) -> bool:
         """At start, before any database is opened: offer every autosaved pending list (database,
@@ -383,7 +416,7 @@ class MigrationFiles(QObject):
                                        "not saved or applied. Restore them?"):
             self._load_into_pending(found.path, "Restore pending changes")
         else:
-            autosaves.remove(autosave_folder(), key)
+            self._remove_autosave(key)
 
     def confirm_close(self) -> bool:
         """Ask to save, discard or cancel when pending changes would be lost; True closes."""
@@ -393,10 +426,9 @@ class MigrationFiles(QObject):
             if answer == "cancel" or (answer == "save" and not self.save()):
                 return False
         if self.context.database is not None:
-            from gui_app.core import autosaves
             from gui_app.core.urls import url_without_password
 
-            autosaves.remove(autosave_folder(), url_without_password(self.context.database.url))
+            self._remove_autosave(url_without_password(self.context.database.url))
         return True
 
     # --- default questions ------------------------------------------------------------------

@@ -23,14 +23,24 @@ if TYPE_CHECKING:
 
 
 class AppendOperations(QUndoCommand):
-    def __init__(self, pending: PendingPlan, operations: Sequence[ops.MigrateOperation], text: str) -> None:
+    """Adds operations checked and projected once, on a scratch plan from the list's end
+    (``before``): redo replays those schemas while the list still ends there, and checks again
+    only after the database was read anew."""
+
+    def __init__(self, pending: PendingPlan, operations: Sequence[ops.MigrateOperation], text: str,
+                 before: Schema, schemas: Sequence[Schema]) -> None:
         super().__init__(text)
         self._pending = pending
         self._operations = list(operations)
+        self._before, self._schemas = before, list(schemas)
 
     def redo(self) -> None:
-        for op in self._operations:
-            self._pending.plan.append(op)
+        plan = self._pending.plan
+        if plan.projected is self._before:
+            plan.extend_checked(self._operations, self._schemas)
+        else:  # rebased on a fresh read of the database since
+            for op in self._operations:
+                plan.append(op)
         self._pending.changed.emit()
 
     def undo(self) -> None:
@@ -76,12 +86,13 @@ class PendingPlan(QObject):
 
     def add(self, operations: Sequence[ops.MigrateOperation], text: str | None = None) -> list[Problem]:
         """Check, then push; raises :class:`PlanError` (nothing changes) or returns the warnings."""
-        scratch = Plan(self.plan.projected, self.plan.dialect)
+        before = self.plan.projected
+        scratch = Plan(before, self.plan.dialect)
         warnings: list[Problem] = []
         for op in operations:
             warnings.extend(scratch.append(op))
         label = text or ", ".join(describe(op) for op in operations)
-        self.undo_stack.push(AppendOperations(self, operations, label))
+        self.undo_stack.push(AppendOperations(self, operations, label, before, scratch.schemas[1:]))
         return warnings
 
     def remove(self, index: int) -> None:

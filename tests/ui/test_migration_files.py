@@ -21,7 +21,7 @@ from gui_app.core.render import render_sql
 from gui_app.ui.application import create_window, open_initial
 from gui_app.ui.main_window import MainWindow
 from gui_app.ui.migration_files import autosave_folder
-from tests.ui.editing import menu_action, open_script, pending_calls, run_dialog
+from tests.ui.editing import menu_action, open_script, pending_calls, preview, run_dialog
 
 T = ("main", "Tables")
 
@@ -167,6 +167,7 @@ def test_autosave_survives_a_crash_and_is_offered_back(qtbot: QtBot, demo_window
     calls = pending_calls(demo_window)
     assert demo_window.context.database is not None
     saved = autosave_path(demo_window.context.database.url)
+    demo_window.files.finish_autosaves()  # written on the autosave thread
     assert saved.is_file() and "batch_op.add_column" in saved.read_text()
     assert "password" not in saved.read_text().splitlines()[0]
     assert saved.read_text().splitlines()[1] == "# alembic-studio operations: 2"
@@ -193,6 +194,7 @@ def test_closing_with_pending_changes_asks(qtbot: QtBot, demo_window: MainWindow
     assert not demo_window.close()
     assert demo_window.context.database is not None
     saved = autosave_path(demo_window.context.database.url)
+    demo_window.files.finish_autosaves()
     assert demo_window.isVisible() and saved.is_file()
     demo_window.files.ask_save_discard_cancel = lambda _count: "discard"
     assert demo_window.close()
@@ -363,6 +365,7 @@ def test_at_start_every_autosave_is_offered_and_the_one_chosen_is_reconnected(
                     and demo_window.context.database.url.database == str(other), timeout=15_000)
     menu_action(demo_window, ("main", "Tables", "notes", "body"), "Drop column").trigger()
     assert len(pending_calls(demo_window)) == 1
+    demo_window.files.finish_autosaves()  # the crash comes after both were written
 
     again = create_window(settings)  # after a crash: a new process, the same data folder
     qtbot.addWidget(again)
@@ -407,3 +410,51 @@ def test_without_a_url_the_last_connection_is_opened_again(qtbot: QtBot, window:
     open_initial(again, None)
     qtbot.waitUntil(lambda: again.context.database is not None and not again.context.loading, timeout=15_000)
     assert again.context.database.url.database == str(last)
+
+
+def test_autosave_is_rendered_off_the_gui_thread_and_the_last_change_wins(
+        qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import sqlalchemy as sa
+
+    from gui_app.core import edits, script_writer
+
+    threads: list[str] = []
+    render = script_writer.standalone_script
+
+    def recorded(*args: Any, **kwargs: Any) -> str:
+        threads.append(threading.current_thread().name)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(script_writer, "standalone_script", recorded)
+    pending = demo_window.context.pending
+    assert pending is not None and demo_window.context.database is not None
+    for n in range(6):  # a burst: autosaves overtaken by a newer change are skipped
+        pending.add([edits.add_column(pending.plan.projected.table("books"), edits.ColumnSpec(f"c{n}", sa.Integer()))])
+    demo_window.files.finish_autosaves()
+    saved = autosave_path(demo_window.context.database.url)
+    assert saved.read_text().splitlines()[1] == "# alembic-studio operations: 6"
+    assert "'c5'" in saved.read_text()
+    assert threads and threading.main_thread().name not in threads and len(threads) <= 6
+    pending.undo_stack.undo()
+    demo_window.files.finish_autosaves()
+    assert saved.read_text().splitlines()[1] == "# alembic-studio operations: 5"
+
+
+def test_the_previewed_upgrade_is_the_saved_scripts(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """On SQLite a rebuild carries its table's definition (copy_from): the preview shows it too."""
+    import sqlalchemy as sa
+
+    from gui_app.core import edits
+    from gui_app.core.script_writer import bodies
+
+    _edit(qtbot, demo_window)
+    pending = demo_window.context.pending
+    assert pending is not None
+    books = pending.plan.projected.table("books")
+    pending.add([edits.alter_column(books, "title", type_=sa.Integer())])  # another affinity: a rebuild
+    _sql, upgrade, downgrade = preview(qtbot, demo_window, "sqlite")
+    saved_upgrade, saved_downgrade, _imports = bodies(pending.plan.operations, "sqlite", pending.plan.base)
+    assert "copy_from=" in upgrade
+    assert upgrade.strip() == saved_upgrade.strip() and downgrade.strip() == saved_downgrade.strip()

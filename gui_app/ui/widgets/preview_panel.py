@@ -53,8 +53,9 @@ def render_all(operations: list[ops.MigrateOperation], base: Schema, dialect: st
             return f"-- Cannot render this: {error}"
 
     return (safe(lambda: render.render_sql(operations, dialect, base, as_sent=True)),
-            safe(lambda: render.render_python(operations, dialect)),
-            safe(lambda: render.render_python(operations, dialect, downgrade=True)))
+            # With the base, as the saved script has them (a SQLite rebuild carries its table's definition).
+            safe(lambda: render.render_python(operations, dialect, base=base)),
+            safe(lambda: render.render_python(operations, dialect, downgrade=True, base=base)))
 
 
 class PreviewPanel(QWidget):
