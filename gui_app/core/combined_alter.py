@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 
+from gui_app.core.batch_block import app_table_group
 from gui_app.core.dialects import family
 from gui_app.core.op_facts import table_of
 
@@ -99,8 +100,9 @@ def combined(plan: Sequence[ops.MigrateOperation], dialect: sa.Dialect) -> list[
 
 
 def members(item: ops.MigrateOperation) -> list[ops.MigrateOperation]:
-    """The plan operations an item sent to the server stands for."""
-    return list(item.ops) if isinstance(item, CombinedAlterOp | ops.ModifyTableOps) else [item]
+    """The plan operations an item sent to the server stands for (a script's batch block with
+    options is one operation of the plan, not its inner ones)."""
+    return list(item.ops) if isinstance(item, CombinedAlterOp) or app_table_group(item) else [item]
 
 
 def _clauses(statements: list[str], kind: str) -> tuple[str, list[str]] | None:

@@ -219,14 +219,21 @@ def _created_foreign_key_problems(schema: Schema, op: ops.CreateTableOp) -> list
     created = sa_build.table_from_sa(op.to_table(), None)
     problems = []
     for fk in created.foreign_keys:
-        itself = fk.referred_table == created.name and fk.referred_schema == created.schema
-        target = created if itself else schema.find_table(fk.referred_table, fk.referred_schema)
-        if target is None:
-            if any(ns.holds(fk.referred_schema) for ns in schema.namespaces):
-                problems.append(f"There is no table {fk.referred_table} to refer to.")
-            continue
-        problems.extend(foreign_key_problems(created, target, fk))
+        if schema.find_table(fk.referred_table, fk.referred_schema) is None \
+                and not any(ns.holds(fk.referred_schema) for ns in schema.namespaces):
+            continue  # a schema not loaded: nothing to check against
+        problems.extend(new_table_foreign_key_problems(schema, created, fk))
     return problems
+
+
+def new_table_foreign_key_problems(schema: Schema, created: Table, fk: ForeignKey) -> list[str]:
+    """:func:`foreign_key_problems` of a key of ``created``, a table not in ``schema`` yet (it may
+    refer to itself)."""
+    itself = (fk.referred_schema, fk.referred_table) == (created.schema, created.name)
+    target = created if itself else schema.find_table(fk.referred_table, fk.referred_schema)
+    if target is None:
+        return [f"There is no table {fk.referred_table} to refer to."]
+    return foreign_key_problems(created, target, fk)
 
 
 @_rules.register

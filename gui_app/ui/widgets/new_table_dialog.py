@@ -262,17 +262,9 @@ class NewTableDialog(EditDialog):
         return ForeignKeyForm(name, columns, [*others, itself], dialect, designed=itself)
 
     def _foreign_key_problems(self, fk: s.ForeignKey, table: s.Table | None = None) -> list[str]:
-        from gui_app.core.validate import foreign_key_problems
+        from gui_app.core.validate import new_table_foreign_key_problems
 
-        itself = table or self.draft()
-        if (fk.referred_schema, fk.referred_table) == (itself.schema, itself.name):
-            target = itself
-        else:
-            found = self.schema.find_table(fk.referred_table, fk.referred_schema)
-            if found is None:
-                return [f"There is no table {fk.referred_table} to refer to."]
-            target = found
-        return foreign_key_problems(itself, target, fk)
+        return new_table_foreign_key_problems(self.schema, table or self.draft(), fk)
 
     @staticmethod
     def _describe_foreign_key(fk: s.ForeignKey) -> str:
