@@ -26,7 +26,8 @@ from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 
 from gui_app.core.batch_block import app_table_group
-from gui_app.core.dialects import family
+from gui_app.core.dialects import dialect_key, family
+from gui_app.core.identity_cache import IdentityCache
 from gui_app.core.op_facts import table_of
 
 COMBINABLE = (ops.AddColumnOp, ops.DropColumnOp, ops.AlterColumnOp, ops.CreateForeignKeyOp,
@@ -164,6 +165,9 @@ def _column_of(op: ops.MigrateOperation) -> str | None:
     return None
 
 
+_STATEMENTS: IdentityCache[tuple[str, ...]] = IdentityCache(20_000)
+
+
 class _Renderer:
     """Each operation's statements as Alembic writes them for the server, captured one by one."""
 
@@ -175,6 +179,11 @@ class _Renderer:
         self.context.impl.static_output = self.captured.append  # type: ignore[method-assign, assignment]
 
     def statements(self, op: ops.MigrateOperation) -> list[str]:
+        """Rendered once per operation and server: a plan is combined again after every edit."""
+        dialect = self.context.dialect
+        return list(_STATEMENTS.get((op,), lambda: tuple(self._render(op)), dialect_key(dialect)))
+
+    def _render(self, op: ops.MigrateOperation) -> list[str]:
         self.captured.clear()
         try:
             self.operations.invoke(op)

@@ -29,3 +29,8 @@ def spelled(type_: Any, dialect: Any) -> str:
         return str(type_.compile(dialect=dialect))
     except Exception:  # an unknown type has no DDL of its own
         return str(type_)
+
+
+def dialect_key(dialect: Any) -> tuple[Any, ...]:
+    """What tells two dialect objects' output apart: the name, MariaDB or not, the server version."""
+    return dialect.name, bool(getattr(dialect, "is_mariadb", False)), dialect.server_version_info

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 import qtawesome as qta
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -94,10 +95,21 @@ def _text_colour() -> str:
     return palette.color(QPalette.ColorRole.WindowText).name()
 
 
+def _drawn_once(icon: QIcon) -> QIcon:
+    """The icon as pixmaps at the sizes views ask for (16 and 24 points, at 1x and 2x).
+
+    A qtawesome icon runs Python to draw itself at every paint; the tree and the pending list
+    paint one per row on every repaint, holding the interpreter lock each time, which a
+    background render also wants. Pixmaps are drawn by Qt alone."""
+    drawn = QIcon()
+    for size in (16, 24, 32, 48):
+        drawn.addPixmap(icon.pixmap(QSize(size, size), 1.0))
+    return drawn
+
+
 @cache
 def for_kind(kind: str) -> QIcon:
-    icon: QIcon = qta.icon(_KIND_ICONS[kind], color=_KIND_COLOURS.get(kind, _text_colour()))
-    return icon
+    return _drawn_once(qta.icon(_KIND_ICONS[kind], color=_KIND_COLOURS.get(kind, _text_colour())))
 
 
 @cache
@@ -110,8 +122,7 @@ def for_action(name: str) -> QIcon:
 def for_operation(verb: str) -> QIcon:
     """Icon for a pending operation by the first word of its name (``create``, ``drop``...)."""
     name, colour = OPERATION_ICONS.get(verb, ("mdi6.pencil-box-outline", "#c77700"))
-    icon: QIcon = qta.icon(name, color=colour)
-    return icon
+    return _drawn_once(qta.icon(name, color=colour))
 
 
 def forget_colours() -> None:

@@ -84,7 +84,12 @@ def preview(qtbot: QtBot, window: MainWindow, dialect: str) -> tuple[str, str, s
     panel.dialect.setCurrentIndex(panel.dialect.findData(dialect))
     panel.render_now()
     qtbot.waitUntil(lambda: not panel.rendering, timeout=10_000)
-    return panel.sql.toPlainText(), panel.upgrade.toPlainText(), panel.downgrade.toPlainText()
+    texts = []
+    for editor in (panel.sql, panel.upgrade, panel.downgrade):  # each tab is filled in when opened
+        panel.tabs.setCurrentWidget(editor)
+        texts.append(editor.toPlainText())
+    panel.tabs.setCurrentWidget(panel.sql)
+    return texts[0], texts[1], texts[2]
 
 
 def pending_calls(window: MainWindow) -> list[str]:

@@ -30,6 +30,8 @@ class PendingModel(QAbstractTableModel):
         super().__init__(parent)
         self._pending: PendingPlan | None = None
         self._calls: dict[int, tuple[ops.MigrateOperation, str]] = {}
+        self._shown: list[ops.MigrateOperation] = []
+        """The operations the view was last told about, row by row."""
 
     def set_pending(self, pending: PendingPlan | None) -> None:
         self.beginResetModel()
@@ -37,13 +39,41 @@ class PendingModel(QAbstractTableModel):
             self._pending.changed.disconnect(self.refresh)
         self._pending = pending
         self._calls.clear()
+        self._shown = list(self._operations())
         if pending is not None:
             pending.changed.connect(self.refresh)
         self.endResetModel()
 
     def refresh(self) -> None:
-        self.beginResetModel()
-        self.endResetModel()
+        """Tell the view what an edit, undo or redo did: the rows inserted or removed, and the
+        rows after them (renumbered, their risks possibly changed); a reset only where the list was
+        rearranged. A reset would make the view measure every row again, on every edit."""
+        old, new = self._shown, list(self._operations())
+        first = 0
+        while first < min(len(old), len(new)) and old[first] is new[first]:
+            first += 1
+        tail = 0
+        while tail < min(len(old), len(new)) - first and old[-1 - tail] is new[-1 - tail]:
+            tail += 1
+        removed, inserted = len(old) - tail - first, len(new) - tail - first
+        if removed and inserted:
+            self.beginResetModel()
+            self._shown = new
+            self.endResetModel()
+            return
+        if inserted:
+            self.beginInsertRows(QModelIndex(), first, first + inserted - 1)
+            self._shown = new
+            self.endInsertRows()
+        elif removed:
+            self.beginRemoveRows(QModelIndex(), first, first + removed - 1)
+            self._shown = new
+            self.endRemoveRows()
+        # Risks depend on the schema before each operation (changed from ``first`` on, or all of
+        # them when the database was read again): those rows are asked again.
+        changed_from = first + inserted if inserted or removed else 0
+        if changed_from < len(new):
+            self.dataChanged.emit(self.index(changed_from, 0), self.index(len(new) - 1, len(self.HEADERS) - 1))
 
     def _operations(self) -> list[ops.MigrateOperation]:
         return self._pending.plan.operations if self._pending is not None else []
@@ -66,8 +96,15 @@ class PendingModel(QAbstractTableModel):
             self._calls[id(op)] = cached
         return cached[1]
 
+    def risk_texts(self) -> set[str]:
+        """The distinct texts of the risk column (each operation's labels are computed once)."""
+        if self._pending is None:
+            return set()
+        plan = self._pending.plan
+        return {", ".join(plan.risks(row)) for row in range(len(self._shown))}
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._operations())
+        return 0 if parent.isValid() else len(self._shown)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -79,9 +116,9 @@ class PendingModel(QAbstractTableModel):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         pending = self._pending
-        if pending is None or not index.isValid() or index.row() >= len(pending.plan.operations):
+        if pending is None or not index.isValid() or index.row() >= len(self._shown):
             return None
-        operations = pending.plan.operations
+        operations = self._shown
         row, column = index.row(), index.column()
         op = operations[row]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gui_app.core.schema import EnumType, Namespace, Schema, Table
 from gui_app.core.serialize import column_flags
@@ -28,6 +28,22 @@ class Status(Enum):
     NEW = "new"
     CHANGED = "changed"
     DROPPED = "dropped"
+
+
+class Span(NamedTuple):
+    """A top-level table's nodes, ``first`` to ``end``, and what they were built from: the same
+    table object compared with the same previous one gives the same nodes."""
+
+    table: Table
+    first: int
+    end: int
+    previous: Table | None
+    status: Status
+    renamed_columns: dict[str, str]
+
+    def built_from(self, table: Table, previous: Table | None, status: Status, renamed_columns: dict[str, str]) -> bool:
+        return (self.table is table and self.previous is previous and self.status is status
+                and self.renamed_columns == renamed_columns)
 
 
 class Kind(Enum):
@@ -67,8 +83,8 @@ class TreeIndex:
     statuses: list[Status] = field(default_factory=list)
     previous: list[Any] = field(default_factory=list)
     """For a changed object, the object as the database has it now."""
-    spans: dict[int, tuple[Table, int, int]] = field(default_factory=dict)
-    """Unchanged top-level tables by identity: (table, first node, end) for reuse by the next build."""
+    spans: dict[int, Span] = field(default_factory=dict)
+    """Top-level tables by identity, for reuse by the next build."""
     _folded: list[str] | None = None
     _copied_folds: list[tuple[int, list[str]]] = field(default_factory=list)
     """While building: (first node, folded names) of runs copied from a tree that had them."""
@@ -195,20 +211,24 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
     top = [t for t in ns.tables if not t.partition_of]
     before = [t for t in base.tables if not t.partition_of] if base is not None else None
     renamed_tables = {new: old for (where, new), old in renames.tables.items() if ns.holds(where)} if renames else {}
+    renamed_columns: dict[str, dict[str, str]] = {}
+    for (where, name, new), old in (renames.columns.items() if renames else ()):
+        if ns.holds(where):
+            renamed_columns.setdefault(name, {})[new] = old
     merged = sorted(_merged(top, before, lambda t: t.name, renamed_tables), key=lambda entry: entry[0].name)
     tables = index.add(node, Kind.FOLDER, "Tables", detail=str(len(top)))
     run = _Run(index, tables, before_edit)
     for table, was, status in merged:
-        unchanged = status is Status.SAME and table.name not in partitions
-        if unchanged and run.take(table):
+        # A table's partitions hang under it and are not part of its identity: such a table is always built.
+        reusable = table.name not in partitions
+        columns = renamed_columns.get(table.name, {})
+        if reusable and run.take(table, was, status, columns):
             continue
         run.flush()
         start = len(index.kinds)
-        columns = {new: old for (where, name, new), old in renames.columns.items()
-                   if name == table.name and ns.holds(where)} if renames else {}
         _add_table(index, tables, table, partitions, status, was, columns)
-        if unchanged:
-            index.spans[id(table)] = (table, start, len(index.kinds))
+        if reusable:
+            index.spans[id(table)] = Span(table, start, len(index.kinds), was, status, columns)
     run.flush()
     if ns.views:
         views = index.add(node, Kind.FOLDER, "Views", detail=str(len(ns.views)))
@@ -229,21 +249,22 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
 
 
 class _Run:
-    """Unchanged tables copied from the tree built before the last edit, a run at a time.
+    """Tables copied from the tree built before the last edit, a run at a time.
 
-    A projection shares every untouched table object with the snapshot before it, so
-    refreshing the tree after an edit rebuilds only the tables the edit touched; the others
-    sit next to each other in the old tree and are copied with one slice per column."""
+    A projection shares every table object the edit did not touch with the projection before
+    it (changed tables included, compared with the same database table), so refreshing the tree
+    after an edit rebuilds only the tables the edit touched; the others sit next to each other
+    in the old tree and are copied with one slice per column."""
 
     def __init__(self, index: TreeIndex, parent: int, previous: TreeIndex | None) -> None:
         self.index, self.parent, self.previous = index, parent, previous
-        self.tables: list[tuple[Table, int, int]] = []
+        self.tables: list[Span] = []
 
-    def take(self, table: Table) -> bool:
+    def take(self, table: Table, previous: Table | None, status: Status, renamed_columns: dict[str, str]) -> bool:
         span = self.previous.spans.get(id(table)) if self.previous is not None else None
-        if span is None or span[0] is not table:
+        if span is None or not span.built_from(table, previous, status, renamed_columns):
             return False
-        if self.tables and self.tables[-1][2] != span[1]:
+        if self.tables and self.tables[-1].end != span.first:
             self.flush()
         self.tables.append(span)
         return True
@@ -253,7 +274,7 @@ class _Run:
             return
         index, previous, parent = self.index, self.previous, self.parent
         assert previous is not None
-        start, end = self.tables[0][1], self.tables[-1][2]
+        start, end = self.tables[0].first, self.tables[-1].end
         offset = len(index.kinds) - start
         if previous._folded is not None:
             index._copied_folds.append((len(index.kinds), previous._folded[start:end]))
@@ -267,10 +288,10 @@ class _Run:
         else:
             index.parents.extend(previous.parents[start:end])
             index.children.extend(previous.children[start:end])
-        for table, first, last in self.tables:  # the table nodes hang from the new folder
-            index.parents[first + offset] = parent
-            index.children[parent].append(first + offset)
-            index.spans[id(table)] = (table, first + offset, last + offset)
+        for span in self.tables:  # the table nodes hang from the new folder
+            index.parents[span.first + offset] = parent
+            index.children[parent].append(span.first + offset)
+            index.spans[id(span.table)] = span._replace(first=span.first + offset, end=span.end + offset)
         self.tables = []
 
 

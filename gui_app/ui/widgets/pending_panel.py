@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QStyle,
     QTabWidget,
     QTreeView,
     QUndoView,
@@ -40,10 +41,16 @@ class PendingPanel(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setModel(self.model)
         header = self.view.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # The number and risk columns are fitted from what they hold (``_fit_columns``), not by
+        # Qt measuring every row's cells after every edit.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(False)
+        self._fitted: tuple[int, frozenset[str]] | None = None
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset, self.model.dataChanged):
+            signal.connect(self._fit_columns)
+        self._fit_columns()
         self.history = QUndoView(self)
         self.history.setObjectName("pendingHistory")
         self.history.setEmptyLabel("Database as read")
@@ -66,6 +73,19 @@ class PendingPanel(QWidget):
         self.model.set_pending(pending)
         if pending is not None:
             self.history.setStack(pending.undo_stack)
+
+    def _fit_columns(self, *_args: object) -> None:
+        """The widest row number and the widest risk text in the list, measured once each."""
+        digits, risks = len(str(self.model.rowCount())), frozenset(self.model.risk_texts())
+        if self._fitted == (digits, risks):
+            return
+        self._fitted = (digits, risks)
+        header, metrics = self.view.header(), self.view.fontMetrics()
+        margin = self.view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)
+        padding = 2 * margin + 2 * metrics.averageCharWidth()
+        header.resizeSection(0, metrics.horizontalAdvance("9" * digits) + padding)
+        widest = max((metrics.horizontalAdvance(text) for text in risks), default=0)
+        header.resizeSection(2, max(widest, metrics.horizontalAdvance(PendingModel.HEADERS[2])) + padding)
 
     def selected_row(self) -> int:
         index = self.view.currentIndex()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from gui_app.core.dialects import family
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui import icons
-from gui_app.ui.widgets.highlighter import CodeHighlighter, code_font
+from gui_app.ui.widgets.code_view import CodeView
 from gui_app.ui.workers import Job, JobRunner
 
 if TYPE_CHECKING:
@@ -82,6 +82,9 @@ class PreviewPanel(QWidget):
         self.tabs.addTab(self.sql, "SQL")
         self.tabs.addTab(self.upgrade, "upgrade()")
         self.tabs.addTab(self.downgrade, "downgrade()")
+        self._unshown: dict[QWidget, str] = {}
+        """Rendered texts of the tabs not in view."""
+        self.tabs.currentChanged.connect(lambda _i: self._show_current())
         top = QHBoxLayout()
         top.addWidget(QLabel("SQL dialect:", self))
         top.addWidget(self.dialect)
@@ -98,17 +101,12 @@ class PreviewPanel(QWidget):
         self.preferred: Any = None
         self.dialect.currentIndexChanged.connect(lambda _i: self.schedule())
         self.dialect.currentIndexChanged.connect(  # the SQL is read with the tokenizer of its dialect
-            lambda _i: self.sql.highlighter.set_dialect(str(self.dialect.currentData())))  # type: ignore[attr-defined]
+            lambda _i: self.sql.highlighter.set_dialect(str(self.dialect.currentData())))
         self.dialect.activated.connect(lambda _i: self.dialect_chosen.emit(str(self.dialect.currentData())))
         self.sql.setPlainText(EMPTY)
 
-    def _editor(self, language: str) -> QPlainTextEdit:
-        editor = QPlainTextEdit(self)
-        editor.setReadOnly(True)
-        editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        editor.setFont(code_font())
-        editor.highlighter = CodeHighlighter(editor.document(), language)  # type: ignore[attr-defined]
-        return editor
+    def _editor(self, language: str) -> CodeView:
+        return CodeView(language, self)
 
     def set_pending(self, pending: PendingPlan | None) -> None:
         if self._pending is not None:
@@ -145,16 +143,24 @@ class PreviewPanel(QWidget):
         if self._job is None or self.sender() is not self._job.signals:
             return  # a newer edit is being rendered
         self._job = None
-        for editor, text in zip((self.sql, self.upgrade, self.downgrade), texts, strict=True):
-            editor.setPlainText(text)
+        self._unshown = dict(zip((self.sql, self.upgrade, self.downgrade), texts, strict=True))
+        self._show_current()
         count = len(self._pending.plan) if self._pending is not None else 0
         self.status.setText(f"{count} operation" + ("" if count == 1 else "s"))
+
+    def _show_current(self) -> None:
+        """Only the tab in view is brought up to date; the others when they are opened."""
+        editor = self.tabs.currentWidget()
+        text = self._unshown.pop(editor, None)
+        if text is not None and isinstance(editor, CodeView):
+            editor.set_text(text)  # only the lines this edit changed: the work follows the edit, not the plan
 
     @property
     def rendering(self) -> bool:
         return self._job is not None or self._timer.isActive()
 
     def copy_current(self) -> None:
+        self._show_current()
         editor = self.tabs.currentWidget()
         if isinstance(editor, QPlainTextEdit):
             QApplication.clipboard().setText(editor.toPlainText())
