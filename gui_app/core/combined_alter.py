@@ -165,7 +165,7 @@ def _column_of(op: ops.MigrateOperation) -> str | None:
     return None
 
 
-_STATEMENTS: IdentityCache[tuple[str, ...]] = IdentityCache(20_000)
+STATEMENTS: IdentityCache[tuple[str, ...]] = IdentityCache(20_000)
 
 
 class _Renderer:
@@ -181,7 +181,7 @@ class _Renderer:
     def statements(self, op: ops.MigrateOperation) -> list[str]:
         """Rendered once per operation and server: a plan is combined again after every edit."""
         dialect = self.context.dialect
-        return list(_STATEMENTS.get((op,), lambda: tuple(self._render(op)), dialect_key(dialect)))
+        return list(STATEMENTS.get((op,), lambda: tuple(self._render(op)), dialect_key(dialect)))
 
     def _render(self, op: ops.MigrateOperation) -> list[str]:
         self.captured.clear()

@@ -40,6 +40,13 @@ _REBUILT: IdentityCache[tuple[Any, list[Any], tuple[ops.MigrateOperation, ...]]]
 _TEXTS: IdentityCache[str] = IdentityCache(16)
 
 @cache
+def forget_cached() -> None:
+    """Drop every cached piece (tests compare a warm render with a cold one)."""
+    for found in (_REVERSED, _PROJECTED, _LINES, _SQL, _REBUILT, _TEXTS, combined_alter.STATEMENTS):
+        found.clear()
+
+
+@cache
 def dialect_for(name: str) -> sa.Dialect:
     return MigrationContext.configure(dialect_name=name).dialect
 

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement, ColumnClause, UnaryExpression
 from sqlalchemy.types import NullType
+from sqlalchemy.util import OrderedSet
 
 from gui_app.core import schema as s
 
@@ -132,7 +133,14 @@ def rebuild_source(table: s.Table, renames: Sequence[tuple[str, str]] = ()) -> t
     plain = dataclasses.replace(table, columns=tuple(c for c in table.columns if c.computed is None))
     generated = [ops.AddColumnOp(table.name, column_to_sa(c), schema=table.schema)
                  for c in table.columns if c.computed is not None]
-    return table_to_sa(plain), generated
+    source = table_to_sa(plain)
+    # Alembic's rebuild copies the constraints and indexes in the order it iterates the table's
+    # sets, which is by memory address: the same plan wrote its CREATE TABLE and CREATE INDEX
+    # statements in a different order from one render to the next. Constraints in the order made
+    # and indexes by name, it is the same.
+    source.constraints = OrderedSet(sorted(source.constraints, key=lambda c: c._creation_order))
+    source.indexes = OrderedSet(sorted(source.indexes, key=lambda i: str(i.name)))
+    return source, generated
 
 
 # --- SQLAlchemy -> snapshot --------------------------------------------------------------
