@@ -10,7 +10,7 @@ from functools import cache
 
 import qtawesome as qta
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtGui import QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 _KIND_ICONS = {
@@ -100,7 +100,10 @@ def _drawn_once(icon: QIcon) -> QIcon:
 
     A qtawesome icon runs Python to draw itself at every paint; the tree and the pending list
     paint one per row on every repaint, holding the interpreter lock each time, which a
-    background render also wants. Pixmaps are drawn by Qt alone."""
+    background render also wants. Pixmaps are drawn by Qt alone (and only with a GUI application,
+    which item models used without a view, in tests and scripts, may not have)."""
+    if not isinstance(QApplication.instance(), QGuiApplication):
+        return icon
     drawn = QIcon()
     for size in (16, 24, 32, 48):
         drawn.addPixmap(icon.pixmap(QSize(size, size), 1.0))

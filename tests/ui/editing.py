@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from gui_app.ui.main_window import MainWindow
+from gui_app.ui.models.schema_tree import NODE_ROLE
 
 
 def menu_action(window: MainWindow, path: tuple[str, ...], text: str) -> Any:
@@ -113,3 +115,30 @@ def open_script(qtbot: QtBot, window: MainWindow, path: str, trust: bool = True)
         if not started:
             read.signal_triggered = True  # nothing to wait for
     return started
+
+
+MULTI_DATA_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole,
+         Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.CheckStateRole,
+         Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole, NODE_ROLE]
+
+
+def _same(one: Any, other: Any) -> bool:
+    if isinstance(one, QIcon) and isinstance(other, QIcon):
+        return one.cacheKey() == other.cacheKey()
+    return bool(one == other)
+
+
+def assert_multi_data_is_data(model: QAbstractItemModel, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    """Every cell under ``parent``: what one ``multiData`` call fills in is what ``data`` gives, role by role."""
+    checked = 0
+    for row in range(model.rowCount(parent)):
+        for column in range(model.columnCount(parent)):
+            index = model.index(row, column, parent)
+            for role in MULTI_DATA_ROLES:
+                asked = QModelRoleData(int(role))
+                model.multiData(index, QModelRoleDataSpan(asked))
+                assert _same(asked.data(), model.data(index, role)), (index.data(), role)
+                checked += 1
+        checked += assert_multi_data_is_data(model, model.index(row, 0, parent))
+    return checked
+

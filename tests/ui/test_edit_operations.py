@@ -13,7 +13,15 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from gui_app.ui.main_window import MainWindow
-from tests.ui.editing import answer_message_box, menu_action, pending_calls, preview, run_dialog, status_of
+from tests.ui.editing import (
+    answer_message_box,
+    assert_multi_data_is_data,
+    menu_action,
+    pending_calls,
+    preview,
+    run_dialog,
+    status_of,
+)
 
 T = ("main", "Tables")
 
@@ -563,6 +571,7 @@ def test_pending_model_passes_qt_model_tester_through_edits_undo_and_redo(
     demo_window.redo_action.trigger()
     assert model.rowCount() == 2
     qtmodeltester.check(model, force_py=True)
+    assert assert_multi_data_is_data(model) == 2 * 3 * 9  # what a delegate gets in one call is data()'s
 
 
 def test_a_rename_is_one_changed_object_with_its_old_name(qtbot: QtBot, demo_window: MainWindow) -> None:

@@ -5,10 +5,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from gui_app.ui import icons
+from gui_app.ui.models.role_data import requested
 
 if TYPE_CHECKING:
     from alembic.operations import ops
@@ -18,6 +27,7 @@ if TYPE_CHECKING:
 AnyIndex = QModelIndex | QPersistentModelIndex
 _DANGER = QColor("#c0392b")
 _CAUTION = QColor("#c77700")
+_DANGER_BRUSH, _CAUTION_BRUSH = QBrush(_DANGER), QBrush(_CAUTION)
 
 
 class PendingModel(QAbstractTableModel):
@@ -136,7 +146,12 @@ class PendingModel(QAbstractTableModel):
 
             risks = pending.plan.risks(row)
             if DESTRUCTIVE in risks:
-                return QBrush(_DANGER)
+                return _DANGER_BRUSH
             if risks:
-                return QBrush(_CAUTION)
+                return _CAUTION_BRUSH
         return None
+
+    def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """A cell's roles in one call from Qt (a delegate asks for seven at once per cell)."""
+        for item in requested(roleDataSpan):
+            item.setData(self.data(index, item.role()))

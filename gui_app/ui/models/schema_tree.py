@@ -9,16 +9,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
 from gui_app.ui import icons
+from gui_app.ui.models.role_data import requested
 from gui_app.ui.models.tree_index import Kind, Status, TreeIndex
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
 _NOT_SEARCHED = (Kind.ROOT, Kind.FOLDER)
 STATUS_COLOURS = {Status.NEW: QColor("#2e9d4a"), Status.CHANGED: QColor("#c77700"), Status.DROPPED: QColor("#8a8a8a")}
+STATUS_BRUSHES = {status: QBrush(colour) for status, colour in STATUS_COLOURS.items()}
+_DISPLAY, _DECORATION = Qt.ItemDataRole.DisplayRole.value, Qt.ItemDataRole.DecorationRole.value
+_FOREGROUND, _FONT = Qt.ItemDataRole.ForegroundRole.value, Qt.ItemDataRole.FontRole.value
+_ASKED_ALWAYS = {Qt.ItemDataRole.TextAlignmentRole.value, Qt.ItemDataRole.CheckStateRole.value,
+                 Qt.ItemDataRole.BackgroundRole.value, _DECORATION, _FOREGROUND, _FONT}
+"""Roles a delegate asks for on every cell that this model leaves empty (unless said above)."""
 STATUS_TIPS = {Status.NEW: "new: added by the pending changes", Status.CHANGED: "changed by the pending changes",
                Status.DROPPED: "dropped by the pending changes"}
 
@@ -191,13 +205,38 @@ class SchemaTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             text = " ".join(t for t in (tree.names[node], tree.types[node], tree.details[node]) if t)
             return f"{text}\n({STATUS_TIPS[status]})" if status in STATUS_TIPS else text
-        if role == Qt.ItemDataRole.ForegroundRole and status in STATUS_COLOURS:
-            return QBrush(STATUS_COLOURS[status])
+        if role == Qt.ItemDataRole.ForegroundRole and status in STATUS_BRUSHES:
+            return STATUS_BRUSHES[status]
         if role == Qt.ItemDataRole.FontRole:
             return self._font(tree.kinds[node] is Kind.FOLDER and column == 0, status)
         if role == NODE_ROLE:
             return node
         return None
+
+    def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """A cell's roles in one call: a view's delegate asks for seven at once for every cell it
+        paints, and seven calls into Python per cell made repainting the tree slow."""
+        if not index.isValid():
+            return
+        node, column, tree = int(index.internalId()), index.column(), self._tree
+        status = tree.statuses[node]
+        for item in requested(roleDataSpan):
+            role = item.role()
+            if role == _DISPLAY:
+                item.setData((tree.names, tree.types, tree.details)[column][node])
+            elif role == _DECORATION and column == 0:
+                kind = tree.kinds[node]
+                if kind not in self._icons:
+                    self._icons[kind] = icons.for_kind(kind.value)
+                item.setData(self._icons[kind])
+            elif role == _FOREGROUND and status in STATUS_BRUSHES:
+                item.setData(STATUS_BRUSHES[status])
+            elif role == _FONT and (status is not Status.SAME or (column == 0 and tree.kinds[node] is Kind.FOLDER)):
+                item.setData(self._font(tree.kinds[node] is Kind.FOLDER and column == 0, status))
+            elif role in _ASKED_ALWAYS:
+                item.clearData()
+            else:
+                item.setData(self.data(index, role))
 
     def forget_icons(self) -> None:
         """Icons are drawn in the palette's colours; after a palette change they are drawn again."""
