@@ -33,6 +33,8 @@ _FOREGROUND, _FONT = Qt.ItemDataRole.ForegroundRole.value, Qt.ItemDataRole.FontR
 _ASKED_ALWAYS = {Qt.ItemDataRole.TextAlignmentRole.value, Qt.ItemDataRole.CheckStateRole.value,
                  Qt.ItemDataRole.BackgroundRole.value, _DECORATION, _FOREGROUND, _FONT}
 """Roles a delegate asks for on every cell that this model leaves empty (unless said above)."""
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+"""Made once: combining Qt's flags runs Python's enum code, and the view asks for every row it lays out."""
 STATUS_TIPS = {Status.NEW: "new: added by the pending changes", Status.CHANGED: "changed by the pending changes",
                Status.DROPPED: "dropped by the pending changes"}
 
@@ -186,7 +188,7 @@ class SchemaTreeModel(QAbstractItemModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -46,6 +46,9 @@ class Span(NamedTuple):
                 and self.renamed_columns == renamed_columns)
 
 
+_NO_RENAMES: dict[str, str] = {}  # shared, never written to
+
+
 class Kind(Enum):
     ROOT = "root"
     NAMESPACE = "namespace"
@@ -221,7 +224,7 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
     for table, was, status in merged:
         # A table's partitions hang under it and are not part of its identity: such a table is always built.
         reusable = table.name not in partitions
-        columns = renamed_columns.get(table.name, {})
+        columns = renamed_columns.get(table.name, _NO_RENAMES)
         if reusable and run.take(table, was, status, columns):
             continue
         run.flush()
@@ -284,14 +287,15 @@ class _Run:
         if offset:
             shift = offset.__add__
             index.parents.extend(map(shift, previous.parents[start:end]))
-            index.children.extend([*map(shift, kids)] if kids else kids for kids in previous.children[start:end])
+            index.children.extend([[*map(shift, kids)] if kids else kids for kids in previous.children[start:end]])
         else:
             index.parents.extend(previous.parents[start:end])
             index.children.extend(previous.children[start:end])
         for span in self.tables:  # the table nodes hang from the new folder
             index.parents[span.first + offset] = parent
             index.children[parent].append(span.first + offset)
-            index.spans[id(span.table)] = span._replace(first=span.first + offset, end=span.end + offset)
+            table, first, end, was, status, columns = span
+            index.spans[id(table)] = Span(table, first + offset, end + offset, was, status, columns)
         self.tables = []
 
 
