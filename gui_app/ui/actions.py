@@ -26,7 +26,7 @@ def make_action(parent: Any, text: str, slot: Callable[[], Any], *, shortcut: Sh
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     if icon is not None:
-        action.setIcon(icons.for_action(icon))
+        icons.set_action_icon(action.setIcon, icon)
         action.setProperty(ICON_PROPERTY, icon)  # to redraw it when the palette changes
     shown_tip = tip or text.replace("&", "").rstrip(".…")
     if shortcut is not None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
 from gui_app import __version__
+from gui_app.ui import icons
 from gui_app.ui.context import AppContext
 from gui_app.ui.main_window import MainWindow
 
@@ -39,10 +40,22 @@ def create_window(settings: QSettings | None = None) -> MainWindow:
 
     load_timeouts(settings)
     context = AppContext(settings)
+    icons.defer_drawing()  # drawn once the window is on screen: qtawesome is not loaded before
     window = MainWindow(context)
     context.setParent(window)
     window.setWindowIcon(QIcon(str(resource_path(APP_ICON))))
+    window.installEventFilter(_IconsAfterFirstPaint(window))
     return window
+
+
+class _IconsAfterFirstPaint(QObject):
+    """Draws the window's icons just after its first paint, then removes itself."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, icons.draw_deferred)
+        return False
 
 
 def open_initial(window: MainWindow, url_text: str | None, alembic_ini: str | None = None) -> None:

@@ -1,16 +1,19 @@
 """The one place that names icons (qtawesome, Material Design Icons 6).
 
 Icons take their colour from the palette's text colour, so they stay legible
-in light and dark appearance.
+in light and dark appearance. qtawesome (with qtpy and the Qt modules it loads) costs about
+0.2 s to import: the main window is first painted with empty icons of the same size, and its
+icons are drawn right after (``defer_drawing``, ``draw_deferred``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
-import qtawesome as qta
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QGuiApplication, QIcon, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 _KIND_ICONS = {
@@ -110,25 +113,70 @@ def _drawn_once(icon: QIcon) -> QIcon:
     return drawn
 
 
+def _qtawesome(name: str, colour: str) -> QIcon:
+    import qtawesome
+
+    icon: QIcon = qtawesome.icon(name, color=colour)
+    return icon
+
+
 @cache
 def for_kind(kind: str) -> QIcon:
-    return _drawn_once(qta.icon(_KIND_ICONS[kind], color=_KIND_COLOURS.get(kind, _text_colour())))
+    return _drawn_once(_qtawesome(_KIND_ICONS[kind], _KIND_COLOURS.get(kind, _text_colour())))
 
 
 @cache
 def for_action(name: str) -> QIcon:
-    icon: QIcon = qta.icon(ACTION_ICONS[name], color=_text_colour())
-    return icon
+    return _qtawesome(ACTION_ICONS[name], _text_colour())
 
 
 @cache
 def for_operation(verb: str) -> QIcon:
     """Icon for a pending operation by the first word of its name (``create``, ``drop``...)."""
     name, colour = OPERATION_ICONS.get(verb, ("mdi6.pencil-box-outline", "#c77700"))
-    return _drawn_once(qta.icon(name, color=colour))
+    return _drawn_once(_qtawesome(name, colour))
 
 
 def forget_colours() -> None:
     """The palette changed (light/dark appearance): icons are drawn again in its text colour."""
     for_kind.cache_clear()
     for_action.cache_clear()
+
+
+_waiting: list[tuple[Callable[[QIcon], Any], str]] | None = None
+"""While the main window is being built and not yet painted: where each action's icon goes."""
+
+
+def defer_drawing() -> None:
+    """Icons set with ``set_action_icon`` from now on are drawn by ``draw_deferred``."""
+    global _waiting
+    if _waiting is None:
+        _waiting = []
+
+
+def set_action_icon(apply: Callable[[QIcon], Any], name: str) -> None:
+    """``apply(for_action(name))`` now, or an empty icon of the same size now and the real one
+    once the window has been painted."""
+    if _waiting is None:
+        apply(for_action(name))
+        return
+    apply(_placeholder())
+    _waiting.append((apply, name))
+
+
+def draw_deferred() -> None:
+    global _waiting
+    waiting, _waiting = _waiting or [], None
+    for apply, name in waiting:
+        try:
+            apply(for_action(name))
+        except RuntimeError:  # its widget was deleted before the window was painted
+            continue
+
+
+@cache
+def _placeholder() -> QIcon:
+    """Transparent, so a toolbar lays its buttons out as they will be once the icons are drawn."""
+    blank = QPixmap(16, 16)
+    blank.fill(QColor(0, 0, 0, 0))
+    return QIcon(blank)

@@ -185,9 +185,9 @@ class MainWindow(QMainWindow):
         self.undo_group.undoTextChanged.connect(lambda text: self._name_step(self.undo_action, "&Undo", text))
         self.undo_group.redoTextChanged.connect(lambda text: self._name_step(self.redo_action, "&Redo", text))
         self.recent_menu = QMenu("Recent connections", self)
-        self.recent_menu.setIcon(icons.for_action("recent"))
+        icons.set_action_icon(self.recent_menu.setIcon, "recent")
         self.recent_projects_menu = QMenu("Recent Alembic projects", self)
-        self.recent_projects_menu.setIcon(icons.for_action("project"))
+        icons.set_action_icon(self.recent_projects_menu.setIcon, "project")
 
         for title, entries in MENUS:
             menu = self.menuBar().addMenu(title)
@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
 
     def _undo_redo(self, action: QAction, icon: str, shortcut: QKeySequence.StandardKey) -> QAction:
         action.setShortcut(shortcut)
-        action.setIcon(icons.for_action(icon))
+        icons.set_action_icon(action.setIcon, icon)
         action.setProperty(ICON_PROPERTY, icon)
         return action
 

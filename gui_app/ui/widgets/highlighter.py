@@ -95,6 +95,9 @@ class CodeHighlighter(QSyntaxHighlighter):
             self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
+        if self.language == "sql" and text.lstrip().startswith("--"):
+            self._set(0, len(text), self._comment)  # all of it, quotes included: no tokenizer needed (nor loaded)
+            return
         if self.language == "sql" and _QUOTES_OR_COMMENTS.search(text) and self._tokenized(text):
             return
         for pattern, fmt in self._rules:

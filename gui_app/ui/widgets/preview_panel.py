@@ -72,7 +72,8 @@ class PreviewPanel(QWidget):
         self.dialect.setObjectName("previewDialect")
         for key, label in DIALECT_LABELS.items():
             self.dialect.addItem(label, key)
-        self.copy_button = QPushButton(icons.for_action("copy"), "Copy", self)
+        self.copy_button = QPushButton("Copy", self)
+        icons.set_action_icon(self.copy_button.setIcon, "copy")
         self.copy_button.clicked.connect(self.copy_current)
         self.status = QLabel(self)
         self.tabs = QTabWidget(self)
