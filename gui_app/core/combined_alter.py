@@ -165,7 +165,7 @@ def _column_of(op: ops.MigrateOperation) -> str | None:
     return None
 
 
-STATEMENTS: IdentityCache[tuple[str, ...]] = IdentityCache(20_000)
+STATEMENTS: IdentityCache[tuple[str, ...]] = IdentityCache(5_000)
 
 
 class _Renderer:

@@ -32,11 +32,12 @@ assert op_renderers  # registers the renderers Alembic lacks
 
 # Re-rendering a plan after an edit (the preview, the autosave) redoes only what the edit touched:
 # every piece below is cached by the operations and snapshots it came from, none of which changes.
-_REVERSED: IdentityCache[tuple[ops.MigrateOperation, ...]] = IdentityCache(20_000)
-_PROJECTED: IdentityCache[Schema] = IdentityCache(20_000)
-_LINES: IdentityCache[tuple[str, ...]] = IdentityCache(20_000)
-_SQL: IdentityCache[tuple[str, Schema | None]] = IdentityCache(20_000)
-_REBUILT: IdentityCache[tuple[Any, list[Any], tuple[ops.MigrateOperation, ...]]] = IdentityCache(5_000)
+_REVERSED: IdentityCache[tuple[ops.MigrateOperation, ...]] = IdentityCache(5_000)
+# Entries holding snapshots are fewer: each keeps a schema's table list alive (32 KB at 4,000 tables).
+_PROJECTED: IdentityCache[Schema] = IdentityCache(1_000)
+_LINES: IdentityCache[tuple[str, ...]] = IdentityCache(5_000)
+_SQL: IdentityCache[tuple[str, Schema | None]] = IdentityCache(1_000)
+_REBUILT: IdentityCache[tuple[Any, list[Any], tuple[ops.MigrateOperation, ...]]] = IdentityCache(1_000)
 _TEXTS: IdentityCache[str] = IdentityCache(16)
 
 @cache
