@@ -18,6 +18,7 @@ from alembic.autogenerate.render import _repr_type  # Alembic's own type renderi
 from alembic.operations import ops
 
 from gui_app.core.batch_block import BatchBlockOp
+from gui_app.core.combined_alter import CombinedAlterOp
 from gui_app.core.script_code import ScriptCodeOp
 
 
@@ -181,3 +182,18 @@ def table_definition(context: AutogenContext, table: sa.Table) -> str:
 def _index_sql(element: Any) -> str:
     """An index element as CREATE INDEX spells it (``published DESC``: no table prefix)."""
     return str(element.compile(compile_kwargs={"include_table": False, "literal_binds": True}))
+
+
+@renderers.dispatch_for(CombinedAlterOp)
+def _combined_alter(context: AutogenContext, op: CombinedAlterOp) -> list[str]:
+    """The one statement the app sends for a run of one table's alterations, as ``op.execute``:
+    a line per line of SQL, colons escaped (``sa.text`` would read ``::bigint`` as a parameter)."""
+    from gui_app.core.op_facts import describe
+
+    lines = op.sql.replace(":", "\\:").split("\n")
+    literals = [repr(line + "\n") for line in lines[:-1]] + [repr(lines[-1])]
+    return [f"# {len(op.ops)} operations on {op.table_name} as one ALTER TABLE (one rewrite): "
+            + ", ".join(describe(member) for member in op.ops),
+            "op.execute(sa.text(",
+            *(f"    {literal}" for literal in literals),
+            "))"]

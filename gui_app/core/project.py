@@ -84,9 +84,10 @@ class AlembicProject:
         return tuple(heads)
 
     def write_revision(self, plan: Sequence[ops.MigrateOperation], dialect: str, message: str,
-                       down_revision: str | None, base: Schema | None = None) -> RevisionInfo:
-        """A new revision file after ``down_revision``, through the project's own template."""
-        upgrade, downgrade, imports = bodies(plan, dialect, base)
+                       down_revision: str | None, base: Schema | None = None, combine: bool = False) -> RevisionInfo:
+        """A new revision file after ``down_revision``, through the project's own template; with
+        ``combine``, each table's run of alterations as the one statement the app sends."""
+        upgrade, downgrade, imports = bodies(plan, dialect, base, combine=combine)
         revision = new_revision_id()
         try:
             script = self.scripts.generate_revision(

@@ -75,19 +75,24 @@ def _reverse(op: ops.MigrateOperation) -> Callable[[], tuple[ops.MigrateOperatio
 
 
 def render_python(plan: Sequence[ops.MigrateOperation], dialect: str, downgrade: bool = False,
-                  base: Schema | None = None) -> str:
+                  base: Schema | None = None, combine: bool = False) -> str:
     """The body of ``upgrade()`` (or ``downgrade()``), four-space indented as Alembic writes it.
 
     On SQLite with ``base`` (the schema the plan starts from), each table rebuild carries the
-    table's full definition as ``copy_from``."""
+    table's full definition as ``copy_from``. With ``combine`` (PostgreSQL, MySQL/MariaDB), each
+    run of one table's alterations the app sends as one ``ALTER TABLE`` is written as that
+    statement (``op.execute``), so plain ``alembic`` rewrites the table once too."""
     def render() -> str:
-        return _render_python(plan, dialect, downgrade, base)
-    return _TEXTS.get((*plan, base), render, ("python", dialect, downgrade))
+        return _render_python(plan, dialect, downgrade, base, combine)
+    return _TEXTS.get((*plan, base), render, ("python", dialect, downgrade, combine))
 
 
-def _render_python(plan: Sequence[ops.MigrateOperation], dialect: str, downgrade: bool, base: Schema | None) -> str:
+def _render_python(plan: Sequence[ops.MigrateOperation], dialect: str, downgrade: bool, base: Schema | None,
+                   combine: bool) -> str:
     steps = downgrade_ops(plan) if downgrade else list(plan)
     batch = dialect == "sqlite"
+    if combine and not batch:
+        steps = combined_alter.combined(steps, dialect_for(dialect))
     items = sqlite_groups.batch_groups(steps) if batch else steps
     if batch and base is not None:
         items = _attach_definitions(items, _fold(base, plan, dialect_for(dialect)) if downgrade else base,

@@ -61,12 +61,14 @@ def new_revision_id() -> str:
 
 
 def bodies(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema | None = None,
-           with_downgrade: bool = True) -> tuple[str, str, str]:
+           with_downgrade: bool = True, combine: bool = False) -> tuple[str, str, str]:
     """(upgrade body, downgrade body, import lines) for a script; batch mode on SQLite. Without
-    ``with_downgrade`` the downgrade is ``pass`` (a script that only carries operations)."""
+    ``with_downgrade`` the downgrade is ``pass`` (a script that only carries operations). With
+    ``combine``, one table's alterations are one ``ALTER TABLE`` each way (see ``render_python``)."""
     target = family(dialect)
-    upgrade = render_python(plan, target, base=base) if plan else "pass"
-    downgrade = render_python(plan, target, downgrade=True, base=base) if plan and with_downgrade else "pass"
+    upgrade = render_python(plan, target, base=base, combine=combine) if plan else "pass"
+    downgrade = render_python(plan, target, downgrade=True, base=base, combine=combine) \
+        if plan and with_downgrade else "pass"
     text = upgrade + downgrade
     imports = sorted({f"from sqlalchemy.dialects import {m.group(1)}" for m in _DIALECT_PREFIX.finditer(text)})
     if "Decimal(" in text:

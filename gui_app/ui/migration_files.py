@@ -153,13 +153,14 @@ class MigrationFiles(QObject):
         if self.project is None and not self.link_project():
             return False
         assert self.project is not None
-        dialog = SaveRevisionDialog(self.project.heads(), self.current_heads(), self.window)
+        dialog = SaveRevisionDialog(self.project.heads(), self.current_heads(), self.window, plan.dialect)
         self.last_dialog = dialog
         if not self.run_dialog(dialog):
             return False
         try:
             written = self.project.write_revision(plan.operations, plan.dialect, dialog.message.text(),
-                                                  dialog.down_revision(), base=plan.base)
+                                                  dialog.down_revision(), base=plan.base,
+                                                  combine=not dialog.combine.isHidden() and dialog.combine.isChecked())
         except ProjectError as error:
             self.report_error("Cannot write the revision", str(error))
             return False

@@ -247,6 +247,11 @@ def test_save_revision_dialog_says_when_the_database_is_not_at_a_head(qtbot: QtB
     fresh = SaveRevisionDialog([], ())
     qtbot.addWidget(fresh)
     assert fresh.down_revision() is None and fresh.warning.isHidden()
+    assert fresh.combine.isHidden()  # SQLite rebuilds a table once per run of alterations already
+    for dialect in ("postgresql", "mysql", "mariadb"):
+        server = SaveRevisionDialog([], (), None, dialect)
+        qtbot.addWidget(server)
+        assert not server.combine.isHidden() and not server.combine.isChecked()
 
 
 SCRIPT_HEAD = "from alembic import op\nimport sqlalchemy as sa\nrevision = 'x'\ndown_revision = None\n\n"

@@ -94,3 +94,46 @@ def test_a_name_column_is_edited_without_its_type_changing(qtbot: QtBot, window:
 
     refusal = run_dialog(qtbot, menu_action(window, ("public", "Tables", "roles"), "Add column…").trigger, typed_name)
     assert "would create the column as VARCHAR" in refusal
+
+
+def test_a_revision_saved_with_one_alter_table_per_table(qtbot: QtBot, window: MainWindow,
+                                                        pg_databases: ServerDatabases, tmp_path: Any) -> None:
+    """Save as revision with *one ALTER TABLE per table* ticked: the file holds the statement the
+    app sends, and plain ``alembic`` upgrades and downgrades with it."""
+    import sqlalchemy as sa
+
+    from gui_app.core import edits
+    from gui_app.core.reflect import reflect
+    from gui_app.core.verification import differences
+    from tests.core.test_project import alembic, make_project
+
+    name = _open_database_with(qtbot, window, pg_databases,
+                               "CREATE TABLE track (id int PRIMARY KEY, title varchar(40), ms int)",
+                               "INSERT INTO track VALUES (1, 'a', 1000)")
+    pending = window.context.pending
+    assert pending is not None
+    base = pending.plan.base
+    pending.add([edits.alter_column(pending.plan.projected.table("track"), "ms", type_=sa.BigInteger())])
+    pending.add([edits.alter_column(pending.plan.projected.table("track"), "title", type_=sa.String(200))])
+    projected = pending.plan.projected
+    ini = make_project(tmp_path, pg_databases.url(name))
+    files = window.files
+    assert files.link_project(str(ini))
+
+    def fill(dialog: Any) -> bool:
+        assert not dialog.combine.isHidden()
+        dialog.message.setText("widen track")
+        dialog.combine.setChecked(True)
+        return True
+
+    files.run_dialog = fill
+    assert files.save_revision()
+    (written,) = (tmp_path / "migrations" / "versions").glob("*_widen_track.py")
+    text = written.read_text()
+    assert "'    ALTER COLUMN ms TYPE BIGINT,\\n'" in text and "op.alter_column" not in text, text
+    assert alembic(ini, "upgrade", "head").returncode == 0
+    url = pg_databases.url(name)
+    dialect = sa.create_engine(url).dialect
+    assert differences(projected, reflect(url), dialect) == []
+    assert alembic(ini, "downgrade", "-1").returncode == 0
+    assert differences(base, reflect(url), dialect) == []

@@ -25,7 +25,8 @@ DIALECTS = (("SQLite", "sqlite"), ("PostgreSQL", "postgresql"), ("MySQL / MariaD
 class SaveRevisionDialog(QDialog):
     """Message, the revision it follows, and optionally apply-and-stamp in one step."""
 
-    def __init__(self, heads: list[str], current: tuple[str, ...], parent: QWidget | None = None) -> None:
+    def __init__(self, heads: list[str], current: tuple[str, ...], parent: QWidget | None = None,
+                 dialect: str = "sqlite") -> None:
         super().__init__(parent)
         self.setObjectName("saveRevisionDialog")
         self.setWindowTitle("Save as revision")
@@ -51,6 +52,12 @@ class SaveRevisionDialog(QDialog):
         self.warning.setText(" ".join(notes))
         self.warning.setVisible(bool(notes))
         self.apply_now = QCheckBox("Apply to the database now and stamp this revision", self)
+        self.combine = QCheckBox("Write each table's alterations as one ALTER TABLE", self)
+        self.combine.setToolTip(
+            "As the app applies them: a large table is rewritten once, under the plain alembic command too.\n"
+            "The revision then holds that SQL (op.execute) instead of one op. call per change; its downgrade\n"
+            "holds the reverse statement. Opened again in the app, such a statement is a custom SQL step.")
+        self.combine.setVisible(family(dialect) in ("postgresql", "mysql"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
                                         self)
         self.buttons.accepted.connect(self.accept)
@@ -62,6 +69,7 @@ class SaveRevisionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.warning)
         layout.addWidget(self.apply_now)
+        layout.addWidget(self.combine)
         layout.addWidget(self.buttons)
         self.resize(520, 0)
 
