@@ -326,7 +326,8 @@ def test_edit_through_the_ui(qtbot: QtBot, demo_window: MainWindow, scenario: st
     while stack.canUndo():
         window.undo_action.trigger()
     assert pending.plan.projected == base and pending_calls(window) == []
-    assert all(s.value == "same" for s in window.browser.model.tree.statuses)
+    tree = window.browser.model.tree
+    assert all(s.value == "same" for s, alive in zip(tree.statuses, tree.alive(), strict=True) if alive)
     while stack.canRedo():
         window.redo_action.trigger()
     assert pending.plan.projected == projected
@@ -572,6 +573,41 @@ def test_pending_model_passes_qt_model_tester_through_edits_undo_and_redo(
     assert model.rowCount() == 2
     qtmodeltester.check(model, force_py=True)
     assert assert_multi_data_is_data(model) == 2 * 3 * 9  # what a delegate gets in one call is data()'s
+
+
+def test_the_tree_tells_the_view_the_rows_an_edit_changed(qtbot: QtBot, demo_window: MainWindow,
+                                                          qtmodeltester: Any) -> None:
+    """An edit, undo and redo replace the rows of the tables they touched, in place: no reset of
+    the view, the model tester attached throughout, and what was open and selected stays so."""
+    window = demo_window
+    browser, model = window.browser, window.browser.model
+    qtmodeltester.check(model, force_py=True)
+    books = model.index_of_node(model.tree.find_path((*T, "books")) or 0)
+    browser.view.setExpanded(books, True)
+    assert browser.select_path((*T, "books", "title"))
+    customers = model.tree.find_path((*T, "customers"))
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    add_column(qtbot, window)  # books gets a column
+    drop_table(qtbot, window)  # reviews is struck through, in place
+    rename_table(qtbot, window)  # authors becomes writers, which sorts further down
+    window.undo_action.trigger()
+    window.redo_action.trigger()
+    assert resets == []
+    tree = model.tree
+    assert tree.find_path((*T, "customers")) == customers  # a table nothing touched keeps its node
+    books = model.index_of_node(tree.find_path((*T, "books")) or 0)
+    assert browser.view.isExpanded(books) and status_of(window, (*T, "books", "subtitle")) == "new"
+    assert browser.selected_path() == (*T, "books", "title")
+    assert status_of(window, (*T, "reviews")) == "dropped" and status_of(window, (*T, "writers")) == "changed"
+    names = [model.index(row, 0, model.index_of_node(tree.find_path(T) or 0)).data()
+             for row in range(model.rowCount(model.index_of_node(tree.find_path(T) or 0)))]
+    assert names == sorted(names) and "authors" not in names
+    while window.context.pending.undo_stack.canUndo():  # type: ignore[union-attr]
+        window.undo_action.trigger()
+    alive = tree.alive()
+    assert all(tree.statuses[n].value == "same" for n in range(len(tree)) if alive[n])
+    qtmodeltester.check(model, force_py=True)
 
 
 def test_a_rename_is_one_changed_object_with_its_old_name(qtbot: QtBot, demo_window: MainWindow) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from gui_app.core.reflect import reflect
-from gui_app.ui.models.tree_index import Kind, build_tree_index
+from gui_app.ui.models.tree_index import Kind, TreeIndex, build_tree_index
 from tests.conftest import ServerDatabases
 
 
@@ -84,3 +84,72 @@ def test_a_mysql_partitioned_table_shows_its_partition_key(mysql_databases: Serv
     tree = build_tree_index(schema)
     assert tree.details[tree.find_path((name, "Tables", "sale"))] == "partitioned by RANGE (year(`sold`))"  # type: ignore[index]
     assert schema.namespace(None).table("plain").partition_key is None
+
+
+def _shown(tree: TreeIndex) -> list[tuple[object, ...]]:
+    """Every node reachable from the root, top down, as the view shows it."""
+    rows: list[tuple[object, ...]] = []
+    stack = [0]
+    while stack:
+        node = stack.pop()
+        rows.append((tree.path(node), tree.kinds[node], tree.types[node], tree.details[node], tree.statuses[node],
+                     tree.objects[node], tree.previous[node], tree.tables[node], tree.folded_names[node]))
+        stack.extend(reversed(tree.children[node]))
+    return rows
+
+
+def test_a_tree_updated_in_place_shows_what_one_built_afresh_shows(tmp_path: Path) -> None:
+    """Edits, a rename that moves a table in the order, a drop, undo down to no changes at all:
+    after each, the tree updated in place shows exactly the fresh tree, keeps the numbers of the
+    tables nothing touched, and never searches the nodes it replaced."""
+    import sqlalchemy as sa
+
+    from gui_app.core import edits
+    from gui_app.core.demo import ensure_demo_database
+    from gui_app.core.plan import Plan, renames
+    from gui_app.ui.models.tree_update import update_tree_index
+
+    base = reflect(f"sqlite:///{ensure_demo_database(tmp_path)}")
+    plan = Plan(base, "sqlite")
+    tree = build_tree_index(base)
+    steps = [
+        lambda p: edits.add_column(p.table("orders"), edits.ColumnSpec("note", sa.Text())),
+        lambda p: edits.rename_table(p.table("reviews"), "aa_reviews"),
+        lambda p: edits.drop_table(p.table("authors")),
+        lambda p: edits.alter_column(p.table("books"), "title", new_name="name"),
+        lambda p: edits.add_column(p.table("orders"), edits.ColumnSpec("again", sa.Integer())),
+    ]
+    states = []
+    for step in steps:
+        plan.append(step(plan.projected))
+        states.append(list(plan.operations))
+    for operations in [*states, *reversed(states[:-1]), []]:  # forward, then undone one by one
+        plan = Plan(base, "sqlite", operations)
+        compared = plan.base if operations else None
+        customers = tree.find_path(("main", "Tables", "customers"))
+        update = update_tree_index(tree, plan.projected, compared, renames(plan.operations))
+        assert update is not None
+        fresh = build_tree_index(plan.projected, compared, None, renames(plan.operations))
+        assert _shown(tree) == _shown(fresh)
+        assert tree.find_path(("main", "Tables", "customers")) == customers  # untouched: the same node
+        alive = tree.alive()
+        assert sum(1 for node in range(len(tree)) if alive[node]) == len(fresh)
+    assert tree.dead_count > 0
+
+
+def test_an_update_in_place_declines_what_is_more_than_tables(tmp_path: Path) -> None:
+    """Another set of schemas shown, or a view changed: nothing is touched, the caller builds afresh."""
+    import dataclasses
+
+    from gui_app.core.demo import ensure_demo_database
+    from gui_app.ui.models.tree_update import update_tree_index
+
+    base = reflect(f"sqlite:///{ensure_demo_database(tmp_path)}")
+    tree = build_tree_index(base)
+    before = _shown(tree)
+    (ns,) = base.namespaces
+    other_view = dataclasses.replace(base, namespaces=(dataclasses.replace(ns, views=ns.views[:-1]),))
+    assert update_tree_index(tree, other_view, None) is None
+    renamed = dataclasses.replace(base, namespaces=(dataclasses.replace(ns, name="elsewhere"),))
+    assert update_tree_index(tree, renamed, None) is None
+    assert _shown(tree) == before and tree.dead_count == 0

@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from gui_app.ui import icons
 from gui_app.ui.models.role_data import requested
 from gui_app.ui.models.tree_index import Kind, Status, TreeIndex
+from gui_app.ui.models.tree_update import TreeUpdate
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -79,6 +80,46 @@ class SchemaTreeModel(QAbstractItemModel):
         self._compute_filter()
         self.endResetModel()
 
+    def apply_update(self, update: TreeUpdate) -> None:
+        """The tree was updated in place (``tree_update``): tell the view which rows of which
+        folders were removed and inserted, and which rows changed, rather than resetting it."""
+        assert not self._filter, "an update in place is for the unfiltered tree"
+        self._searchable = None
+        for change in update.folders:
+            rows = self._rows.get(change.folder)
+            if rows is None:  # the view never asked for this folder's rows: they are read when it does
+                continue
+            parent = self.index_of_node(change.folder)
+            old, new = rows, change.after
+            first = 0
+            while first < min(len(old), len(new)) and old[first] == new[first]:
+                first += 1
+            tail = 0
+            while tail < min(len(old), len(new)) - first and old[-1 - tail] == new[-1 - tail]:
+                tail += 1
+            removed, inserted = len(old) - first - tail, len(new) - first - tail
+            if removed:
+                self.beginRemoveRows(parent, first, first + removed - 1)
+                for node in old[first:first + removed]:
+                    self._row_of.pop(node, None)
+                self._set_rows(change.folder, old[:first] + old[len(old) - tail:], first)
+                self.endRemoveRows()
+            if inserted:
+                self.beginInsertRows(parent, first, first + inserted - 1)
+                self._set_rows(change.folder, new, first)
+                self.endInsertRows()
+            else:
+                self._set_rows(change.folder, new, first)
+        for node in update.touched:
+            left = self.index_of_node(node)
+            if left.isValid():
+                self.dataChanged.emit(left, self.index_of_node(node, len(self.HEADERS) - 1))
+
+    def _set_rows(self, node: int, rows: list[int], changed_from: int) -> None:
+        self._rows[node] = rows
+        for row in range(changed_from, len(rows)):
+            self._row_of[rows[row]] = row
+
     def set_filter(self, text: str) -> None:
         self.beginResetModel()
         self._filter = text.strip()
@@ -116,7 +157,8 @@ class SchemaTreeModel(QAbstractItemModel):
             self._visible = bytearray()
             return
         if self._searchable is None:
-            self._searchable = [i for i, k in enumerate(tree.kinds) if k not in _NOT_SEARCHED]
+            alive = tree.alive()
+            self._searchable = [i for i, k in enumerate(tree.kinds) if k not in _NOT_SEARCHED and alive[i]]
         needle = self._filter.casefold()
         folded = tree.folded_names
         self._matches = [i for i in self._searchable if needle in folded[i]]

@@ -40,12 +40,17 @@ class Span(NamedTuple):
     previous: Table | None
     status: Status
     renamed_columns: dict[str, str]
+    contiguous: bool = True
+    """Its nodes are ``first`` to ``end``, as a build made them; an update in place that kept
+    the table's row (``tree_update``) put its children elsewhere, and a build does not copy it."""
 
     def built_from(self, table: Table, previous: Table | None, status: Status, renamed_columns: dict[str, str]) -> bool:
-        return (self.table is table and self.previous is previous and self.status is status
-                and self.renamed_columns == renamed_columns)
+        # Only a changed table's nodes show what it was (each child compared, renames named).
+        return self.table is table and self.status is status and (status is not Status.CHANGED or (
+            self.previous is previous and self.renamed_columns == renamed_columns))
 
 
+_FLIP = bytes([1, 0]) + bytes(254)
 _NO_RENAMES: dict[str, str] = {}  # shared, never written to
 
 
@@ -88,6 +93,9 @@ class TreeIndex:
     """For a changed object, the object as the database has it now."""
     spans: dict[int, Span] = field(default_factory=dict)
     """Top-level tables by identity, for reuse by the next build."""
+    dead: bytearray = field(default_factory=bytearray)
+    """Nodes replaced by an update in place (``tree_update``): no longer reachable, never searched."""
+    dead_count: int = 0
     _folded: list[str] | None = None
     _copied_folds: list[tuple[int, list[str]]] = field(default_factory=list)
     """While building: (first node, folded names) of runs copied from a tree that had them."""
@@ -124,6 +132,15 @@ class TreeIndex:
             self._folded, self._copied_folds = folded, []
         return self._folded
 
+    def fold_new_names(self) -> None:
+        """Fold the names of nodes added since the folding was made (an update in place)."""
+        if self._folded is not None:
+            self._folded.extend(map(str.casefold, self.names[len(self._folded):]))
+
+    def alive(self) -> bytearray:
+        """1 for each node still in the tree, 0 for those an update in place replaced."""
+        return self.dead.translate(_FLIP) + b"\x01" * (len(self) - len(self.dead))
+
     def path(self, node: int) -> tuple[str, ...]:
         """Labels from the top down: a key that survives rebuilding the index."""
         labels = []
@@ -152,13 +169,13 @@ def build_tree_index(schema: Schema, base: Schema | None = None, before_edit: Tr
     # How the collector treats the nodes is the caller's to settle (core.long_lived): a read
     # collects and freezes them after, an edit builds with it paused and sets them aside.
     for ns in schema.namespaces:
-        base_ns = _base_namespace(base, ns.name)
+        base_ns = base_namespace(base, ns.name)
         _add_namespace(index, root, ns, base_ns, len(schema.namespaces) == 1, before_edit, renames)
     index.folded_names  # noqa: B018 - built with the tree, not at the first keystroke in the filter box
     return index
 
 
-def _base_namespace(base: Schema | None, name: str) -> Namespace | None:
+def base_namespace(base: Schema | None, name: str) -> Namespace | None:
     if base is None:
         return None
     return next((ns for ns in base.namespaces if ns.name == name), Namespace(name))
@@ -204,34 +221,18 @@ def _renamed_from(previous: Any, name: str, status: Status) -> str:
 
 def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace | None, show_empty: bool,
                    before_edit: TreeIndex | None, renames: Renames | None = None) -> None:
-    if not show_empty and not (ns.tables or ns.views or ns.enums or ns.domains or ns.sequences):
+    if not show_empty and not shows_anything(ns):
         return
     node = index.add(root, Kind.NAMESPACE, ns.name, ns, detail="default schema" if ns.is_default else "")
-    partitions: dict[str, list[Table]] = {}
-    for table in ns.tables:
-        if table.partition_of:
-            partitions.setdefault(table.partition_of, []).append(table)
-    top = [t for t in ns.tables if not t.partition_of]
-    before = [t for t in base.tables if not t.partition_of] if base is not None else None
-    renamed_tables = {new: old for (where, new), old in renames.tables.items() if ns.holds(where)} if renames else {}
-    renamed_columns: dict[str, dict[str, str]] = {}
-    for (where, name, new), old in (renames.columns.items() if renames else ()):
-        if ns.holds(where):
-            renamed_columns.setdefault(name, {})[new] = old
-    merged = sorted(_merged(top, before, lambda t: t.name, renamed_tables), key=lambda entry: entry[0].name)
-    tables = index.add(node, Kind.FOLDER, "Tables", detail=str(len(top)))
+    entries = table_entries(ns, base, renames)
+    tables = index.add(node, Kind.FOLDER, "Tables", detail=str(entries.count))
     run = _Run(index, tables, before_edit)
-    for table, was, status in merged:
-        # A table's partitions hang under it and are not part of its identity: such a table is always built.
-        reusable = table.name not in partitions
-        columns = renamed_columns.get(table.name, _NO_RENAMES)
-        if reusable and run.take(table, was, status, columns):
+    for table, was, status in entries.merged:
+        columns = entries.renamed_columns.get(table.name, _NO_RENAMES)
+        if table.name not in entries.partitions and run.take(table, was, status, columns):
             continue
         run.flush()
-        start = len(index.kinds)
-        _add_table(index, tables, table, partitions, status, was, columns)
-        if reusable:
-            index.spans[id(table)] = Span(table, start, len(index.kinds), was, status, columns)
+        add_top_table(index, tables, table, was, status, entries)
     run.flush()
     if ns.views:
         views = index.add(node, Kind.FOLDER, "Views", detail=str(len(ns.views)))
@@ -251,6 +252,50 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
                 index.add(folder, kind, item.name, item, type_text, detail)
 
 
+def shows_anything(ns: Namespace) -> bool:
+    return bool(ns.tables or ns.views or ns.enums or ns.domains or ns.sequences)
+
+
+@dataclass
+class TableEntries:
+    """A namespace's top-level tables in tree order, each with the table it was and its status."""
+
+    merged: list[tuple[Table, Any, Status]]
+    partitions: dict[str, list[Table]]
+    renamed_columns: dict[str, dict[str, str]]
+    count: int
+
+
+def table_entries(ns: Namespace, base: Namespace | None, renames: Renames | None) -> TableEntries:
+    partitions: dict[str, list[Table]] = {}
+    for table in ns.tables:
+        if table.partition_of:
+            partitions.setdefault(table.partition_of, []).append(table)
+    top = [t for t in ns.tables if not t.partition_of]
+    before = [t for t in base.tables if not t.partition_of] if base is not None else None
+    renamed_tables = {new: old for (where, new), old in renames.tables.items() if ns.holds(where)} if renames else {}
+    renamed_columns: dict[str, dict[str, str]] = {}
+    for (where, name, new), old in (renames.columns.items() if renames else ()):
+        if ns.holds(where):
+            renamed_columns.setdefault(name, {})[new] = old
+    merged = sorted(_merged(top, before, lambda t: t.name, renamed_tables), key=lambda entry: entry[0].name)
+    return TableEntries(merged, partitions, renamed_columns, len(top))
+
+
+def add_top_table(index: TreeIndex, folder: int, table: Table, was: Any, status: Status,
+                  entries: TableEntries) -> int:
+    """Add a top-level table's nodes under ``folder``; its node. A table's partitions hang under
+    it and are not part of its identity: such a table is never lent to the next build."""
+    start = len(index.kinds)
+    columns = entries.renamed_columns.get(table.name, _NO_RENAMES)
+    _add_table(index, folder, table, entries.partitions, status, was, columns)
+    if table.name not in entries.partitions:
+        changed = status is Status.CHANGED  # what the nodes were built from (see ``Span.built_from``)
+        index.spans[id(table)] = Span(table, start, len(index.kinds), was if changed else None, status,
+                                      columns if changed else _NO_RENAMES)
+    return start
+
+
 class _Run:
     """Tables copied from the tree built before the last edit, a run at a time.
 
@@ -265,7 +310,7 @@ class _Run:
 
     def take(self, table: Table, previous: Table | None, status: Status, renamed_columns: dict[str, str]) -> bool:
         span = self.previous.spans.get(id(table)) if self.previous is not None else None
-        if span is None or not span.built_from(table, previous, status, renamed_columns):
+        if span is None or not span.contiguous or not span.built_from(table, previous, status, renamed_columns):
             return False
         if self.tables and self.tables[-1].end != span.first:
             self.flush()
@@ -294,7 +339,7 @@ class _Run:
         for span in self.tables:  # the table nodes hang from the new folder
             index.parents[span.first + offset] = parent
             index.children[parent].append(span.first + offset)
-            table, first, end, was, status, columns = span
+            table, first, end, was, status, columns, _contiguous = span
             index.spans[id(table)] = Span(table, first + offset, end + offset, was, status, columns)
         self.tables = []
 

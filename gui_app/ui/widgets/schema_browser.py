@@ -89,10 +89,24 @@ class SchemaBrowser(QWidget):
         reusing the nodes of the tree shown now for the tables that did not change."""
         from gui_app.core.long_lived import collector_paused, set_aside
         from gui_app.ui.models.tree_index import build_tree_index
+        from gui_app.ui.models.tree_update import update_tree_index, wasteful
 
+        tree = self.model.tree
         with collector_paused():
-            self.set_tree(build_tree_index(schema, base, self.model.tree, renames))
+            # In place when only tables changed: the view then redoes only the rows that changed.
+            in_place = not self.model.filter_text and not wasteful(tree)
+            update = update_tree_index(tree, schema, base, renames) if in_place else None
+            if update is None:
+                self.set_tree(build_tree_index(schema, base, tree, renames))
         set_aside()
+        if update is not None:
+            self._restoring = True  # a removed row may take the current index along: not the user's choice
+            try:
+                self.model.apply_update(update)
+            finally:
+                self._restoring = False
+            self._restore(set(self._expanded))  # rows put back come closed: open what was open, select again
+            self._update_match_label()
 
     def apply_filter(self, text: str) -> None:
         if text.strip() and self._unfiltered_expansion is None:
