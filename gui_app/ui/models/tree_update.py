@@ -106,10 +106,10 @@ def _transplant(tree: TreeIndex, fresh: int, row: int) -> FolderChange:
     for child in after:
         tree.parents[child] = row
     tree.children[row], tree.children[fresh] = after, []
-    _bury(tree, set(before) | {fresh})
     moved = tree.spans.get(id(tree.objects[row]))
-    if moved is not None and moved.first == fresh:
+    if moved is not None and moved.first == fresh:  # moved before ``fresh`` is buried, which would drop it
         tree.spans[id(tree.objects[row])] = moved._replace(first=row, contiguous=False)
+    _bury(tree, set(before) | {fresh})
     return FolderChange(row, before, after)
 
 
