@@ -1,0 +1,86 @@
+"""Peak memory of the GUI process with MusicBrainz (375 tables) read and shown, offscreen.
+
+    python -m tests.benchmarks.bench_memory
+
+Goal (issue): at most 130 MiB peak resident; the reference is a bare PySide6 ``QMainWindow``
+shown by a process of its own in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+
+from tests.benchmarks.bench_reflect import CORPUS
+from tests.benchmarks.timing import admin
+
+BARE = r"""
+import resource
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.resize(1200, 800)
+window.show()
+app.processEvents()
+window.repaint()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+APP = r"""
+import resource, sys
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from gui_app.ui.application import create_window
+window = create_window()
+window.files.ask_autosave = lambda _found: ("later", None)
+window.resize(1200, 800)
+window.show()
+window.connecting.open_url_text(sys.argv[1])
+loop = QEventLoop()
+def check():
+    if window.context.database is not None and window.context.pending is not None:
+        loop.quit()
+    else:
+        QTimer.singleShot(20, check)
+check()
+QTimer.singleShot(120_000, loop.quit)
+loop.exec()
+assert window.context.database is not None, "not loaded"
+window.repaint()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _peak(code: str, *args: str) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=tempfile.mkdtemp(),
+               XDG_CONFIG_HOME=tempfile.mkdtemp())
+    out = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True,
+                         timeout=300).stdout.split()
+    return int(out[-1]) / 1024  # KiB -> MiB
+
+
+def main() -> None:
+    if not (CORPUS / "load.sh").exists():
+        print("MusicBrainz: skipped, corpus not found")
+        return
+    database = f"as_bench_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["bash", str(CORPUS / "load.sh"), "musicbrainz", "postgresql", database],
+                   check=True, capture_output=True)
+    try:
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
+        bare = min(_peak(BARE) for _ in range(3))
+        ours = [_peak(APP, url) for _ in range(3)]
+        print(f"{'bare PySide6 QMainWindow, peak resident (reference)':<58} {bare:9.1f} MiB")
+        for figure in ours:
+            print(f"{'MusicBrainz read and shown, peak resident':<58} {figure:9.1f} MiB"
+                  f"   {figure / bare:5.2f}x the bare window   (goal <= 130 MiB)")
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
