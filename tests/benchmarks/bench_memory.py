@@ -12,10 +12,9 @@ import os
 import subprocess
 import sys
 import tempfile
-import uuid
 
 from tests.benchmarks.bench_reflect import CORPUS
-from tests.benchmarks.timing import admin
+from tests.benchmarks.timing import corpus_database
 
 BARE = r"""
 import resource
@@ -64,13 +63,9 @@ def _peak(code: str, *args: str) -> float:
 
 
 def main() -> None:
-    if not (CORPUS / "load.sh").exists():
-        print("MusicBrainz: skipped, corpus not found")
-        return
-    database = f"as_bench_{uuid.uuid4().hex[:8]}"
-    subprocess.run(["bash", str(CORPUS / "load.sh"), "musicbrainz", "postgresql", database],
-                   check=True, capture_output=True)
-    try:
+    with corpus_database("musicbrainz", CORPUS) as database:
+        if database is None:
+            return
         url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
         bare = min(_peak(BARE) for _ in range(3))
         ours = [_peak(APP, url) for _ in range(3)]
@@ -78,9 +73,6 @@ def main() -> None:
         for figure in ours:
             print(f"{'MusicBrainz read and shown, peak resident':<58} {figure:9.1f} MiB"
                   f"   {figure / bare:5.2f}x the bare window   (goal <= 130 MiB)")
-    finally:
-        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-
 
 if __name__ == "__main__":
     main()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import uuid
@@ -18,7 +17,7 @@ from sqlalchemy import create_engine
 
 from gui_app.core.reflect import reflect
 from tests.benchmarks.generated_schema import build_postgresql, build_sqlite
-from tests.benchmarks.timing import admin, best_of, best_process, report
+from tests.benchmarks.timing import admin, best_of, best_process, corpus_database, report
 
 CORPUS = Path(os.environ.get("ALEMBIC_STUDIO_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "corpus"))
 
@@ -46,16 +45,9 @@ def bench_postgresql(tables: int) -> None:
         _pg_case(f"PostgreSQL {tables} tables", database, [], "<= 1.0x", with_cli=True)
     finally:
         admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    if not (CORPUS / "load.sh").exists():
-        print("MusicBrainz: skipped, corpus not found")
-        return
-    database = f"as_bench_{uuid.uuid4().hex[:8]}"
-    subprocess.run(["bash", str(CORPUS / "load.sh"), "musicbrainz", "postgresql", database],
-                   check=True, capture_output=True)
-    try:
-        _pg_case("MusicBrainz (375 tables)", database, ["-n", "musicbrainz"], "<= 0.5x", with_cli=False)
-    finally:
-        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    with corpus_database("musicbrainz", CORPUS) as musicbrainz:
+        if musicbrainz is not None:
+            _pg_case("MusicBrainz (375 tables)", musicbrainz, ["-n", "musicbrainz"], "<= 0.5x", with_cli=False)
 
 
 def bench_sqlite(tables: int) -> None:

@@ -12,18 +12,15 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
-PROBE = r"""
+FIRST_PAINT = r"""
 import time, sys
 from PySide6.QtCore import QObject, QEvent, QTimer
-from PySide6.QtWidgets import QApplication
-import gui_app.ui.application as application
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 class FirstPaint(QObject):
-    def __init__(self, start):
-        super().__init__()
-        self.start = start
-        self.painted = None
+    painted = None
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and self.painted is None:
             self.painted = time.perf_counter()
@@ -31,9 +28,13 @@ class FirstPaint(QObject):
 
 start = float(sys.argv[1])
 app = QApplication([])
+probe = FirstPaint()
+"""
+
+APP = FIRST_PAINT + r"""
 app.setOrganizationName("AlembicStudioBench")
 app.setApplicationName("bench")
-probe = FirstPaint(start)
+import gui_app.ui.application as application
 window = application.create_window()
 window.installEventFilter(probe)
 window.show()
@@ -50,21 +51,7 @@ QTimer.singleShot(0, done)
 app.exec()
 """
 
-BARE = r"""
-import time, sys
-from PySide6.QtCore import QObject, QEvent
-from PySide6.QtWidgets import QApplication, QMainWindow
-
-class FirstPaint(QObject):
-    painted = None
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and self.painted is None:
-            self.painted = time.perf_counter()
-        return False
-
-start = float(sys.argv[1])
-app = QApplication([])
-probe = FirstPaint()
+BARE = FIRST_PAINT + r"""
 window = QMainWindow()
 window.resize(1200, 800)
 window.installEventFilter(probe)
@@ -75,29 +62,27 @@ print(f"{probe.painted - start:.4f}")
 """
 
 
+def _timings(code: str, env: dict[str, str], runs: int = 5) -> list[list[float]]:
+    """Each run's printed figures: seconds from the process's start."""
+    found = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code, repr(start)], env=env, capture_output=True, text=True,
+                             check=True).stdout.split()
+        found.append([float(figure) for figure in out])
+    return found
+
+
 def main() -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=tempfile.mkdtemp(),
                XDG_CONFIG_HOME=tempfile.mkdtemp())
-    paints, shown = [], []
-    for _ in range(5):
-        import time
-
-        start = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", PROBE, repr(start)], env=env, capture_output=True, text=True,
-                             check=True).stdout.split()
-        paints.append(float(out[0]))
-        shown.append(float(out[1]))
-    bare = []
-    for _ in range(5):
-        import time
-
-        start = time.perf_counter()
-        bare.append(float(subprocess.run([sys.executable, "-c", BARE, repr(start)], env=env, capture_output=True,
-                                         text=True, check=True).stdout))
-    print(f"{'bare PySide6 QMainWindow first paint (reference)':<58} {min(bare) * 1000:9.1f} ms")
-    print(f"{'main window first paint after process start':<58} {min(paints) * 1000:9.1f} ms"
-          f"   {min(paints) / min(bare):5.2f}x the bare window   (goal <= 2x)")
-    print(f"{'demo database tree shown after process start':<58} {min(shown) * 1000:9.1f} ms")
+    app = _timings(APP, env)
+    bare = min(figures[0] for figures in _timings(BARE, env))
+    paint, shown = min(figures[0] for figures in app), min(figures[1] for figures in app)
+    print(f"{'bare PySide6 QMainWindow first paint (reference)':<58} {bare * 1000:9.1f} ms")
+    print(f"{'main window first paint after process start':<58} {paint * 1000:9.1f} ms"
+          f"   {paint / bare:5.2f}x the bare window   (goal <= 2x)")
+    print(f"{'demo database tree shown after process start':<58} {shown * 1000:9.1f} ms")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
@@ -40,3 +42,22 @@ def admin(sql: str) -> None:
     with engine.connect() as conn:
         conn.exec_driver_sql(sql)
     engine.dispose()
+
+
+@contextmanager
+def corpus_database(dataset: str, corpus: Path) -> Iterator[str | None]:
+    """A fresh PostgreSQL database holding a corpus dataset (its name), dropped after; None when
+    the corpus is not there."""
+    import uuid
+
+    if not (corpus / "load.sh").exists():
+        print(f"{dataset}: skipped, corpus not found")
+        yield None
+        return
+    database = f"as_bench_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["bash", str(corpus / "load.sh"), dataset, "postgresql", database], check=True,
+                   capture_output=True)
+    try:
+        yield database
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

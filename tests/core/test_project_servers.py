@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from gui_app.core.plan import Plan, PlanError
 from gui_app.core.project import AlembicProject
 from gui_app.core.reflect import reflect
+from gui_app.core.schema import Schema
 from gui_app.core.verification import differences
 from tests.conftest import ServerDatabases
 from tests.core.test_plan import CASES
@@ -21,16 +22,21 @@ BACKENDS = ("postgresql", "mysql")
 REFUSED = {("mysql", "drop_primary_key"): "MySQL needs an index on (book_id) for foreign key fk_book_authors_book"}
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_revision_round_trip_on_a_server(case: str, backend: str, tmp_path: Path,
-                                         request: pytest.FixtureRequest) -> None:
+def _demo_project(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> tuple[str, Path, Schema]:
+    """A new database on ``backend`` holding the demo schema, an Alembic project pointed at it,
+    and the schema as read: (URL, alembic.ini, schema)."""
     databases: ServerDatabases = request.getfixturevalue("pg_databases" if backend == "postgresql"
                                                          else "mysql_databases")
     url = databases.url(databases.create())
     portable_demo.build(url)
-    ini = make_project(tmp_path, url)
-    base = reflect(url)
+    return url, make_project(tmp_path, url), reflect(url)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_revision_round_trip_on_a_server(case: str, backend: str, tmp_path: Path,
+                                         request: pytest.FixtureRequest) -> None:
+    url, ini, base = _demo_project(backend, tmp_path, request)
     plan = Plan(base, base.dialect)
     if (backend, case) in REFUSED:  # the database would refuse it; the plan says so up front
         with pytest.raises(PlanError, match=re.escape(REFUSED[(backend, case)])):
@@ -59,12 +65,7 @@ def test_a_revision_with_one_alter_table_per_table_runs_and_reverses_under_alemb
 
     from gui_app.core import edits
 
-    databases: ServerDatabases = request.getfixturevalue("pg_databases" if backend == "postgresql"
-                                                         else "mysql_databases")
-    url = databases.url(databases.create())
-    portable_demo.build(url)
-    ini = make_project(tmp_path, url)
-    base = reflect(url)
+    url, ini, base = _demo_project(backend, tmp_path, request)
     plan = Plan(base, base.dialect)
     plan.append(edits.alter_column(base.table("books"), "pages", type_=sa.BigInteger()))
     plan.append(edits.add_column(plan.projected.table("books"),
