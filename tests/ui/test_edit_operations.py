@@ -584,11 +584,15 @@ def test_the_tree_tells_the_view_the_rows_an_edit_changed(qtbot: QtBot, demo_win
     qtmodeltester.check(model, force_py=True)
     books = model.index_of_node(model.tree.find_path((*T, "books")) or 0)
     browser.view.setExpanded(books, True)
-    assert browser.select_path((*T, "books", "title"))
     customers = model.tree.find_path((*T, "customers"))
     resets: list[int] = []
     model.modelReset.connect(lambda: resets.append(1))
+    assert browser.select_path((*T, "books"))
+    assert "Columns\n8\n" in window.details.toPlainText()
     add_column(qtbot, window)  # books gets a column
+    assert browser.selected_path() == (*T, "books")
+    assert "Columns\n8 → 9\n" in window.details.toPlainText()  # the row kept its place; what it shows is new
+    assert browser.select_path((*T, "books", "title"))
     drop_table(qtbot, window)  # reviews is struck through, in place
     rename_table(qtbot, window)  # authors becomes writers, which sorts further down
     window.undo_action.trigger()

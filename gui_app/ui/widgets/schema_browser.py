@@ -107,6 +107,8 @@ class SchemaBrowser(QWidget):
                 self._restoring = False
             self._restore(set(self._expanded))  # rows put back come closed: open what was open, select again
             self._update_match_label()
+            # The selected row may show a table changed in place (same row, new nodes): its details too.
+            self.node_selected.emit(self.selected_node())
 
     def apply_filter(self, text: str) -> None:
         if text.strip() and self._unfiltered_expansion is None:
