@@ -10,7 +10,7 @@ import io
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 import sqlalchemy as sa
 from alembic.autogenerate.api import AutogenContext
@@ -128,16 +128,21 @@ def _rendered(context: AutogenContext, item: ops.MigrateOperation) -> Callable[[
     return render
 
 
+def _grouped(item: ops.MigrateOperation) -> TypeGuard[ops.ModifyTableOps | combined_alter.CombinedAlterOp]:
+    """A group made here (a new object each time the plan is grouped), not an operation of it."""
+    return type(item) is ops.ModifyTableOps or isinstance(item, combined_alter.CombinedAlterOp)
+
+
 def _sources(item: ops.MigrateOperation) -> tuple[Any, ...]:
-    """What an item's output comes from: the operations of a group made here (new each time it is
-    grouped) and the table it copies from; any other item is its own source."""
-    if type(item) is ops.ModifyTableOps or isinstance(item, combined_alter.CombinedAlterOp):
+    """What an item's output comes from: a group's operations and the table it copies from; any
+    other item is its own source."""
+    if _grouped(item):
         return (*item.ops, getattr(item, "copy_from", None))
     return (item,)
 
 
 def _extra(item: ops.MigrateOperation, *more: Hashable) -> Hashable:
-    if type(item) is ops.ModifyTableOps or isinstance(item, combined_alter.CombinedAlterOp):
+    if _grouped(item):
         return (type(item).__name__, item.table_name, item.schema, *more)
     return more
 

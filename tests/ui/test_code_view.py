@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from gui_app.ui.widgets.code_view import CodeView, changed_lines
+from gui_app.core.changed_run import changed_run as changed_lines
+from gui_app.ui.widgets.code_view import CodeView
 
 LINES = st.lists(st.sampled_from(["", "a", "b", "DROP TABLE x;", "    op.add_column('t', sa.Column('c'))", "é ⚙ 🜂"]),
                  min_size=1, max_size=12)

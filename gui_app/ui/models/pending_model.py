@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from gui_app.core.changed_run import changed_run
 from gui_app.ui import icons
 from gui_app.ui.models.role_data import requested
 
@@ -59,13 +61,8 @@ class PendingModel(QAbstractTableModel):
         rows after them (renumbered, their risks possibly changed); a reset only where the list was
         rearranged. A reset would make the view measure every row again, on every edit."""
         old, new = self._shown, list(self._operations())
-        first = 0
-        while first < min(len(old), len(new)) and old[first] is new[first]:
-            first += 1
-        tail = 0
-        while tail < min(len(old), len(new)) - first and old[-1 - tail] is new[-1 - tail]:
-            tail += 1
-        removed, inserted = len(old) - tail - first, len(new) - tail - first
+        first, old_end, new_end = changed_run(old, new, operator.is_)
+        removed, inserted = old_end - first, new_end - first
         if removed and inserted:
             self.beginResetModel()
             self._shown = new

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
+from gui_app.core.changed_run import changed_run
 from gui_app.ui import icons
 from gui_app.ui.models.role_data import requested
 from gui_app.ui.models.tree_index import Kind, Status, TreeIndex
@@ -91,18 +92,13 @@ class SchemaTreeModel(QAbstractItemModel):
                 continue
             parent = self.index_of_node(change.folder)
             old, new = rows, change.after
-            first = 0
-            while first < min(len(old), len(new)) and old[first] == new[first]:
-                first += 1
-            tail = 0
-            while tail < min(len(old), len(new)) - first and old[-1 - tail] == new[-1 - tail]:
-                tail += 1
-            removed, inserted = len(old) - first - tail, len(new) - first - tail
+            first, old_end, new_end = changed_run(old, new)
+            removed, inserted = old_end - first, new_end - first
             if removed:
-                self.beginRemoveRows(parent, first, first + removed - 1)
-                for node in old[first:first + removed]:
+                self.beginRemoveRows(parent, first, old_end - 1)
+                for node in old[first:old_end]:
                     self._row_of.pop(node, None)
-                self._set_rows(change.folder, old[:first] + old[len(old) - tail:], first)
+                self._set_rows(change.folder, old[:first] + old[old_end:], first)
                 self.endRemoveRows()
             if inserted:
                 self.beginInsertRows(parent, first, first + inserted - 1)

@@ -13,6 +13,7 @@ import re
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from gui_app.core.changed_run import changed_run
 from gui_app.ui.widgets.highlighter import CodeHighlighter, code_font
 
 _BLOCK_BREAK = re.compile("\r\n|\r|\n|\u2029")
@@ -23,19 +24,6 @@ def _lines(text: str) -> list[str]:
     if "\r" in text or "\u2029" in text:
         return _BLOCK_BREAK.split(text)
     return text.split("\n")  # the usual case, several times faster
-
-
-def changed_lines(old: list[str], new: list[str]) -> tuple[int, int, int]:
-    """``(first, old_end, new_end)``: ``old[first:old_end]`` becomes ``new[first:new_end]``;
-    everything before ``first`` and after the two ends is the same in both."""
-    limit = min(len(old), len(new))
-    first = 0
-    while first < limit and old[first] == new[first]:
-        first += 1
-    same_tail = 0
-    while same_tail < limit - first and old[-1 - same_tail] == new[-1 - same_tail]:
-        same_tail += 1
-    return first, len(old) - same_tail, len(new) - same_tail
 
 
 class CodeView(QPlainTextEdit):
@@ -61,7 +49,7 @@ class CodeView(QPlainTextEdit):
         if document.blockCount() != len(self._lines):  # changed some other way: start over
             self.setPlainText(text)
             return
-        first, old_end, new_end = changed_lines(self._lines, new)
+        first, old_end, new_end = changed_run(self._lines, new)
         old, self._lines = self._lines, new
         if first == old_end and first == new_end:
             return

@@ -105,10 +105,11 @@ class SchemaBrowser(QWidget):
                 self.model.apply_update(update)
             finally:
                 self._restoring = False
+            selected = self.selected_node()
             self._restore(set(self._expanded))  # rows put back come closed: open what was open, select again
             self._update_match_label()
-            # The selected row may show a table changed in place (same row, new nodes): its details too.
-            self.node_selected.emit(self.selected_node())
+            if self.selected_node() == selected:  # the same row may show a table changed in place: its details too
+                self.node_selected.emit(selected)
 
     def apply_filter(self, text: str) -> None:
         if text.strip() and self._unfiltered_expansion is None:
