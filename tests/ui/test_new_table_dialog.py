@@ -177,13 +177,19 @@ def test_primary_key_name_is_offered_only_with_a_key(qtbot: QtBot, demo_window: 
     seen: dict[str, Any] = {}
 
     def fill(d: Any) -> None:
+        seen["before a name"] = d.primary_key_name.text()
+        d.name.setText("log")
+        seen["named"] = d.primary_key_name.text()
+        d.name.clear()
+        seen["name cleared"] = d.primary_key_name.text()
         d.name.setText("log")
         seen["with key"] = d.primary_key_name.isEnabled()
         d.columns.table.item(0, 4).setCheckState(Qt.CheckState.Unchecked)
         seen["without key"] = d.primary_key_name.isEnabled()
 
     assert _new_table(qtbot, demo_window, fill) == ""
-    assert seen == {"with key": True, "without key": False}
+    assert seen == {"before a name": "", "named": "pk_log", "name cleared": "", "with key": True,
+                    "without key": False}  # no "pk_" before the table has a name
     assert "PrimaryKeyConstraint" not in pending_calls(demo_window)[0]
 
 

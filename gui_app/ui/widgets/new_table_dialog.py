@@ -281,7 +281,7 @@ class NewTableDialog(EditDialog):
         old = self._identity
         new = self._identity = (self.namespace.currentData(), self.name.text().strip())
         table, dialect = new[1], self.dialect
-        self.primary_key_name.suggest(naming.primary_key_name(table, dialect))
+        self.primary_key_name.suggest(naming.primary_key_name(table, dialect) if table else "")
 
         def foreign_key(fk: s.ForeignKey, chosen: bool) -> s.ForeignKey:
             if (fk.referred_schema, fk.referred_table) == old:
