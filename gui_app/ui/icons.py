@@ -113,10 +113,29 @@ def _drawn_once(icon: QIcon) -> QIcon:
     return drawn
 
 
-def _qtawesome(name: str, colour: str) -> QIcon:
-    import qtawesome
+@cache
+def _icon_font() -> Any:
+    """qtawesome's icon painter for Material Design Icons 6 alone.
 
-    icon: QIcon = qtawesome.icon(name, color=colour)
+    ``qtawesome.icon`` loads every font qtawesome bundles (eleven fonts, ~5 MB, and their
+    ~25,000-entry charmaps) and checks each file's hash; the app draws from one of them.
+    Measured with MusicBrainz shown: 10 MiB less resident memory."""
+    from pathlib import Path
+
+    import qtawesome
+    from qtawesome.iconic_font import IconicFont
+
+    fonts = Path(qtawesome.__file__).parent / "fonts"
+    found = [sorted(fonts.glob(pattern)) for pattern in ("materialdesignicons6-webfont-[0-9]*.ttf",
+                                                        "materialdesignicons6-webfont-charmap-*.json")]
+    if any(len(files) != 1 for files in found):
+        raise RuntimeError(f"qtawesome in {fonts.parent} does not hold one Material Design Icons 6 font")
+    (ttf,), (charmap,) = found
+    return IconicFont(("mdi6", ttf.name, charmap.name))
+
+
+def _qtawesome(name: str, colour: str) -> QIcon:
+    icon: QIcon = _icon_font().icon(name, color=colour)
     return icon
 
 
