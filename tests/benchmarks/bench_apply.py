@@ -4,7 +4,8 @@
         [--skip-mariadb] [--only-combined]
 
 Goals (issue): SQLite, 20 column alterations on one table of 1,000,000 rows cost at most 1.3x
-one plain copy of that table (CREATE TABLE ... AS SELECT); PostgreSQL, 200 add_column
+one plain copy of that table (CREATE TABLE ... AS SELECT), and a rebuild at most 1.1x the same
+rebuild written by hand; PostgreSQL, 200 add_column
 operations in one transaction at most 1.5x psql running the same SQL in one transaction;
 PostgreSQL and MariaDB, 20 type changes on one table of 1,000,000 rows at most 1.2x one
 combined ALTER TABLE written by hand and run by the server's own client.
@@ -69,6 +70,31 @@ def _plain_copy(path: str) -> float:
     return elapsed
 
 
+def _rebuild_by_hand(path: str) -> float:
+    """The last case's rebuild as SQLite documents it (``ALTER TABLE``, "Making Other Kinds Of
+    Table Schema Changes"): new table, copy, drop, rename, indexes, foreign key check, one
+    transaction, with the ``secure_delete`` the app chooses for a plan that discards nothing."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    columns = ", ".join(f"c{i} VARCHAR(160){' NOT NULL' if i == 0 else ''}" for i in range(19))
+    copied = ", ".join(f"c{i}" for i in range(19))
+    start = time.perf_counter()
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA secure_delete = FAST")
+    conn.execute("BEGIN")
+    conn.execute(f"CREATE TABLE big_new (id INTEGER PRIMARY KEY, {columns}, c19 INTEGER, "
+                 "amount NUMERIC(12, 2) NOT NULL DEFAULT 0)")
+    conn.execute(f"INSERT INTO big_new (id, {copied}, c19, amount) "
+                 f"SELECT id, {copied}, CAST(c19 AS INTEGER), amount FROM big")
+    conn.execute("DROP TABLE big")
+    conn.execute("ALTER TABLE big_new RENAME TO big")
+    conn.execute("CREATE INDEX ix_big_c0 ON big (c0)")
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
 def _plain_alembic(path: str, plan: Plan) -> float:
     """The same alterations through Alembic alone: one batch block, table reflected by Alembic."""
     engine = sa.create_engine(f"sqlite:///{path}")
@@ -91,8 +117,14 @@ def bench_sqlite(rows: int) -> None:
     report(f"SQLite {rows:,} rows: CREATE TABLE ... AS SELECT", copy)
     work = os.path.join(folder, "work.sqlite")
     for label, change in SQLITE_CASES:
-        for who in ("Alembic alone", "applied"):
+        rebuild = "rebuild" in label
+        timings: dict[str, list[float]] = {"Alembic alone": [], "applied": [], "by hand": []}
+        # A rebuild is timed three times each, alternating with the same rebuild written by hand.
+        for who in ("Alembic alone", *(("by hand", "applied") * 3 if rebuild else ("applied",))):
             shutil.copyfile(source, work)
+            if who == "by hand":
+                timings[who].append(_rebuild_by_hand(work))
+                continue
             url = make_url(f"sqlite:///{work}")
             base = reflect(url)
             plan = Plan(base, "sqlite")
@@ -101,11 +133,16 @@ def bench_sqlite(rows: int) -> None:
             if who == "applied":
                 start = time.perf_counter()
                 result = apply_plan(url, plan.operations, base)
-                elapsed = time.perf_counter() - start
+                timings[who].append(time.perf_counter() - start)
                 assert result.mismatches == [], result.mismatches
             else:
-                elapsed = _plain_alembic(work, plan)
-            report(f"SQLite: {label}, {who}", elapsed, copy, "plain copy", "<= 1.3x" if who == "applied" else "")
+                timings[who].append(_plain_alembic(work, plan))
+        report(f"SQLite: {label}, Alembic alone", min(timings["Alembic alone"]), copy, "plain copy")
+        report(f"SQLite: {label}, applied", min(timings["applied"]), copy, "plain copy", "<= 1.3x")
+        if rebuild:
+            report(f"SQLite: {label}, written by hand", min(timings["by hand"]))
+            report(f"SQLite: {label}, applied", min(timings["applied"]), min(timings["by hand"]), "by hand",
+                   "<= 1.1x")
     shutil.rmtree(folder)
 
 
