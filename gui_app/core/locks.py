@@ -22,8 +22,9 @@ What a rule says is checked against a real server, operation kind by operation k
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from alembic.operations import ops
@@ -31,6 +32,9 @@ from alembic.operations import ops
 from gui_app.core import schema as s
 from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.op_facts import table_of
+
+if TYPE_CHECKING:
+    from gui_app.core.table_sizes import TableSize
 
 TableName = tuple[str | None, str]
 
@@ -48,6 +52,9 @@ SCAN = "scan"
 REWRITE = "rewrite"
 """The table and its indexes are written anew."""
 COSTS = (CATALOG, SCAN, REWRITE)
+
+MODELLED = frozenset({"postgresql"})
+"""Dialects whose operations have a lock-and-cost model."""
 
 _VOLATILE_DEFAULT = ("nextval(", "random(", "clock_timestamp(", "gen_random_uuid(", "uuid_generate_", "timeofday(")
 """Default expressions PostgreSQL evaluates per row (volatile functions); ``now()`` and
@@ -74,6 +81,21 @@ class Prediction:
         return dict(self.locks).get(table)
 
 
+REWRITE_BYTES_PER_SECOND = 60e6
+SCAN_BYTES_PER_SECOND = 250e6
+"""Rough rates for the estimate shown before anything runs (a table and its indexes written
+anew with their WAL; a table read): the dry run measures the real time."""
+
+
+def estimate_seconds(cost: str | None, size: int) -> float | None:
+    """How long reading or rewriting ``size`` bytes may take; None for catalog-only or unknown."""
+    if cost == REWRITE:
+        return size / REWRITE_BYTES_PER_SECOND
+    if cost == SCAN:
+        return size / SCAN_BYTES_PER_SECOND
+    return None
+
+
 def stronger(a: str | None, b: str | None) -> str | None:
     if a is None or b is None:
         return a or b
@@ -89,6 +111,60 @@ def blocks(mode: str) -> str:
     if mode == "SHARE UPDATE EXCLUSIVE":
         return "other schema changes and VACUUM"
     return "nothing a migration waits on"
+
+
+def summary(prediction: Prediction, sizes: Mapping[TableName, TableSize]) -> str:
+    """One line for the pending list: what is written or read, and what others must wait for.
+
+    ``rewrites album (≈3.5M rows, 412 MB, ≈7 s) · blocks reads and writes on album``"""
+    from gui_app.core.table_sizes import human_bytes, human_rows
+
+    def sized(table: TableName, cost: str) -> str:
+        size = sizes.get(table)
+        if size is None:
+            return table_label(table)
+        rows = [] if size.rows is None else ["empty"] if size.rows == 0 else [f"≈{human_rows(size.rows)}"]
+        parts = [*rows, human_bytes(size.bytes)]
+        seconds = estimate_seconds(cost, size.bytes)
+        if seconds is not None and seconds >= 1:
+            parts.append(f"≈{seconds:.0f} s")
+        return f"{table_label(table)} ({', '.join(parts)})"
+
+    if prediction.cost is None and not prediction.locks:
+        return "unknown: custom SQL"
+    parts = []
+    if prediction.rewrites:
+        parts.append("rewrites " + ", ".join(sized(t, REWRITE) for t in prediction.rewrites))
+    if prediction.scans:
+        parts.append("reads " + ", ".join(sized(t, SCAN) for t in prediction.scans))
+    if not parts and prediction.cost == CATALOG:
+        parts.append("catalog only")
+    by_blocked: dict[str, list[str]] = {}
+    for table, mode in prediction.locks:
+        by_blocked.setdefault(blocks(mode), []).append(table_label(table))
+    for blocked in ("reads and writes", "writes"):
+        if blocked in by_blocked:
+            parts.append(f"blocks {blocked} on {' and '.join(by_blocked[blocked])}")
+    return " · ".join(parts)
+
+
+def worst_blocked(prediction: Prediction) -> str:
+    """The most other sessions must wait for: ``reads and writes``, ``writes`` or ``nothing``."""
+    blocked = {blocks(mode) for _table, mode in prediction.locks}
+    return next((b for b in ("reads and writes", "writes") if b in blocked), "nothing")
+
+
+def table_label(table: TableName) -> str:
+    return table[1] if table[0] is None else f"{table[0]}.{table[1]}"
+
+
+def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableName] | None = None) \
+        -> Prediction | None:
+    """The prediction on ``before``'s dialect and server version; None where there is no model yet."""
+    if before.dialect not in MODELLED:
+        return None
+    version = tuple(int(part) for part in before.server_version.split(".") if part.isdigit())
+    return predict_postgresql(op, before, version, existed)
 
 
 def predict_postgresql(op: ops.MigrateOperation, before: s.Schema, version: tuple[int, ...],

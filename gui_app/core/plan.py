@@ -16,6 +16,7 @@ from alembic.operations import ops
 from gui_app.core import render, sqlite_groups
 from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.dialects import family
+from gui_app.core.locks import Prediction, predict
 from gui_app.core.op_facts import (
     COMMITS_PART_WAY,
     DESTRUCTIVE,
@@ -102,6 +103,8 @@ class Plan:
     def __post_init__(self) -> None:
         self._sa_dialect = render.dialect_for(family(self.dialect))
         self._risks: dict[int, tuple[ops.MigrateOperation, Schema, list[str]]] = {}
+        self._locks: dict[int, tuple[ops.MigrateOperation, Schema, Prediction | None]] = {}
+        self._existed = frozenset((t.schema, t.name) for t in self.base.tables)
         self.schemas = [self.base]
         for op in self.operations:
             self.schemas.append(project(self.schemas[-1], op, self._sa_dialect))
@@ -173,6 +176,18 @@ class Plan:
         labels = risks(op, before, self.dialect, self.base)
         self._risks[id(op)] = (op, before, labels)
         return labels
+
+
+    def lock(self, index: int) -> Prediction | None:
+        """What operation ``index`` locks, rewrites and reads in the database (None where the
+        dialect has no model yet), computed once per operation and the schema before it."""
+        op, before = self.operations[index], self.schemas[index]
+        cached = self._locks.get(id(op))
+        if cached is not None and cached[0] is op and cached[1] is before:
+            return cached[2]
+        found = predict(op, before, self._existed)
+        self._locks[id(op)] = (op, before, found)
+        return found
 
 
 def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema | None = None) -> list[str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from gui_app.core.schema import Schema
+    from gui_app.core.table_sizes import TableSize
     from gui_app.ui.models.tree_index import TreeIndex
     from gui_app.ui.pending import PendingPlan
 
@@ -32,6 +34,8 @@ class LoadedDatabase:
     tree: TreeIndex
     revisions: tuple[str, ...] = ()
     """What the database's alembic_version records (read with the schema, off the GUI thread)."""
+    sizes: Mapping[tuple[str | None, str], TableSize] = field(default_factory=dict)
+    """Each table's estimated rows and bytes (what a lock or a rewrite will cost)."""
 
 
 def settings_list(settings: QSettings, key: str) -> list[str]:
@@ -47,6 +51,7 @@ def _load(url: URL, progress: ProgressFn, cancel: CancelToken) -> LoadedDatabase
     from gui_app.core.connect import open_engine
     from gui_app.core.project import AlembicProject
     from gui_app.core.reflect import reflect
+    from gui_app.core.table_sizes import read_sizes
     from gui_app.ui.models.tree_index import build_tree_index
 
     engine = open_engine(url)
@@ -54,12 +59,13 @@ def _load(url: URL, progress: ProgressFn, cancel: CancelToken) -> LoadedDatabase
         with engine.connect() as conn:
             schema = reflect(conn, progress, cancel)
             revisions = AlembicProject.current_heads(conn)
+            sizes = read_sizes(conn, schema.default_schema)
     finally:
         engine.dispose()
     from gui_app.core.long_lived import settle_long_lived
 
     progress("Building the tree", 1, 1)
-    loaded = LoadedDatabase(url, schema, build_tree_index(schema), revisions)
+    loaded = LoadedDatabase(url, schema, build_tree_index(schema), revisions, sizes)
     settle_long_lived()
     return loaded
 
@@ -167,6 +173,8 @@ class AppContext(QObject):
 
             self.pending = PendingPlan(result.schema, result.schema.dialect, self)
             self.pending_replaced.emit(self.pending)
+        if self.pending is not None:
+            self.pending.sizes = result.sizes
         self.loaded.emit(result)
 
     def _fail(self, job: Job[Any], shown: str, reason: str) -> None:

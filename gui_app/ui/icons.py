@@ -34,9 +34,15 @@ _KIND_ICONS = {
     "enum": "mdi6.format-list-bulleted-type",
     "domain": "mdi6.shape-outline",
     "sequence": "mdi6.counter",
+    "locks_out_reads": "mdi6.lock",
+    "locks_out_writes": "mdi6.lock-outline",
+    "locks_out_nobody": "mdi6.lock-open-variant-outline",
 }
 
 _KIND_COLOURS = {
+    "locks_out_reads": "#c0392b",
+    "locks_out_writes": "#c77700",
+    "locks_out_nobody": "#2a9d8f",
     "table": "#2e7dd7",
     "primary_key": "#c99a06",
     "foreign_key": "#8e5bd6",

@@ -7,7 +7,7 @@ never fails and a refused edit leaves the list exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -20,6 +20,8 @@ from gui_app.core.validate import Problem
 
 if TYPE_CHECKING:
     from alembic.operations import ops
+
+    from gui_app.core.table_sizes import TableSize
 
 
 class AppendOperations(QUndoCommand):
@@ -77,6 +79,8 @@ class PendingPlan(QObject):
     def __init__(self, base: Schema, dialect: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.plan = Plan(base, dialect)
+        self.sizes: Mapping[tuple[str | None, str], TableSize] = {}
+        """Each table's estimated rows and bytes, as last read from the database."""
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(0)
 

@@ -572,7 +572,7 @@ def test_pending_model_passes_qt_model_tester_through_edits_undo_and_redo(
     demo_window.redo_action.trigger()
     assert model.rowCount() == 2
     qtmodeltester.check(model, force_py=True)
-    assert assert_multi_data_is_data(model) == 2 * 3 * 9  # what a delegate gets in one call is data()'s
+    assert assert_multi_data_is_data(model) == 2 * 4 * 9  # what a delegate gets in one call is data()'s
 
 
 def test_the_tree_tells_the_view_the_rows_an_edit_changed(qtbot: QtBot, demo_window: MainWindow,

@@ -137,3 +137,39 @@ def test_a_revision_saved_with_one_alter_table_per_table(qtbot: QtBot, window: M
     assert differences(projected, reflect(url), dialect) == []
     assert alembic(ini, "downgrade", "-1").returncode == 0
     assert differences(base, reflect(url), dialect) == []
+
+
+def test_lock_column_says_what_each_edit_locks_rewrites_and_reads(qtbot: QtBot, window: MainWindow,
+                                                                   pg_databases: ServerDatabases) -> None:
+    """The pending list's Lock column: the rewrite of a type change with the table's size, a
+    widening that is catalog only, an index build that reads the table and blocks writes (its
+    online alternative in the tooltip)."""
+    from PySide6.QtCore import Qt
+
+    _open_database_with(qtbot, window, pg_databases,
+                        "CREATE TABLE album (id int PRIMARY KEY, year int, title varchar(60))",
+                        "INSERT INTO album SELECT g, 1960 + g % 60, 'album ' || g FROM generate_series(1, 5000) g",
+                        "ANALYZE album")
+    album = ("public", "Tables", "album")
+    assert run_dialog(qtbot, menu_action(window, (*album, "year"), "Edit column…").trigger,
+                      lambda d: d.type_edit.setText("BIGINT")) == ""
+    assert run_dialog(qtbot, menu_action(window, (*album, "title"), "Edit column…").trigger,
+                      lambda d: d.type_edit.setText("VARCHAR(120)")) == ""
+    assert run_dialog(qtbot, menu_action(window, album, "Add index…").trigger,
+                      lambda d: d.columns.set_checked(["title"])) == ""
+    panel = window.pending_panel
+    model = panel.model
+    assert not panel.view.isColumnHidden(model.LOCK) and model.headerData(model.LOCK, Qt.Orientation.Horizontal) == "Lock"
+    texts = [model.index(row, model.LOCK).data() for row in range(3)]
+    assert texts[0].startswith("rewrites album (≈5,000 rows, ") and texts[0].endswith(
+        " kB) · blocks reads and writes on album"), texts[0]
+    assert texts[1] == "catalog only · blocks reads and writes on album"
+    assert texts[2].startswith("reads album (≈5,000 rows, ") and texts[2].endswith("· blocks writes on album")
+    tooltip = model.index(2, model.LOCK).data(Qt.ItemDataRole.ToolTipRole)
+    assert "SHARE on album: blocks writes" in tooltip and "CREATE INDEX CONCURRENTLY" in tooltip
+    assert not model.index(0, model.LOCK).data(Qt.ItemDataRole.DecorationRole).isNull()
+
+
+def test_lock_column_is_hidden_where_the_dialect_has_no_model(demo_window: MainWindow) -> None:
+    panel = demo_window.pending_panel
+    assert panel.view.isColumnHidden(panel.model.LOCK)  # the demo is SQLite

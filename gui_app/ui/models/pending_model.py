@@ -36,7 +36,8 @@ class PendingModel(QAbstractTableModel):
     """The pending list as a table (number, operation, risks) over a :class:`PendingPlan`: a thin
     adapter whose only state of its own is each operation's rendered call, kept once made."""
 
-    HEADERS = ("#", "Operation", "Risk")
+    HEADERS = ("#", "Operation", "Risk", "Lock")
+    LOCK = 3
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +111,23 @@ class PendingModel(QAbstractTableModel):
         plan = self._pending.plan
         return {", ".join(plan.risks(row)) for row in range(len(self._shown))}
 
+    @staticmethod
+    def _lock_text(pending: PendingPlan, row: int, tooltip: bool) -> str:
+        from gui_app.core import locks
+
+        prediction = pending.plan.lock(row)
+        if prediction is None:
+            return ""
+        if not tooltip:
+            return locks.summary(prediction, pending.sizes)
+        lines = [f"{mode} on {locks.table_label(table)}: blocks {locks.blocks(mode)}"
+                 for table, mode in prediction.locks]
+        lines.append(f"Why: {prediction.why}.")
+        if prediction.alternative:
+            lines.append(f"Online alternative: {prediction.alternative}.")
+        lines.append("Predicted from the table's size and the server's version; a dry run measures it.")
+        return "\n".join(lines)
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._shown)
 
@@ -133,11 +151,21 @@ class PendingModel(QAbstractTableModel):
                 return str(row + 1)
             if column == 1:
                 return self.call_text(op)
+            if column == self.LOCK:
+                return self._lock_text(pending, row, role == Qt.ItemDataRole.ToolTipRole)
             return ", ".join(pending.plan.risks(row))
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             from gui_app.core.op_facts import describe
 
             return icons.for_operation(describe(op).split("_")[0])
+        if role == Qt.ItemDataRole.DecorationRole and column == self.LOCK:
+            from gui_app.core.locks import worst_blocked
+
+            prediction = pending.plan.lock(row)
+            if prediction is None or (prediction.cost is None and not prediction.locks):
+                return None
+            return icons.for_kind({"reads and writes": "locks_out_reads", "writes": "locks_out_writes"}
+                                  .get(worst_blocked(prediction), "locks_out_nobody"))
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             from gui_app.core.op_facts import DESTRUCTIVE
 

@@ -46,6 +46,8 @@ class PendingPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(PendingModel.LOCK, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(PendingModel.LOCK, header.fontMetrics().horizontalAdvance("x") * 60)
         header.setStretchLastSection(False)
         self._fitted: tuple[int, frozenset[str]] | None = None
         for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset, self.model.dataChanged):
@@ -71,8 +73,12 @@ class PendingPanel(QWidget):
         layout.addLayout(buttons)
 
     def set_pending(self, pending: PendingPlan | None) -> None:
+        from gui_app.core.locks import MODELLED
+
         self._pending = pending
         self.model.set_pending(pending)
+        # Shown where the dialect has a lock-and-cost model, not as an empty column elsewhere.
+        self.view.setColumnHidden(PendingModel.LOCK, pending is None or pending.dialect not in MODELLED)
         if pending is not None:
             self.history.setStack(pending.undo_stack)
 
