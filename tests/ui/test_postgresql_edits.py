@@ -159,7 +159,8 @@ def test_lock_column_says_what_each_edit_locks_rewrites_and_reads(qtbot: QtBot, 
                       lambda d: d.columns.set_checked(["title"])) == ""
     panel = window.pending_panel
     model = panel.model
-    assert not panel.view.isColumnHidden(model.LOCK) and model.headerData(model.LOCK, Qt.Orientation.Horizontal) == "Lock"
+    assert not panel.view.isColumnHidden(model.LOCK)
+    assert model.headerData(model.LOCK, Qt.Orientation.Horizontal) == "Lock"
     texts = [model.index(row, model.LOCK).data() for row in range(3)]
     assert texts[0].startswith("rewrites album (≈5,000 rows, ") and texts[0].endswith(
         " kB) · blocks reads and writes on album"), texts[0]
