@@ -1,6 +1,7 @@
 """Headless commands on the same core as the GUI.
 
-Exit codes: 0 success, 1 a one-line error on stderr (never a traceback), 2 bad usage.
+Exit codes: 0 success, 1 a one-line error on stderr (never a traceback), 2 bad usage, 3 ``check``
+found an operation at its ``--fail-on`` level.
 Nothing here imports Qt.
 """
 
@@ -20,7 +21,9 @@ from gui_app.core.dialects import family
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-COMMANDS = ("inspect", "sql", "apply", "diff", "recover")
+COMMANDS = ("inspect", "sql", "apply", "check", "diff", "recover")
+REACHED = 3
+"""``check --fail-on``: an operation reached the level."""
 TARGET_METADATA_HELP = ("the MetaData the project's env.py gives its migrations as target_metadata, for scripts "
                         "that read it (context.get_context().opts['target_metadata'])")
 
@@ -82,6 +85,25 @@ def build_parser() -> argparse.ArgumentParser:
                        "naming that session (default: %(default)g)")
     apply.set_defaults(handler=_apply)
 
+    check = commands.add_parser(
+        "check", help="what each operation of a migration script locks, rewrites and reads on a database",
+        description="Read a migration script and predict, per operation, against the database's tables, sizes and "
+        "server version: the lock taken on each table, the cost (catalog, scan or rewrite), the estimated rows, bytes "
+        "and time, and the online alternative. Nothing is run. PostgreSQL so far.")
+    check.add_argument("script", metavar="SCRIPT", help="path to an Alembic migration script (.py)")
+    check.add_argument("url", metavar="URL", help="SQLAlchemy database URL")
+    check.add_argument("--downgrade", action="store_true", help="check downgrade() instead of upgrade()")
+    check.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+    check.add_argument("--fail-on", choices=("scan", "rewrite", "exclusive"),
+                       help=f"exit {REACHED} when an operation reads a table in full or rewrites it (scan), rewrites "
+                       "it (rewrite), or locks out its reads (exclusive: ACCESS EXCLUSIVE)")
+    check.add_argument("--min-rows", metavar="N", type=int, default=0,
+                       help="only tables of at least N rows (the server's estimate) reach --fail-on; a table never "
+                       "analysed counts (default: %(default)s)")
+    check.add_argument("--target-metadata", metavar="MODULE:METADATA", help=TARGET_METADATA_HELP)
+    _connect_timeout(check)
+    check.set_defaults(handler=_check)
+
     diff = commands.add_parser(
         "diff", help="the operations that make one database's schema equal another's (or equal models)",
         description="Compare FROM_URL with TO_URL (or with SQLAlchemy models) and print the migration that "
@@ -127,14 +149,14 @@ def _connect_timeout(command: argparse.ArgumentParser) -> None:
 def run(argv: Sequence[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(list(argv))  # exits 2 on bad usage
-    handler: Callable[[argparse.Namespace], None] | None = getattr(args, "handler", None)
+    handler: Callable[[argparse.Namespace], int | None] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
     timeouts.configure(timeouts.Timeouts(connect=getattr(args, "connect_timeout", timeouts.Timeouts.connect),
                                          lock=getattr(args, "lock_timeout", timeouts.Timeouts.lock)))
     try:
-        handler(args)
+        code = handler(args)
     except UsageError as error:
         print(f"alembic-studio {args.command}: {error}", file=sys.stderr)
         return 2
@@ -147,7 +169,7 @@ def run(argv: Sequence[str]) -> int:
         print(f"alembic-studio {args.command}: unexpected error: {type(error).__name__}: {describe(error)}",
               file=sys.stderr)
         return 1
-    return 0
+    return code or 0
 
 
 def _engine_for(url_text: str) -> Engine:
@@ -372,6 +394,61 @@ def _recover(args: argparse.Namespace) -> None:
     done = "finished" if args.finish else "reverted"
     stamped = f", stamped {report.stamped}" if report.stamped else ""
     print(f"{done}: {found.describe()}; {report.applied} operation(s) ran{stamped}", file=sys.stderr)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from sqlalchemy import exc
+
+    from gui_app.core import lock_report, locks
+    from gui_app.core.apply import opaque
+    from gui_app.core.errors import describe_error
+    from gui_app.core.projection import ProjectionError, project
+    from gui_app.core.reflect import reflect
+    from gui_app.core.render import dialect_for
+    from gui_app.core.table_sizes import read_sizes
+    from gui_app.core.urls import display_url
+
+    script = _load(args)
+    operations = script.downgrade if args.downgrade else script.upgrade
+    engine = _engine_for(args.url)
+    shown = display_url(engine.url)
+    try:
+        with engine.connect() as conn:
+            base = reflect(conn)
+            sizes = read_sizes(conn, base.default_schema)
+    except (exc.SQLAlchemyError, OSError) as error:
+        raise CommandError(f"cannot read {shown}: {describe_error(error)}") from None
+    finally:
+        engine.dispose()
+    if base.dialect not in locks.MODELLED:
+        raise CommandError(f"{shown} is {base.dialect}: locks are predicted for PostgreSQL so far")
+    states, state = [], base
+    for number, op in enumerate(operations, start=1):
+        states.append(state)
+        if opaque(op):  # what it leaves is known only to the database: later steps are read as they are
+            continue
+        try:
+            state = project(state, op, dialect_for(base.dialect))
+        except ProjectionError as error:
+            raise CommandError(f"operation {number} ({op_label(op)}) does not fit {shown}: {error}") from None
+    assessed = lock_report.assess(operations, base, sizes, states)
+    if args.json:
+        sys.stdout.write(json.dumps({"operations": [item.as_data() for item in assessed]}, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(lock_report.as_text(assessed, sizes))
+    if args.fail_on:
+        reached = lock_report.reaching(assessed, args.fail_on, args.min_rows, sizes)
+        for reason in reached:
+            print(f"alembic-studio check: {reason} (--fail-on {args.fail_on})", file=sys.stderr)
+        if reached:
+            return REACHED
+    return 0
+
+
+def op_label(op: Any) -> str:
+    from gui_app.core.op_facts import describe as describe_op
+
+    return describe_op(op)
 
 
 def _check_fit(operations: Sequence[Any], base: Any, dialect: str, shown: str) -> None:
