@@ -414,7 +414,9 @@ def _check(args: argparse.Namespace) -> int:
     shown = display_url(engine.url)
     try:
         with engine.connect() as conn:
-            base = reflect(conn)
+            # Custom SQL or code can reach any table: then the whole database is read.
+            everything = any(opaque(op) for op in operations)
+            base = reflect(conn, only=None if everything else lock_report.tables_to_read(operations))
             sizes = read_sizes(conn, base.default_schema)
     except (exc.SQLAlchemyError, OSError) as error:
         raise CommandError(f"cannot read {shown}: {describe_error(error)}") from None

@@ -109,3 +109,22 @@ def test_check_says_which_databases_it_knows(tmp_path: Path) -> None:
     result = run_cli("check", str(script), f"sqlite:///{tmp_path / 'db.sqlite'}")
     assert result.returncode == 1
     assert result.stderr.strip().endswith("is sqlite: locks are predicted for PostgreSQL so far")
+
+
+def test_a_table_not_read_still_counts_when_a_change_locks_it(tmp_path: Path, pg_databases: ServerDatabases) -> None:
+    """Only the tables the script names are read; dropping a child still locks its parent."""
+    url = pg_databases.url(pg_databases.create())
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE parent (id int PRIMARY KEY)")
+        conn.exec_driver_sql("CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent (id))")
+        conn.exec_driver_sql("CREATE TABLE other (id int PRIMARY KEY)")
+    engine.dispose()
+    script = tmp_path / "c0ffee000002_drop.py"
+    script.write_text(SCRIPT.replace("c0ffee000001", "c0ffee000002").split("def upgrade():")[0]
+                      + "def upgrade():\n    op.drop_table('child')\n\n\ndef downgrade():\n    pass\n")
+    result = run_cli("check", str(script), url, "--json")
+    assert result.returncode == 0, result.stderr
+    (dropped,) = json.loads(result.stdout)["operations"]
+    assert (dropped["operation"], dropped["tables"], dropped["lock"]) == \
+        ("drop_table child", ["child", "parent"], "ACCESS EXCLUSIVE")

@@ -190,7 +190,7 @@ def _predict(op: ops.MigrateOperation, before: s.Schema, version: tuple[int, ...
 
     if isinstance(op, ops.CreateTableOp):
         new_table = _locks((here,) if here else (), "ACCESS EXCLUSIVE")
-        return Prediction(new_table + _locks(_referred_by_columns(op.columns, op.schema), "SHARE ROW EXCLUSIVE"),
+        return Prediction(new_table + _locks(referred_by_columns(op.columns, op.schema), "SHARE ROW EXCLUSIVE"),
                           CATALOG, why="a new table; a foreign key locks the table it refers to")
     if isinstance(op, ops.DropTableOp) and here:
         parents = [_referred(fk, table.schema if table else None) for fk in (table.foreign_keys if table else ())]
@@ -258,7 +258,7 @@ def _add_column(op: ops.AddColumnOp, here: TableName, version: tuple[int, ...]) 
     column = op.column
     default = column.server_default
     default_sql = "" if default is None else str(getattr(default, "arg", default)).lower()
-    referred = _referred_by_columns([column], here[0])
+    referred = referred_by_columns([column], here[0])
     locks = _locks((here,), "ACCESS EXCLUSIVE") + _locks(referred, "SHARE ROW EXCLUSIVE")
     if column.computed is not None and column.computed.persisted is not False:
         return Prediction(locks, REWRITE, rewrites=(here,), why="a stored generated column is computed for every row")
@@ -337,7 +337,7 @@ def _referred(fk: s.ForeignKey | None, default_schema: str | None) -> TableName:
     return (fk.referred_schema if fk.referred_schema is not None else default_schema, fk.referred_table)
 
 
-def _referred_by_columns(columns: Iterable[object], schema: str | None) -> tuple[TableName, ...]:
+def referred_by_columns(columns: Iterable[object], schema: str | None) -> tuple[TableName, ...]:
     found: list[TableName] = []
     for item in columns:
         keys = getattr(item, "foreign_keys", ()) or ()
