@@ -131,7 +131,8 @@ def apply_plan(
                         _stamp(conn, stamp)
                 if runner.journal is not None:
                     runner.journal.end()  # stamped only now: the journal lasts until then
-            report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None, notes=list(runner.notes))
+            report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None, notes=list(runner.notes),
+                                 measured=list(runner.measured))
             if verify and not dry_run:
                 _verify(conn, base, plan, report, runner)
         return report
@@ -175,11 +176,18 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
         from gui_app.core.apply_sqlite import plan_settings
 
         settings = plan_settings(conn, plan)
-    # A script's own code reads results, and so does reading the schema back after it: not in a pipeline.
-    pipelined = dialect == "postgresql" and not any(opaque(op) for op in plan)
+    # A PostgreSQL dry run measures each step (what it locked, rewrote and read), which reads the
+    # catalog between steps; a script's own code reads results, and so does reading the schema
+    # back after it: none of them in a pipeline.
+    measuring = dialect == "postgresql" and dry_run
+    pipelined = dialect == "postgresql" and not measuring and not any(opaque(op) for op in plan)
     runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each, dry_run=dry_run)
     with settings:
         runner.transaction = conn.begin()
+        if measuring:
+            from gui_app.core.lock_probe import PostgresProbe
+
+            runner.probe = PostgresProbe(conn, base.default_schema)
         try:
             with apply_postgresql.pipeline(conn) if pipelined else contextlib.nullcontext():
                 runner.run(plan, dialect)

@@ -8,6 +8,7 @@ dry run), so that neither imports the other.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import uuid
 import warnings
@@ -22,6 +23,7 @@ from gui_app.core import combined_alter, sqlite_groups, timeouts
 from gui_app.core.batch_block import BatchBlockOp, app_table_group
 from gui_app.core.errors import describe_error
 from gui_app.core.journal import Journal
+from gui_app.core.lock_probe import PostgresProbe, StepMeasured
 from gui_app.core.op_facts import describe
 from gui_app.core.progress import Cancelled, CancelToken, ProgressFn
 from gui_app.core.projection import project
@@ -80,6 +82,8 @@ class ApplyReport:
     """After a real apply: how the database differs from the projected schema (should be empty)."""
     stamped: str | None = None
     notes: list[str] = field(default_factory=list)
+    measured: list[StepMeasured] = field(default_factory=list)
+    """After a PostgreSQL dry run: what each step locked, rewrote and read, and its time."""
 
 
 @dataclass
@@ -108,6 +112,9 @@ class Runner:
     combine: bool = True
     """Send consecutive alterations of one table as one ALTER TABLE (PostgreSQL, MySQL/MariaDB);
     off when replaying a failed plan to name the one operation that fails."""
+    probe: PostgresProbe | None = None
+    """Set for a PostgreSQL dry run: each step is measured (locks, rewrites, scans, time)."""
+    measured: list[StepMeasured] = field(default_factory=list)
     _in_block: bool = field(default=False, init=False)
     """Inside a script's ``autocommit_block()``, where statements commit by design."""
 
@@ -139,7 +146,11 @@ class Runner:
             if self.journal is not None:
                 self.journal.step_started(self.done, len(group))
             try:
-                self._emit(operations, item)
+                if self.probe is not None:
+                    measured = self.probe.measure(functools.partial(self._emit, operations, item))
+                    self.measured.append(StepMeasured(self.done, len(group), measured))
+                else:
+                    self._emit(operations, item)
             except Exception as error:
                 raise StepFailed(self.done, group[0], error, len(group)) from error
             if self.conn.dialect.name == "sqlite" and self.transaction is not None and _outside_transaction(self.conn):

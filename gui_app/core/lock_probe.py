@@ -51,6 +51,16 @@ class Measured:
     seconds: float
 
 
+@dataclass(frozen=True)
+class StepMeasured:
+    """A step of a run (one operation, or several sent as one statement) and what it did."""
+
+    first: int
+    """Index of its first operation in the plan."""
+    count: int
+    measured: Measured
+
+
 class PostgresProbe:
     """Measures the steps run on ``conn`` (a PostgreSQL connection inside a transaction)."""
 

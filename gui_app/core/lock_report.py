@@ -9,6 +9,7 @@ from typing import Any
 from alembic.operations import ops
 
 from gui_app.core import locks
+from gui_app.core.lock_probe import Measured, StepMeasured
 from gui_app.core.locks import Prediction, TableName
 from gui_app.core.op_facts import describe, table_of
 from gui_app.core.schema import Schema
@@ -129,3 +130,88 @@ def as_text(assessed: Sequence[Assessed], sizes: Mapping[TableName, TableSize]) 
         if prediction.alternative:
             lines.append(f"   online: {prediction.alternative}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """A measured step beside its prediction: ``differences`` is empty when they agree, None
+    when the step had no prediction to compare (custom SQL, a script's code)."""
+
+    first: int
+    count: int
+    label: str
+    measured: Measured
+    differences: tuple[str, ...] | None
+
+    def text(self) -> str:
+        numbers = f"{self.first + 1}" if self.count == 1 else f"{self.first + 1} to {self.first + self.count}"
+        measured = self.measured
+        parts = [", ".join(f"{mode} on {locks.table_label(t)}" for t, mode in measured.locks) or "no new lock"]
+        if measured.rewrites:
+            parts.append("rewrote " + ", ".join(locks.table_label(t) for t in measured.rewrites))
+        if measured.scans:
+            parts.append("read " + ", ".join(locks.table_label(t) for t in measured.scans))
+        parts.append(f"{measured.seconds:.2f} s")
+        verdict = ("not predicted" if self.differences is None else "as predicted" if not self.differences
+                   else "differs from the prediction: " + "; ".join(self.differences))
+        return f"Operation {numbers} ({self.label}): {', '.join(parts)} — {verdict}"
+
+
+def compare(predictions: Sequence[Prediction | None], labels: Sequence[str],
+            steps: Sequence[StepMeasured]) -> list[StepCheck]:
+    """Each measured step against the predictions of the operations it held.
+
+    Locks are held until the transaction ends and the server lists a mode once, so a step is
+    compared on what it leaves held: a mode an earlier step already took cannot show again."""
+    held: dict[TableName, str] = {}
+    found = []
+    for step in steps:
+        members = predictions[step.first:step.first + step.count]
+        label = labels[step.first] + (f" and {step.count - 1} more" if step.count > 1 else "")
+        measured = step.measured
+        if any(p is None or p.cost is None for p in members):
+            found.append(StepCheck(step.first, step.count, label, measured, None))
+        else:
+            found.append(StepCheck(step.first, step.count, label, measured,
+                                   _differences([p for p in members if p is not None], measured, held)))
+        for table, mode in measured.locks:
+            held[table] = locks.stronger(held.get(table), mode) or mode
+    return found
+
+
+def _differences(members: Sequence[Prediction], measured: Measured, held: Mapping[TableName, str]) -> tuple[str, ...]:
+    predicted: dict[TableName, str] = {}
+    for prediction in members:
+        for table, mode in prediction.locks:
+            predicted[table] = locks.stronger(predicted.get(table), mode) or mode
+    rewrites = {t for p in members for t in p.rewrites}
+    scans = {t for p in members for t in p.scans} - rewrites
+    got = dict(measured.locks)
+    said = []
+    for table in sorted(set(predicted) | set(got), key=lambda t: (t[0] or "", t[1])):
+        before = held.get(table)
+        if locks.stronger(before, predicted.get(table)) != locks.stronger(before, got.get(table)):
+            said.append(f"{locks.table_label(table)}: predicted {predicted.get(table) or 'no lock'}, "
+                        f"took {got.get(table) or 'no new lock'}")
+    for what, expected, actual in (("rewrite", rewrites, set(measured.rewrites)), ("full read", scans,
+                                                                                   set(measured.scans))):
+        for table in sorted(expected - actual, key=lambda t: (t[0] or "", t[1])):
+            said.append(f"predicted a {what} of {locks.table_label(table)}, there was none")
+        for table in sorted(actual - expected, key=lambda t: (t[0] or "", t[1])):
+            said.append(f"a {what} of {locks.table_label(table)} was not predicted")
+    return tuple(said)
+
+
+def blocked_from(predictions: Sequence[Prediction | None]) -> list[tuple[TableName, int | None, int | None]]:
+    """For each table the plan locks against others: the operation (1-based) from which its
+    writes, and from which its reads, wait — until the transaction commits."""
+    writes: dict[TableName, int] = {}
+    reads: dict[TableName, int] = {}
+    for number, prediction in enumerate(predictions, start=1):
+        for table, mode in (prediction.locks if prediction is not None else ()):
+            blocked = locks.blocks(mode)
+            if blocked in ("writes", "reads and writes"):
+                writes.setdefault(table, number)
+            if blocked == "reads and writes":
+                reads.setdefault(table, number)
+    return [(table, writes.get(table), reads.get(table)) for table in writes]

@@ -141,3 +141,52 @@ def test_before_postgresql_11_a_default_rewrites() -> None:
                                                 ("SHARE UPDATE EXCLUSIVE", "other schema changes and VACUUM")])
 def test_what_each_mode_blocks(mode: str, blocked: str) -> None:
     assert locks.blocks(mode) == blocked
+
+
+def test_a_dry_run_measures_each_step_and_agrees_with_the_predictions(database: tuple[sa.Engine, Schema]) -> None:
+    """The dry run records what each step did; a combined ALTER TABLE is one step for the operations
+    it holds; a lock a step already holds does not count against the next one."""
+    from gui_app.core import lock_report
+    from gui_app.core.apply import apply_plan
+    from gui_app.core.op_facts import describe
+    from gui_app.core.plan import Plan
+
+    engine, schema = database
+    plan = Plan(schema, "postgresql")
+    for name in ("integer to bigint", "varchar lengthened", "create index", "add foreign key", "SET DEFAULT",
+                 "column comment", "add check NOT VALID"):
+        plan.append(CASES[name])
+    report = apply_plan(engine.url, plan.operations, schema, dry_run=True)
+    assert [(step.first, step.count) for step in report.measured] == [(0, 2), (2, 1), (3, 2), (5, 1), (6, 1)]
+    checks = lock_report.compare([plan.lock(i) for i in range(len(plan))],
+                                 [describe(op) for op in plan.operations], report.measured)
+    assert [check.differences for check in checks] == [()] * 5, [check.text() for check in checks]
+    assert checks[0].measured.rewrites == (ALBUM,) and checks[1].measured.scans == (ALBUM,)
+    assert checks[0].text().startswith("Operation 1 to 2 (alter_column album.year and 1 more): ACCESS EXCLUSIVE on "
+                                       "album, rewrote album, ")
+    assert checks[0].text().endswith(" s — as predicted")
+    with engine.connect() as conn:  # thrown away
+        assert conn.exec_driver_sql("SELECT data_type FROM information_schema.columns WHERE table_name = 'album' "
+                                    "AND column_name = 'year'").scalar() == "integer"
+
+
+def test_a_step_that_does_other_than_predicted_is_named() -> None:
+    from gui_app.core import lock_report
+    from gui_app.core.lock_probe import Measured, StepMeasured
+
+    predicted = locks.Prediction(((ALBUM, "ACCESS EXCLUSIVE"),), locks.CATALOG)
+    measured = Measured(((ALBUM, "ACCESS EXCLUSIVE"),), (ALBUM,), (), 0.5)
+    (check,) = lock_report.compare([predicted], ["alter_column album.year"], [StepMeasured(0, 1, measured)])
+    assert check.differences == ("a rewrite of album was not predicted",)
+    weaker = Measured(((ALBUM, "SHARE"),), (), (), 0.1)
+    (check,) = lock_report.compare([predicted], ["alter_column album.year"], [StepMeasured(0, 1, weaker)])
+    assert check.differences == ("album: predicted ACCESS EXCLUSIVE, took SHARE",)
+
+
+def test_blocked_from_says_when_each_table_starts_waiting() -> None:
+    from gui_app.core import lock_report
+
+    steps = [locks.Prediction(((ALBUM, "SHARE"),), locks.SCAN),
+             locks.Prediction(((ALBUM, "ACCESS EXCLUSIVE"), (ARTIST, "SHARE ROW EXCLUSIVE")), locks.CATALOG),
+             locks.Prediction(((TAG, "SHARE UPDATE EXCLUSIVE"),), locks.CATALOG), None]
+    assert lock_report.blocked_from(steps) == [(ALBUM, 1, 2), (ARTIST, 2, None)]

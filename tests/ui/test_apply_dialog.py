@@ -386,3 +386,62 @@ def test_a_step_that_commits_part_way_is_named_in_the_confirmation(qtbot: QtBot,
     assert seen["consent"]
     assert "note" in [c.name for c in reflect(url).table("reviews").columns]
     assert reflect(url).table("audit") is not None
+
+
+def test_postgresql_confirmation_shows_locks_sessions_and_what_the_dry_run_measured(
+        qtbot: QtBot, window: MainWindow, pg_databases: ServerDatabases) -> None:
+    """From which operation each table waits, until COMMIT; the sessions using those tables now; the
+    dry run's measured locks, rewrites and reads, each step beside its prediction."""
+    url = pg_databases.url(pg_databases.create())
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE artist (id int PRIMARY KEY)")
+        conn.exec_driver_sql("CREATE TABLE album (id int PRIMARY KEY, artist_id int, year int, title varchar(60))")
+        conn.exec_driver_sql("INSERT INTO artist SELECT g FROM generate_series(1, 50) g")
+        conn.exec_driver_sql("INSERT INTO album SELECT g, 1 + mod(g, 50), 1960 + mod(g, 60), 'a' || g "
+                             "FROM generate_series(1, 500) g")
+    engine.dispose()
+    window.connecting.open_url_text(url)
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    album = ("public", "Tables", "album")
+    assert run_dialog(qtbot, menu_action(window, album, "Add index…").trigger,
+                      lambda d: d.columns.set_checked(["title"])) == ""
+    assert run_dialog(qtbot, menu_action(window, (*album, "year"), "Edit column…").trigger,
+                      lambda d: d.type_edit.setText("BIGINT")) == ""
+
+    def foreign_key(d: Any) -> None:
+        d.columns.set_checked(["artist_id"])
+        d.referred.setCurrentText("artist")
+
+    assert run_dialog(qtbot, menu_action(window, album, "Add foreign key…").trigger, foreign_key) == ""
+    reader = sa.create_engine(url, connect_args={"application_name": "nightly-report"}).connect()
+    reader.exec_driver_sql("SELECT count(*) FROM artist").all()  # its transaction stays open
+    seen: dict[str, Any] = {}
+
+    def steps(dialog: Any) -> None:
+        try:
+            seen["locks"] = dialog.locks.text()
+            qtbot.waitUntil(lambda: dialog.sessions.isVisible(), timeout=10_000)
+            seen["sessions"] = dialog.sessions.text()
+            dialog.dry_run_button.click()
+            qtbot.waitUntil(lambda: not dialog.busy, timeout=15_000)
+            seen["dry run"] = dialog.outcome.text()
+        finally:
+            seen["done"] = True
+            dialog.reject()
+
+    try:
+        _drive_apply(qtbot, window, steps)
+        qtbot.waitUntil(lambda: "done" in seen, timeout=30_000)
+    finally:
+        reader.rollback()
+        reader.close()
+    assert "<b>album</b>: writes wait from operation 1, reads from operation 2</li>" in seen["locks"]
+    assert "<b>artist</b>: writes wait from operation 3, reads go on</li>" in seen["locks"]
+    assert "application nightly-report" in seen["sessions"] and "SELECT count(*) FROM artist" in seen["sessions"]
+    dry_run = seen["dry run"]
+    assert "Dry run passed" in dry_run and "Measured in the dry run:" in dry_run
+    assert "Operation 1 (create_index album.ix_album_title): SHARE on album, read album, " in dry_run
+    assert "Operation 2 to 3 (alter_column album.year and 1 more): ACCESS EXCLUSIVE on album, SHARE ROW " \
+           "EXCLUSIVE on artist, rewrote album, read artist, " in dry_run, dry_run
+    assert dry_run.count("as predicted") == 2 and "differs" not in dry_run

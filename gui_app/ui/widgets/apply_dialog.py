@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from gui_app.core.dialects import family
 from gui_app.core.progress import CancelToken, ProgressFn
+from gui_app.ui import colours
 from gui_app.ui.widgets.highlighter import CodeHighlighter, code_font
 from gui_app.ui.workers import Job, JobRunner
 
@@ -66,6 +67,17 @@ class ApplyDialog(QDialog):
                                        _commits_part_way(part_way) if part_way else ONE_TRANSACTION, self)
         self.transaction_note.setObjectName("applyTransactionNote")
         self.transaction_note.setWordWrap(True)
+        self.locks = QLabel(self)
+        self.locks.setObjectName("applyLocks")
+        self.locks.setWordWrap(True)
+        self._predictions = [plan.lock(i) for i in range(count)]
+        self._modelled = any(p is not None for p in self._predictions)
+        self.locks.setVisible(self._modelled)
+        self.locks.setText(self._timeline())
+        self.sessions = QLabel(self)
+        self.sessions.setObjectName("applySessions")
+        self.sessions.setWordWrap(True)
+        self.sessions.setVisible(False)
         self.sql = QPlainTextEdit(render_sql(plan.operations, dialect, plan.base, as_sent=True), self)
         self.sql.setObjectName("applySql")
         self.sql.setReadOnly(True)
@@ -96,6 +108,8 @@ class ApplyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.transaction_note)
+        layout.addWidget(self.locks)
+        layout.addWidget(self.sessions)
         layout.addWidget(self.sql, 1)
         layout.addWidget(self.destructive)
         layout.addWidget(self.confirm)
@@ -104,7 +118,23 @@ class ApplyDialog(QDialog):
         self.resize(820, 600)
         self._update_buttons()
         self._count_impacts()
+        if self._modelled:
+            self._find_sessions()
 
+    def _timeline(self) -> str:
+        """Which tables other sessions wait on, from which operation to the end: in one transaction
+        every lock is held from the statement that takes it until COMMIT."""
+        from gui_app.core.lock_report import blocked_from
+        from gui_app.core.locks import table_label
+
+        blocked = blocked_from(self._predictions)
+        if not blocked:
+            return "No table is locked against other sessions' reads or writes."
+        lines = "".join(
+            f"<li><b>{escape(table_label(table))}</b>: writes wait from operation {writes}"
+            + (f", reads from operation {reads}" if reads is not None else ", reads go on")
+            + "</li>" for table, writes, reads in blocked)
+        return f"While it runs, until it commits:<ul>{lines}</ul>"
     def _update_buttons(self) -> None:
         """Apply waits for the counts (or for them to be given up, which says why): consent is
         given to what they show."""
@@ -135,6 +165,40 @@ class ApplyDialog(QDialog):
         job.signals.succeeded.connect(self._show_impacts)
         job.signals.failed.connect(self._impacts_failed)
         self.jobs.start(job)
+
+    def _find_sessions(self) -> None:
+        """The other sessions using the tables the plan locks: a long transaction among them would
+        make the migration wait, and everyone queued behind the migration with it."""
+        from gui_app.core.lock_report import blocked_from
+
+        url, tables = self.url, [table for table, _w, _r in blocked_from(self._predictions)]
+
+        def run(_progress: ProgressFn, _cancel: CancelToken) -> list[str]:
+            from gui_app.core import timeouts
+            from gui_app.core.blockers import blocking_sessions
+
+            engine = timeouts.create_engine(url)
+            try:
+                with engine.connect() as conn:
+                    return blocking_sessions(conn, tables)
+            finally:
+                engine.dispose()
+
+        from gui_app.core.errors import describe_error
+
+        job: Job[list[str]] = Job(run, describe_error)
+        job.signals.succeeded.connect(self._show_sessions)
+        job.signals.failed.connect(lambda reason: self._show_sessions([f"could not be listed: {reason}"]))
+        self.jobs.start(job)
+
+    def _show_sessions(self, sessions: list[str]) -> None:
+        if not sessions:
+            return
+        lines = "".join(f"<li>{escape(line)}</li>" for line in sessions)
+        self.sessions.setText(f"<span style='color:{colours.caution_text()}'>Other sessions are using these tables "
+                              f"now; the migration waits for them, and new queries wait behind it:</span>"
+                              f"<ul>{lines}</ul>")
+        self.sessions.setVisible(True)
 
     def _impacts_failed(self, reason: str) -> None:
         self.impacts = []  # given up, visibly: Apply is possible again, with the reason on screen
@@ -174,8 +238,27 @@ class ApplyDialog(QDialog):
         self._job = None
         notes = "".join(f"<br>{escape(n)}" for n in report.notes)
         self.outcome.setText(f"<span style='color:#2e9d4a'>Dry run passed: all {report.applied} operations ran "
-                            f"and were thrown away.</span>{notes}")
+                            f"and were thrown away.</span>{notes}{self._measured(report)}")
         self._update_buttons()
+
+    def _measured(self, report: ApplyReport) -> str:
+        """What each step locked, rewrote and read in the dry run, beside the prediction."""
+        if not report.measured:
+            return ""
+        from gui_app.core.lock_report import compare
+        from gui_app.core.op_facts import describe
+
+        checks = compare(self._predictions, [describe(op) for op in self.pending.plan.operations], report.measured)
+        # Every step that differs from its prediction is listed; the others up to a dozen lines.
+        differing = [check for check in checks if check.differences]
+        shown = differing + [check for check in checks if not check.differences][:max(0, 12 - len(differing))]
+        shown.sort(key=lambda check: check.first)
+        lines = "".join(
+            f"<li><span style='color:{colours.error_text()}'>{escape(check.text())}</span></li>" if check.differences
+            else f"<li>{escape(check.text())}</li>" for check in shown)
+        rest = len(checks) - len(shown)
+        more = f"<li>and {rest} more step{'s' if rest != 1 else ''} as predicted</li>" if rest else ""
+        return f"<br>Measured in the dry run:<ul>{lines}{more}</ul>"
 
     def _dry_run_failed(self, reason: str) -> None:
         self._job = None
