@@ -43,17 +43,12 @@ def downgrade():
 
 
 def _database(pg_databases: ServerDatabases) -> str:
-    url = pg_databases.url(pg_databases.create())
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE album (id int PRIMARY KEY, year int, title varchar(60))")
-        conn.exec_driver_sql("INSERT INTO album SELECT g, 1960 + mod(g, 60), 'album ' || g "
-                             "FROM generate_series(1, 4000) g")
-        conn.exec_driver_sql("CREATE TABLE track (id int PRIMARY KEY, album_id int)")
-        conn.exec_driver_sql("INSERT INTO track SELECT g, g FROM generate_series(1, 20) g")
-        conn.exec_driver_sql("ANALYZE")
-    engine.dispose()
-    return url
+    return pg_databases.create_with(
+        "CREATE TABLE album (id int PRIMARY KEY, year int, title varchar(60))",
+        "INSERT INTO album SELECT g, 1960 + mod(g, 60), 'album ' || g FROM generate_series(1, 4000) g",
+        "CREATE TABLE track (id int PRIMARY KEY, album_id int)",
+        "INSERT INTO track SELECT g, g FROM generate_series(1, 20) g",
+        "ANALYZE")
 
 
 def test_check_predicts_each_operation(tmp_path: Path, pg_databases: ServerDatabases) -> None:
@@ -113,13 +108,9 @@ def test_check_says_which_databases_it_knows(tmp_path: Path) -> None:
 
 def test_a_table_not_read_still_counts_when_a_change_locks_it(tmp_path: Path, pg_databases: ServerDatabases) -> None:
     """Only the tables the script names are read; dropping a child still locks its parent."""
-    url = pg_databases.url(pg_databases.create())
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE parent (id int PRIMARY KEY)")
-        conn.exec_driver_sql("CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent (id))")
-        conn.exec_driver_sql("CREATE TABLE other (id int PRIMARY KEY)")
-    engine.dispose()
+    url = pg_databases.create_with("CREATE TABLE parent (id int PRIMARY KEY)",
+                                   "CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent (id))",
+                                   "CREATE TABLE other (id int PRIMARY KEY)")
     script = tmp_path / "c0ffee000002_drop.py"
     script.write_text(SCRIPT.replace("c0ffee000001", "c0ffee000002").split("def upgrade():")[0]
                       + "def upgrade():\n    op.drop_table('child')\n\n\ndef downgrade():\n    pass\n")

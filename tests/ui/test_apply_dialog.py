@@ -392,15 +392,11 @@ def test_postgresql_confirmation_shows_locks_sessions_and_what_the_dry_run_measu
         qtbot: QtBot, window: MainWindow, pg_databases: ServerDatabases) -> None:
     """From which operation each table waits, until COMMIT; the sessions using those tables now; the
     dry run's measured locks, rewrites and reads, each step beside its prediction."""
-    url = pg_databases.url(pg_databases.create())
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE artist (id int PRIMARY KEY)")
-        conn.exec_driver_sql("CREATE TABLE album (id int PRIMARY KEY, artist_id int, year int, title varchar(60))")
-        conn.exec_driver_sql("INSERT INTO artist SELECT g FROM generate_series(1, 50) g")
-        conn.exec_driver_sql("INSERT INTO album SELECT g, 1 + mod(g, 50), 1960 + mod(g, 60), 'a' || g "
-                             "FROM generate_series(1, 500) g")
-    engine.dispose()
+    url = pg_databases.create_with(
+        "CREATE TABLE artist (id int PRIMARY KEY)",
+        "CREATE TABLE album (id int PRIMARY KEY, artist_id int, year int, title varchar(60))",
+        "INSERT INTO artist SELECT g FROM generate_series(1, 50) g",
+        "INSERT INTO album SELECT g, 1 + mod(g, 50), 1960 + mod(g, 60), 'a' || g FROM generate_series(1, 500) g")
     window.connecting.open_url_text(url)
     qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
     album = ("public", "Tables", "album")
