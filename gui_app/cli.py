@@ -89,14 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="what each operation of a migration script locks, rewrites and reads on a database",
         description="Read a migration script and predict, per operation, against the database's tables, sizes and "
         "server version: the lock taken on each table, the cost (catalog, scan or rewrite), the estimated rows, bytes "
-        "and time, and the online alternative. Nothing is run. PostgreSQL so far.")
+        "and time, and the online alternative. Nothing is run. PostgreSQL and MariaDB so far.")
     check.add_argument("script", metavar="SCRIPT", help="path to an Alembic migration script (.py)")
     check.add_argument("url", metavar="URL", help="SQLAlchemy database URL")
     check.add_argument("--downgrade", action="store_true", help="check downgrade() instead of upgrade()")
     check.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     check.add_argument("--fail-on", choices=("scan", "rewrite", "exclusive"),
                        help=f"exit {REACHED} when an operation reads a table in full or rewrites it (scan), rewrites "
-                       "it (rewrite), or locks out its reads (exclusive: ACCESS EXCLUSIVE)")
+                       "it (rewrite), or locks out its reads (exclusive: ACCESS EXCLUSIVE, MariaDB's LOCK=EXCLUSIVE)")
     check.add_argument("--min-rows", metavar="N", type=int, default=0,
                        help="only tables of at least N rows (the server's estimate) reach --fail-on; a table never "
                        "analysed counts (default: %(default)s)")
@@ -399,7 +399,7 @@ def _recover(args: argparse.Namespace) -> None:
 def _check(args: argparse.Namespace) -> int:
     from sqlalchemy import exc
 
-    from gui_app.core import lock_report, locks
+    from gui_app.core import lock_models, lock_report
     from gui_app.core.apply import opaque
     from gui_app.core.errors import describe_error
     from gui_app.core.projection import ProjectionError, project
@@ -422,8 +422,8 @@ def _check(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot read {shown}: {describe_error(error)}") from None
     finally:
         engine.dispose()
-    if base.dialect not in locks.MODELLED:
-        raise CommandError(f"{shown} is {base.dialect}: locks are predicted for PostgreSQL so far")
+    if base.dialect not in lock_models.MODELLED:
+        raise CommandError(f"{shown} is {base.dialect}: locks are predicted for PostgreSQL and MariaDB so far")
     states, state = [], base
     for number, op in enumerate(operations, start=1):
         states.append(state)

@@ -103,7 +103,7 @@ def test_check_says_which_databases_it_knows(tmp_path: Path) -> None:
     sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}").connect().close()
     result = run_cli("check", str(script), f"sqlite:///{tmp_path / 'db.sqlite'}")
     assert result.returncode == 1
-    assert result.stderr.strip().endswith("is sqlite: locks are predicted for PostgreSQL so far")
+    assert result.stderr.strip().endswith("is sqlite: locks are predicted for PostgreSQL and MariaDB so far")
 
 
 def test_a_table_not_read_still_counts_when_a_change_locks_it(tmp_path: Path, pg_databases: ServerDatabases) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from alembic.operations import ops
 
 from gui_app.core import locks
+from gui_app.core.lock_models import predict
 from gui_app.core.lock_probe import Measured, StepMeasured
 from gui_app.core.locks import Prediction, TableName
 from gui_app.core.op_facts import describe, table_of
@@ -17,7 +18,8 @@ from gui_app.core.table_sizes import TableSize
 
 LEVELS = ("scan", "rewrite", "exclusive")
 """What ``--fail-on`` can stop at: a table read in full or written anew (``scan``), written anew
-(``rewrite``), locked against reads (``exclusive``: ``ACCESS EXCLUSIVE``)."""
+(``rewrite``), locked against reads (``exclusive``: PostgreSQL's ``ACCESS EXCLUSIVE``, MariaDB's
+``LOCK=EXCLUSIVE``)."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def assess(operations: Sequence[ops.MigrateOperation], base: Schema, sizes: Mapp
     existed = frozenset((t.schema, t.name) for t in base.tables) | frozenset(sizes)
     found = []
     for index, (op, before) in enumerate(zip(operations, states, strict=False), start=1):
-        prediction = locks.predict(op, before, existed)
+        prediction = predict(op, before, existed)
         if prediction is None:
             raise ValueError(f"no lock model for {before.dialect}")
         target = table_of(op)
@@ -103,7 +105,7 @@ def reaching(assessed: Sequence[Assessed], level: str, min_rows: int,
     for item in assessed:
         prediction = item.prediction
         if level == "exclusive":
-            exclusive = [t for t, mode in prediction.locks if mode == "ACCESS EXCLUSIVE"]
+            exclusive = [t for t, mode in prediction.locks if locks.blocks(mode) == "reads and writes"]
             groups = [("locks out reads and writes on", exclusive)]
         else:
             groups = [("rewrites", list(prediction.rewrites))]
@@ -215,3 +217,18 @@ def blocked_from(predictions: Sequence[Prediction | None]) -> list[tuple[TableNa
             if blocked == "reads and writes":
                 reads.setdefault(table, number)
     return [(table, writes.get(table), reads.get(table)) for table in writes]
+
+
+def blocked_during(predictions: Sequence[Prediction | None]) -> list[tuple[TableName, list[int], list[int]]]:
+    """Step by step (MySQL/MariaDB, each statement commits and lets its lock go): for each table,
+    the operations (1-based) during which its writes, and its reads, wait."""
+    found: dict[TableName, tuple[list[int], list[int]]] = {}
+    for number, prediction in enumerate(predictions, start=1):
+        for table, mode in (prediction.locks if prediction is not None else ()):
+            blocked = locks.blocks(mode)
+            if blocked in ("writes", "reads and writes"):
+                writes, reads = found.setdefault(table, ([], []))
+                writes.append(number)
+                if blocked == "reads and writes":
+                    reads.append(number)
+    return [(table, writes, reads) for table, (writes, reads) in found.items()]

@@ -53,8 +53,10 @@ REWRITE = "rewrite"
 """The table and its indexes are written anew."""
 COSTS = (CATALOG, SCAN, REWRITE)
 
-MODELLED = frozenset({"postgresql"})
-"""Dialects whose operations have a lock-and-cost model."""
+ALGORITHMS = ("INSTANT", "NOCOPY", "INPLACE", "COPY")
+"""MariaDB's ``ALTER TABLE ... ALGORITHM``, cheapest first; MySQL has no NOCOPY."""
+MYSQL_LOCKS = ("NONE", "SHARED", "EXCLUSIVE")
+"""MySQL/MariaDB's ``ALTER TABLE ... LOCK``: what other sessions may do while it runs."""
 
 _VOLATILE_DEFAULT = ("nextval(", "random(", "clock_timestamp(", "gen_random_uuid(", "uuid_generate_", "timeofday(")
 """Default expressions PostgreSQL evaluates per row (volatile functions); ``now()`` and
@@ -97,13 +99,25 @@ def estimate_seconds(cost: str | None, size: int) -> float | None:
 
 
 def stronger(a: str | None, b: str | None) -> str | None:
+    """The mode that lets other sessions do less (MySQL/MariaDB's ``ALGORITHM/LOCK``: by its lock,
+    then by its algorithm)."""
     if a is None or b is None:
         return a or b
-    return a if MODES.index(a) >= MODES.index(b) else b
+    return a if _rank(a) >= _rank(b) else b
+
+
+def _rank(mode: str) -> tuple[int, int]:
+    if "/" in mode:
+        algorithm, lock = mode.split("/")
+        return MYSQL_LOCKS.index(lock), ALGORITHMS.index(algorithm)
+    return MODES.index(mode), 0
 
 
 def blocks(mode: str) -> str:
     """What other sessions cannot do while ``mode`` is held."""
+    if "/" in mode:  # MySQL/MariaDB ALGORITHM/LOCK
+        lock = mode.split("/")[1]
+        return {"EXCLUSIVE": "reads and writes", "SHARED": "writes"}.get(lock, "nothing a migration waits on")
     if mode in BLOCKS_READS:
         return "reads and writes"
     if mode in BLOCKS_WRITES:
@@ -156,15 +170,6 @@ def worst_blocked(prediction: Prediction) -> str:
 
 def table_label(table: TableName) -> str:
     return table[1] if table[0] is None else f"{table[0]}.{table[1]}"
-
-
-def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableName] | None = None) \
-        -> Prediction | None:
-    """The prediction on ``before``'s dialect and server version; None where there is no model yet."""
-    if before.dialect not in MODELLED:
-        return None
-    version = tuple(int(part) for part in before.server_version.split(".") if part.isdigit())
-    return predict_postgresql(op, before, version, existed)
 
 
 def predict_postgresql(op: ops.MigrateOperation, before: s.Schema, version: tuple[int, ...],

@@ -16,7 +16,8 @@ from alembic.operations import ops
 from gui_app.core import render, sqlite_groups
 from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.dialects import family
-from gui_app.core.locks import Prediction, predict
+from gui_app.core.lock_models import predict
+from gui_app.core.locks import Prediction
 from gui_app.core.op_facts import (
     COMMITS_PART_WAY,
     DESTRUCTIVE,

@@ -132,3 +132,41 @@ def test_a_literal_default_typed_in_the_dialog_cannot_end_its_string_on_mariadb(
         assert conn.exec_driver_sql("SELECT id, c, secret FROM base ORDER BY id").all() == [
             (1, "x", "kept"), (2, hostile, None)]
     engine.dispose()
+
+
+def test_mariadb_lock_column_and_confirmation_say_what_each_statement_blocks(
+        qtbot: QtBot, window: MainWindow, mysql_databases: ServerDatabases) -> None:
+    """MariaDB's model: a type change copies the table and blocks writes while it runs, a new
+    column is instant; step by step, each statement holds its lock only while it runs."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+
+    url = mysql_databases.create_with("CREATE TABLE album (id int PRIMARY KEY, year int, title varchar(60))",
+                                      "INSERT INTO album VALUES (1, 1999, 'first'), (2, 2001, 'second')")
+    window.connecting.open_url_text(url)
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    album = (window.context.pending.plan.base.default_schema or "", "Tables", "album")  # type: ignore[union-attr]
+    assert run_dialog(qtbot, menu_action(window, (*album, "year"), "Edit column…").trigger,
+                      lambda d: d.type_edit.setText("BIGINT")) == ""
+    assert run_dialog(qtbot, menu_action(window, album, "Add column…").trigger,
+                      lambda d: (d.name.setText("rating"), d.type_edit.setText("INTEGER"))) == ""
+    panel = window.pending_panel
+    model = panel.model
+    assert not panel.view.isColumnHidden(model.LOCK)
+    assert model.index(0, model.LOCK).data().startswith("rewrites album (") and \
+        model.index(0, model.LOCK).data().endswith(" · blocks writes on album")
+    assert "COPY/SHARED on album: blocks writes" in model.index(0, model.LOCK).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(1, model.LOCK).data() == "catalog only"
+    seen: dict[str, str] = {}
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        seen["locks"] = dialog.locks.text()  # type: ignore[attr-defined]
+        dialog.reject()  # type: ignore[attr-defined]
+
+    QTimer.singleShot(0, look)
+    window.apply_action.trigger()
+    assert seen["locks"] == ("Each statement holds its lock while it runs:<ul><li><b>album</b>: writes wait during "
+                             "operation 1</li></ul>")

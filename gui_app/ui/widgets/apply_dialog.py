@@ -122,11 +122,21 @@ class ApplyDialog(QDialog):
             self._find_sessions()
 
     def _timeline(self) -> str:
-        """Which tables other sessions wait on, from which operation to the end: in one transaction
-        every lock is held from the statement that takes it until COMMIT."""
-        from gui_app.core.lock_report import blocked_from
+        """Which tables other sessions wait on, and when: in one transaction (PostgreSQL) every lock
+        is held from the statement that takes it until COMMIT; step by step (MySQL/MariaDB) only
+        while its statement runs."""
+        from gui_app.core.lock_report import blocked_during, blocked_from
         from gui_app.core.locks import table_label
 
+        if family(self.pending.dialect) == "mysql":
+            during = blocked_during(self._predictions)
+            if not during:
+                return "No statement locks a table against other sessions' reads or writes."
+            lines = "".join(
+                f"<li><b>{escape(table_label(table))}</b>: writes wait during operation"
+                f"{'s' if len(writes) > 1 else ''} {_numbers(writes)}"
+                + (f", reads during {_numbers(reads)}" if reads else "") + "</li>" for table, writes, reads in during)
+            return f"Each statement holds its lock while it runs:<ul>{lines}</ul>"
         blocked = blocked_from(self._predictions)
         if not blocked:
             return "No table is locked against other sessions' reads or writes."
@@ -135,6 +145,7 @@ class ApplyDialog(QDialog):
             + (f", reads from operation {reads}" if reads is not None else ", reads go on")
             + "</li>" for table, writes, reads in blocked)
         return f"While it runs, until it commits:<ul>{lines}</ul>"
+
     def _update_buttons(self) -> None:
         """Apply waits for the counts (or for them to be given up, which says why): consent is
         given to what they show."""
@@ -171,6 +182,7 @@ class ApplyDialog(QDialog):
         make the migration wait, and everyone queued behind the migration with it."""
         from gui_app.core.lock_report import blocked_from
 
+        # Every table some operation locks against writes (in one transaction or step by step).
         url, tables = self.url, [table for table, _w, _r in blocked_from(self._predictions)]
 
         def run(_progress: ProgressFn, _cancel: CancelToken) -> list[str]:
@@ -268,6 +280,10 @@ class ApplyDialog(QDialog):
     @property
     def busy(self) -> bool:
         return self._job is not None
+
+
+def _numbers(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers[:-1]) + (" and " if len(numbers) > 1 else "") + str(numbers[-1])
 
 
 def _shown(url: URL) -> str:

@@ -73,7 +73,7 @@ class PendingPanel(QWidget):
         layout.addLayout(buttons)
 
     def set_pending(self, pending: PendingPlan | None) -> None:
-        from gui_app.core.locks import MODELLED
+        from gui_app.core.lock_models import MODELLED
 
         self._pending = pending
         self.model.set_pending(pending)

@@ -1,0 +1,26 @@
+"""Which lock-and-cost model answers for a database: PostgreSQL's lock modes, MariaDB's
+``ALGORITHM/LOCK``. MySQL proper and SQLite have none yet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from alembic.operations import ops
+
+from gui_app.core import schema as s
+from gui_app.core.locks import Prediction, TableName, predict_postgresql
+from gui_app.core.locks_mariadb import predict_mariadb
+
+MODELLED = frozenset({"postgresql", "mariadb"})
+"""Dialects (as the snapshot names them) whose operations have a model."""
+
+
+def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableName] | None = None) \
+        -> Prediction | None:
+    """The prediction on ``before``'s dialect and server version; None where there is no model yet."""
+    if before.dialect not in MODELLED:
+        return None
+    version = tuple(int(part) for part in before.server_version.split(".") if part.isdigit())
+    if before.dialect == "mariadb":
+        return predict_mariadb(op, before, version, existed)
+    return predict_postgresql(op, before, version, existed)
