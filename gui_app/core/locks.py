@@ -1,7 +1,10 @@
 """What each operation locks and how much of a table it reads or writes, before it runs.
 
-PostgreSQL, by operation kind and server version. The facts come from the PostgreSQL manual,
-version 15 unless a rule names another:
+The vocabulary every model shares (a prediction, the cost classes, which lock mode is stronger
+and what it blocks, the one-line summary) and PostgreSQL's model, by operation kind and server
+version; MariaDB's is in :mod:`gui_app.core.locks_mariadb`, the choice between them in
+:mod:`gui_app.core.lock_models`. The PostgreSQL facts come from its manual, version 15 unless a
+rule names another:
 
 - *ALTER TABLE*, Description and Notes (https://www.postgresql.org/docs/15/sql-altertable.html):
   every form takes ``ACCESS EXCLUSIVE`` unless noted; ``ADD FOREIGN KEY`` takes ``SHARE ROW

@@ -34,13 +34,7 @@ SETUP = [
 
 
 def _database(databases: ServerDatabases) -> URL:
-    url = databases.url(databases.create())
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for statement in SETUP:
-            conn.exec_driver_sql(statement)
-    engine.dispose()
-    return make_url(url)
+    return make_url(databases.create_with(*SETUP))
 
 
 @contextmanager

@@ -66,13 +66,7 @@ def server(mysql_module_databases: ServerDatabases) -> Iterator[tuple[ServerData
 
 
 def _fresh(databases: ServerDatabases) -> str:
-    url = databases.url(databases.create())
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for statement in SETUP:
-            conn.exec_driver_sql(statement)
-    engine.dispose()
-    return url
+    return databases.create_with(*SETUP)
 
 
 def _cheapest_accepted(url: str, op: ops.MigrateOperation) -> str:
