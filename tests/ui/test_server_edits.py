@@ -159,14 +159,25 @@ def test_mariadb_lock_column_and_confirmation_say_what_each_statement_blocks(
     assert "COPY/SHARED on album: blocks writes" in model.index(0, model.LOCK).data(Qt.ItemDataRole.ToolTipRole)
     assert model.index(1, model.LOCK).data() == "catalog only"
     seen: dict[str, str] = {}
+    reader = create_engine(url).connect()
+    reader.exec_driver_sql("SELECT count(*) FROM album").all()  # its transaction stays open
 
     def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert dialog is not None
-        seen["locks"] = dialog.locks.text()  # type: ignore[attr-defined]
-        dialog.reject()  # type: ignore[attr-defined]
+        dialog: Any = QApplication.activeModalWidget()
+        try:
+            seen["locks"] = dialog.locks.text()
+            qtbot.waitUntil(lambda: dialog.sessions.isVisible(), timeout=10_000)
+            seen["sessions"] = dialog.sessions.text()
+        finally:
+            dialog.reject()
 
     QTimer.singleShot(0, look)
-    window.apply_action.trigger()
+    try:
+        window.apply_action.trigger()
+    finally:
+        reader.rollback()
+        reader.close()
     assert seen["locks"] == ("Each statement holds its lock while it runs:<ul><li><b>album</b>: writes wait during "
                              "operation 1</li></ul>")
+    assert "Sessions have a transaction open now (MariaDB does not say on which tables)" in seen["sessions"]
+    assert "in a transaction for" in seen["sessions"]  # MariaDB keeps no last statement of an idle session

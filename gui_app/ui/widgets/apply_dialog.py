@@ -207,9 +207,13 @@ class ApplyDialog(QDialog):
         if not sessions:
             return
         lines = "".join(f"<li>{escape(line)}</li>" for line in sessions)
-        self.sessions.setText(f"<span style='color:{colours.caution_text()}'>Other sessions are using these tables "
-                              f"now; the migration waits for them, and new queries wait behind it:</span>"
-                              f"<ul>{lines}</ul>")
+        # PostgreSQL names the sessions holding locks on these tables; MySQL/MariaDB only those
+        # with an open transaction (which tables it touched needs an optional plugin).
+        who = ("Sessions have a transaction open now (MariaDB does not say on which tables); a statement waits "
+               "for those that used its table" if family(self.pending.dialect) == "mysql" else
+               "Other sessions are using these tables now; the migration waits for them")
+        self.sessions.setText(f"<span style='color:{colours.caution_text()}'>{who}, and new queries on the table "
+                              f"wait behind it:</span><ul>{lines}</ul>")
         self.sessions.setVisible(True)
 
     def _impacts_failed(self, reason: str) -> None:
