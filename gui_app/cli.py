@@ -402,6 +402,7 @@ def _check(args: argparse.Namespace) -> int:
     from gui_app.core import lock_models, lock_report
     from gui_app.core.apply import opaque
     from gui_app.core.errors import describe_error
+    from gui_app.core.op_facts import describe as describe_op
     from gui_app.core.projection import ProjectionError, project
     from gui_app.core.reflect import reflect
     from gui_app.core.render import dialect_for
@@ -432,7 +433,7 @@ def _check(args: argparse.Namespace) -> int:
         try:
             state = project(state, op, dialect_for(base.dialect))
         except ProjectionError as error:
-            raise CommandError(f"operation {number} ({op_label(op)}) does not fit {shown}: {error}") from None
+            raise CommandError(f"operation {number} ({describe_op(op)}) does not fit {shown}: {error}") from None
     assessed = lock_report.assess(operations, base, sizes, states)
     if args.json:
         sys.stdout.write(json.dumps({"operations": [item.as_data() for item in assessed]}, ensure_ascii=False) + "\n")
@@ -445,12 +446,6 @@ def _check(args: argparse.Namespace) -> int:
         if reached:
             return REACHED
     return 0
-
-
-def op_label(op: Any) -> str:
-    from gui_app.core.op_facts import describe as describe_op
-
-    return describe_op(op)
 
 
 def _check_fit(operations: Sequence[Any], base: Any, dialect: str, shown: str) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from gui_app.core.locks import MODES, TableName, stronger
+from gui_app.core.locks import MODES, TableName, stronger, table_key
 
 _MODE_NAMES = {"AccessShareLock": "ACCESS SHARE", "RowShareLock": "ROW SHARE", "RowExclusiveLock": "ROW EXCLUSIVE",
                "ShareUpdateExclusiveLock": "SHARE UPDATE EXCLUSIVE", "ShareLock": "SHARE",
@@ -70,14 +70,16 @@ class PostgresProbe:
             oid: (None if schema == default_schema else schema, name)
             for oid, schema, name in conn.execute(_TABLES)}
         self._oids = list(self._names)
+        self._last: tuple[set[tuple[int, str]], dict[int, int], dict[int, int]] | None = None
+        """What was read after the last step: the state before the next (nothing else runs between)."""
 
     def measure(self, step: Callable[[], object]) -> Measured:
         """Run ``step`` and report what it did."""
-        locks, files, reads = self._state()
+        locks, files, reads = self._last or self._state()
         start = time.perf_counter()
         step()
         seconds = time.perf_counter() - start
-        locks_after, files_after, reads_after = self._state()
+        self._last = locks_after, files_after, reads_after = self._state()
         added: dict[TableName, str] = {}
         for oid, mode in locks_after - locks:
             table = self._names[oid]
@@ -85,8 +87,8 @@ class PostgresProbe:
         rewrites = [self._names[oid] for oid, node in files_after.items() if files.get(oid) != node]
         scans = [self._names[oid] for oid, count in reads_after.items()
                  if count > reads.get(oid, 0) and self._names[oid] not in rewrites and oid in files_after]
-        return Measured(tuple(sorted(added.items(), key=_order)), tuple(sorted(rewrites, key=_key)),
-                        tuple(sorted(scans, key=_key)), seconds)
+        return Measured(tuple(sorted(added.items(), key=lambda item: table_key(item[0]))),
+                        tuple(sorted(rewrites, key=table_key)), tuple(sorted(scans, key=table_key)), seconds)
 
     def _state(self) -> tuple[set[tuple[int, str]], dict[int, int], dict[int, int]]:
         conn, oids = self._conn, {"oids": self._oids}
@@ -95,10 +97,3 @@ class PostgresProbe:
         reads = {int(oid): int(count) for oid, count in conn.execute(_READS, oids)}
         return locks, files, reads
 
-
-def _key(table: TableName) -> tuple[str, str]:
-    return table[0] or "", table[1]
-
-
-def _order(item: tuple[TableName, str]) -> tuple[str, str]:
-    return _key(item[0])

@@ -16,11 +16,6 @@ from gui_app.core.op_facts import describe, table_of
 from gui_app.core.schema import Schema
 from gui_app.core.table_sizes import TableSize
 
-LEVELS = ("scan", "rewrite", "exclusive")
-"""What ``--fail-on`` can stop at: a table read in full or written anew (``scan``), written anew
-(``rewrite``), locked against reads (``exclusive``: PostgreSQL's ``ACCESS EXCLUSIVE``, MariaDB's
-``LOCK=EXCLUSIVE``)."""
-
 
 @dataclass(frozen=True)
 class Assessed:
@@ -96,7 +91,9 @@ def assess(operations: Sequence[ops.MigrateOperation], base: Schema, sizes: Mapp
 def reaching(assessed: Sequence[Assessed], level: str, min_rows: int,
              sizes: Mapping[TableName, TableSize]) -> list[str]:
     """Why each operation that reaches ``level`` on a table of at least ``min_rows`` rows does
-    (a table whose row count the server does not know counts as reaching it)."""
+    (a table whose row count the server does not know counts as reaching it). Levels: ``scan``, a
+    table read in full or written anew; ``rewrite``, written anew; ``exclusive``, locked against
+    reads (PostgreSQL's ``ACCESS EXCLUSIVE``, MariaDB's ``LOCK=EXCLUSIVE``)."""
     def big(table: TableName) -> bool:
         size = sizes.get(table)
         return size is None or size.rows is None or size.rows >= min_rows
@@ -190,16 +187,16 @@ def _differences(members: Sequence[Prediction], measured: Measured, held: Mappin
     scans = {t for p in members for t in p.scans} - rewrites
     got = dict(measured.locks)
     said = []
-    for table in sorted(set(predicted) | set(got), key=lambda t: (t[0] or "", t[1])):
+    for table in sorted(set(predicted) | set(got), key=locks.table_key):
         before = held.get(table)
         if locks.stronger(before, predicted.get(table)) != locks.stronger(before, got.get(table)):
             said.append(f"{locks.table_label(table)}: predicted {predicted.get(table) or 'no lock'}, "
                         f"took {got.get(table) or 'no new lock'}")
     for what, expected, actual in (("rewrite", rewrites, set(measured.rewrites)), ("full read", scans,
                                                                                    set(measured.scans))):
-        for table in sorted(expected - actual, key=lambda t: (t[0] or "", t[1])):
+        for table in sorted(expected - actual, key=locks.table_key):
             said.append(f"predicted a {what} of {locks.table_label(table)}, there was none")
-        for table in sorted(actual - expected, key=lambda t: (t[0] or "", t[1])):
+        for table in sorted(actual - expected, key=locks.table_key):
             said.append(f"a {what} of {locks.table_label(table)} was not predicted")
     return tuple(said)
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from alembic.operations import ops
@@ -35,9 +34,7 @@ from alembic.operations import ops
 from gui_app.core import schema as s
 from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.op_facts import table_of
-
-if TYPE_CHECKING:
-    from gui_app.core.table_sizes import TableSize
+from gui_app.core.table_sizes import TableSize, human_bytes, human_rows
 
 TableName = tuple[str | None, str]
 
@@ -134,8 +131,6 @@ def summary(prediction: Prediction, sizes: Mapping[TableName, TableSize]) -> str
     """One line for the pending list: what is written or read, and what others must wait for.
 
     ``rewrites album (≈3.5M rows, 412 MB, ≈7 s) · blocks reads and writes on album``"""
-    from gui_app.core.table_sizes import human_bytes, human_rows
-
     def sized(table: TableName, cost: str) -> str:
         size = sizes.get(table)
         if size is None:
@@ -173,6 +168,11 @@ def worst_blocked(prediction: Prediction) -> str:
 
 def table_label(table: TableName) -> str:
     return table[1] if table[0] is None else f"{table[0]}.{table[1]}"
+
+
+def table_key(table: TableName) -> tuple[str, str]:
+    """Orders table names, the default schema (None) first."""
+    return table[0] or "", table[1]
 
 
 def predict_postgresql(op: ops.MigrateOperation, before: s.Schema, version: tuple[int, ...],

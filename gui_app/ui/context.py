@@ -157,7 +157,7 @@ class AppContext(QObject):
             from gui_app.core.plan import Plan
             from gui_app.ui.pending import PendingPlan
 
-            self.pending = PendingPlan(result.schema, result.schema.dialect, self)
+            self.pending = PendingPlan(result.schema, result.schema.dialect, self, result.sizes)
             try:
                 self.pending.plan = Plan(result.schema, result.schema.dialect, list(carry))
             except ValueError as error:
@@ -165,16 +165,14 @@ class AppContext(QObject):
             self.pending_replaced.emit(self.pending)
         elif same_database and self.pending is not None:
             try:
-                self.pending.rebase(result.schema)
+                self.pending.rebase(result.schema, result.sizes)
             except ValueError as error:  # ProjectionError or PlanError: the list stays as it was
                 self.rebase_failed.emit(str(error))
         else:
             from gui_app.ui.pending import PendingPlan  # SQLAlchemy and Alembic load after the first paint
 
-            self.pending = PendingPlan(result.schema, result.schema.dialect, self)
+            self.pending = PendingPlan(result.schema, result.schema.dialect, self, result.sizes)
             self.pending_replaced.emit(self.pending)
-        if self.pending is not None:
-            self.pending.sizes = result.sizes
         self.loaded.emit(result)
 
     def _fail(self, job: Job[Any], shown: str, reason: str) -> None:

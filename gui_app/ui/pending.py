@@ -76,10 +76,11 @@ class PendingPlan(QObject):
     changed = Signal()
     """The operations or the projected schema changed."""
 
-    def __init__(self, base: Schema, dialect: str, parent: QObject | None = None) -> None:
+    def __init__(self, base: Schema, dialect: str, parent: QObject | None = None,
+                 sizes: Mapping[tuple[str | None, str], TableSize] | None = None) -> None:
         super().__init__(parent)
         self.plan = Plan(base, dialect)
-        self.sizes: Mapping[tuple[str | None, str], TableSize] = {}
+        self.sizes: Mapping[tuple[str | None, str], TableSize] = sizes or {}
         """Each table's estimated rows and bytes, as last read from the database."""
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(0)
@@ -111,7 +112,8 @@ class PendingPlan(QObject):
                                                   f"{error}")]) from None
         self.undo_stack.push(RemoveOperation(self, index))
 
-    def rebase(self, base: Schema) -> None:
+    def rebase(self, base: Schema, sizes: Mapping[tuple[str | None, str], TableSize]) -> None:
         """The database was read again: project the same operations over what it holds now."""
         self.plan = Plan(base, self.plan.dialect, list(self.plan.operations))
+        self.sizes = sizes
         self.changed.emit()
