@@ -119,3 +119,47 @@ def test_a_table_not_read_still_counts_when_a_change_locks_it(tmp_path: Path, pg
     (dropped,) = json.loads(result.stdout)["operations"]
     assert (dropped["operation"], dropped["tables"], dropped["lock"]) == \
         ("drop_table child", ["child", "parent"], "ACCESS EXCLUSIVE")
+
+
+ONLINE = '''"""index and key album online
+
+Revision ID: c0ffee000002
+Revises:
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c0ffee000002"
+down_revision = None
+
+
+def upgrade():
+    with op.get_context().autocommit_block():
+        op.create_index("ix_album_title", "album", ["title"], postgresql_concurrently=True)
+    with op.get_context().autocommit_block():
+        op.create_foreign_key("fk_track_album", "track", "album", ["album_id"], ["id"], postgresql_not_valid=True)
+        op.execute("ALTER TABLE track VALIDATE CONSTRAINT fk_track_album")
+
+
+def downgrade():
+    op.drop_constraint("fk_track_album", "track", type_="foreignkey")
+    op.drop_index("ix_album_title", "album")
+'''
+
+
+def test_check_reads_the_online_forms_written_by_hand_and_passes_them(tmp_path: Path,
+                                                                       pg_databases: ServerDatabases) -> None:
+    """An index built CONCURRENTLY and a foreign key validated later, each in its
+    ``autocommit_block()``, are read as the online operations they are: no write is blocked
+    during a scan, so ``--fail-on scan`` still names them (they read every row) but
+    ``--fail-on exclusive`` does not."""
+    url = _database(pg_databases)
+    script = tmp_path / "c0ffee000002_online.py"
+    script.write_text(ONLINE)
+    result = run_cli("check", str(script), url, "--json", "--fail-on", "exclusive")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)["operations"]
+    assert [(item["operation"], item["lock"], item["cost"]) for item in found] == [
+        ("create_index album.ix_album_title (online)", "SHARE UPDATE EXCLUSIVE", "scan"),
+        ("create_foreign_key track.fk_track_album (online)", "SHARE UPDATE EXCLUSIVE", "scan")]
+    assert run_cli("check", str(script), url, "--fail-on", "scan").returncode == 3

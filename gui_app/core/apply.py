@@ -178,9 +178,13 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
         settings = plan_settings(conn, plan)
     # A PostgreSQL dry run measures each step (what it locked, rewrote and read), which reads the
     # catalog between steps; a script's own code reads results, and so does reading the schema
-    # back after it: none of them in a pipeline.
+    # back after it: none of them in a pipeline, nor an online operation's statements, which commit
+    # one by one and, should one fail, are taken back.
+    from gui_app.core.online import OnlineOp
+
     measuring = dialect == "postgresql" and dry_run
-    pipelined = dialect == "postgresql" and not measuring and not any(opaque(op) for op in plan)
+    pipelined = dialect == "postgresql" and not measuring and not any(
+        opaque(op) or isinstance(op, OnlineOp) for op in plan)
     runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each, dry_run=dry_run)
     with settings:
         runner.transaction = conn.begin()

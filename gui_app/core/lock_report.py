@@ -122,6 +122,8 @@ def as_text(assessed: Sequence[Assessed], sizes: Mapping[TableName, TableSize]) 
         lines.append(f"{item.index}. {item.operation}")
         for table, mode in prediction.locks:
             lines.append(f"   lock: {mode} on {locks.table_label(table)} (blocks {locks.blocks(mode)})")
+        for table, mode in prediction.brief:
+            lines.append(f"   brief lock: {mode} on {locks.table_label(table)} for a catalog change, committed at once")
         detail = [part for part in locks.summary(prediction, sizes).split(" · ")
                   if part.startswith(("rewrites ", "reads "))]
         lines.append(f"   cost: {prediction.cost or 'unknown'}{': ' + '; '.join(detail) if detail else ''}")
@@ -129,6 +131,10 @@ def as_text(assessed: Sequence[Assessed], sizes: Mapping[TableName, TableSize]) 
         if prediction.alternative:
             lines.append(f"   online: {prediction.alternative}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+OUTSIDE_DRY_RUN = ("run inside the dry run's transaction in its plain form (CONCURRENTLY cannot run in one); a "
+                   "real apply runs it online, outside the transaction")
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,8 @@ class StepCheck:
     label: str
     measured: Measured
     differences: tuple[str, ...] | None
+    unmeasured: str = "not predicted"
+    """Why ``differences`` is None: no prediction, or the dry run could not run it as a real apply does."""
 
     def text(self) -> str:
         numbers = f"{self.first + 1}" if self.count == 1 else f"{self.first + 1} to {self.first + self.count}"
@@ -151,7 +159,7 @@ class StepCheck:
         if measured.scans:
             parts.append("read " + ", ".join(locks.table_label(t) for t in measured.scans))
         parts.append(f"{measured.seconds:.2f} s")
-        verdict = ("not predicted" if self.differences is None else "as predicted" if not self.differences
+        verdict = (self.unmeasured if self.differences is None else "as predicted" if not self.differences
                    else "differs from the prediction: " + "; ".join(self.differences))
         return f"Operation {numbers} ({self.label}): {', '.join(parts)} — {verdict}"
 
@@ -170,6 +178,8 @@ def compare(predictions: Sequence[Prediction | None], labels: Sequence[str],
         measured = step.measured
         if any(p is None or p.cost is None for p in members):
             found.append(StepCheck(step.first, step.count, label, measured, None))
+        elif any(p is not None and p.online for p in members):
+            found.append(StepCheck(step.first, step.count, label, measured, None, OUTSIDE_DRY_RUN))
         else:
             found.append(StepCheck(step.first, step.count, label, measured,
                                    _differences([p for p in members if p is not None], measured, held)))
@@ -201,19 +211,47 @@ def _differences(members: Sequence[Prediction], measured: Measured, held: Mappin
     return tuple(said)
 
 
-def blocked_from(predictions: Sequence[Prediction | None]) -> list[tuple[TableName, int | None, int | None]]:
-    """For each table the plan locks against others: the operation (1-based) from which its
-    writes, and from which its reads, wait — until the transaction commits."""
+@dataclass(frozen=True)
+class Blocked:
+    """A table locked against others' writes (and maybe reads) from operation ``writes`` (1-based)
+    until the transaction commits: at the end of the plan, or at the start of online operation
+    ``until``, which commits the work before it; ``brief``: only while that online operation
+    changes the catalog, committed at once."""
+
+    table: TableName
+    writes: int
+    reads: int | None
+    until: int | None = None
+    brief: bool = False
+
+
+def blocked_from(predictions: Sequence[Prediction | None]) -> list[Blocked]:
+    """For each table the plan locks against others, in one transaction (PostgreSQL): from which
+    operation its writes, and its reads, wait, and until when."""
+    found: list[Blocked] = []
     writes: dict[TableName, int] = {}
     reads: dict[TableName, int] = {}
+
+    def commit(until: int | None) -> None:
+        found.extend(Blocked(table, start, reads.get(table), until) for table, start in writes.items())
+        writes.clear()
+        reads.clear()
+
     for number, prediction in enumerate(predictions, start=1):
+        if prediction is not None and prediction.online:
+            commit(number)
+            found.extend(Blocked(table, number, number if locks.blocks(mode) == "reads and writes" else None,
+                                 number, brief=True)
+                         for table, mode in prediction.brief if locks.blocks(mode) != "nothing a migration waits on")
+            continue
         for table, mode in (prediction.locks if prediction is not None else ()):
             blocked = locks.blocks(mode)
             if blocked in ("writes", "reads and writes"):
                 writes.setdefault(table, number)
             if blocked == "reads and writes":
                 reads.setdefault(table, number)
-    return [(table, writes.get(table), reads.get(table)) for table in writes]
+    commit(None)
+    return found
 
 
 def blocked_during(predictions: Sequence[Prediction | None]) -> list[tuple[TableName, list[int], list[int]]]:

@@ -33,6 +33,7 @@ from alembic.operations import ops
 
 from gui_app.core import schema as s
 from gui_app.core.batch_block import BatchBlockOp
+from gui_app.core.online import ConcurrentIndexOp, NotNullViaCheckOp, OnlineOp, UniqueViaIndexOp, ValidateLaterOp
 from gui_app.core.op_facts import table_of
 from gui_app.core.table_sizes import TableSize, human_bytes, human_rows
 
@@ -78,6 +79,11 @@ class Prediction:
     scans: tuple[TableName, ...] = ()
     why: str = ""
     alternative: str | None = None
+    brief: tuple[tuple[TableName, str], ...] = ()
+    """Locks an online operation holds only for a catalog change committed at once."""
+    online: bool = False
+    """It runs outside the plan's transaction, each statement committing on its own
+    (:mod:`gui_app.core.online`): the locks before it are let go there, and its own with each statement."""
 
     def mode_on(self, table: TableName) -> str | None:
         return dict(self.locks).get(table)
@@ -157,6 +163,8 @@ def summary(prediction: Prediction, sizes: Mapping[TableName, TableSize]) -> str
     for blocked in ("reads and writes", "writes"):
         if blocked in by_blocked:
             parts.append(f"blocks {blocked} on {' and '.join(by_blocked[blocked])}")
+    if prediction.online:
+        parts.append("online: writes go on" + (", brief locks committed at once" if prediction.brief else ""))
     return " · ".join(parts)
 
 
@@ -186,7 +194,8 @@ def predict_postgresql(op: ops.MigrateOperation, before: s.Schema, version: tupl
     found = _predict(op, before, version)
     locks = tuple((table, mode) for table, mode in found.locks if table in visible)
     return Prediction(locks, found.cost, tuple(t for t in found.rewrites if t in visible),
-                      tuple(t for t in found.scans if t in visible), found.why, found.alternative)
+                      tuple(t for t in found.scans if t in visible), found.why, found.alternative,
+                      tuple((table, mode) for table, mode in found.brief if table in visible), found.online)
 
 
 def _predict(op: ops.MigrateOperation, before: s.Schema, version: tuple[int, ...]) -> Prediction:
@@ -196,6 +205,8 @@ def _predict(op: ops.MigrateOperation, before: s.Schema, version: tuple[int, ...
     table = before.find_table(target[1], target[0]) if target else None
     here = (table.schema, table.name) if table else target
 
+    if isinstance(op, OnlineOp) and here:
+        return _online(op, here)
     if isinstance(op, ops.CreateTableOp):
         new_table = _locks((here,) if here else (), "ACCESS EXCLUSIVE")
         return Prediction(new_table + _locks(referred_by_columns(op.columns, op.schema), "SHARE ROW EXCLUSIVE"),
@@ -260,6 +271,30 @@ def _predict(op: ops.MigrateOperation, before: s.Schema, version: tuple[int, ...
     if isinstance(op, ops.BulkInsertOp) and here:
         return Prediction(_locks((here,), "ROW EXCLUSIVE"), None, why="rows are inserted; other writes go on")
     return Prediction((), None, why="custom SQL or code: what it locks cannot be told before it runs")
+
+
+def _online(op: OnlineOp, here: TableName) -> Prediction:
+    """The long phase of an online form under ``SHARE UPDATE EXCLUSIVE`` (reads and writes go on),
+    its catalog changes under brief locks, each committed at once (``ALTER TABLE`` Notes:
+    ``VALIDATE CONSTRAINT`` takes ``SHARE UPDATE EXCLUSIVE``, and ``ROW SHARE`` on a referenced table)."""
+    long_phase = _locks((here,), "SHARE UPDATE EXCLUSIVE")
+    if isinstance(op, ConcurrentIndexOp):
+        return Prediction(long_phase, SCAN, scans=(here,), online=True,
+                          why="built CONCURRENTLY outside the transaction: reads and writes go on; it first waits "
+                              "for transactions that wrote the table to end")
+    if isinstance(op, ValidateLaterOp) and isinstance(op.plain, ops.CreateForeignKeyOp):
+        parent: TableName = (op.plain.kw.get("referent_schema"), op.plain.referent_table)
+        return Prediction(long_phase + _locks((parent,), "ROW SHARE"), SCAN, scans=(here, parent), online=True,
+                          brief=_locks((here, parent), "SHARE ROW EXCLUSIVE"),
+                          why="added NOT VALID (a brief lock, committed at once), then VALIDATE reads every row "
+                              "while writes go on")
+    what = {ValidateLaterOp: "added NOT VALID (a brief lock, committed at once), then VALIDATE reads every row",
+            NotNullViaCheckOp: "a CHECK added NOT VALID and validated while writes go on; SET NOT NULL then "
+                               "takes a brief lock without a scan",
+            UniqueViaIndexOp: "its index built CONCURRENTLY while writes go on, then attached by a brief "
+                              "ADD CONSTRAINT … USING INDEX"}.get(type(op), "")
+    return Prediction(long_phase, SCAN, scans=(here,), online=True, brief=_locks((here,), "ACCESS EXCLUSIVE"),
+                      why=what)
 
 
 def _add_column(op: ops.AddColumnOp, here: TableName, version: tuple[int, ...]) -> Prediction:

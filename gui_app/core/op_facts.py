@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from alembic.operations import ops
 
 from gui_app.core.batch_block import BatchBlockOp
+from gui_app.core.online import OnlineOp
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import COMMITS_PART_WAY, RUNS_CODE, ScriptCodeOp
 
@@ -64,6 +65,8 @@ def describe(op: ops.MigrateOperation) -> str:
             "ExecuteSQLOp": "execute", "BulkInsertOp": "bulk_insert"}.get(kind, kind)
     if isinstance(op, ScriptCodeOp):
         return f"run {op.label}"
+    if isinstance(op, OnlineOp):
+        return f"{describe(op.plain)} (online)"
     if isinstance(op, BatchBlockOp):
         return f"batch_alter_table {op.table_name} ({', '.join(op.options)})"
     target = table_of(op)

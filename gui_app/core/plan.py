@@ -18,6 +18,7 @@ from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.dialects import family
 from gui_app.core.lock_models import predict
 from gui_app.core.locks import Prediction
+from gui_app.core.online import OnlineOp, online_form
 from gui_app.core.op_facts import (
     COMMITS_PART_WAY,
     DESTRUCTIVE,
@@ -167,6 +168,24 @@ class Plan:
         self.operations[index:] = tail
         self.schemas = schemas
 
+    def online_form(self, index: int) -> OnlineOp | None:
+        """The online form of operation ``index`` on this server, where it has one and its table is
+        one others can see (a table the plan creates is seen by nobody until the plan commits)."""
+        op = self.operations[index]
+        target = table_of(op)
+        if target is None or not existed(self.base, target):
+            return None
+        return online_form(op, self.schemas[index])
+
+    def replace(self, index: int, op: ops.MigrateOperation) -> ops.MigrateOperation:
+        """Put ``op``, which changes the schema exactly as operation ``index`` does (its online
+        form, or back), in its place; returns the one replaced. The schemas stay as they are."""
+        old = self.operations[index]
+        if project(self.schemas[index], op, self._sa_dialect) != self.schemas[index + 1]:
+            raise PlanError([Problem("error", f"{describe(op)} does not change the schema as {describe(old)} does.")])
+        self.operations[index] = op
+        return old
+
     def risks(self, index: int) -> list[str]:
         """The labels of operation ``index``, computed once per operation and the schema before it
         (the pending list asks on every repaint)."""
@@ -202,6 +221,8 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema |
         found.append(NEEDS_DATA)
         if isinstance(op.sqltext, str) and commits(op.sqltext):
             found.append(COMMITS_PART_WAY)
+    if isinstance(op, OnlineOp):
+        return [*risks(op.plain, before, dialect, base), COMMITS_PART_WAY]
     if isinstance(op, ScriptCodeOp):
         found.append(RUNS_CODE)
         if op.commits_part_way:

@@ -9,6 +9,7 @@ collects a ``ModifyTableOps``.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import importlib.util
 import uuid
@@ -29,6 +30,7 @@ from alembic.util.langhelpers import ModuleClsProxy
 from gui_app.core import render
 from gui_app.core.batch_block import BatchBlockOp, non_default
 from gui_app.core.dialects import family
+from gui_app.core.online import ConcurrentIndexOp, NotNullViaCheckOp, OnlineOp, UniqueViaIndexOp, ValidateLaterOp
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import ScriptCodeOp, where_in
 from gui_app.core.settle import settled
@@ -84,7 +86,63 @@ class RecordingOperations(Operations):
         raise _NeedsDatabase("op.get_bind()")
 
     def get_context(self) -> Any:
-        raise _NeedsDatabase("op.get_context()")
+        return _RecordingContext(self)
+
+
+class _RecordingContext:
+    """``op.get_context()`` while recording: an ``autocommit_block()`` holding one of the app's
+    online forms (:mod:`gui_app.core.online`, or the same statements written by hand) is read as
+    that operation; anything else asked of the context needs the database."""
+
+    def __init__(self, recorder: RecordingOperations) -> None:
+        self._recorder = recorder
+
+    @contextmanager
+    def autocommit_block(self) -> Iterator[None]:
+        start = len(self._recorder.recorded)
+        yield
+        block = self._recorder.recorded[start:]
+        del self._recorder.recorded[start:]
+        online = online_from_block(block)
+        if online is None:
+            raise _NeedsDatabase("op.get_context().autocommit_block()")
+        self._recorder.recorded.append(online)
+
+    def __getattr__(self, name: str) -> Any:
+        raise _NeedsDatabase(f"op.get_context().{name}")
+
+
+def online_from_block(block: Sequence[ops.MigrateOperation]) -> OnlineOp | None:
+    """The online operation whose statements ``block`` holds, exactly (compared as the SQL both
+    write), or None."""
+    candidate = _online_candidate(block)
+    if candidate is None:
+        return None
+    same = render.render_sql(list(block), "postgresql", None) == \
+        render.render_sql([phase.op for phase in candidate.phases()], "postgresql", None)
+    return candidate if same else None
+
+
+def _online_candidate(block: Sequence[ops.MigrateOperation]) -> OnlineOp | None:
+    first = block[0] if block else None
+    if isinstance(first, ops.CreateIndexOp) and first.kw.get("postgresql_concurrently") and first.index_name:
+        if len(block) == 1:
+            kw = {k: v for k, v in first.kw.items() if k != "postgresql_concurrently"}
+            return ConcurrentIndexOp(ops.CreateIndexOp(first.index_name, first.table_name, first.columns,
+                                                       schema=first.schema, unique=first.unique, **kw))
+        names = [c for c in first.columns if isinstance(c, str)]
+        if len(block) == 2 and first.unique and len(names) == len(first.columns):
+            return UniqueViaIndexOp(ops.CreateUniqueConstraintOp(first.index_name, first.table_name, names,
+                                                                 schema=first.schema))
+    if isinstance(first, ops.CreateForeignKeyOp | ops.CreateCheckConstraintOp) and first.constraint_name \
+            and first.kw.get("postgresql_not_valid"):
+        if len(block) == 2:
+            plain = copy.copy(first)
+            plain.kw = {k: v for k, v in first.kw.items() if k != "postgresql_not_valid"}
+            return ValidateLaterOp(plain)
+        if len(block) == 4 and isinstance(block[2], ops.AlterColumnOp):
+            return NotNullViaCheckOp(block[2], str(first.constraint_name))
+    return None
 
 
 class _NeedsDatabase(Exception):

@@ -17,6 +17,7 @@ from alembic.operations import ops
 from gui_app.core import sa_build, sqlite_ddl
 from gui_app.core.dialects import is_mysql
 from gui_app.core.expressions import index_uses_column, references_column
+from gui_app.core.online import OnlineOp
 from gui_app.core.projection import ProjectionError, find_table
 from gui_app.core.schema import ForeignKey, Schema, Table
 
@@ -187,6 +188,12 @@ class _Found:
 def _rules(op: ops.MigrateOperation, schema: Schema, found: _Found) -> None:
     """The rules of one kind of operation (one registration per kind, like the projection's);
     an operation without rules of its own passes."""
+
+
+@_rules.register
+def _online(op: OnlineOp, schema: Schema, found: _Found) -> None:
+    """The online form changes the schema as its plain operation does: the same rules."""
+    _rules(op.plain, schema, found)
 
 
 @_rules.register

@@ -64,6 +64,7 @@ ACTION_ICONS = {
     "undo": "mdi6.undo",
     "redo": "mdi6.redo",
     "remove": "mdi6.delete-outline",
+    "online": "mdi6.lan-connect",
     "copy": "mdi6.content-copy",
     "new_table": "mdi6.table-plus",
     "add_column": "mdi6.table-column-plus-after",

@@ -67,6 +67,23 @@ class RemoveOperation(QUndoCommand):
         self._pending.changed.emit()
 
 
+class ReplaceOperation(QUndoCommand):
+    """One operation swapped for another that changes the schema the same way (its online form)."""
+
+    def __init__(self, pending: PendingPlan, index: int, op: ops.MigrateOperation, text: str) -> None:
+        super().__init__(text)
+        self._pending, self._index = pending, index
+        self._new, self._old = op, pending.plan.operations[index]
+
+    def redo(self) -> None:
+        self._pending.plan.replace(self._index, self._new)
+        self._pending.changed.emit()
+
+    def undo(self) -> None:
+        self._pending.plan.replace(self._index, self._old)
+        self._pending.changed.emit()
+
+
 class PendingPlan(QObject):
     """The pending list as the GUI holds it: a :class:`Plan` behind a ``QUndoStack``.
 
@@ -111,6 +128,14 @@ class PendingPlan(QObject):
                 raise PlanError([Problem("error", f"Operation {position} ({describe(later)}) depends on it: "
                                                   f"{error}")]) from None
         self.undo_stack.push(RemoveOperation(self, index))
+
+    def make_online(self, index: int) -> None:
+        """Replace operation ``index`` by its online form; raises :class:`PlanError` where it has none."""
+        online = self.plan.online_form(index)
+        if online is None:
+            raise PlanError([Problem("error", f"{describe(self.plan.operations[index])} has no online form here.")])
+        # The online form projects as its plain operation does, so the swap cannot fail in redo or undo.
+        self.undo_stack.push(ReplaceOperation(self, index, online, f"Make {describe(online.plain)} online"))
 
     def rebase(self, base: Schema, sizes: Mapping[tuple[str | None, str], TableSize]) -> None:
         """The database was read again: project the same operations over what it holds now."""

@@ -189,4 +189,4 @@ def test_blocked_from_says_when_each_table_starts_waiting() -> None:
     steps = [locks.Prediction(((ALBUM, "SHARE"),), locks.SCAN),
              locks.Prediction(((ALBUM, "ACCESS EXCLUSIVE"), (ARTIST, "SHARE ROW EXCLUSIVE")), locks.CATALOG),
              locks.Prediction(((TAG, "SHARE UPDATE EXCLUSIVE"),), locks.CATALOG), None]
-    assert lock_report.blocked_from(steps) == [(ALBUM, 1, 2), (ARTIST, 2, None)]
+    assert lock_report.blocked_from(steps) == [lock_report.Blocked(ALBUM, 1, 2), lock_report.Blocked(ARTIST, 2, None)]

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from gui_app.core.reflect import reflect
 from gui_app.ui.main_window import MainWindow
 from tests.conftest import ServerDatabases
-from tests.ui.editing import menu_action, open_script, pending_calls, run_dialog
+from tests.ui.editing import menu_action, open_script, pending_calls, preview, run_dialog
 
 T = ("main", "Tables")
 
@@ -381,8 +381,8 @@ def test_a_step_that_commits_part_way_is_named_in_the_confirmation(qtbot: QtBot,
     _drive_apply(qtbot, demo_window, steps)
     qtbot.waitUntil(lambda: "note" in seen and not len(demo_window.context.pending.plan)  # type: ignore[union-attr]
                     and not demo_window.context.loading, timeout=20_000)
-    assert seen["note"].startswith("<b>Operation 1 commits part-way</b> (a script's own COMMIT or "
-                                   "autocommit_block(), as under alembic)")
+    assert seen["note"].startswith("<b>Operation 1 commits part-way</b> (an online operation, a script's own "
+                                   "COMMIT or autocommit_block(), as under alembic)")
     assert seen["consent"]
     assert "note" in [c.name for c in reflect(url).table("reviews").columns]
     assert reflect(url).table("audit") is not None
@@ -441,3 +441,84 @@ def test_postgresql_confirmation_shows_locks_sessions_and_what_the_dry_run_measu
     assert "Operation 2 to 3 (alter_column album.year and 1 more): ACCESS EXCLUSIVE on album, SHARE ROW " \
            "EXCLUSIVE on artist, rewrote album, read artist, " in dry_run, dry_run
     assert dry_run.count("as predicted") == 2 and "differs" not in dry_run
+
+
+def test_an_index_made_online_from_the_pending_list_is_built_concurrently(
+        qtbot: QtBot, window: MainWindow, pg_databases: ServerDatabases) -> None:
+    """*Make it online* from the list's context menu and its button, undone and redone; the
+    preview, the Lock column and the confirmation say what runs where; the index is built."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMenu
+
+    from gui_app.core.online import ConcurrentIndexOp, ValidateLaterOp
+
+    url = pg_databases.create_with(
+        "CREATE TABLE artist (id int PRIMARY KEY)",
+        "CREATE TABLE album (id int PRIMARY KEY, artist_id int, title varchar(60))",
+        "INSERT INTO artist SELECT g FROM generate_series(1, 50) g",
+        "INSERT INTO album SELECT g, 1 + mod(g, 50), 'a' || g FROM generate_series(1, 500) g")
+    window.connecting.open_url_text(url)
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    album = ("public", "Tables", "album")
+    assert run_dialog(qtbot, menu_action(window, album, "Add index…").trigger,
+                      lambda d: d.columns.set_checked(["title"])) == ""
+
+    def foreign_key(d: Any) -> None:
+        d.columns.set_checked(["artist_id"])
+        d.referred.setCurrentText("artist")
+
+    assert run_dialog(qtbot, menu_action(window, album, "Add foreign key…").trigger, foreign_key) == ""
+    panel, pending = window.pending_panel, window.context.pending
+    assert pending is not None
+    view, model = panel.view, panel.model
+    assert not panel.online_button.isEnabled()  # nothing selected
+    view.setCurrentIndex(model.index(0, 1))
+    assert panel.online_button.isEnabled() and "CONCURRENTLY" in panel.online_button.toolTip()
+    shown: dict[str, Any] = {}
+
+    def choose() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        action = next(a for a in menu.actions() if a.objectName() == "makeOnlineAction")
+        shown["enabled"] = action.isEnabled()
+        menu.close()
+        action.trigger()
+
+    QTimer.singleShot(0, choose)
+    panel._context_menu(view.visualRect(model.index(0, 1)).center())
+    assert shown["enabled"] and isinstance(pending.plan.operations[0], ConcurrentIndexOp)
+    assert "online: writes go on" in model.index(0, model.LOCK).data()
+    assert "autocommit_block" in model.index(0, 1).data()
+    view.setCurrentIndex(model.index(1, 1))
+    panel.online_button.click()
+    assert isinstance(pending.plan.operations[1], ValidateLaterOp)
+    pending.undo_stack.undo()
+    assert not isinstance(pending.plan.operations[1], ValidateLaterOp) and panel.online_button.isEnabled()
+    pending.undo_stack.redo()
+    assert isinstance(pending.plan.operations[1], ValidateLaterOp) and not panel.online_button.isEnabled()
+    sql, upgrade, _ = preview(qtbot, window, "postgresql")
+    assert "COMMIT;\n\nCREATE INDEX CONCURRENTLY ix_album_title ON album (title);\n\nBEGIN;" in sql
+    assert "NOT VALID;\n\nALTER TABLE album VALIDATE CONSTRAINT fk_album_artist_id_artist;" in sql, sql
+    assert upgrade.count("with op.get_context().autocommit_block():") == 2
+    seen: dict[str, Any] = {}
+
+    def steps(dialog: Any) -> None:
+        qtbot.waitUntil(lambda: dialog.impacts is not None, timeout=10_000)
+        seen["note"], seen["locks"] = dialog.transaction_note.text(), dialog.locks.text()
+        seen["consent"] = dialog.confirm.text()
+        dialog.confirm.setChecked(True)
+        dialog.apply_button.click()
+
+    _drive_apply(qtbot, window, steps)
+    qtbot.waitUntil(lambda: "note" in seen and not len(window.context.pending.plan)  # type: ignore[union-attr]
+                    and not window.context.loading, timeout=30_000)
+    assert "Operation 1 runs online, outside the transaction" in seen["note"]
+    assert "the app drops it again" in seen["note"]
+    assert seen["consent"].startswith("I understand that it commits part-way")
+    assert "<b>album</b>: writes wait briefly in operation 2 (a catalog change committed at once)" in seen["locks"]
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT bool_and(convalidated) FROM pg_constraint WHERE contype = 'f'").scalar()
+        assert conn.exec_driver_sql("SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_album_title'::regclass"
+                                    ).scalar()
+    engine.dispose()

@@ -64,6 +64,10 @@ class PendingModel(QAbstractTableModel):
         old, new = self._shown, list(self._operations())
         first, old_end, new_end = changed_run(old, new, operator.is_)
         removed, inserted = old_end - first, new_end - first
+        if removed and inserted and removed == inserted:  # replaced in place (an online form): rows stay
+            self._shown = new
+            self.dataChanged.emit(self.index(first, 0), self.index(len(new) - 1, len(self.HEADERS) - 1))
+            return
         if removed and inserted:
             self.beginResetModel()
             self._shown = new

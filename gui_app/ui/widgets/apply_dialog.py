@@ -23,10 +23,14 @@ from gui_app.ui.widgets.highlighter import CodeHighlighter, code_font
 from gui_app.ui.workers import Job, JobRunner
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from alembic.operations import ops
     from sqlalchemy.engine import URL
 
     from gui_app.core.apply_runner import ApplyReport
     from gui_app.core.impact import Impact
+    from gui_app.core.lock_report import Blocked
     from gui_app.ui.pending import PendingPlan
 
 NO_ROLLBACK = ("<b>MySQL and MariaDB cannot roll back schema changes.</b> Each operation commits as it runs: "
@@ -34,11 +38,35 @@ NO_ROLLBACK = ("<b>MySQL and MariaDB cannot roll back schema changes.</b> Each o
 ONE_TRANSACTION = "The whole plan runs in one transaction: if any operation fails, nothing is changed."
 
 
-def _commits_part_way(numbers: list[int]) -> str:
+def _blocked_line(item: Blocked) -> str:
+    """One table of the PostgreSQL timeline: from which operation, until when."""
+    from gui_app.core.locks import table_label
+
+    name = f"<b>{escape(table_label(item.table))}</b>"
+    if item.brief:
+        what = "reads and writes wait" if item.reads is not None else "writes wait"
+        return f"{name}: {what} briefly in operation {item.writes} (a catalog change committed at once)"
+    text = f"{name}: writes wait from operation {item.writes}"
+    text += f", reads from operation {item.reads}" if item.reads is not None else ", reads go on"
+    if item.until is not None:
+        text += f", until operation {item.until} commits the work before it"
+    return text
+
+
+def _commits_part_way(numbers: list[int], operations: Sequence[ops.MigrateOperation]) -> str:
+    from gui_app.core.online import OnlineOp
+
     listed = ", ".join(str(n) for n in numbers)
-    return (f"<b>Operation{'s' if len(numbers) > 1 else ''} {listed} commit{'' if len(numbers) > 1 else 's'} "
-            "part-way</b> (a script's own COMMIT or autocommit_block(), as under alembic): the plan runs in one "
-            "transaction up to there, and if a later step fails, what ran before that commit stays applied.")
+    text = (f"<b>Operation{'s' if len(numbers) > 1 else ''} {listed} commit{'' if len(numbers) > 1 else 's'} "
+            "part-way</b> (an online operation, a script's own COMMIT or autocommit_block(), as under alembic): "
+            "the plan runs in one transaction up to there, and if a later step fails, what ran before that commit "
+            "stays applied.")
+    for number in numbers:
+        op = operations[number - 1]
+        if isinstance(op, OnlineOp):
+            text += (f"<br>Operation {number} runs online, outside the transaction, each statement committing "
+                     f"on its own; {escape(op.failure)}.")
+    return text
 
 
 class ApplyDialog(QDialog):
@@ -59,12 +87,12 @@ class ApplyDialog(QDialog):
         count = len(plan)
         self.summary = QLabel(f"{count} operation{'s' if count != 1 else ''} will run on "
                               f"<b>{escape(_shown(url))}</b>.", self)
-        from gui_app.core.op_facts import COMMITS_PART_WAY, DESTRUCTIVE, NARROWS, needs_consent
+        from gui_app.core.op_facts import COMMITS_PART_WAY, CONSENT, DESTRUCTIVE, NARROWS, needs_consent
 
         labels = [plan.risks(i) for i in range(count)]
         part_way = [number for number, found in enumerate(labels, start=1) if COMMITS_PART_WAY in found]
-        self.transaction_note = QLabel(NO_ROLLBACK if dialect == "mysql" else
-                                       _commits_part_way(part_way) if part_way else ONE_TRANSACTION, self)
+        note = _commits_part_way(part_way, plan.operations) if part_way else ONE_TRANSACTION
+        self.transaction_note = QLabel(NO_ROLLBACK if dialect == "mysql" else note, self)
         self.transaction_note.setObjectName("applyTransactionNote")
         self.transaction_note.setWordWrap(True)
         self.locks = QLabel(self)
@@ -88,7 +116,10 @@ class ApplyDialog(QDialog):
         self.destructive.setWordWrap(True)
         risky = [found for found in labels if needs_consent(found)]
         certain = any(label in (DESTRUCTIVE, NARROWS) for found in risky for label in found)
+        only_commits = all(label == COMMITS_PART_WAY for found in risky for label in found if label in CONSENT)
         self.confirm = QCheckBox("I understand that this destroys data" if certain else
+                                 "I understand that it commits part-way: if a later step fails, what ran before "
+                                 "that commit stays applied" if only_commits else
                                  "I understand that this may destroy data: what it does is known only when it runs",
                                  self)
         self.confirm.setVisible(bool(risky))
@@ -140,11 +171,10 @@ class ApplyDialog(QDialog):
         blocked = blocked_from(self._predictions)
         if not blocked:
             return "No table is locked against other sessions' reads or writes."
-        lines = "".join(
-            f"<li><b>{escape(table_label(table))}</b>: writes wait from operation {writes}"
-            + (f", reads from operation {reads}" if reads is not None else ", reads go on")
-            + "</li>" for table, writes, reads in blocked)
-        return f"While it runs, until it commits:<ul>{lines}</ul>"
+        lines = "".join(f"<li>{_blocked_line(item)}</li>" for item in blocked)
+        online = any(item.until is not None for item in blocked)
+        return ("While it runs, until it commits" + (" (an online operation commits the work before it)"
+                                                     if online else "") + f":<ul>{lines}</ul>")
 
     def _update_buttons(self) -> None:
         """Apply waits for the counts (or for them to be given up, which says why): consent is
@@ -182,8 +212,11 @@ class ApplyDialog(QDialog):
         make the migration wait, and everyone queued behind the migration with it."""
         from gui_app.core.lock_report import blocked_from
 
-        # Every table some operation locks against writes (in one transaction or step by step).
-        url, tables = self.url, [table for table, _w, _r in blocked_from(self._predictions)]
+        # Every table some operation locks against writes, and those an online operation reads
+        # (it waits for the transactions that wrote them to end).
+        tables = list(dict.fromkeys([item.table for item in blocked_from(self._predictions)] + [
+            table for p in self._predictions if p is not None and p.online for table, _mode in p.locks]))
+        url = self.url
 
         def run(_progress: ProgressFn, _cancel: CancelToken) -> list[str]:
             from gui_app.core import timeouts

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QMenu,
     QPushButton,
     QStyle,
     QTabWidget,
@@ -22,6 +24,7 @@ from gui_app.ui import icons
 from gui_app.ui.models.pending_model import PendingModel
 
 if TYPE_CHECKING:
+    from gui_app.core.online import OnlineOp
     from gui_app.ui.pending import PendingPlan
 
 
@@ -60,12 +63,27 @@ class PendingPanel(QWidget):
         icons.set_action_icon(self.remove_button.setIcon, "remove")
         self.remove_button.setToolTip("Remove the selected operation from the pending list")
         self.remove_button.clicked.connect(self.remove_selected)
+        self.online_button = QPushButton("Make it online", self)
+        self.online_button.setObjectName("makeOnline")
+        icons.set_action_icon(self.online_button.setIcon, "online")
+        self.online_button.setToolTip("Replace the selected operation by the sequence that lets reads and writes go "
+                                      "on while it reads the table (CREATE INDEX CONCURRENTLY, NOT VALID then "
+                                      "VALIDATE…); undoable")
+        self.online_button.clicked.connect(self.make_selected_online)
+        self.online_button.setEnabled(False)
+        # The model tells of every change of the list (an online form swapped in or undone too).
+        for signal in (self.view.selectionModel().currentChanged, self.model.modelReset, self.model.dataChanged,
+                       self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._update_online)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         tabs = QTabWidget(self)
         tabs.addTab(self.view, "Operations")
         history = tabs.addTab(self.history, "History")
         icons.set_action_icon(lambda icon: tabs.setTabIcon(history, icon), "history")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.online_button)
         buttons.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -81,6 +99,44 @@ class PendingPanel(QWidget):
         self.view.setColumnHidden(PendingModel.LOCK, pending is None or pending.dialect not in MODELLED)
         if pending is not None:
             self.history.setStack(pending.undo_stack)
+        self._update_online()
+
+    def _online_form(self) -> OnlineOp | None:
+        row = self.selected_row()
+        if self._pending is None or not 0 <= row < len(self._pending.plan):
+            return None
+        return self._pending.plan.online_form(row)
+
+    def _update_online(self, *_args: object) -> None:
+        online = self._online_form()
+        self.online_button.setEnabled(online is not None)
+        self.online_button.setToolTip(
+            f"Run it online: {online.kind}. {online.failure[0].upper()}{online.failure[1:]}." if online is not None
+            else "The selected operation has no online form here (or needs none: it reads no existing table "
+                 "under a blocking lock)")
+
+    def make_selected_online(self) -> None:
+        from gui_app.core.plan import PlanError
+
+        row = self.selected_row()
+        if self._pending is None or row < 0:
+            return
+        try:
+            self._pending.make_online(row)
+        except PlanError as error:
+            self._report_error("Cannot make this operation online", str(error))
+
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.view.indexAt(position)
+        if not index.isValid():
+            return
+        self.view.setCurrentIndex(index)
+        menu = QMenu(self)
+        online = menu.addAction("Make it online", self.make_selected_online)
+        online.setObjectName("makeOnlineAction")
+        online.setEnabled(self._online_form() is not None)
+        menu.addAction("Remove", self.remove_selected)
+        menu.exec(self.view.viewport().mapToGlobal(position))
 
     def _fit_columns(self, *_args: object) -> None:
         """The widest row number and the widest risk text in the list, measured once each."""
