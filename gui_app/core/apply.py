@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 from sqlalchemy.engine import URL
 
-from gui_app.core import timeouts
+from gui_app.core import mysql_algorithms, timeouts
 from gui_app.core.apply_runner import ApplyFailed as ApplyFailed
 from gui_app.core.apply_runner import ApplyReport as ApplyReport
 from gui_app.core.apply_runner import Runner, StepFailed, failure_message
@@ -27,6 +27,7 @@ from gui_app.core.blockers import blocking_sessions
 from gui_app.core.dialects import is_mysql
 from gui_app.core.errors import describe_error
 from gui_app.core.journal import Journal
+from gui_app.core.mysql_algorithms import Accepted
 from gui_app.core.op_facts import describe, table_of
 from gui_app.core.progress import Cancelled, CancelToken, ProgressFn
 from gui_app.core.projection import project
@@ -85,12 +86,14 @@ def apply_plan(
     verify: bool = True,
     after_each: Callable[[int], None] | None = None,
     recovering: bool = False,
+    algorithms: Accepted | None = None,
 ) -> ApplyReport:
     """Apply ``plan`` (built on ``base``) to the database at ``url``.
 
     On MySQL/MariaDB a journal records each step (:mod:`gui_app.core.journal`); a database with
     the journal of an interrupted apply is refused until that one is finished or reverted
-    (``recovering``: this is the plan doing so)."""
+    (``recovering``: this is the plan doing so). ``algorithms``: what a MySQL/MariaDB dry run of this
+    plan found the server accepts; each statement is sent with it (:mod:`gui_app.core.mysql_algorithms`)."""
     dialect = url.get_backend_name()
     if not dry_run and not recovering:
         refuse_unfinished(url)
@@ -120,7 +123,7 @@ def apply_plan(
                     except _CommitLost as lost:
                         return _after_lost_commit(engine, base, plan, stamp, lost)
                 else:
-                    runner = _apply_step_by_step(conn, plan, base, progress, cancel, after_each, stamp)
+                    runner = _apply_step_by_step(conn, plan, base, progress, cancel, after_each, stamp, algorithms)
             except ApplyFailed as failed:
                 if failed.lock_timeout:
                     failed.name_blockers(blocking_sessions(conn, touched_tables(plan) | _referred_tables(plan)))
@@ -332,13 +335,15 @@ def _check_foreign_keys(conn: sa.Connection, plan: Sequence[ops.MigrateOperation
 
 def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema,
                         progress: ProgressFn | None, cancel: CancelToken | None,
-                        after_each: Callable[[int], None] | None, stamp: str | None) -> Runner:
+                        after_each: Callable[[int], None] | None, stamp: str | None,
+                        algorithms: Accepted | None = None) -> Runner:
     from gui_app.core.journal_steps import step_scripts
     from gui_app.core.urls import url_without_password
 
     journal = Journal.begin(url_without_password(conn.engine.url), step_scripts(plan, base.dialect, base),
                             [describe(op) for op in plan], stamp)
     runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each, journal=journal)
+    stop_sending = mysql_algorithms.sending(conn, algorithms, lambda: runner.done) if algorithms else lambda: None
     try:
         # Each DDL statement commits on its own; the transaction only frames the DML (and a
         # script's autocommit_block() commits it and begins the next).
@@ -351,13 +356,17 @@ def _apply_step_by_step(conn: sa.Connection, plan: Sequence[ops.MigrateOperation
         runner.transaction.commit()
     except StepFailed as failure:
         journal.end()  # a clean failure is reported, with what ran: nothing is left to recover
-        message = failure_message(failure.error)
+        accepted = algorithms.strongest(failure.index) if algorithms else None
+        message = (mysql_algorithms.refused_text(failure.error, accepted) if accepted else None) \
+            or failure_message(failure.error)
         if failure.count > 1:  # MySQL 8 and MariaDB run one DDL statement atomically
             message += f" None of the {failure.count} operations sent in that statement was applied."
         raise ApplyFailed(failure.index, failure.described, message, runner.done, False, failure.error) from None
     except Cancelled:
         journal.end()
         raise
+    finally:
+        stop_sending()
     return runner
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 from sqlalchemy.engine import URL
 
-from gui_app.core import sa_build, timeouts
+from gui_app.core import mysql_algorithms, sa_build, timeouts
 from gui_app.core.apply_runner import ApplyFailed, ApplyReport, Runner, StepFailed, failure_message, scratch_name
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.core.schema import Schema
@@ -38,13 +38,17 @@ def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progre
         metadata.create_all(scratch)
         with scratch.connect() as conn:
             runner = Runner(conn, base, progress, cancel, len(plan))
+            # Each statement tries the cheapest ALGORITHM/LOCK first: the apply sends what was accepted.
+            accepted, stop = mysql_algorithms.trying_cheapest(scratch, lambda: runner.done, base.dialect == "mariadb")
             try:
                 with conn.begin():
                     runner.run(plan, "mysql")
             except StepFailed as failure:
                 raise ApplyFailed(failure.index, failure.described, failure_message(failure.error), 0, True,
                                   failure.error) from None
-        report = ApplyReport(len(plan), dry_run=True)
+            finally:
+                stop()
+        report = ApplyReport(len(plan), dry_run=True, algorithms=accepted)
         report.mismatches = []
         report.notes.append(DATA_NOTE)
         return report

@@ -24,6 +24,7 @@ from gui_app.core.batch_block import BatchBlockOp, app_table_group
 from gui_app.core.errors import describe_error
 from gui_app.core.journal import Journal
 from gui_app.core.lock_probe import PostgresProbe, StepMeasured
+from gui_app.core.mysql_algorithms import Accepted
 from gui_app.core.op_facts import describe
 from gui_app.core.progress import Cancelled, CancelToken, ProgressFn
 from gui_app.core.projection import project
@@ -84,6 +85,8 @@ class ApplyReport:
     notes: list[str] = field(default_factory=list)
     measured: list[StepMeasured] = field(default_factory=list)
     """After a PostgreSQL dry run: what each step locked, rewrote and read, and its time."""
+    algorithms: Accepted | None = None
+    """After a MySQL/MariaDB dry run: the ALGORITHM/LOCK the server accepted for each statement."""
 
 
 @dataclass

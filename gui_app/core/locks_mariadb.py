@@ -18,6 +18,7 @@ in turn, cheapest first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -46,6 +47,8 @@ def predict_mariadb(op: ops.MigrateOperation, before: s.Schema, version: tuple[i
     if found is None:
         return Prediction((), None, why="custom SQL or code: what it locks cannot be told before it runs")
     mode, cost, why, alternative = found
+    if mode.startswith("COPY/") and table is not None and alternative is None:
+        alternative = online_copy(op, table, before)
     return Prediction(((here, mode),), cost, rewrites=(here,) if cost == REWRITE else (),
                       scans=(here,) if cost == SCAN else (), why=why, alternative=alternative)
 
@@ -101,8 +104,7 @@ def _alter_column(op: ops.AlterColumnOp, table: s.Table | None, modern: bool) ->
     if op.modify_type is not None:
         old = op.existing_type if op.existing_type is not None else (column.sa_type if column else None)
         if not (modern and _same_varchar_class(old, op.modify_type)):
-            return ("COPY/SHARED", REWRITE, "the type change copies the table; writes wait",
-                    "pt-online-schema-change or gh-ost copy the table without blocking writes")
+            return "COPY/SHARED", REWRITE, "the type change copies the table; writes wait", None
     if op.modify_nullable is not None:
         return "INPLACE/NONE", REWRITE, "a change of NULL / NOT NULL rebuilds the table in place", None
     if op.modify_type is not None:
@@ -136,3 +138,32 @@ def _constraint_kind(op: ops.DropConstraintOp, table: s.Table | None) -> str | N
     if table.primary_key is not None and table.primary_key.name == op.constraint_name:
         return "primary"
     return None
+
+
+def online_copy(op: ops.MigrateOperation, table: s.Table, before: s.Schema) -> str | None:
+    """The same change made by an online copy tool, which copies the rows in small chunks while
+    writes go on (triggers or the binary log carry them over) and swaps the tables at the end:
+    Percona's ``pt-online-schema-change`` (https://docs.percona.com/percona-toolkit/pt-online-schema-change.html)
+    and GitHub's ``gh-ost`` (https://github.com/github/gh-ost), neither part of this app."""
+    import shlex
+
+    from gui_app.core.render import render_sql
+
+    statements = [s.strip() for s in render_sql([op], "mysql", None).split(";") if s.strip()]
+    if len(statements) != 1:
+        return None
+    match = re.match(r"ALTER TABLE (`[^`]+`|\S+) (.*)$", statements[0], re.DOTALL)
+    if match is None:
+        return None
+    body = " ".join(match.group(2).split())
+    database = table.schema or before.default_schema or "DATABASE"
+    children = [t.name for t in before.tables for fk in t.foreign_keys if fk.referred_table == table.name
+                and t.name != table.name]
+    pt_osc = (f"pt-online-schema-change --alter {shlex.quote(body)} D={database},t={table.name}"
+              + (" --alter-foreign-keys-method=auto" if children else "") + " --execute")
+    if table.foreign_keys or children:
+        gh_ost = "gh-ost cannot: the table has foreign keys"
+    else:
+        gh_ost = (f"gh-ost --database={database} --table={table.name} --alter={shlex.quote(body)} "
+                  "--allow-on-master --execute")
+    return f"an online copy tool, writes going on (needs a primary key or unique key): {pt_osc}; or {gh_ost}"

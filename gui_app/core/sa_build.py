@@ -84,9 +84,16 @@ def _sorted_element(element: Any, order: str) -> Any:
     return element
 
 
+STUB = "gui_app_stub"
+"""``Table.info`` key marking a table made only as a foreign key's target."""
+
+
 def table_to_sa(table: s.Table, metadata: sa.MetaData | None = None) -> sa.Table:
     """A detached SQLAlchemy table equal to the snapshot (indexes included)."""
     metadata = metadata if metadata is not None else sa.MetaData()
+    known = metadata.tables.get(f"{table.schema}.{table.name}" if table.schema else table.name)
+    if known is not None and known.info.get(STUB):
+        metadata.remove(known)  # made for a foreign key of a table built earlier: the real one replaces it
     items: list[Any] = [column_to_sa(c) for c in table.columns]
     if table.primary_key is not None:
         items.append(sa.PrimaryKeyConstraint(*table.primary_key.columns, name=table.primary_key.name))
@@ -110,7 +117,8 @@ def _stub_referred_table(metadata: sa.MetaData, table: s.Table, fk: s.ForeignKey
     local_types = {c.name: c.sa_type for c in table.columns}
     sa.Table(fk.referred_table, metadata, *(
         sa.Column(remote, local_types.get(local) if local_types.get(local) is not None else NullType())
-        for local, remote in zip(fk.columns, fk.referred_columns, strict=True)), schema=fk.referred_schema)
+        for local, remote in zip(fk.columns, fk.referred_columns, strict=True)), schema=fk.referred_schema,
+        info={STUB: True})
 
 
 def rebuild_source(table: s.Table, renames: Sequence[tuple[str, str]] = ()) -> tuple[sa.Table, list[Any]]:

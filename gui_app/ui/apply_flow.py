@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from gui_app.core.apply_runner import ApplyFailed, ApplyReport
+    from gui_app.core.mysql_algorithms import Accepted
     from gui_app.ui.context import AppContext
     from gui_app.ui.pending import PendingPlan
     from gui_app.ui.workers import Job
@@ -62,7 +63,7 @@ class ApplyFlow(QObject):
         dialog = ApplyDialog(pending, database.url, self.context.jobs, self.window)
         self.dialog = dialog
         if dialog.exec():
-            self._run(pending, database.url, stamp)
+            self._run(pending, database.url, stamp, dialog.accepted_modes)
 
     def cancel(self) -> bool:
         """Cancel a running apply between two operations (the transaction then rolls back);
@@ -72,7 +73,8 @@ class ApplyFlow(QObject):
         self.job.cancel()
         return True
 
-    def _run(self, pending: PendingPlan, url: URL, stamp: str | None = None) -> None:
+    def _run(self, pending: PendingPlan, url: URL, stamp: str | None = None,
+             algorithms: Accepted | None = None) -> None:
         from gui_app.core.apply import ApplyFailed, apply_plan, describe_apply_error
         from gui_app.core.progress import CancelToken, ProgressFn
         from gui_app.ui.workers import Job
@@ -81,7 +83,8 @@ class ApplyFlow(QObject):
 
         def run(progress: ProgressFn, cancel: CancelToken) -> ApplyReport | ApplyFailed:
             try:
-                return apply_plan(url, operations, base, progress=progress, cancel=cancel, stamp=stamp)
+                return apply_plan(url, operations, base, progress=progress, cancel=cancel, stamp=stamp,
+                                  algorithms=algorithms)
             except ApplyFailed as failed:
                 return failed  # delivered as a result: the list must follow what ran
 

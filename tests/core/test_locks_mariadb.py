@@ -4,16 +4,14 @@ combination changes nothing), on a fresh copy of the tables."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic.operations import Operations, ops
-from alembic.runtime.migration import MigrationContext
+from alembic.operations import ops
 
 from gui_app.core import locks
+from gui_app.core.apply import apply_plan
 from gui_app.core.locks_mariadb import predict_mariadb
 from gui_app.core.reflect import reflect
 from gui_app.core.schema import Schema
@@ -48,73 +46,30 @@ MARIADB_CASES: dict[str, ops.MigrateOperation] = {
                                                                    modify_type=sa.String(40)),
 }
 
-_ALTER = re.compile(r"^\s*ALTER\s+TABLE\s", re.IGNORECASE)
-_CREATE_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\s", re.IGNORECASE)
-_DROP_INDEX = re.compile(r"^\s*DROP\s+INDEX\s+(\S+)\s+ON\s+(\S+)\s*$", re.IGNORECASE)
-
-
 @pytest.fixture(scope="module")
-def server(mysql_module_databases: ServerDatabases) -> Iterator[tuple[ServerDatabases, Schema, tuple[int, ...]]]:
-    url = _fresh(mysql_module_databases)
+def server(mysql_module_databases: ServerDatabases) -> Iterator[tuple[str, Schema, tuple[int, ...]]]:
+    url = mysql_module_databases.create_with(*SETUP)
     engine = sa.create_engine(url)
     schema = reflect(engine)
     version = engine.dialect.server_version_info or ()
     engine.dispose()
     if schema.dialect != "mariadb":
         pytest.skip("the server is MySQL: this model is MariaDB's")
-    yield mysql_module_databases, schema, version
-
-
-def _fresh(databases: ServerDatabases) -> str:
-    return databases.create_with(*SETUP)
-
-
-def _cheapest_accepted(url: str, op: ops.MigrateOperation) -> str:
-    """The first ALGORITHM/LOCK, cheapest first, with which the server runs ``op``."""
-    engine = sa.create_engine(url)
-    refusals = []
-    try:
-        for algorithm in locks.ALGORITHMS:
-            for lock in locks.MYSQL_LOCKS:
-                if algorithm == "INSTANT" and lock != "NONE":
-                    continue
-
-                def restricted(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
-                               _many: bool, algorithm: str = algorithm, lock: str = lock) -> tuple[str, Any]:
-                    dropped = _DROP_INDEX.match(statement)
-                    if dropped:
-                        statement = f"ALTER TABLE {dropped.group(2)} DROP INDEX {dropped.group(1)}"
-                    if _ALTER.match(statement):
-                        return f"{statement}, ALGORITHM={algorithm}, LOCK={lock}", parameters
-                    if _CREATE_INDEX.match(statement):
-                        return f"{statement} ALGORITHM={algorithm} LOCK={lock}", parameters
-                    return statement, parameters
-
-                with engine.connect() as conn:
-                    sa.event.listen(conn, "before_cursor_execute", restricted, retval=True)
-                    try:
-                        Operations(MigrationContext.configure(conn)).invoke(op)
-                        conn.commit()
-                        return f"{algorithm}/{lock}"
-                    except sa.exc.DBAPIError as error:
-                        conn.rollback()
-                        code = error.orig.args[0] if error.orig is not None and error.orig.args else None
-                        if code not in (1845, 1846):  # ALGORITHM or LOCK not supported: try the next
-                            raise
-                        refusals.append(f"{algorithm}/{lock}")
-    finally:
-        engine.dispose()
-    raise AssertionError(f"refused with every algorithm: {refusals}")
+    yield url, schema, version
 
 
 @pytest.mark.parametrize("case", list(MARIADB_CASES))
-def test_prediction_equals_what_the_server_accepts(server: tuple[ServerDatabases, Schema, tuple[int, ...]],
-                                                   case: str) -> None:
-    databases, schema, version = server
+def test_prediction_equals_what_the_dry_run_finds_the_server_accepts(
+        server: tuple[str, Schema, tuple[int, ...]], case: str) -> None:
+    """The dry run sends each statement with the cheapest ALGORITHM/LOCK first and records the one
+    the server accepts (:mod:`gui_app.core.mysql_algorithms`)."""
+    url, schema, version = server
     op = MARIADB_CASES[case]
     predicted = predict_mariadb(op, schema, version)
     ((_table, mode),) = predicted.locks
-    assert mode == _cheapest_accepted(_fresh(databases), op), predicted.why
+    report = apply_plan(sa.engine.make_url(url), [op], schema, dry_run=True)
+    assert report.algorithms is not None
+    assert mode == report.algorithms.strongest(0), predicted.why
 
 
 def test_what_mariadb_modes_block_and_which_is_stronger() -> None:
@@ -124,8 +79,32 @@ def test_what_mariadb_modes_block_and_which_is_stronger() -> None:
     assert locks.stronger("INSTANT/NONE", "INPLACE/NONE") == "INPLACE/NONE"
 
 
-def test_before_10_4_a_dropped_column_rebuilds(server: tuple[ServerDatabases, Schema, tuple[int, ...]]) -> None:
-    _databases, schema, _version = server
+def test_before_10_4_a_dropped_column_rebuilds(server: tuple[str, Schema, tuple[int, ...]]) -> None:
+    _url, schema, _version = server
     op = CASES["drop column"]
     assert predict_mariadb(op, schema, (10, 3, 30)).cost == locks.REWRITE
     assert predict_mariadb(op, schema, (10, 11, 6)).cost == locks.CATALOG
+
+
+def test_a_copy_names_the_online_copy_tools_with_the_change_written_for_them(
+        server: tuple[str, Schema, tuple[int, ...]]) -> None:
+    """A step that copies the table under ``LOCK=SHARED`` offers the same change through
+    ``pt-online-schema-change`` and ``gh-ost``, with the clause as MariaDB reads it; gh-ost is
+    ruled out where the table has foreign keys, and pt-osc told how to carry child keys over."""
+    _url, schema, version = server
+    database = schema.default_schema
+    widen = MARIADB_CASES["integer to bigint"]
+    assert predict_mariadb(widen, schema, version).alternative == (
+        "an online copy tool, writes going on (needs a primary key or unique key): pt-online-schema-change "
+        f"--alter 'MODIFY year BIGINT NULL' D={database},t=album --execute; or gh-ost cannot: the table has "
+        "foreign keys")
+    tag = ops.AlterColumnOp("tag", "label", existing_type=sa.String(20), modify_type=sa.String(300),
+                            existing_nullable=False)
+    assert predict_mariadb(tag, schema, version).alternative == (
+        "an online copy tool, writes going on (needs a primary key or unique key): pt-online-schema-change "
+        f"--alter 'MODIFY label VARCHAR(300) NOT NULL' D={database},t=tag --execute; or gh-ost "
+        f"--database={database} --table=tag --alter='MODIFY label VARCHAR(300) NOT NULL' --allow-on-master --execute")
+    check = MARIADB_CASES["add check"]
+    assert "--alter 'ADD CONSTRAINT ck_album_price CHECK (price >= 0)'" in \
+        (predict_mariadb(check, schema, version).alternative or "")
+    assert predict_mariadb(MARIADB_CASES["add column"], schema, version).alternative is None  # instant

@@ -181,3 +181,58 @@ def test_mariadb_lock_column_and_confirmation_say_what_each_statement_blocks(
                              "operation 1</li></ul>")
     assert "Sessions have a transaction open now (MariaDB does not say on which tables)" in seen["sessions"]
     assert "in a transaction for" in seen["sessions"]  # MariaDB keeps no last statement of an idle session
+
+
+def test_mariadb_dry_run_finds_the_algorithm_and_the_apply_sends_it(
+        qtbot: QtBot, window: MainWindow, mysql_databases: ServerDatabases) -> None:
+    """The confirmation's dry run lists the ALGORITHM/LOCK the server accepted for each step beside
+    the prediction; Apply then sends each statement with it."""
+    import sqlalchemy as sa
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    url = mysql_databases.create_with("CREATE TABLE album (id int PRIMARY KEY, year int, title varchar(60))",
+                                      "CREATE TABLE track (id int PRIMARY KEY, name varchar(40))",
+                                      "INSERT INTO album VALUES (1, 1999, 'first'), (2, 2001, 'second')")
+    window.connecting.open_url_text(url)
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=15_000)
+    if window.context.pending.plan.base.dialect != "mariadb":  # type: ignore[union-attr]
+        pytest.skip("the server is MySQL: the modes asserted are MariaDB's")
+    where = window.context.pending.plan.base.default_schema or ""  # type: ignore[union-attr]
+    assert run_dialog(qtbot, menu_action(window, (where, "Tables", "album", "year"), "Edit column…").trigger,
+                      lambda d: d.type_edit.setText("BIGINT")) == ""
+    assert run_dialog(qtbot, menu_action(window, (where, "Tables", "track"), "Add index…").trigger,
+                      lambda d: d.columns.set_checked(["name"])) == ""
+    seen: dict[str, str] = {}
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        sent.append(" ".join(statement.split()))
+
+    def steps() -> None:
+        dialog: Any = QApplication.activeModalWidget()
+        try:
+            qtbot.waitUntil(lambda: dialog.impacts is not None, timeout=10_000)
+            dialog.dry_run_button.click()
+            qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
+            seen["dry run"] = dialog.outcome.text()
+        finally:
+            if dialog.apply_button.isEnabled():
+                dialog.apply_button.click()
+            else:
+                dialog.reject()
+
+    QTimer.singleShot(0, steps)
+    sa.event.listen(sa.engine.Engine, "after_cursor_execute", record)
+    try:
+        window.apply_action.trigger()
+        qtbot.waitUntil(lambda: not len(window.context.pending.plan)  # type: ignore[union-attr]
+                        and not window.context.loading, timeout=30_000)
+    finally:
+        sa.event.remove(sa.engine.Engine, "after_cursor_execute", record)
+    assert "Accepted by the server in the dry run" in seen["dry run"]
+    assert "Operation 1 (alter_column album.year): the server accepted COPY/SHARED — as predicted" in seen["dry run"]
+    assert "Operation 2 (create_index track.ix_track_name): the server accepted NOCOPY/NONE — as predicted" \
+        in seen["dry run"], seen["dry run"]
+    assert "ALTER TABLE album MODIFY year BIGINT NULL, ALGORITHM=COPY, LOCK=SHARED" in sent, sent
+    assert "CREATE INDEX ix_track_name ON track (name) ALGORITHM=NOCOPY LOCK=NONE" in sent

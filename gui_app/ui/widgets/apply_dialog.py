@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from gui_app.core.apply_runner import ApplyReport
     from gui_app.core.impact import Impact
     from gui_app.core.lock_report import Blocked
+    from gui_app.core.mysql_algorithms import Accepted
     from gui_app.ui.pending import PendingPlan
 
 NO_ROLLBACK = ("<b>MySQL and MariaDB cannot roll back schema changes.</b> Each operation commits as it runs: "
@@ -79,6 +80,8 @@ class ApplyDialog(QDialog):
         self.setWindowTitle("Apply pending changes")
         self.pending, self.url, self.jobs = pending, url, jobs
         self.impacts: list[Impact] | None = None
+        self.accepted_modes: Accepted | None = None
+        """What a MySQL/MariaDB dry run found the server accepts, sent with the apply."""
         self._job: Job[list[Impact]] | Job[ApplyReport] | None = None
         plan = pending.plan
         dialect = family(pending.dialect)
@@ -285,10 +288,25 @@ class ApplyDialog(QDialog):
 
     def _dry_run_passed(self, report: ApplyReport) -> None:
         self._job = None
+        self.accepted_modes = report.algorithms
         notes = "".join(f"<br>{escape(n)}" for n in report.notes)
         self.outcome.setText(f"<span style='color:#2e9d4a'>Dry run passed: all {report.applied} operations ran "
-                            f"and were thrown away.</span>{notes}{self._measured(report)}")
+                            f"and were thrown away.</span>{notes}{self._measured(report)}{self._accepted_text()}")
         self._update_buttons()
+
+    def _accepted_text(self) -> str:
+        """MySQL/MariaDB: the ALGORITHM/LOCK the server accepted for each step, beside the prediction."""
+        if self.accepted_modes is None or not self.accepted_modes.by_step:
+            return ""
+        from gui_app.core.mysql_algorithms import lines
+        from gui_app.core.op_facts import describe
+
+        predicted = [p.locks[0][1] if p is not None and p.locks else None for p in self._predictions]
+        found = lines(self.accepted_modes, predicted, [describe(op) for op in self.pending.plan.operations])
+        items = "".join(f"<li><span style='color:{colours.error_text()}'>{escape(text)}</span></li>" if differs
+                        else f"<li>{escape(text)}</li>" for text, differs in found)
+        return ("<br>Accepted by the server in the dry run; Apply sends each statement with it, so the server "
+                f"stops rather than copy or lock more than this:<ul>{items}</ul>")
 
     def _measured(self, report: ApplyReport) -> str:
         """What each step locked, rewrote and read in the dry run, beside the prediction."""
