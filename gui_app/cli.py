@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--lock-timeout", metavar="SECONDS", type=_seconds, default=timeouts.Timeouts.lock,
                        help="give up when a statement waits longer than this for a lock another session holds, "
                        "naming that session (default: %(default)g)")
+    apply.add_argument("--lock-retries", metavar="N", type=_retries, default=timeouts.Timeouts.lock_retries,
+                       help="try the plan again this many times, after 1, 2, 4... s, when it gave up waiting for a "
+                       "lock and changed nothing (default: %(default)d)")
     apply.set_defaults(handler=_apply)
 
     check = commands.add_parser(
@@ -140,6 +143,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _retries(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 100: {text!r}")
+    return value
+
+
 def _connect_timeout(command: argparse.ArgumentParser) -> None:
     command.add_argument("--connect-timeout", metavar="SECONDS", type=_seconds, default=timeouts.Timeouts.connect,
                          help="give up connecting to a server that does not answer within this time "
@@ -154,7 +167,8 @@ def run(argv: Sequence[str]) -> int:
         parser.print_help(sys.stderr)
         return 2
     timeouts.configure(timeouts.Timeouts(connect=getattr(args, "connect_timeout", timeouts.Timeouts.connect),
-                                         lock=getattr(args, "lock_timeout", timeouts.Timeouts.lock)))
+                                         lock=getattr(args, "lock_timeout", timeouts.Timeouts.lock),
+                                         lock_retries=getattr(args, "lock_retries", timeouts.Timeouts.lock_retries)))
     try:
         code = handler(args)
     except UsageError as error:

@@ -139,3 +139,14 @@ def test_a_mistyped_command_is_a_usage_error_not_the_window(tmp_path: Path) -> N
     assert result.returncode == 2, result.stderr
     assert "'frobnicate' is neither a command (inspect, sql, apply, check, diff, recover) nor a database URL" \
         in result.stderr
+
+
+def test_apply_lock_retries_is_a_bounded_whole_number(tmp_path: Path) -> None:
+    from gui_app.cli import build_parser
+
+    args = build_parser().parse_args(["apply", "s.py", "sqlite:///x.db", "--lock-retries", "5"])
+    assert args.lock_retries == 5
+    assert build_parser().parse_args(["apply", "s.py", "sqlite:///x.db"]).lock_retries == 3
+    for wrong, said in (("-1", "must be from 0 to 100"), ("two", "not a whole number")):
+        result = run_cli("apply", str(tmp_path / "s.py"), "sqlite:///x.db", "--lock-retries", wrong)
+        assert result.returncode == 2 and said in result.stderr, result.stderr

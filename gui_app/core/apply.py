@@ -114,28 +114,42 @@ def apply_plan(
         with engine.connect() as conn:
             if dialect != "sqlite":  # SQLite waits for a locked file as long as the connect timeout
                 timeouts.limit_lock_waits(conn, timeouts.current().lock)
-            check_drift(conn, base, plan)
-            try:
-                if dialect in TRANSACTIONAL:
-                    try:
-                        runner = _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel,
-                                                           stamp, after_each)
-                    except _CommitLost as lost:
-                        return _after_lost_commit(engine, base, plan, stamp, lost)
-                else:
-                    runner = _apply_step_by_step(conn, plan, base, progress, cancel, after_each, stamp, algorithms)
-            except ApplyFailed as failed:
-                if failed.lock_timeout:
-                    failed.name_blockers(blocking_sessions(conn, touched_tables(plan) | _referred_tables(plan)))
-                raise
+            attempts = 1
+            while True:
+                check_drift(conn, base, plan)  # again before a retry: the lock holder may have changed the tables
+                try:
+                    if dialect in TRANSACTIONAL:
+                        try:
+                            runner = _apply_in_one_transaction(conn, plan, base, dialect, dry_run, progress, cancel,
+                                                               stamp, after_each)
+                        except _CommitLost as lost:
+                            return _after_lost_commit(engine, base, plan, stamp, lost)
+                    else:
+                        runner = _apply_step_by_step(conn, plan, base, progress, cancel, after_each, stamp,
+                                                     algorithms)
+                    break
+                except ApplyFailed as failed:
+                    if failed.lock_timeout:
+                        failed.name_blockers(blocking_sessions(conn, touched_tables(plan) | _referred_tables(plan)),
+                                             attempts)
+                        if attempts <= timeouts.current().lock_retries and failed.applied == 0 \
+                                and failed.committed_by is None:
+                            _pause_before_retry(attempts, len(plan), progress, cancel)
+                            attempts += 1
+                            continue
+                    raise
             if dialect not in TRANSACTIONAL:
                 if stamp is not None:
                     with conn.begin():
                         _stamp(conn, stamp)
                 if runner.journal is not None:
                     runner.journal.end()  # stamped only now: the journal lasts until then
-            report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None, notes=list(runner.notes),
+            report = ApplyReport(len(plan), dry_run, stamped=stamp if not dry_run else None,
+                                 notes=list(dict.fromkeys(runner.notes)),  # each said once
                                  measured=list(runner.measured))
+            if attempts > 1:
+                report.notes.append(f"Another session held a lock the plan needed: it ran at attempt {attempts}, "
+                                    "nothing having changed in the attempts before.")
             if verify and not dry_run:
                 _verify(conn, base, plan, report, runner)
         return report
@@ -143,6 +157,22 @@ def apply_plan(
         if dialect == "sqlite":
             engine.dispose()
         cleanup()
+
+
+def _pause_before_retry(attempt: int, total: int, progress: ProgressFn | None, cancel: CancelToken | None) -> None:
+    """Wait 1, 2, 4… s (at most 30) before trying a plan again that found a table locked; a cancel
+    ends the wait at once."""
+    import time
+
+    seconds = min(2.0 ** (attempt - 1), 30.0)
+    if progress is not None:
+        progress(f"Another session holds a lock: trying again in {seconds:g} s (attempt {attempt + 1} of "
+                 f"{timeouts.current().lock_retries + 1})", 0, total)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()
+        time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
 
 
 def _verify(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateOperation], report: ApplyReport,

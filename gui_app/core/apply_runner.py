@@ -49,6 +49,8 @@ class ApplyFailed(Exception):
         self.committed_by = committed_by
         self.lock_timeout = error is not None and timeouts.lock_timed_out(error)
         self.blockers: list[str] = []
+        self.attempts = 1
+        """How many times the plan was tried (a lock timeout is tried again: ``Timeouts.lock_retries``)."""
         super().__init__(self._text())
 
     def _text(self) -> str:
@@ -62,13 +64,14 @@ class ApplyFailed(Exception):
         text = f"Operation {self.index + 1} ({self.operation}) failed: {message} {state}"
         if self.lock_timeout:
             waited = timeouts.current().lock
-            text += (f" It waited {waited:g} s for a lock another session holds" +
+            tries = f" at each of {self.attempts} attempts" if self.attempts > 1 else ""
+            text += (f" It waited {waited:g} s{tries} for a lock another session holds" +
                      (": " + "; ".join(self.blockers) + "." if self.blockers else ".") +
                      " Try again when that session has finished, or raise the lock timeout.")
         return text
 
-    def name_blockers(self, blockers: list[str]) -> None:
-        self.blockers = blockers
+    def name_blockers(self, blockers: list[str], attempts: int = 1) -> None:
+        self.blockers, self.attempts = blockers, attempts
         self.args = (self._text(),)
 
 

@@ -133,8 +133,9 @@ def as_text(assessed: Sequence[Assessed], sizes: Mapping[TableName, TableSize]) 
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-OUTSIDE_DRY_RUN = ("run inside the dry run's transaction in its plain form (CONCURRENTLY cannot run in one); a "
-                   "real apply runs it online, outside the transaction")
+OUTSIDE_DRY_RUN = ("run inside the dry run's transaction, in the form a transaction accepts (an index without "
+                   "CONCURRENTLY); a real apply runs it online, outside the transaction, each statement committing "
+                   "on its own")
 
 
 @dataclass(frozen=True)

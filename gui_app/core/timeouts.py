@@ -31,6 +31,9 @@ class Timeouts:
     """Seconds a statement of an apply may wait for a lock another session holds."""
     count: float = 10.0
     """Seconds a statement counting the rows a change destroys may run."""
+    lock_retries: int = 3
+    """Times an apply that gave up waiting for a lock, having changed nothing, is tried again
+    (after 1, 2, 4… s): the usual way to migrate a busy table with a short lock timeout."""
 
 
 _current = Timeouts()
@@ -47,6 +50,8 @@ def configure(timeouts: Timeouts) -> None:
         value = getattr(timeouts, name)
         if not (isinstance(value, int | float) and 0 < value <= 86_400):
             raise ValueError(f"the {name} timeout must be between 0 and 86400 seconds, not {value!r}")
+    if not (isinstance(timeouts.lock_retries, int) and 0 <= timeouts.lock_retries <= 100):
+        raise ValueError(f"the lock retries must be a whole number from 0 to 100, not {timeouts.lock_retries!r}")
     _current = timeouts
 
 

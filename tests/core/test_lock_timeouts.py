@@ -26,7 +26,7 @@ SERVERS = [pytest.param("postgresql", marks=pytest.mark.postgresql), pytest.para
 @pytest.fixture
 def short_timeouts() -> Iterator[None]:
     before = timeouts.current()
-    timeouts.configure(timeouts.Timeouts(connect=3.0, lock=LOCK, count=LOCK))
+    timeouts.configure(timeouts.Timeouts(connect=3.0, lock=LOCK, count=LOCK, lock_retries=0))
     yield
     timeouts.configure(before)
 
@@ -96,6 +96,52 @@ def test_a_held_lock_fails_the_apply_in_time_naming_the_holder(
     assert [c.name for c in reflect(url).table("busy").columns] == ["id", "note"]  # nothing changed
     # Once the other session has finished, the same plan goes through.
     assert apply.apply_plan(make_url(url), plan, base).mismatches == []
+
+
+@pytest.mark.parametrize("dialect", SERVERS)
+def test_a_held_lock_is_tried_again_until_the_holder_is_done(request: pytest.FixtureRequest, dialect: str) -> None:
+    """With a short lock timeout and retries, the plan waits 0.5 s, pauses 1 s, waits again…; the
+    other session ends its transaction after about 2 s and a later attempt applies the plan, with
+    a note saying so. Each attempt changed nothing, so trying again is safe."""
+    before = timeouts.current()
+    timeouts.configure(timeouts.Timeouts(connect=3.0, lock=0.5, count=0.5, lock_retries=4))
+    url = _database(request, dialect)
+    base = reflect(url)
+    plan = [edits.add_column(base.table("busy"), edits.ColumnSpec("extra", sa.Integer()))]
+    engine, holder, _pid = _holder(url)
+    said: list[str] = []
+    release = threading.Timer(2.0, lambda: (holder.rollback(), holder.close()))
+    release.start()
+    try:
+        report = apply.apply_plan(make_url(url), plan, base, progress=lambda text, _d, _t: said.append(text))
+    finally:
+        release.join(10)
+        engine.dispose()
+        timeouts.configure(before)
+    assert report.mismatches == [] and [c.name for c in reflect(url).table("busy").columns] == ["id", "note", "extra"]
+    assert any(text.startswith("Another session holds a lock: trying again in 1 s (attempt 2 of 5)") for text in said)
+    (note,) = [n for n in report.notes if n.startswith("Another session held a lock")]
+    assert "it ran at attempt " in note
+
+
+def test_retries_stop_at_the_limit_and_say_how_many_attempts_waited(
+        request: pytest.FixtureRequest, pg_databases: ServerDatabases) -> None:
+    before = timeouts.current()
+    timeouts.configure(timeouts.Timeouts(connect=3.0, lock=0.3, count=0.3, lock_retries=1))
+    url = _database(request, "postgresql")
+    base = reflect(url)
+    plan = [edits.add_column(base.table("busy"), edits.ColumnSpec("extra", sa.Integer()))]
+    engine, holder, _pid = _holder(url)
+    try:
+        with pytest.raises(apply.ApplyFailed) as failed:
+            apply.apply_plan(make_url(url), plan, base)
+    finally:
+        holder.rollback()
+        holder.close()
+        engine.dispose()
+        timeouts.configure(before)
+    assert "waited 0.3 s at each of 2 attempts for a lock" in str(failed.value), str(failed.value)
+    assert failed.value.applied == 0
 
 
 @pytest.mark.parametrize("dialect", SERVERS)

@@ -203,12 +203,14 @@ def test_timeouts_are_set_in_a_dialog_and_kept(qtbot: QtBot, window: MainWindow,
     assert dialog.isVisible() and dialog.boxes["lock"].value() == 5.0
     dialog.boxes["lock"].setValue(1.5)
     dialog.boxes["connect"].setValue(4)
+    assert dialog.retries.value() == 3
+    dialog.retries.setValue(6)
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
-    assert (timeouts.current().lock, timeouts.current().connect) == (1.5, 4.0)
+    assert (timeouts.current().lock, timeouts.current().connect, timeouts.current().lock_retries) == (1.5, 4.0, 6)
     timeouts.configure(timeouts.Timeouts())
     again = create_window(settings)  # the next start reads them back
     qtbot.addWidget(again)
-    assert (timeouts.current().lock, timeouts.current().connect) == (1.5, 4.0)
+    assert (timeouts.current().lock, timeouts.current().connect, timeouts.current().lock_retries) == (1.5, 4.0, 6)
 
 
 @pytest.mark.postgresql
@@ -218,7 +220,7 @@ def test_a_held_lock_is_waited_for_in_bounds_named_and_retried(qtbot: QtBot, win
     then stops at the lock timeout naming the session, and Retry runs it once that session is done."""
     from gui_app.core import timeouts
 
-    timeouts.configure(timeouts.Timeouts(lock=1.0, count=1.0))
+    timeouts.configure(timeouts.Timeouts(lock=1.0, count=1.0, lock_retries=1))
     url = pg_databases.url(pg_databases.create())
     engine = sa.create_engine(url)
     with engine.begin() as conn:
@@ -244,7 +246,7 @@ def test_a_held_lock_is_waited_for_in_bounds_named_and_retried(qtbot: QtBot, win
         qtbot.waitUntil(lambda: window.error_box is not None and window.error_box.isVisible(), timeout=20_000)
         box = window.error_box
         assert box is not None
-        assert "waited 1 s for a lock" in box.text() and "application report-job" in box.text(), box.text()
+        assert "waited 1 s at each of 2 attempts for a lock" in box.text() and "application report-job" in box.text()
         assert "LOCK TABLE busy" in box.text() and "Nothing was changed." in box.text()
     finally:
         holder.rollback()

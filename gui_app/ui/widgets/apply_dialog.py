@@ -151,9 +151,7 @@ class ApplyDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(820, 600)
         self._update_buttons()
-        self._count_impacts()
-        if self._modelled:
-            self._find_sessions()
+        self._count_impacts()  # then the sessions: listed after, the counting's own session is not among them
 
     def _timeline(self) -> str:
         """Which tables other sessions wait on, and when: in one transaction (PostgreSQL) every lock
@@ -253,12 +251,16 @@ class ApplyDialog(QDialog):
         self.sessions.setVisible(True)
 
     def _impacts_failed(self, reason: str) -> None:
+        if self._modelled:
+            self._find_sessions()
         self.impacts = []  # given up, visibly: Apply is possible again, with the reason on screen
         self.destructive.setText(f"<span style='color:#c0392b'>Could not count affected rows: "
                                  f"{escape(reason)}</span>")
         self._update_buttons()
 
     def _show_impacts(self, impacts: list[Impact]) -> None:
+        if self._modelled:
+            self._find_sessions()
         self.impacts = impacts
         self._update_buttons()
         if not impacts:
