@@ -1,5 +1,5 @@
-"""Which lock-and-cost model answers for a database: PostgreSQL's lock modes, MariaDB's
-``ALGORITHM/LOCK``. MySQL proper and SQLite have none yet."""
+"""Which lock-and-cost model answers for a database: PostgreSQL's lock modes, MariaDB's and
+MySQL 8's ``ALGORITHM/LOCK``. SQLite has none: every write takes the whole database."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from alembic.operations import ops
 from gui_app.core import schema as s
 from gui_app.core.locks import Prediction, TableName, predict_postgresql
 from gui_app.core.locks_mariadb import predict_mariadb
+from gui_app.core.locks_mysql import predict_mysql
 
-MODELLED = frozenset({"postgresql", "mariadb"})
+MODELLED = frozenset({"postgresql", "mariadb", "mysql"})
 """Dialects (as the snapshot names them) whose operations have a model."""
 
 
@@ -23,4 +24,6 @@ def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableN
     version = tuple(int(part) for part in before.server_version.split(".") if part.isdigit())
     if before.dialect == "mariadb":
         return predict_mariadb(op, before, version, existed)
+    if before.dialect == "mysql":
+        return predict_mysql(op, before, version, existed)
     return predict_postgresql(op, before, version, existed)

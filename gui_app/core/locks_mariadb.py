@@ -19,7 +19,7 @@ in turn, cheapest first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 from alembic.operations import ops
@@ -33,8 +33,19 @@ _BYTES_PER_CHARACTER = (1, 4)
 length bytes (1 up to 255 bytes, else 2) are known only within these bounds."""
 
 
+Rules = Callable[[ops.MigrateOperation, "s.Table | None", tuple[int, ...]], "tuple[str, str, str, str | None] | None"]
+"""One server's rules: (``ALGORITHM/LOCK``, cost, why, alternative) for an operation on a table."""
+
+
 def predict_mariadb(op: ops.MigrateOperation, before: s.Schema, version: tuple[int, ...],
                     existed: Iterable[TableName] | None = None) -> Prediction:
+    return predict_with(_predict, op, before, version, existed)
+
+
+def predict_with(rules: Rules, op: ops.MigrateOperation, before: s.Schema, version: tuple[int, ...],
+                 existed: Iterable[TableName] | None = None) -> Prediction:
+    """A prediction from ``rules`` (MariaDB's here, MySQL's in :mod:`gui_app.core.locks_mysql`):
+    a table the plan creates blocks nobody; a copy offers the online copy tools."""
     visible = set(existed) if existed is not None else {(t.schema, t.name) for t in before.tables}
     target = table_of(op)
     table = before.find_table(target[1], target[0]) if target else None
@@ -43,7 +54,7 @@ def predict_mariadb(op: ops.MigrateOperation, before: s.Schema, version: tuple[i
         return Prediction((), None if here is None else CATALOG,
                           why="a table the plan creates: nobody else can wait on it" if here else
                           "custom SQL or code: what it locks cannot be told before it runs")
-    found = _predict(op, table, version)
+    found = rules(op, table, version)
     if found is None:
         return Prediction((), None, why="custom SQL or code: what it locks cannot be told before it runs")
     mode, cost, why, alternative = found
@@ -88,7 +99,7 @@ def _predict(op: ops.MigrateOperation, table: s.Table | None, version: tuple[int
                 "checked; writes wait", "SET foreign_key_checks = 0 for the statement (INPLACE, LOCK=NONE, rows "
                 "not checked), or pt-online-schema-change / gh-ost")
     if isinstance(op, ops.DropConstraintOp):
-        kind = _constraint_kind(op, table)
+        kind = constraint_kind(op, table)
         if kind == "foreignkey":
             return "INSTANT/NONE", CATALOG, "a foreign key is dropped from metadata", None
         if kind == "primary":
@@ -103,7 +114,7 @@ def _alter_column(op: ops.AlterColumnOp, table: s.Table | None, modern: bool) ->
     column = next((c for c in (table.columns if table else ()) if c.name == op.column_name), None)
     if op.modify_type is not None:
         old = op.existing_type if op.existing_type is not None else (column.sa_type if column else None)
-        if not (modern and _same_varchar_class(old, op.modify_type)):
+        if not (modern and same_varchar_class(old, op.modify_type)):
             return "COPY/SHARED", REWRITE, "the type change copies the table; writes wait", None
     if op.modify_nullable is not None:
         return "INPLACE/NONE", REWRITE, "a change of NULL / NOT NULL rebuilds the table in place", None
@@ -114,7 +125,7 @@ def _alter_column(op: ops.AlterColumnOp, table: s.Table | None, modern: bool) ->
     return "INSTANT/NONE", CATALOG, "a rename, default or comment is metadata only", None
 
 
-def _same_varchar_class(old: object, new: object) -> bool:
+def same_varchar_class(old: object, new: object) -> bool:
     """A VARCHAR lengthened without changing the size of its length prefix, for any character set."""
     if not (type(old) is type(new) and isinstance(old, sa.String) and isinstance(new, sa.String)):
         return False
@@ -128,7 +139,7 @@ def _same_varchar_class(old: object, new: object) -> bool:
     return both_short or both_long
 
 
-def _constraint_kind(op: ops.DropConstraintOp, table: s.Table | None) -> str | None:
+def constraint_kind(op: ops.DropConstraintOp, table: s.Table | None) -> str | None:
     if op.constraint_type:
         return op.constraint_type
     if table is None:
