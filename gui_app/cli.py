@@ -21,7 +21,7 @@ from gui_app.core.dialects import family
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-COMMANDS = ("inspect", "sql", "apply", "check", "diff", "recover")
+COMMANDS = ("inspect", "sql", "apply", "check", "diff", "diagram", "recover")
 REACHED = 3
 """``check --fail-on``: an operation reached the level."""
 TARGET_METADATA_HELP = ("the MetaData the project's env.py gives its migrations as target_metadata, for scripts "
@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="what each operation of a migration script locks, rewrites and reads on a database",
         description="Read a migration script and predict, per operation, against the database's tables, sizes and "
         "server version: the lock taken on each table, the cost (catalog, scan or rewrite), the estimated rows, bytes "
-        "and time, and the online alternative. Nothing is run. PostgreSQL and MariaDB so far.")
+        "and time, and the online alternative. Nothing is run. PostgreSQL, MariaDB and MySQL 8.")
     check.add_argument("script", metavar="SCRIPT", help="path to an Alembic migration script (.py)")
     check.add_argument("url", metavar="URL", help="SQLAlchemy database URL")
     check.add_argument("--downgrade", action="store_true", help="check downgrade() instead of upgrade()")
@@ -118,6 +118,19 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("-m", "--message", default="match schema", help="message of the revision file")
     _connect_timeout(diff)
     diff.set_defaults(handler=_diff)
+
+    diagram = commands.add_parser(
+        "diagram", help="draw the schema as an ER diagram (SVG or PNG)",
+        description="Lay out the database's tables and foreign keys as an ER diagram and write it as SVG (one "
+        "group per table, its id the table's name, schema-qualified outside the default schema) or PNG.")
+    diagram.add_argument("url", metavar="URL", help="SQLAlchemy database URL")
+    diagram.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write: .svg or .png")
+    diagram.add_argument("--schema", metavar="NAME", help="only the tables of this schema (default: every schema)")
+    diagram.add_argument("--focus", metavar="TABLE", help="only this table and its neighbours (SCHEMA.TABLE or TABLE)")
+    diagram.add_argument("--depth", metavar="N", type=int, default=1,
+                         help="with --focus: how many foreign-key hops away a neighbour may be (default: %(default)s)")
+    _connect_timeout(diagram)
+    diagram.set_defaults(handler=_diagram)
 
     recover = commands.add_parser(
         "recover", help="finish or revert an apply to MySQL/MariaDB that was interrupted",
@@ -225,6 +238,51 @@ def _inspect(args: argparse.Namespace) -> None:
         sys.stdout.write(json.dumps(to_data(schema), ensure_ascii=False, separators=(",", ":")) + "\n")
     else:
         sys.stdout.write(to_text(schema))
+
+
+def _diagram(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from sqlalchemy import exc
+
+    from gui_app.core.diagram_layout import layout, tables_to_draw
+    from gui_app.core.diagram_svg import to_svg
+    from gui_app.core.errors import describe_error
+    from gui_app.core.reflect import reflect
+    from gui_app.core.urls import display_url
+
+    output = Path(args.output)
+    if output.suffix.lower() not in (".svg", ".png"):
+        raise UsageError(f"the output must end in .svg or .png, not {output.name!r}")
+    if args.depth < 0:
+        raise UsageError("--depth must be 0 or more")
+    engine = _engine_for(args.url)
+    try:
+        schema = reflect(engine)
+    except (exc.SQLAlchemyError, OSError) as error:
+        raise CommandError(f"cannot read {display_url(engine.url)}: {describe_error(error)}") from None
+    finally:
+        engine.dispose()
+    if args.schema is not None and not any(n.name == args.schema for n in schema.namespaces):
+        raise CommandError(f"no schema {args.schema!r} in {display_url(engine.url)}")
+    focus = None
+    if args.focus:
+        where, _, name = args.focus.rpartition(".")
+        found = schema.find_table(name, where or args.schema)
+        if found is None:
+            raise CommandError(f"no table {args.focus!r} in {display_url(engine.url)}")
+        focus = (found.schema, found.name)
+    tables = tables_to_draw(schema, args.schema, focus, args.depth)
+    text = to_svg(layout(tables), tables, schema.default_schema)
+    try:
+        if output.suffix.lower() == ".svg":
+            output.write_text(text, encoding="utf-8")
+        else:
+            from gui_app.ui.diagram_export import svg_to_png
+
+            svg_to_png(text, output)
+    except OSError as error:
+        raise CommandError(f"cannot write {output}: {error.strerror or error}") from None
 
 
 def _load(args: argparse.Namespace) -> Any:

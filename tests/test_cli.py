@@ -137,7 +137,7 @@ def test_a_mistyped_command_is_a_usage_error_not_the_window(tmp_path: Path) -> N
     result = subprocess.run([sys.executable, "-m", "gui_app", "frobnicate"], capture_output=True, text=True,
                             timeout=60, env=env)
     assert result.returncode == 2, result.stderr
-    assert "'frobnicate' is neither a command (inspect, sql, apply, check, diff, recover) nor a database URL" \
+    assert "'frobnicate' is neither a command (inspect, sql, apply, check, diff, diagram, recover) nor a database URL" \
         in result.stderr
 
 
