@@ -368,8 +368,9 @@ def _apply(args: argparse.Namespace) -> None:
     _check_fit(operations, base, dialect, shown)
     sys.stdout.write(render_sql(operations, dialect, base, as_sent=True))
     sys.stdout.flush()
-    if _report_destruction(engine, operations, base, dialect) and not args.accept_data_loss and not args.dry_run:
-        raise CommandError("refusing to apply: this destroys data, or may (listed above); nothing was changed. "
+    flagged = _report_destruction(engine, operations, base, dialect)
+    if flagged and not args.accept_data_loss and not args.dry_run:
+        raise CommandError(f"refusing to apply: {flagged} (listed above); nothing was changed. "
                            "Pass --accept-data-loss to apply it anyway")
     if not args.yes and not args.dry_run:
         if not sys.stdin.isatty():
@@ -399,20 +400,26 @@ def _apply(args: argparse.Namespace) -> None:
     print(f"{done}: {report.applied} operation(s){stamped}", file=sys.stderr)
 
 
-def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, dialect: str) -> bool:
-    """Print what the plan destroys, counted as the GUI's confirmation counts it; whether it needs consent."""
+def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, dialect: str) -> str:
+    """Print what the plan destroys, counted as the GUI's confirmation counts it; why it needs
+    consent ("" where it needs none)."""
     from sqlalchemy import exc
 
     from gui_app.core.errors import describe_error
     from gui_app.core.impact import count_impacts
-    from gui_app.core.op_facts import COMMITS_PART_WAY, needs_consent
+    from gui_app.core.op_facts import COMMITS_PART_WAY, CONSENT, needs_consent
     from gui_app.core.op_facts import describe as describe_op
     from gui_app.core.plan import risks
 
     labelled = [(number, op, risks(op, base, dialect)) for number, op in enumerate(operations, start=1)]
     flagged = [(number, op, labels) for number, op, labels in labelled if needs_consent(labels)]
     if not flagged:
-        return False
+        return ""
+    # An online operation (or a script's own COMMIT) destroys nothing; what it risks is a plan left half applied.
+    only_commits = all(label == COMMITS_PART_WAY for _n, _op, labels in flagged for label in labels
+                       if label in CONSENT)
+    said = "this commits part-way: a later failure leaves what ran before its commit applied" if only_commits \
+        else "this destroys data, or may"
     try:
         impacts: dict[int, list[str]] = {}
         with engine.connect() as conn:
@@ -421,13 +428,13 @@ def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, di
         counted = ""
     except (exc.SQLAlchemyError, OSError) as error:
         impacts, counted = {}, f" (not counted: {describe_error(error)})"
-    print(f"This destroys data, or may{counted}:", file=sys.stderr)
+    print(f"{said[0].upper()}{said[1:]}{counted}:", file=sys.stderr)
     for number, op, labels in flagged:
         found = "; ".join(impacts.get(number - 1, [])) or ", ".join(labels)
         if COMMITS_PART_WAY in labels and COMMITS_PART_WAY not in found:
             found += f"; {COMMITS_PART_WAY}: a later failure leaves what ran before its commit applied"
         print(f"  operation {number} ({describe_op(op)}): {found}", file=sys.stderr)
-    return True
+    return said
 
 
 def _recover(args: argparse.Namespace) -> None:

@@ -383,3 +383,23 @@ def test_a_block_holding_other_statements_stays_code() -> None:
                       ValidateLaterOp)
     assert online_from_block([not_valid, ops.ExecuteSQLOp("ALTER TABLE album VALIDATE CONSTRAINT other")]) is None
     assert online_from_block([ops.ExecuteSQLOp("ALTER TYPE mood ADD VALUE 'meh'")]) is None
+
+
+def test_the_command_line_asks_consent_for_committing_part_way_not_for_destroying(
+        pg_databases: ServerDatabases, tmp_path: Path) -> None:
+    from tests.test_cli import run_cli
+
+    url = _database(pg_databases)
+    script = tmp_path / "a1_online.py"
+    script.write_text("from alembic import op\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n"
+                      "    with op.get_context().autocommit_block():\n"
+                      "        op.create_index('ix_album_title', 'album', ['title'], postgresql_concurrently=True)\n\n\n"
+                      "def downgrade():\n    op.drop_index('ix_album_title', 'album')\n")
+    refused = run_cli("apply", str(script), url, "--yes")
+    assert refused.returncode == 1
+    assert "This commits part-way: a later failure leaves what ran before its commit applied:\n  operation 1 " \
+           "(create_index album.ix_album_title (online)): commits part-way" in refused.stderr
+    assert "destroys" not in refused.stderr
+    applied = run_cli("apply", str(script), url, "--yes", "--accept-data-loss")
+    assert applied.returncode == 0, applied.stderr
+    assert ("ix_album_title", True, False) in _catalog(url)
