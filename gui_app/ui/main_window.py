@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMoveEvent, QResiz
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
+    QGraphicsSceneContextMenuEvent,
     QLabel,
     QMainWindow,
     QMenu,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QToolButton,
     QWidget,
 )
@@ -33,9 +35,10 @@ from gui_app.ui.connect_flow import ConnectFlow
 from gui_app.ui.context import AppContext, LoadedDatabase
 from gui_app.ui.menus import ACTIONS, ALWAYS, EDIT, MENUS, TOOLBAR
 from gui_app.ui.migration_files import MigrationFiles
-from gui_app.ui.models.tree_index import Kind
+from gui_app.ui.models.tree_index import Kind, Status
 from gui_app.ui.schema_editor import SchemaEditor
 from gui_app.ui.widgets.details_panel import DetailsPanel
+from gui_app.ui.widgets.diagram_panel import DiagramPanel
 from gui_app.ui.widgets.pending_panel import PendingPanel
 from gui_app.ui.widgets.preview_panel import PreviewPanel
 from gui_app.ui.widgets.revision_panel import RevisionPanel
@@ -45,6 +48,7 @@ from gui_app.ui.wording import plural
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
+    from gui_app.core import schema as s
     from gui_app.ui.pending import PendingPlan
 
 APP_TITLE = "Alembic Studio"
@@ -101,8 +105,14 @@ class MainWindow(QMainWindow):
 
         self.browser = SchemaBrowser(self)
         self.details = DetailsPanel(self)
+        self.diagram = DiagramPanel(context.jobs, self._diagram_menu,
+                                    lambda table, column: self.editor.edit_column(table, column), self)
+        self.views = QTabWidget(self)
+        self.views.setObjectName("schemaViews")
+        self.views.addTab(self.browser, "Tree")
+        self.views.addTab(self.diagram, "Diagram")
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.browser)
+        splitter.addWidget(self.views)
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -114,6 +124,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(splitter)
         self.setCentralWidget(self.pages)
         self.browser.node_selected.connect(lambda node: self.details.show_node(self.browser.model.tree, node))
+        self.browser.node_selected.connect(self._select_in_diagram)
+        self.diagram.view.table_chosen.connect(self._select_in_tree)
         self.editor = SchemaEditor(context, self, self.show_error,
                                    lambda text: self.statusBar().showMessage(text, 15_000))
         self.browser.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -268,6 +280,7 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(pending.undo_stack)
         self.pending_panel.set_pending(pending)
         self.preview.set_pending(pending)
+        self.diagram.show_schema(pending.plan.projected, pending.plan.base if len(pending.plan) else None)
         pending.changed.connect(self._show_projection)
         pending.changed.connect(self.files.autosave)
         for action in self.edit_actions:
@@ -284,6 +297,7 @@ class MainWindow(QMainWindow):
         plan = pending.plan
         self.browser.show_projection(plan.projected, plan.base if len(plan) else None,
                                      renames(plan.operations) if len(plan) else None)
+        self.diagram.show_schema(plan.projected, plan.base if len(plan) else None)
         self._pending_count_shown()
 
     def _pending_count_shown(self) -> None:
@@ -307,6 +321,32 @@ class MainWindow(QMainWindow):
                                     namespace, self.browser.view)
         self.last_menu = menu
         menu.popup(self.browser.view.viewport().mapToGlobal(position))
+
+    def _diagram_menu(self, table: s.Table, event: QGraphicsSceneContextMenuEvent) -> None:
+        """A box's context menu: the tree's own for that table."""
+        namespace = None if table.schema is None or table.schema == self._default_schema() else table.schema
+        item = self.diagram.view.diagram.items_by_table.get((table.schema, table.name))
+        status = item.status if item is not None else Status.SAME
+        menu = self.editor.menu_for(Kind.TABLE, table, table, status, namespace, self.diagram.view)
+        self.last_menu = menu
+        menu.popup(event.screenPos())
+
+    def _default_schema(self) -> str | None:
+        pending = self.context.pending
+        return pending.plan.base.default_schema if pending is not None else None
+
+    def _select_in_diagram(self, node: int) -> None:
+        table = self.browser.model.tree.tables[node] if node > 0 else None
+        self.diagram.view.select_table((table.schema, table.name) if table is not None else None)
+
+    def _select_in_tree(self, key: tuple[str | None, str] | None) -> None:
+        pending = self.context.pending
+        if key is None or pending is None:
+            return
+        projected = pending.plan.projected
+        namespace = next((n for n in projected.namespaces if n.holds(key[0])), None)
+        if namespace is not None:
+            self.browser.select_path((namespace.name, "Tables", key[1]))
 
     def _add_column_to_selection(self) -> None:
         table = self.browser.model.tree.tables[self.browser.selected_node()]

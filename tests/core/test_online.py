@@ -393,7 +393,8 @@ def test_the_command_line_asks_consent_for_committing_part_way_not_for_destroyin
     script = tmp_path / "a1_online.py"
     script.write_text("from alembic import op\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n"
                       "    with op.get_context().autocommit_block():\n"
-                      "        op.create_index('ix_album_title', 'album', ['title'], postgresql_concurrently=True)\n\n\n"
+                      "        op.create_index('ix_album_title', 'album', ['title'],\n"
+                      "                        postgresql_concurrently=True)\n\n\n"
                       "def downgrade():\n    op.drop_index('ix_album_title', 'album')\n")
     refused = run_cli("apply", str(script), url, "--yes")
     assert refused.returncode == 1

@@ -1,0 +1,108 @@
+"""The Diagram tab beside the tree: the view, its zoom buttons, and the layout run in the background.
+
+The projected schema is laid out again when it changes, but only while the tab is shown (a large
+schema is not laid out for nobody); a layout that finishes after a newer one was asked for is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QGraphicsSceneContextMenuEvent, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from gui_app.core import schema as s
+from gui_app.core.diagram_layout import Layout, TableName, layout, tables_to_draw
+from gui_app.core.progress import CancelToken, ProgressFn
+from gui_app.ui import icons
+from gui_app.ui.models.tree_index import Status
+from gui_app.ui.widgets.diagram_view import DiagramView
+from gui_app.ui.workers import Job, JobRunner
+
+
+def statuses(projected: s.Schema, base: s.Schema | None) -> dict[TableName, Status]:
+    """New and changed tables, as the pending list leaves them against the database as read."""
+    if base is None:
+        return {}
+    before = {(t.schema, t.name): t for t in base.tables}
+    found = {}
+    for table in projected.tables:
+        old = before.get((table.schema, table.name))
+        if old is None:
+            found[(table.schema, table.name)] = Status.NEW
+        elif old != table:
+            found[(table.schema, table.name)] = Status.CHANGED
+    return found
+
+
+class DiagramPanel(QWidget):
+    def __init__(self, jobs: JobRunner, menu_for: Callable[[s.Table, QGraphicsSceneContextMenuEvent], None],
+                 edit_column: Callable[[s.Table, str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("diagramPanel")
+        self.jobs = jobs
+        self.view = DiagramView(menu_for, edit_column, self)
+        self.status = QLabel(self)
+        self.status.setObjectName("diagramStatus")
+        buttons = QHBoxLayout()
+        for text, icon, slot, tip in (("Fit", "fit", self.view.fit, "Show the whole diagram"),
+                                      ("", "zoom_in", lambda: self.view.zoom(1.25), "Zoom in (or the mouse wheel)"),
+                                      ("", "zoom_out", lambda: self.view.zoom(0.8), "Zoom out (or the mouse wheel)")):
+            button = QPushButton(text, self)
+            icons.set_action_icon(button.setIcon, icon)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addWidget(self.status, 1)
+        layout_box = QVBoxLayout(self)
+        layout_box.setContentsMargins(0, 0, 0, 0)
+        layout_box.addLayout(buttons)
+        layout_box.addWidget(self.view, 1)
+        self._wanted: tuple[s.Schema, s.Schema | None] | None = None
+        self._shown: s.Schema | None = None
+        self._asked = 0
+        self.laying_out = False
+
+    def show_schema(self, projected: s.Schema, base: s.Schema | None) -> None:
+        """Lay ``projected`` out (now if the tab is shown, else when it is)."""
+        self._wanted = (projected, base)
+        if self.isVisible():
+            self._lay_out()
+
+    def showEvent(self, event: object) -> None:  # type: ignore[override]
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._wanted is not None and self._wanted[0] is not self._shown:
+            self._lay_out()
+
+    def _lay_out(self) -> None:
+        assert self._wanted is not None
+        projected, base = self._wanted
+        self._asked += 1
+        asked = self._asked
+        self.laying_out = True
+        self.status.setText(f"Laying out {len(projected.tables)} tables…")
+
+        def run(_progress: ProgressFn, _cancel: CancelToken) -> tuple[Layout, list[s.Table]]:
+            tables = tables_to_draw(projected)
+            return layout(tables), tables
+
+        job: Job[tuple[Layout, list[s.Table]]] = Job(run)
+        job.signals.succeeded.connect(lambda found: self._laid_out(asked, projected, base, *found))
+        job.signals.failed.connect(lambda reason: self._failed(asked, reason))
+        self.jobs.start(job)
+
+    def _laid_out(self, asked: int, projected: s.Schema, base: s.Schema | None, placed: Layout,
+                  tables: list[s.Table]) -> None:
+        if asked != self._asked:
+            return  # a newer schema was asked for meanwhile
+        first = self._shown is None
+        self.view.show_layout(placed, tables, statuses(projected, base))
+        self._shown = projected
+        self.laying_out = False
+        self.status.setText(f"{len(tables)} tables, {len(placed.links)} foreign keys")
+        if first:
+            self.view.fit()
+
+    def _failed(self, asked: int, reason: str) -> None:
+        if asked == self._asked:
+            self.laying_out = False
+            self.status.setText(f"Could not lay out the diagram: {reason}")

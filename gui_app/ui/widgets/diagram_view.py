@@ -1,0 +1,238 @@
+"""The ER diagram of the projected schema: the boxes and keys :mod:`gui_app.core.diagram_layout`
+places, drawn in a ``QGraphicsView`` that pans, zooms and edits.
+
+The layout is computed off the GUI thread. At a low zoom a box is drawn as its outline and name
+only (the columns could not be read anyway), and each box is cached as a picture for panning.
+A table's pending status colours it as the tree does. Selection follows the tree both ways; a
+box's context menu is the tree's own for that table, and a double-click on a column edits it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen, QWheelEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneMouseEvent,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from gui_app.core import schema as s
+from gui_app.core.diagram_layout import HEADER, PADDING, ROW, Box, Layout, Link, column_type, markers
+from gui_app.ui.models.schema_tree import STATUS_COLOURS
+from gui_app.ui.models.tree_index import Status
+
+if TYPE_CHECKING:
+    from gui_app.core.diagram_layout import TableName
+
+OUTLINE_ONLY_BELOW = 0.4
+"""Below this zoom a box shows its outline and name only."""
+ZOOM_STEP = 1.15
+
+
+class TableItem(QGraphicsItem):
+    """One table's box: header with the name, a row per column (name, type, PK/FK/UQ/NN)."""
+
+    def __init__(self, table: s.Table, box: Box, status: Status) -> None:
+        super().__init__()
+        self.table, self.box, self.status = table, box, status
+        self.setPos(box.x, box.y)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setToolTip(f"{table.name}" + {Status.NEW: " (new)", Status.CHANGED: " (changed)"}.get(status, ""))
+        self.setZValue(1)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, self.box.width, self.box.height)
+
+    def column_at(self, y: float) -> str | None:
+        """The column whose row holds ``y`` (item coordinates), if any."""
+        index = int((y - HEADER) // ROW)
+        if y < HEADER or not 0 <= index < len(self.table.columns):
+            return None
+        return self.table.columns[index].name
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        palette = widget.palette() if widget is not None else QPalette()
+        rect = self.boundingRect()
+        accent = STATUS_COLOURS.get(self.status)
+        border = palette.color(QPalette.ColorRole.Highlight) if self.isSelected() else \
+            accent if accent is not None else palette.color(QPalette.ColorRole.Mid)
+        painter.setPen(QPen(border, 2.5 if self.isSelected() or accent is not None else 1))
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
+        painter.drawRect(rect)
+        header = QRectF(0, 0, rect.width(), HEADER)
+        tint = QColor(accent if accent is not None else palette.color(QPalette.ColorRole.Highlight))
+        tint.setAlpha(60)
+        painter.fillRect(header.adjusted(1, 1, -1, 0), tint)
+        text = palette.color(QPalette.ColorRole.Text)
+        font = QFont(painter.font())
+        font.setBold(True)
+        detail = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if detail < OUTLINE_ONLY_BELOW:
+            # The columns would be too small to read: the name alone, as large as the box lets it be.
+            size = min(12 / max(detail, 0.01), rect.height() * 0.45)
+            font.setPixelSize(max(1, round(size)))
+            width = QFontMetricsF(font).horizontalAdvance(self.table.name)
+            if width > rect.width() - 2 * PADDING:
+                font.setPixelSize(max(1, round(size * (rect.width() - 2 * PADDING) / width)))
+            painter.setFont(font)
+            painter.setPen(text)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.table.name)
+            return
+        font.setPixelSize(12)
+        painter.setFont(font)
+        painter.setPen(text)
+        painter.drawText(header.adjusted(PADDING, 0, -PADDING, 0), Qt.AlignmentFlag.AlignVCenter, self.table.name)
+        font.setBold(False)
+        painter.setFont(font)
+        muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        metrics = QFontMetricsF(font)
+        names = max((metrics.horizontalAdvance(c.name) for c in self.table.columns), default=0.0)
+        for index, column in enumerate(self.table.columns):
+            row = QRectF(PADDING, HEADER + ROW * index, rect.width() - 2 * PADDING, ROW)
+            painter.setPen(text)
+            painter.drawText(row, Qt.AlignmentFlag.AlignVCenter, column.name)
+            painter.setPen(muted)
+            painter.drawText(row.adjusted(names + 12, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, column_type(column))
+            painter.drawText(row, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                             markers(self.table, column))
+
+
+class LinkItem(QGraphicsPathItem):
+    """A foreign key: an orthogonal line, a crow's foot at the referring column, a bar at the referenced one."""
+
+    def __init__(self, link: Link, colour: QColor) -> None:
+        path = QPainterPath(QPointF(*link.points[0]))
+        for point in link.points[1:]:
+            path.lineTo(QPointF(*point))
+        (x0, y0), (x1, _y1) = link.points[0], link.points[1]
+        out = 10.0 if x1 >= x0 else -10.0
+        for dy in (-5.0, 0.0, 5.0):  # the crow's foot: three prongs meeting out from the box's side
+            path.moveTo(QPointF(x0, y0 + dy))
+            path.lineTo(QPointF(x0 + out, y0))
+        (xe, ye), (xp, _yp) = link.points[-1], link.points[-2]
+        back = -6.0 if xe >= xp else 6.0
+        path.moveTo(QPointF(xe + back, ye - 5))
+        path.lineTo(QPointF(xe + back, ye + 5))
+        super().__init__(path)
+        pen = QPen(colour, 1.2)
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.setZValue(0)
+        self.setToolTip(f"{link.name or 'foreign key'}: {link.child[1]} ({', '.join(link.columns)}) → "
+                        f"{link.parent[1]} ({', '.join(link.referred_columns)})")
+
+
+class DiagramScene(QGraphicsScene):
+    """Boxes and keys; asks its owner for a table's context menu and for a column's edit."""
+
+    def __init__(self, menu_for: Callable[[s.Table, QGraphicsSceneContextMenuEvent], None],
+                 edit_column: Callable[[s.Table, str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._menu_for, self._edit_column = menu_for, edit_column
+        self.items_by_table: dict[TableName, TableItem] = {}
+
+    def show(self, placed: Layout, tables: list[s.Table], statuses: dict[TableName, Status], colour: QColor) -> None:
+        self.clear()
+        self.items_by_table = {}
+        for link in placed.links:
+            self.addItem(LinkItem(link, colour))
+        for table in tables:
+            key = (table.schema, table.name)
+            box = placed.boxes.get(key)
+            if box is not None:
+                item = TableItem(table, box, statuses.get(key, Status.SAME))
+                self.addItem(item)
+                self.items_by_table[key] = item
+        self.setSceneRect(0, 0, placed.width, placed.height)
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
+        item = self._table_at(event.scenePos())
+        if item is None:
+            return
+        self.clearSelection()
+        item.setSelected(True)
+        self._menu_for(item.table, event)
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        item = self._table_at(event.scenePos())
+        column = item.column_at(item.mapFromScene(event.scenePos()).y()) if item is not None else None
+        if item is not None and column is not None:
+            self._edit_column(item.table, column)
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def _table_at(self, point: QPointF) -> TableItem | None:
+        return next((i for i in self.items(point) if isinstance(i, TableItem)), None)
+
+
+class DiagramView(QGraphicsView):
+    """Pans by dragging, zooms with the wheel around the pointer; ``table_chosen`` says which
+    table the user selected (schema, name)."""
+
+    table_chosen = Signal(object)
+
+    def __init__(self, menu_for: Callable[[s.Table, QGraphicsSceneContextMenuEvent], None],
+                 edit_column: Callable[[s.Table, str], None], parent: QWidget | None = None) -> None:
+        self.diagram = DiagramScene(menu_for, edit_column)
+        super().__init__(self.diagram, parent)
+        self.diagram.setParent(self)
+        self.setObjectName("diagramView")
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self._syncing = False
+        self.diagram.selectionChanged.connect(self._selection_changed)
+
+    def show_layout(self, placed: Layout, tables: list[s.Table], statuses: dict[TableName, Status]) -> None:
+        selected = self.selected_table()
+        self._syncing = True
+        try:
+            self.diagram.show(placed, tables, statuses, self.palette().color(QPalette.ColorRole.Mid))
+            if selected is not None and selected in self.diagram.items_by_table:
+                self.diagram.items_by_table[selected].setSelected(True)
+        finally:
+            self._syncing = False
+
+    def selected_table(self) -> TableName | None:
+        chosen = [i for i in self.diagram.selectedItems() if isinstance(i, TableItem)]
+        return (chosen[0].table.schema, chosen[0].table.name) if chosen else None
+
+    def select_table(self, key: TableName | None) -> None:
+        """Select (and bring into view) the box of ``key``; None clears the selection."""
+        self._syncing = True
+        try:
+            self.diagram.clearSelection()
+            item = self.diagram.items_by_table.get(key) if key is not None else None
+            if item is not None:
+                item.setSelected(True)
+                self.ensureVisible(item)
+        finally:
+            self._syncing = False
+
+    def zoom(self, factor: float) -> None:
+        scale = self.transform().m11() * factor
+        if 0.05 <= scale <= 4:
+            self.scale(factor, factor)
+
+    def fit(self) -> None:
+        self.fitInView(self.diagram.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.zoom(ZOOM_STEP ** steps)
+        event.accept()
+
+    def _selection_changed(self) -> None:
+        if not self._syncing:
+            self.table_chosen.emit(self.selected_table())
