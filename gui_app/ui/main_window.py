@@ -106,7 +106,8 @@ class MainWindow(QMainWindow):
         self.browser = SchemaBrowser(self)
         self.details = DetailsPanel(self)
         self.diagram = DiagramPanel(context.jobs, self._diagram_menu,
-                                    lambda table, column: self.editor.edit_column(table, column), self)
+                                    lambda table, column: self.editor.edit_column(table, column),
+                                    self._link_columns, self)
         self.views = QTabWidget(self)
         self.views.setObjectName("schemaViews")
         self.views.addTab(self.browser, "Tree")
@@ -330,6 +331,13 @@ class MainWindow(QMainWindow):
         menu = self.editor.menu_for(Kind.TABLE, table, table, status, namespace, self.diagram.view)
         self.last_menu = menu
         menu.popup(event.screenPos())
+
+    def _link_columns(self, table: s.Table, column: str, referred: s.Table, referred_column: str) -> None:
+        """A key drawn on the diagram: the foreign key dialog, filled in with it."""
+        from gui_app.core.schema import ForeignKey
+
+        self.editor.add_foreign_key(table, ForeignKey(None, (column,), referred.schema, referred.name,
+                                                      (referred_column,)))
 
     def _default_schema(self) -> str | None:
         pending = self.context.pending

@@ -159,10 +159,14 @@ class SchemaEditor:
 
         self._run(IndexDialog(self.current_table(table), self.dialect, self.submit, self.window))
 
-    def add_foreign_key(self, table: s.Table) -> None:
+    def add_foreign_key(self, table: s.Table, filled: s.ForeignKey | None = None) -> None:
+        """The foreign key dialog; ``filled``: a key to start from (drawn on the diagram)."""
         from gui_app.ui.widgets.constraint_dialogs import ForeignKeyDialog
 
-        self._run(ForeignKeyDialog(self.current_table(table), self.projected, self.dialect, self.submit, self.window))
+        dialog = ForeignKeyDialog(self.current_table(table), self.projected, self.dialect, self.submit, self.window)
+        if filled is not None:
+            dialog.form.load(filled, chosen=False)
+        self._run(dialog)
 
     def add_constraint(self, table: s.Table, kind: str) -> None:
         from gui_app.ui.widgets.constraint_dialogs import ConstraintDialog

@@ -87,3 +87,95 @@ def test_zoom_fit_and_the_outline_drawn_when_small(qtbot: QtBot, demo_window: Ma
     assert not image.isNull()
     QTimer.singleShot(0, lambda: None)
     QApplication.processEvents()
+
+
+def test_a_key_drawn_from_a_column_to_another_tables_column_opens_the_dialog_filled_in(
+        qtbot: QtBot, demo_window: MainWindow) -> None:
+    view = _diagram(qtbot, demo_window)
+    items = {k[1]: i for k, i in view.diagram.items_by_table.items()}
+    books, customers = items["books"], items["customers"]
+
+    def at(item: TableItem, column: str) -> QPointF:
+        row = [c.name for c in item.table.columns].index(column)
+        return item.mapToScene(QPointF(20, 26 + 18 * row + 9))
+
+    def mouse(kind: Any, point: QPointF) -> QGraphicsSceneMouseEvent:
+        event = QGraphicsSceneMouseEvent(kind)
+        event.setScenePos(point)
+        event.setButton(Qt.MouseButton.LeftButton)
+        return event
+
+    view.diagram.mousePressEvent(mouse(QGraphicsSceneMouseEvent.Type.GraphicsSceneMousePress, at(books, "pages")))
+    view.diagram.mouseMoveEvent(mouse(QGraphicsSceneMouseEvent.Type.GraphicsSceneMouseMove, at(customers, "id")))
+    seen: dict[str, Any] = {}
+
+    def check(dialog: Any) -> None:
+        seen["columns"] = dialog.columns.checked()
+        seen["referred"] = dialog.referred.currentText()
+        seen["referred columns"] = dialog.referred_columns.checked()
+
+    release = mouse(QGraphicsSceneMouseEvent.Type.GraphicsSceneMouseRelease, at(customers, "id"))
+    assert run_dialog(qtbot, lambda: view.diagram.mouseReleaseEvent(release), check) == ""
+    assert seen == {"columns": ["pages"], "referred": "customers", "referred columns": ["id"]}
+    assert any(call.startswith("op.create_foreign_key('fk_") and "'books', 'customers', ['pages'], ['id']" in call
+               for call in pending_calls(demo_window)), pending_calls(demo_window)
+    # A press and release on one column draws nothing: it chooses the table.
+    qtbot.waitUntil(lambda: not demo_window.diagram.laying_out, timeout=10_000)
+    customers = next(i for k, i in view.diagram.items_by_table.items() if k[1] == "customers")
+    view.diagram.mousePressEvent(mouse(QGraphicsSceneMouseEvent.Type.GraphicsSceneMousePress, at(customers, "id")))
+    view.diagram.mouseReleaseEvent(mouse(QGraphicsSceneMouseEvent.Type.GraphicsSceneMouseRelease, at(customers, "id")))
+    assert view.selected_table() is not None and view.selected_table()[1] == "customers"
+    assert demo_window.browser.selected_path() == (*T, "customers")
+
+
+def test_the_same_drag_with_real_mouse_events_on_the_view(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """Pressed on a column, the view does not pan: the scene draws the key."""
+    from PySide6.QtTest import QTest
+
+    demo_window.resize(1400, 900)
+    demo_window.show()
+    view = _diagram(qtbot, demo_window)
+    view.resetTransform()
+    view.zoom(0.6)  # both boxes in sight, their columns still drawn
+    items = {k[1]: i for k, i in view.diagram.items_by_table.items()}
+    books, customers = items["books"], items["customers"]
+    view.centerOn(QPointF((books.x() + customers.x()) / 2, (books.y() + customers.y()) / 2))
+
+    def at(item: TableItem, column: str) -> Any:
+        row = [c.name for c in item.table.columns].index(column)
+        return view.mapFromScene(item.mapToScene(QPointF(20, 26 + 18 * row + 9)))
+
+    start, end = at(books, "pages"), at(customers, "id")
+    assert view.viewport().rect().contains(start) and view.viewport().rect().contains(end)
+
+    def drag() -> None:
+        QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+        QTest.mouseMove(view.viewport(), pos=end)
+        QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
+
+    assert run_dialog(qtbot, drag, lambda _dialog: None) == ""
+    assert any("'books', 'customers', ['pages'], ['id']" in call for call in pending_calls(demo_window))
+
+
+def test_export_the_whole_diagram_or_the_part_in_view(qtbot: QtBot, demo_window: MainWindow, tmp_path: Any) -> None:
+    from xml.etree import ElementTree
+
+    from PySide6.QtGui import QImage
+
+    demo_window.resize(1200, 800)
+    demo_window.show()
+    _diagram(qtbot, demo_window)
+    panel = demo_window.diagram
+    answers = iter([str(tmp_path / "whole"), str(tmp_path / "whole.png"), str(tmp_path / "part.png")])
+    panel.ask_save_path = lambda _title, _filters: next(answers)
+    panel.export_actions["svg"].trigger()
+    ids = {g.get("id") for g in ElementTree.parse(tmp_path / "whole.svg").getroot().iter("{http://www.w3.org/2000/svg}g")
+           if g.get("class") == "table"}
+    assert ids == {t.name for t in demo_window.context.pending.plan.projected.tables}  # type: ignore[union-attr]
+    panel.export_actions["png"].trigger()
+    whole = QImage(str(tmp_path / "whole.png"))
+    panel.export_actions["visible"].trigger()
+    part = QImage(str(tmp_path / "part.png"))
+    assert not whole.isNull() and not part.isNull()
+    assert part.size() == panel.view.viewport().size()
+    assert panel.status.text() == "Exported to part.png"

@@ -105,6 +105,8 @@ class ForeignKeyForm(PartForm):
         self.on_delete.setCurrentText(fk.on_delete or "")
         self.on_update.setCurrentText(fk.on_update or "")
         self.name.restore(fk.name or "", chosen)
+        if not fk.name and not chosen:  # a key drawn without a name follows the naming convention
+            self._suggest()
 
     def value(self) -> s.ForeignKey:
         local, remote = self.columns.checked(), self.referred_columns.checked()

@@ -8,14 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QGraphicsSceneContextMenuEvent, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGraphicsSceneContextMenuEvent,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui_app.core import schema as s
 from gui_app.core.diagram_layout import Layout, TableName, layout, tables_to_draw
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui import icons
 from gui_app.ui.models.tree_index import Status
-from gui_app.ui.widgets.diagram_view import DiagramView
+from gui_app.ui.widgets.diagram_view import DiagramView, LinkColumns
 from gui_app.ui.workers import Job, JobRunner
 
 
@@ -36,11 +47,12 @@ def statuses(projected: s.Schema, base: s.Schema | None) -> dict[TableName, Stat
 
 class DiagramPanel(QWidget):
     def __init__(self, jobs: JobRunner, menu_for: Callable[[s.Table, QGraphicsSceneContextMenuEvent], None],
-                 edit_column: Callable[[s.Table, str], None], parent: QWidget | None = None) -> None:
+                 edit_column: Callable[[s.Table, str], None], link_columns: LinkColumns,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("diagramPanel")
         self.jobs = jobs
-        self.view = DiagramView(menu_for, edit_column, self)
+        self.view = DiagramView(menu_for, edit_column, link_columns, self)
         self.status = QLabel(self)
         self.status.setObjectName("diagramStatus")
         buttons = QHBoxLayout()
@@ -52,7 +64,24 @@ class DiagramPanel(QWidget):
             button.setToolTip(tip)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        self.export_button = QToolButton(self)
+        self.export_button.setObjectName("diagramExport")
+        self.export_button.setText("Export")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        icons.set_action_icon(self.export_button.setIcon, "export")
+        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        menu = QMenu(self.export_button)
+        self.export_actions = {
+            "svg": menu.addAction("Whole diagram as SVG…", lambda: self._export("svg")),
+            "png": menu.addAction("Whole diagram as PNG…", lambda: self._export("png")),
+            "visible": menu.addAction("Visible part as PNG…", lambda: self._export("visible")),
+        }
+        self.export_button.setMenu(menu)
+        buttons.addWidget(self.export_button)
         buttons.addWidget(self.status, 1)
+        self.ask_save_path: Callable[[str, str], str | None] = self._ask_save_path
+        """Where to write an export (replaced in tests)."""
+        self._placed: tuple[Layout, list[s.Table], str | None] | None = None
         layout_box = QVBoxLayout(self)
         layout_box.setContentsMargins(0, 0, 0, 0)
         layout_box.addLayout(buttons)
@@ -97,6 +126,7 @@ class DiagramPanel(QWidget):
         first = self._shown is None
         self.view.show_layout(placed, tables, statuses(projected, base))
         self._shown = projected
+        self._placed = (placed, tables, projected.default_schema)
         self.laying_out = False
         self.status.setText(f"{len(tables)} tables, {len(placed.links)} foreign keys")
         if first:
@@ -106,3 +136,38 @@ class DiagramPanel(QWidget):
         if asked == self._asked:
             self.laying_out = False
             self.status.setText(f"Could not lay out the diagram: {reason}")
+
+    def _ask_save_path(self, title: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, "", filters)
+        return path or None
+
+    def _export(self, what: str) -> None:
+        """Write the whole diagram (SVG, or PNG drawn from it) or the part in view (PNG)."""
+        from pathlib import Path
+
+        if self._placed is None:
+            return
+        suffix = "svg" if what == "svg" else "png"
+        chosen = self.ask_save_path(f"Export the diagram as {suffix.upper()}", f"{suffix.upper()} (*.{suffix})")
+        if chosen is None:
+            return
+        path = Path(chosen) if chosen.lower().endswith(f".{suffix}") else Path(f"{chosen}.{suffix}")
+        try:
+            if what == "visible":
+                if not self.view.viewport().grab().save(str(path)):
+                    raise OSError(f"Qt could not write {path}")
+            else:
+                from gui_app.core.diagram_svg import to_svg
+
+                placed, tables, default_schema = self._placed
+                text = to_svg(placed, tables, default_schema)
+                if what == "svg":
+                    path.write_text(text, encoding="utf-8")
+                else:
+                    from gui_app.ui.diagram_export import svg_to_png
+
+                    svg_to_png(text, path)
+        except (OSError, ValueError) as error:
+            self.status.setText(f"Could not export: {error}")
+            return
+        self.status.setText(f"Exported to {path.name}")

@@ -4,7 +4,8 @@ places, drawn in a ``QGraphicsView`` that pans, zooms and edits.
 The layout is computed off the GUI thread. At a low zoom a box is drawn as its outline and name
 only (the columns could not be read anyway), and each box is cached as a picture for panning.
 A table's pending status colours it as the tree does. Selection follows the tree both ways; a
-box's context menu is the tree's own for that table, and a double-click on a column edits it.
+box's context menu is the tree's own for that table, a double-click on a column edits it, and a
+drag from a column to a column of another table (or its own) opens the foreign key dialog filled in.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen, QWheelEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
+    QGraphicsLineItem,
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneContextMenuEvent,
@@ -32,6 +34,9 @@ from gui_app.ui.models.tree_index import Status
 
 if TYPE_CHECKING:
     from gui_app.core.diagram_layout import TableName
+
+LinkColumns = Callable[[s.Table, str, s.Table, str], None]
+"""Asked to add a foreign key: (referring table, its column, referenced table, referenced column)."""
 
 OUTLINE_ONLY_BELOW = 0.4
 """Below this zoom a box shows its outline and name only."""
@@ -136,10 +141,13 @@ class DiagramScene(QGraphicsScene):
     """Boxes and keys; asks its owner for a table's context menu and for a column's edit."""
 
     def __init__(self, menu_for: Callable[[s.Table, QGraphicsSceneContextMenuEvent], None],
-                 edit_column: Callable[[s.Table, str], None], parent: QWidget | None = None) -> None:
+                 edit_column: Callable[[s.Table, str], None], link_columns: LinkColumns,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._menu_for, self._edit_column = menu_for, edit_column
+        self._menu_for, self._edit_column, self._link_columns = menu_for, edit_column, link_columns
         self.items_by_table: dict[TableName, TableItem] = {}
+        self._drag: tuple[TableItem, str, QGraphicsLineItem] | None = None
+        """A key being drawn: from this table's column, the line that follows the pointer."""
 
     def show(self, placed: Layout, tables: list[s.Table], statuses: dict[TableName, Status], colour: QColor) -> None:
         self.clear()
@@ -154,6 +162,44 @@ class DiagramScene(QGraphicsScene):
                 self.addItem(item)
                 self.items_by_table[key] = item
         self.setSceneRect(0, 0, placed.width, placed.height)
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        """A press on a column's row starts drawing a foreign key from it (elsewhere the view pans)."""
+        item = self._table_at(event.scenePos())
+        column = item.column_at(item.mapFromScene(event.scenePos()).y()) if item is not None else None
+        if item is None or column is None or event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        line = QGraphicsLineItem(QLineF(event.scenePos(), event.scenePos()))
+        pen = QPen(QColor("#2e7dd7"), 1.5, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        line.setPen(pen)
+        line.setZValue(2)
+        self.addItem(line)
+        self._drag = (item, column, line)
+        event.accept()
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._drag is None:
+            super().mouseMoveEvent(event)
+            return
+        line = self._drag[2]
+        line.setLine(QLineF(line.line().p1(), event.scenePos()))
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._drag is None:
+            super().mouseReleaseEvent(event)
+            return
+        source, column, line = self._drag
+        self._drag = None
+        self.removeItem(line)
+        target = self._table_at(event.scenePos())
+        referred = target.column_at(target.mapFromScene(event.scenePos()).y()) if target is not None else None
+        if target is None or referred is None or (target is source and referred == column):
+            self.clearSelection()  # a click on a column: its table is chosen
+            source.setSelected(True)
+            return
+        self._link_columns(source.table, column, target.table, referred)
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
         item = self._table_at(event.scenePos())
@@ -182,8 +228,9 @@ class DiagramView(QGraphicsView):
     table_chosen = Signal(object)
 
     def __init__(self, menu_for: Callable[[s.Table, QGraphicsSceneContextMenuEvent], None],
-                 edit_column: Callable[[s.Table, str], None], parent: QWidget | None = None) -> None:
-        self.diagram = DiagramScene(menu_for, edit_column)
+                 edit_column: Callable[[s.Table, str], None], link_columns: LinkColumns,
+                 parent: QWidget | None = None) -> None:
+        self.diagram = DiagramScene(menu_for, edit_column, link_columns)
         super().__init__(self.diagram, parent)
         self.diagram.setParent(self)
         self.setObjectName("diagramView")
