@@ -235,6 +235,8 @@ class DiagramView(QGraphicsView):
         self.diagram.setParent(self)
         self.setObjectName("diagramView")
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
+                                  | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self._syncing = False
@@ -270,9 +272,16 @@ class DiagramView(QGraphicsView):
         scale = self.transform().m11() * factor
         if 0.05 <= scale <= 4:
             self.scale(factor, factor)
+            self._smooth_when_readable()
 
     def fit(self) -> None:
         self.fitInView(self.diagram.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self._smooth_when_readable()
+
+    def _smooth_when_readable(self) -> None:
+        """Lines are antialiased only where the columns are drawn: zoomed out, hundreds of keys
+        drawn smooth cost more than a frame when panning, and show no better."""
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, self.transform().m11() >= OUTLINE_ONLY_BELOW)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120
