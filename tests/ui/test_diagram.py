@@ -182,3 +182,31 @@ def test_export_the_whole_diagram_or_the_part_in_view(qtbot: QtBot, demo_window:
     assert not whole.isNull() and not part.isNull()
     assert part.size() == panel.view.viewport().size()
     assert panel.status.text() == "Exported to part.png"
+
+
+def test_focus_on_a_table_and_its_neighbours(qtbot: QtBot, demo_window: MainWindow) -> None:
+    view = _diagram(qtbot, demo_window)
+    panel = demo_window.diagram
+    every = len(view.diagram.items_by_table)
+    assert "books" in panel.focus_names.stringList()
+    panel.focus_edit.setText("orders")
+    panel.focus_edit.editingFinished.emit()
+    qtbot.waitUntil(lambda: not panel.laying_out, timeout=10_000)
+    shown = {k[1] for k in view.diagram.items_by_table}
+    schema = demo_window.context.pending.plan.projected  # type: ignore[union-attr]
+    neighbours = {fk.referred_table for fk in schema.table("orders").foreign_keys} | {
+        t.name for t in schema.tables if any(fk.referred_table == "orders" for fk in t.foreign_keys)}
+    assert shown == {"orders", *neighbours} == {"orders", "customers", "order_lines"}, shown
+    assert panel.status.text().endswith("around orders")
+    panel.depth_box.setValue(2)
+    qtbot.waitUntil(lambda: not panel.laying_out, timeout=10_000)
+    assert {"orders", "books", "shipments"} <= {k[1] for k in view.diagram.items_by_table}  # through order_lines
+    panel.focus_edit.setText("nothing_like_it")
+    panel.focus_edit.editingFinished.emit()
+    qtbot.waitUntil(lambda: not panel.laying_out, timeout=10_000)
+    assert len(view.diagram.items_by_table) == every
+    assert panel.status.text().startswith("No table 'nothing_like_it': every table is shown")
+    panel.focus_edit.clear()
+    panel.focus_edit.editingFinished.emit()
+    qtbot.waitUntil(lambda: not panel.laying_out, timeout=10_000)
+    assert len(view.diagram.items_by_table) == every

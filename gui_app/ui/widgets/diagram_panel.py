@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
+    QCompleter,
     QFileDialog,
     QGraphicsSceneContextMenuEvent,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QPushButton,
+    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +31,10 @@ from gui_app.ui import icons
 from gui_app.ui.models.tree_index import Status
 from gui_app.ui.widgets.diagram_view import DiagramView, LinkColumns
 from gui_app.ui.workers import Job, JobRunner
+
+
+def _label(table: s.Table, default_schema: str | None) -> str:
+    return table.name if table.schema in (None, default_schema) else f"{table.schema}.{table.name}"
 
 
 def statuses(projected: s.Schema, base: s.Schema | None) -> dict[TableName, Status]:
@@ -64,6 +71,28 @@ class DiagramPanel(QWidget):
             button.setToolTip(tip)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        self.focus_edit = QLineEdit(self)
+        self.focus_edit.setObjectName("diagramFocus")
+        self.focus_edit.setPlaceholderText("Focus on a table…")
+        self.focus_edit.setClearButtonEnabled(True)
+        self.focus_edit.setToolTip("Show only this table and its neighbours up to the depth beside (empty: every "
+                                   "table)")
+        self.focus_names = QStringListModel(self)
+        completer = QCompleter(self.focus_names, self.focus_edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.focus_edit.setCompleter(completer)
+        self.focus_edit.editingFinished.connect(self._refocus)
+        completer.activated.connect(lambda _text: self._refocus())
+        self.depth_box = QSpinBox(self)
+        self.depth_box.setObjectName("diagramDepth")
+        self.depth_box.setRange(0, 9)
+        self.depth_box.setValue(1)
+        self.depth_box.setPrefix("depth ")
+        self.depth_box.setToolTip("How many foreign keys away a neighbour of the focused table may be")
+        self.depth_box.valueChanged.connect(lambda _value: self._refocus())
+        buttons.addWidget(self.focus_edit, 1)
+        buttons.addWidget(self.depth_box)
         self.export_button = QToolButton(self)
         self.export_button.setObjectName("diagramExport")
         self.export_button.setText("Export")
@@ -82,6 +111,7 @@ class DiagramPanel(QWidget):
         self.ask_save_path: Callable[[str, str], str | None] = self._ask_save_path
         """Where to write an export (replaced in tests)."""
         self._placed: tuple[Layout, list[s.Table], str | None] | None = None
+        self._focused_on: tuple[str, int] = ("", 1)
         layout_box = QVBoxLayout(self)
         layout_box.setContentsMargins(0, 0, 0, 0)
         layout_box.addLayout(buttons)
@@ -110,8 +140,12 @@ class DiagramPanel(QWidget):
         self.laying_out = True
         self.status.setText(f"Laying out {len(projected.tables)} tables…")
 
+        focus, depth = self._focus(projected), self.depth_box.value()
+        self._focused_on = (self.focus_edit.text().strip(), depth)
+        self.focus_names.setStringList(sorted(_label(t, projected.default_schema) for t in projected.tables))
+
         def run(_progress: ProgressFn, _cancel: CancelToken) -> tuple[Layout, list[s.Table]]:
-            tables = tables_to_draw(projected)
+            tables = tables_to_draw(projected, focus=focus, depth=depth)
             return layout(tables), tables
 
         job: Job[tuple[Layout, list[s.Table]]] = Job(run)
@@ -128,14 +162,33 @@ class DiagramPanel(QWidget):
         self._shown = projected
         self._placed = (placed, tables, projected.default_schema)
         self.laying_out = False
-        self.status.setText(f"{len(tables)} tables, {len(placed.links)} foreign keys")
-        if first:
+        focused, typed = self._focus(projected), self.focus_edit.text().strip()
+        counts = f"{len(tables)} tables, {len(placed.links)} foreign keys"
+        self.status.setText(f"{counts} around {focused[1]}" if focused is not None else
+                            f"No table {typed!r}: every table is shown ({counts})" if typed else counts)
+        if first or focused is not None:
             self.view.fit()
 
     def _failed(self, asked: int, reason: str) -> None:
         if asked == self._asked:
             self.laying_out = False
             self.status.setText(f"Could not lay out the diagram: {reason}")
+
+    def _focus(self, projected: s.Schema) -> TableName | None:
+        """The focused table, if the box names one of ``projected`` (a name that is not, or no
+        longer, there shows every table, and says so)."""
+        text = self.focus_edit.text().strip()
+        if not text:
+            return None
+        for table in projected.tables:
+            if text in (table.name, _label(table, projected.default_schema)):
+                return (table.schema, table.name)
+        return None
+
+    def _refocus(self) -> None:
+        asked = (self.focus_edit.text().strip(), self.depth_box.value())
+        if self._wanted is not None and self.isVisible() and asked != self._focused_on:
+            self._lay_out()
 
     def _ask_save_path(self, title: str, filters: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(self, title, "", filters)
