@@ -219,20 +219,9 @@ def _engine_for(url_text: str) -> Engine:
 
 
 def _inspect(args: argparse.Namespace) -> None:
-    from sqlalchemy import exc
-
-    from gui_app.core.errors import describe_error
-    from gui_app.core.reflect import reflect
     from gui_app.core.serialize import to_data, to_text
-    from gui_app.core.urls import display_url
 
-    engine = _engine_for(args.url)
-    try:
-        schema = reflect(engine)
-    except (exc.SQLAlchemyError, OSError) as error:
-        raise CommandError(f"cannot read {display_url(engine.url)}: {describe_error(error)}") from None
-    finally:
-        engine.dispose()
+    schema, _shown = _read_schema(args.url)
     if args.json:
         # dumps, not dump: dump streams through the pure-Python encoder, several times slower.
         sys.stdout.write(json.dumps(to_data(schema), ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -240,37 +229,44 @@ def _inspect(args: argparse.Namespace) -> None:
         sys.stdout.write(to_text(schema))
 
 
-def _diagram(args: argparse.Namespace) -> None:
-    from pathlib import Path
-
+def _read_schema(url_text: str) -> tuple[Any, str]:
+    """The database's schema, and its URL as shown (without a password); a one-line error if it
+    cannot be read."""
     from sqlalchemy import exc
 
-    from gui_app.core.diagram_layout import layout, tables_to_draw
-    from gui_app.core.diagram_svg import to_svg
     from gui_app.core.errors import describe_error
     from gui_app.core.reflect import reflect
     from gui_app.core.urls import display_url
+
+    engine = _engine_for(url_text)
+    try:
+        return reflect(engine), display_url(engine.url)
+    except (exc.SQLAlchemyError, OSError) as error:
+        raise CommandError(f"cannot read {display_url(engine.url)}: {describe_error(error)}") from None
+    finally:
+        engine.dispose()
+
+
+def _diagram(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from gui_app.core.diagram_layout import layout, tables_to_draw
+    from gui_app.core.diagram_svg import to_svg
 
     output = Path(args.output)
     if output.suffix.lower() not in (".svg", ".png"):
         raise UsageError(f"the output must end in .svg or .png, not {output.name!r}")
     if args.depth < 0:
         raise UsageError("--depth must be 0 or more")
-    engine = _engine_for(args.url)
-    try:
-        schema = reflect(engine)
-    except (exc.SQLAlchemyError, OSError) as error:
-        raise CommandError(f"cannot read {display_url(engine.url)}: {describe_error(error)}") from None
-    finally:
-        engine.dispose()
+    schema, shown = _read_schema(args.url)
     if args.schema is not None and not any(n.name == args.schema for n in schema.namespaces):
-        raise CommandError(f"no schema {args.schema!r} in {display_url(engine.url)}")
+        raise CommandError(f"no schema {args.schema!r} in {shown}")
     focus = None
     if args.focus:
         where, _, name = args.focus.rpartition(".")
         found = schema.find_table(name, where or args.schema)
         if found is None:
-            raise CommandError(f"no table {args.focus!r} in {display_url(engine.url)}")
+            raise CommandError(f"no table {args.focus!r} in {shown}")
         focus = (found.schema, found.name)
     tables = tables_to_draw(schema, args.schema, focus, args.depth)
     text = to_svg(layout(tables), tables, schema.default_schema)
