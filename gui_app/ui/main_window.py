@@ -38,7 +38,6 @@ from gui_app.ui.migration_files import MigrationFiles
 from gui_app.ui.models.tree_index import Kind, Status
 from gui_app.ui.schema_editor import SchemaEditor
 from gui_app.ui.widgets.details_panel import DetailsPanel
-from gui_app.ui.widgets.diagram_panel import DiagramPanel
 from gui_app.ui.widgets.pending_panel import PendingPanel
 from gui_app.ui.widgets.preview_panel import PreviewPanel
 from gui_app.ui.widgets.revision_panel import RevisionPanel
@@ -50,6 +49,7 @@ if TYPE_CHECKING:
 
     from gui_app.core import schema as s
     from gui_app.ui.pending import PendingPlan
+    from gui_app.ui.widgets.diagram_panel import DiagramPanel
 
 APP_TITLE = "Alembic Studio"
 GEOMETRY_KEY = "window/geometry"
@@ -105,13 +105,12 @@ class MainWindow(QMainWindow):
 
         self.browser = SchemaBrowser(self)
         self.details = DetailsPanel(self)
-        self.diagram = DiagramPanel(context.jobs, self._diagram_menu,
-                                    lambda table, column: self.editor.edit_column(table, column),
-                                    self._link_columns, self)
+        self._diagram: DiagramPanel | None = None
         self.views = QTabWidget(self)
         self.views.setObjectName("schemaViews")
         self.views.addTab(self.browser, "Tree")
-        self.views.addTab(self.diagram, "Diagram")
+        self.views.addTab(QWidget(self), "Diagram")  # the panel is made when first shown: nothing at start
+        self.views.currentChanged.connect(self._view_chosen)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.views)
         splitter.addWidget(self.details)
@@ -126,7 +125,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.browser.node_selected.connect(lambda node: self.details.show_node(self.browser.model.tree, node))
         self.browser.node_selected.connect(self._select_in_diagram)
-        self.diagram.view.table_chosen.connect(self._select_in_tree)
         self.editor = SchemaEditor(context, self, self.show_error,
                                    lambda text: self.statusBar().showMessage(text, 15_000))
         self.browser.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -281,7 +279,8 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(pending.undo_stack)
         self.pending_panel.set_pending(pending)
         self.preview.set_pending(pending)
-        self.diagram.show_schema(pending.plan.projected, pending.plan.base if len(pending.plan) else None)
+        if self._diagram is not None:
+            self._diagram.show_schema(pending.plan.projected, pending.plan.base if len(pending.plan) else None)
         pending.changed.connect(self._show_projection)
         pending.changed.connect(self.files.autosave)
         for action in self.edit_actions:
@@ -298,7 +297,8 @@ class MainWindow(QMainWindow):
         plan = pending.plan
         self.browser.show_projection(plan.projected, plan.base if len(plan) else None,
                                      renames(plan.operations) if len(plan) else None)
-        self.diagram.show_schema(plan.projected, plan.base if len(plan) else None)
+        if self._diagram is not None:
+            self._diagram.show_schema(plan.projected, plan.base if len(plan) else None)
         self._pending_count_shown()
 
     def _pending_count_shown(self) -> None:
@@ -323,6 +323,35 @@ class MainWindow(QMainWindow):
         self.last_menu = menu
         menu.popup(self.browser.view.viewport().mapToGlobal(position))
 
+    @property
+    def diagram(self) -> DiagramPanel:
+        """The Diagram tab's panel, made the first time it is shown or asked for."""
+        if self._diagram is None:
+            from gui_app.ui.widgets import diagram_panel
+
+            panel = diagram_panel.DiagramPanel(self.context.jobs, self._diagram_menu,
+                                 lambda table, column: self.editor.edit_column(table, column), self._link_columns, self)
+            panel.view.table_chosen.connect(self._select_in_tree)
+            self._diagram = panel
+            placeholder, current = self.views.widget(1), self.views.currentIndex()
+            self.views.blockSignals(True)
+            try:
+                self.views.removeTab(1)
+                self.views.insertTab(1, panel, "Diagram")
+                self.views.setCurrentIndex(current)
+            finally:
+                self.views.blockSignals(False)
+            if placeholder is not None:
+                placeholder.deleteLater()
+            pending = self.context.pending
+            if pending is not None:
+                panel.show_schema(pending.plan.projected, pending.plan.base if len(pending.plan) else None)
+        return self._diagram
+
+    def _view_chosen(self, index: int) -> None:
+        if index == 1 and self._diagram is None:
+            self.views.setCurrentWidget(self.diagram)
+
     def _diagram_menu(self, table: s.Table, event: QGraphicsSceneContextMenuEvent) -> None:
         """A box's context menu: the tree's own for that table."""
         namespace = None if table.schema is None or table.schema == self._default_schema() else table.schema
@@ -345,7 +374,8 @@ class MainWindow(QMainWindow):
 
     def _select_in_diagram(self, node: int) -> None:
         table = self.browser.model.tree.tables[node] if node > 0 else None
-        self.diagram.view.select_table((table.schema, table.name) if table is not None else None)
+        if self._diagram is not None:
+            self._diagram.view.select_table((table.schema, table.name) if table is not None else None)
 
     def _select_in_tree(self, key: tuple[str | None, str] | None) -> None:
         pending = self.context.pending

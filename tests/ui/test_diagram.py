@@ -210,3 +210,13 @@ def test_focus_on_a_table_and_its_neighbours(qtbot: QtBot, demo_window: MainWind
     panel.focus_edit.editingFinished.emit()
     qtbot.waitUntil(lambda: not panel.laying_out, timeout=10_000)
     assert len(view.diagram.items_by_table) == every
+
+
+def test_the_panel_is_made_only_when_its_tab_is_first_chosen(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """Nothing of the diagram is built at start; clicking its tab builds and lays it out."""
+    assert demo_window._diagram is None
+    demo_window.views.setCurrentIndex(1)
+    panel = demo_window._diagram
+    assert panel is not None and demo_window.views.currentWidget() is panel
+    assert demo_window.views.tabText(1) == "Diagram" and demo_window.views.count() == 2
+    qtbot.waitUntil(lambda: not panel.laying_out and bool(panel.view.diagram.items_by_table), timeout=10_000)
