@@ -220,3 +220,35 @@ def test_the_panel_is_made_only_when_its_tab_is_first_chosen(qtbot: QtBot, demo_
     assert panel is not None and demo_window.views.currentWidget() is panel
     assert demo_window.views.tabText(1) == "Diagram" and demo_window.views.count() == 2
     qtbot.waitUntil(lambda: not panel.laying_out and bool(panel.view.diagram.items_by_table), timeout=10_000)
+
+
+def test_pending_changes_marked_on_tables_and_columns(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """A new column, a column whose type changes (old → new on hover), a dropped column kept
+    struck through at the end of its table, and a dropped table kept, struck through."""
+    from PySide6.QtWidgets import QGraphicsSceneHoverEvent
+
+    from tests.ui.editing import menu_action
+
+    assert run_dialog(qtbot, menu_action(demo_window, (*T, "books"), "Add column…").trigger,
+                      lambda d: (d.name.setText("subtitle"), d.type_edit.setText("VARCHAR(80)"))) == ""
+    assert run_dialog(qtbot, menu_action(demo_window, (*T, "books", "title"), "Edit column…").trigger,
+                      lambda d: d.type_edit.setText("VARCHAR(400)")) == ""
+    menu_action(demo_window, (*T, "books", "created_at"), "Drop column").trigger()
+    menu_action(demo_window, (*T, "shipments"), "Drop table").trigger()
+    view = _diagram(qtbot, demo_window)
+    qtbot.waitUntil(lambda: not demo_window.diagram.laying_out, timeout=10_000)
+    items = {k[1]: i for k, i in view.diagram.items_by_table.items()}
+    books = items["books"]
+    assert books.status is Status.CHANGED
+    assert (books.column_status["subtitle"], books.column_status["title"], books.column_status["created_at"]) == (
+        Status.NEW, Status.CHANGED, Status.DROPPED)
+    assert [c.name for c in books.table.columns][-1] == "created_at"  # kept, last
+    assert books.column_tip("title") == "title: VARCHAR(200) → VARCHAR(400)"
+    assert books.column_tip("subtitle") == "subtitle: new, VARCHAR(80)"
+    row = [c.name for c in books.table.columns].index("title")
+    hover = QGraphicsSceneHoverEvent(QGraphicsSceneHoverEvent.Type.GraphicsSceneHoverMove)
+    hover.setPos(QPointF(20, 26 + 18 * row + 9))
+    books.hoverMoveEvent(hover)
+    assert books.toolTip() == "title: VARCHAR(200) → VARCHAR(400)"
+    assert items["shipments"].status is Status.DROPPED and items["shipments"].toolTip() == "shipments (dropped)"
+    assert "authors" in items and items["authors"].status is Status.SAME

@@ -6,7 +6,9 @@ schema is not laid out for nobody); a layout that finishes after a newer one was
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
@@ -37,19 +39,55 @@ def _label(table: s.Table, default_schema: str | None) -> str:
     return table.name if table.schema in (None, default_schema) else f"{table.schema}.{table.name}"
 
 
-def statuses(projected: s.Schema, base: s.Schema | None) -> dict[TableName, Status]:
-    """New and changed tables, as the pending list leaves them against the database as read."""
+@dataclass(frozen=True)
+class Marks:
+    """What the pending list does to one drawn table: its status, each column's, and the column
+    as the database has it where the list changes it (shown on hover)."""
+
+    status: Status
+    columns: dict[str, Status] = field(default_factory=dict)
+    before: dict[str, s.Column] = field(default_factory=dict)
+
+
+def with_changes(projected: s.Schema, base: s.Schema | None,
+                 tables: list[s.Table]) -> tuple[list[s.Table], dict[TableName, Marks]]:
+    """The tables to draw with what the pending list changes in them marked: new and changed
+    tables and columns, dropped columns kept (at the end of their table) and dropped tables kept,
+    each to be drawn struck through."""
     if base is None:
-        return {}
+        return tables, {}
     before = {(t.schema, t.name): t for t in base.tables}
-    found = {}
-    for table in projected.tables:
-        old = before.get((table.schema, table.name))
+    drawn, marks = [], {}
+    for table in tables:
+        key = (table.schema, table.name)
+        old = before.get(key)
         if old is None:
-            found[(table.schema, table.name)] = Status.NEW
-        elif old != table:
-            found[(table.schema, table.name)] = Status.CHANGED
-    return found
+            drawn.append(table)
+            marks[key] = Marks(Status.NEW, {c.name: Status.NEW for c in table.columns})
+            continue
+        if old == table:
+            drawn.append(table)
+            continue
+        old_columns = {c.name: c for c in old.columns}
+        columns, changed = {}, {}
+        for column in table.columns:
+            was = old_columns.get(column.name)
+            if was is None:
+                columns[column.name] = Status.NEW
+            elif was != column:
+                columns[column.name], changed[column.name] = Status.CHANGED, was
+        gone = [c for c in old.columns if c.name not in {n.name for n in table.columns}]
+        columns.update({c.name: Status.DROPPED for c in gone})
+        drawn.append(dataclasses.replace(table, columns=(*table.columns, *gone)) if gone else table)
+        marks[key] = Marks(Status.CHANGED, columns, changed)
+    kept = {(t.schema, t.name) for t in projected.tables}
+    shown_namespaces = {t.schema for t in tables}
+    if len(tables) == len(projected.tables):  # the whole schema: its dropped tables too
+        for key, old in before.items():
+            if key not in kept and old.schema in shown_namespaces | {None}:
+                drawn.append(old)
+                marks[key] = Marks(Status.DROPPED, {c.name: Status.DROPPED for c in old.columns})
+    return drawn, marks
 
 
 class DiagramPanel(QWidget):
@@ -144,21 +182,21 @@ class DiagramPanel(QWidget):
         self._focused_on = (self.focus_edit.text().strip(), depth)
         self.focus_names.setStringList(sorted(_label(t, projected.default_schema) for t in projected.tables))
 
-        def run(_progress: ProgressFn, _cancel: CancelToken) -> tuple[Layout, list[s.Table]]:
-            tables = tables_to_draw(projected, focus=focus, depth=depth)
-            return layout(tables), tables
+        def run(_progress: ProgressFn, _cancel: CancelToken) -> tuple[Layout, list[s.Table], dict[TableName, Marks]]:
+            tables, marks = with_changes(projected, base, tables_to_draw(projected, focus=focus, depth=depth))
+            return layout(tables), tables, marks
 
-        job: Job[tuple[Layout, list[s.Table]]] = Job(run)
-        job.signals.succeeded.connect(lambda found: self._laid_out(asked, projected, base, *found))
+        job: Job[tuple[Layout, list[s.Table], dict[TableName, Marks]]] = Job(run)
+        job.signals.succeeded.connect(lambda found: self._laid_out(asked, projected, *found))
         job.signals.failed.connect(lambda reason: self._failed(asked, reason))
         self.jobs.start(job)
 
-    def _laid_out(self, asked: int, projected: s.Schema, base: s.Schema | None, placed: Layout,
-                  tables: list[s.Table]) -> None:
+    def _laid_out(self, asked: int, projected: s.Schema, placed: Layout, tables: list[s.Table],
+                  marks: dict[TableName, Marks]) -> None:
         if asked != self._asked:
             return  # a newer schema was asked for meanwhile
         first = self._shown is None
-        self.view.show_layout(placed, tables, statuses(projected, base))
+        self.view.show_layout(placed, tables, marks)
         self._shown = projected
         self._placed = (placed, tables, projected.default_schema)
         self.laying_out = False

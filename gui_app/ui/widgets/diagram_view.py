@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
     QGraphicsView,
     QStyleOptionGraphicsItem,
@@ -34,6 +35,7 @@ from gui_app.ui.models.tree_index import Status
 
 if TYPE_CHECKING:
     from gui_app.core.diagram_layout import TableName
+    from gui_app.ui.widgets.diagram_panel import Marks
 
 LinkColumns = Callable[[s.Table, str, s.Table, str], None]
 """Asked to add a foreign key: (referring table, its column, referenced table, referenced column)."""
@@ -46,14 +48,47 @@ ZOOM_STEP = 1.15
 class TableItem(QGraphicsItem):
     """One table's box: header with the name, a row per column (name, type, PK/FK/UQ/NN)."""
 
-    def __init__(self, table: s.Table, box: Box, status: Status) -> None:
+    def __init__(self, table: s.Table, box: Box, marks: Marks | None = None) -> None:
         super().__init__()
-        self.table, self.box, self.status = table, box, status
+        self.table, self.box = table, box
+        self.status = marks.status if marks is not None else Status.SAME
+        self.column_status = marks.columns if marks is not None else {}
+        self.before = marks.before if marks is not None else {}
         self.setPos(box.x, box.y)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.setToolTip(f"{table.name}" + {Status.NEW: " (new)", Status.CHANGED: " (changed)"}.get(status, ""))
+        self.setAcceptHoverEvents(True)
+        self.setToolTip(self.table_tip())
         self.setZValue(1)
+
+    def table_tip(self) -> str:
+        return self.table.name + {Status.NEW: " (new)", Status.CHANGED: " (changed)",
+                                  Status.DROPPED: " (dropped)"}.get(self.status, "")
+
+    def column_tip(self, name: str) -> str:
+        """A column's change as the pending list makes it: ``title: VARCHAR(200) → VARCHAR(400)``."""
+        status = self.column_status.get(name)
+        column = next(c for c in self.table.columns if c.name == name)
+        if status is Status.CHANGED and name in self.before:
+            old = self.before[name]
+            said = [f"{old.type_name} → {column.type_name}"] if old.type_name != column.type_name else []
+            if old.nullable != column.nullable:
+                said.append("NULL → NOT NULL" if not column.nullable else "NOT NULL → NULL")
+            if old.default != column.default:
+                said.append(f"default {old.default or 'none'} → {column.default or 'none'}")
+            if old.comment != column.comment:
+                said.append("comment changed")
+            return f"{name}: {', '.join(said) or 'changed'}"
+        if status is Status.NEW:
+            return f"{name}: new, {column.type_name}"
+        if status is Status.DROPPED:
+            return f"{name}: dropped"
+        return f"{name}: {column.type_name}"
+
+    def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        column = self.column_at(event.pos().y())
+        self.setToolTip(self.column_tip(column) if column is not None else self.table_tip())
+        super().hoverMoveEvent(event)
 
     def boundingRect(self) -> QRectF:
         return QRectF(0, 0, self.box.width, self.box.height)
@@ -81,6 +116,7 @@ class TableItem(QGraphicsItem):
         text = palette.color(QPalette.ColorRole.Text)
         font = QFont(painter.font())
         font.setBold(True)
+        font.setStrikeOut(self.status is Status.DROPPED)
         detail = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if detail < OUTLINE_ONLY_BELOW:
             # The columns would be too small to read: the name alone, as large as the box lets it be.
@@ -104,7 +140,12 @@ class TableItem(QGraphicsItem):
         names = max((metrics.horizontalAdvance(c.name) for c in self.table.columns), default=0.0)
         for index, column in enumerate(self.table.columns):
             row = QRectF(PADDING, HEADER + ROW * index, rect.width() - 2 * PADDING, ROW)
-            painter.setPen(text)
+            status = self.column_status.get(column.name)
+            font.setStrikeOut(status is Status.DROPPED)
+            font.setBold(status is Status.NEW)
+            font.setItalic(status is Status.CHANGED)
+            painter.setFont(font)
+            painter.setPen(STATUS_COLOURS.get(status, text) if status is not None else text)
             painter.drawText(row, Qt.AlignmentFlag.AlignVCenter, column.name)
             painter.setPen(muted)
             painter.drawText(row.adjusted(names + 12, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, column_type(column))
@@ -149,7 +190,7 @@ class DiagramScene(QGraphicsScene):
         self._drag: tuple[TableItem, str, QGraphicsLineItem] | None = None
         """A key being drawn: from this table's column, the line that follows the pointer."""
 
-    def show(self, placed: Layout, tables: list[s.Table], statuses: dict[TableName, Status], colour: QColor) -> None:
+    def show(self, placed: Layout, tables: list[s.Table], marks: dict[TableName, Marks], colour: QColor) -> None:
         self.clear()
         self.items_by_table = {}
         for link in placed.links:
@@ -158,7 +199,7 @@ class DiagramScene(QGraphicsScene):
             key = (table.schema, table.name)
             box = placed.boxes.get(key)
             if box is not None:
-                item = TableItem(table, box, statuses.get(key, Status.SAME))
+                item = TableItem(table, box, marks.get(key))
                 self.addItem(item)
                 self.items_by_table[key] = item
         self.setSceneRect(0, 0, placed.width, placed.height)
@@ -242,11 +283,11 @@ class DiagramView(QGraphicsView):
         self._syncing = False
         self.diagram.selectionChanged.connect(self._selection_changed)
 
-    def show_layout(self, placed: Layout, tables: list[s.Table], statuses: dict[TableName, Status]) -> None:
+    def show_layout(self, placed: Layout, tables: list[s.Table], marks: dict[TableName, Marks]) -> None:
         selected = self.selected_table()
         self._syncing = True
         try:
-            self.diagram.show(placed, tables, statuses, self.palette().color(QPalette.ColorRole.Mid))
+            self.diagram.show(placed, tables, marks, self.palette().color(QPalette.ColorRole.Mid))
             if selected is not None and selected in self.diagram.items_by_table:
                 self.diagram.items_by_table[selected].setSelected(True)
         finally:
