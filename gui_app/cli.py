@@ -403,7 +403,7 @@ def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, di
 
     from gui_app.core.errors import describe_error
     from gui_app.core.impact import count_impacts
-    from gui_app.core.op_facts import COMMITS_PART_WAY, CONSENT, needs_consent
+    from gui_app.core.op_facts import COMMITS_PART_WAY, needs_consent, only_commits_part_way
     from gui_app.core.op_facts import describe as describe_op
     from gui_app.core.plan import risks
 
@@ -412,10 +412,8 @@ def _report_destruction(engine: Engine, operations: Sequence[Any], base: Any, di
     if not flagged:
         return ""
     # An online operation (or a script's own COMMIT) destroys nothing; what it risks is a plan left half applied.
-    only_commits = all(label == COMMITS_PART_WAY for _n, _op, labels in flagged for label in labels
-                       if label in CONSENT)
-    said = "this commits part-way: a later failure leaves what ran before its commit applied" if only_commits \
-        else "this destroys data, or may"
+    said = "this commits part-way: a later failure leaves what ran before its commit applied" \
+        if only_commits_part_way(labels for _n, _op, labels in flagged) else "this destroys data, or may"
     try:
         impacts: dict[int, list[str]] = {}
         with engine.connect() as conn:

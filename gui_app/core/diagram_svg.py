@@ -11,7 +11,6 @@ from gui_app.core import schema as s
 from gui_app.core.diagram_layout import (
     HEADER,
     PADDING,
-    ROW,
     Layout,
     TableName,
     column_type,
@@ -80,5 +79,3 @@ def to_svg(placed: Layout, tables: list[s.Table], default_schema: str | None) ->
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
-
-__all__ = ["ROW", "table_id", "to_svg"]

@@ -7,7 +7,7 @@ the app's core but the schema snapshot and the app's own operation classes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from alembic.operations import ops
 
@@ -26,11 +26,17 @@ CONSENT = (DESTRUCTIVE, NARROWS, UNKNOWN_EFFECT, RUNS_CODE, COMMITS_PART_WAY)
 the command line's ``--accept-data-loss``): data is destroyed, or may be and nobody can tell, or
 a failure no longer rolls everything back."""
 __all__ = ["COMMITS_PART_WAY", "CONSENT", "DESTRUCTIVE", "NARROWS", "NEEDS_DATA", "REBUILDS", "RUNS_CODE",
-           "UNKNOWN_EFFECT", "describe", "existed", "needs_consent", "table_of"]
+           "UNKNOWN_EFFECT", "describe", "existed", "needs_consent", "only_commits_part_way", "table_of"]
 
 
 def needs_consent(labels: Sequence[str]) -> bool:
     return any(label in CONSENT for label in labels)
+
+
+def only_commits_part_way(labelled: Iterable[Sequence[str]]) -> bool:
+    """Whether all that the operations' labels ask consent for is committing part-way (an online
+    operation, a script's own COMMIT): nothing is destroyed, a plan may be left half applied."""
+    return all(label == COMMITS_PART_WAY for labels in labelled for label in labels if label in CONSENT)
 
 
 def table_of(op: ops.MigrateOperation) -> tuple[str | None, str] | None:

@@ -90,7 +90,7 @@ class ApplyDialog(QDialog):
         count = len(plan)
         self.summary = QLabel(f"{count} operation{'s' if count != 1 else ''} will run on "
                               f"<b>{escape(_shown(url))}</b>.", self)
-        from gui_app.core.op_facts import COMMITS_PART_WAY, CONSENT, DESTRUCTIVE, NARROWS, needs_consent
+        from gui_app.core.op_facts import COMMITS_PART_WAY, DESTRUCTIVE, NARROWS, needs_consent, only_commits_part_way
 
         labels = [plan.risks(i) for i in range(count)]
         part_way = [number for number, found in enumerate(labels, start=1) if COMMITS_PART_WAY in found]
@@ -119,10 +119,9 @@ class ApplyDialog(QDialog):
         self.destructive.setWordWrap(True)
         risky = [found for found in labels if needs_consent(found)]
         certain = any(label in (DESTRUCTIVE, NARROWS) for found in risky for label in found)
-        only_commits = all(label == COMMITS_PART_WAY for found in risky for label in found if label in CONSENT)
         self.confirm = QCheckBox("I understand that this destroys data" if certain else
                                  "I understand that it commits part-way: if a later step fails, what ran before "
-                                 "that commit stays applied" if only_commits else
+                                 "that commit stays applied" if only_commits_part_way(risky) else
                                  "I understand that this may destroy data: what it does is known only when it runs",
                                  self)
         self.confirm.setVisible(bool(risky))
