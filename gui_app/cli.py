@@ -250,7 +250,7 @@ def _read_schema(url_text: str) -> tuple[Any, str]:
 def _diagram(args: argparse.Namespace) -> None:
     from pathlib import Path
 
-    from gui_app.core.diagram_layout import layout, tables_to_draw
+    from gui_app.core.diagram_layout import layout, sized, tables_to_draw, views_to_draw
     from gui_app.core.diagram_svg import to_svg
 
     output = Path(args.output)
@@ -269,7 +269,9 @@ def _diagram(args: argparse.Namespace) -> None:
             raise CommandError(f"no table {args.focus!r} in {shown}")
         focus = (found.schema, found.name)
     tables = tables_to_draw(schema, args.schema, focus, args.depth)
-    text = to_svg(layout(tables), tables, schema.default_schema)
+    views, kinds = views_to_draw(schema, args.schema) if focus is None else ([], {})
+    tables += views
+    text = to_svg(layout(tables, sized(kinds)), tables, schema.default_schema, kinds)
     try:
         if output.suffix.lower() == ".svg":
             output.write_text(text, encoding="utf-8")

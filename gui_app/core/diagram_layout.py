@@ -139,6 +139,42 @@ def tables_to_draw(schema: s.Schema, namespace: str | None = None, focus: TableN
     return [by_key[key] for key in sorted(seen, key=_sort_key) if key in by_key]
 
 
+def views_to_draw(schema: s.Schema, namespace: str | None = None) -> tuple[list[s.Table], dict[TableName, str]]:
+    """The views of ``namespace`` (every namespace when None) as boxes to draw (their columns,
+    no keys), and what each is: ``view`` or ``materialized view``."""
+    views = [v for v in schema.views if namespace is None or v.schema == namespace
+             or (v.schema is None and namespace == schema.default_schema)]
+    return ([s.Table(v.name, v.schema, v.columns) for v in views],
+            {(v.schema, v.name): "materialized view" if v.materialized else "view" for v in views})
+
+
+def sized(kinds: dict[TableName, str]) -> Measure:
+    """The headless estimate, with room in a view's header for its kind beside its name."""
+    def measure(table: s.Table) -> tuple[float, float]:
+        width, height = estimated_size(table)
+        kind = kinds.get(key_of(table))
+        if kind is not None:
+            width = max(width, (len(table.name) + len(kind) + 4) * CHAR + 2 * PADDING)
+        return width, height
+    return measure
+
+
+def frames(placed: Layout, default_schema: str | None) -> dict[str, tuple[float, float, float, float]]:
+    """Where several schemas are drawn, the rectangle around each one's boxes (with room for its
+    name above): x, y, width, height by schema name. None when one schema alone is drawn."""
+    spans: dict[str, list[float]] = {}
+    for (where, _name), box in placed.boxes.items():
+        name = where if where is not None else (default_schema or "main")
+        span = spans.setdefault(name, [box.x, box.y, box.right, box.bottom])
+        span[0], span[1] = min(span[0], box.x), min(span[1], box.y)
+        span[2], span[3] = max(span[2], box.right), max(span[3], box.bottom)
+    if len(spans) < 2:
+        return {}
+    pad = MARGIN / 2
+    return {name: (x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad)
+            for name, (x0, y0, x1, y1) in sorted(spans.items())}
+
+
 def key_of(table: s.Table) -> TableName:
     return table.schema, table.name
 
@@ -173,23 +209,28 @@ def layout(tables: Sequence[s.Table], measure: Measure = estimated_size) -> Layo
             if parent in by_key and parent != key_of(table) and parent not in parents[key_of(table)]:
                 parents[key_of(table)].append(parent)
     groups = _components(by_key, parents)
-    connected = [g for g in groups if len(g) > 1]
-    single = sorted((key for g in groups if len(g) == 1 for key in g), key=_sort_key)
+    schemas = sorted({key[0] or "" for key in by_key})
     placed: list[tuple[list[list[TableName]], dict[TableName, tuple[float, float]], float, float]] = []
-    for group in sorted(connected, key=lambda g: (_sort_key(min(g, key=_sort_key))[0], -len(g))):
-        placed.append(_layered(group, parents, sizes))
-    if single:
-        placed.append(_grid(single, sizes))
+    starts_schema: list[bool] = []  # a schema's first group starts a new shelf, so schemas do not mix
+    for where in schemas:
+        mine = [g for g in groups if _schema_of(g) == where]
+        first = len(placed)
+        for group in sorted((g for g in mine if len(g) > 1), key=lambda g: -len(g)):
+            placed.append(_layered(group, parents, sizes))
+        single = sorted((key for g in mine if len(g) == 1 for key in g), key=_sort_key)
+        if single:
+            placed.append(_grid(single, sizes))
+        starts_schema += [index == first for index in range(first, len(placed))]
     boxes: dict[TableName, Box] = {}
     rows_of: dict[TableName, int] = {}
     all_rows: list[tuple[float, float, float, float, list[TableName]]] = []  # x, y, width, height, members
-    frames: list[tuple[float, float, float, float]] = []
+    areas: list[tuple[float, float, float, float]] = []  # each group's own
     total_width = max((w for *_rest, w, _h in placed), default=0.0)
     shelf_limit = max(total_width, 2400.0)
     origin_x, origin_y = 2 * MARGIN, MARGIN + CHANNEL  # room for the lanes above and left of the first group
     x, y, shelf_height = origin_x, origin_y, 0.0
-    for rows, positions, width, height in placed:
-        if x > origin_x and x + width > shelf_limit:
+    for (rows, positions, width, height), new_schema in zip(placed, starts_schema, strict=True):
+        if x > origin_x and (x + width > shelf_limit or new_schema):
             x, y, shelf_height = origin_x, y + shelf_height + 2 * MARGIN + CHANNEL, 0.0
         for key, (bx, by) in positions.items():
             w, h = sizes[key]
@@ -199,13 +240,21 @@ def layout(tables: Sequence[s.Table], measure: Measure = estimated_size) -> Layo
             all_rows.append((x, top, width, max(boxes[k].height for k in row), row))
             for key in row:
                 rows_of[key] = len(all_rows) - 1
-        frames.append((x, y, width, height))
+        areas.append((x, y, width, height))
         x += width + 2 * MARGIN
         shelf_height = max(shelf_height, height)
-    links = _route(tables, by_key, boxes, rows_of, all_rows, frames)
+    links = _route(tables, by_key, boxes, rows_of, all_rows, areas)
     width = max((b.right for b in boxes.values()), default=0.0) + 2 * MARGIN
     height = max((b.bottom for b in boxes.values()), default=0.0) + MARGIN + CHANNEL
     return Layout(boxes, tuple(links), width, height)
+
+
+def _schema_of(group: list[TableName]) -> str:
+    """The schema most of a connected group's tables are in (the first by name on a tie)."""
+    counts: dict[str, int] = {}
+    for key in group:
+        counts[key[0] or ""] = counts.get(key[0] or "", 0) + 1
+    return min(counts, key=lambda name: (-counts[name], name))
 
 
 def _components(nodes: dict[TableName, s.Table], parents: dict[TableName, list[TableName]]) -> list[list[TableName]]:
@@ -349,7 +398,7 @@ def _stack(rows: list[list[TableName]], sizes: dict[TableName, tuple[float, floa
 
 def _route(tables: Sequence[s.Table], by_key: dict[TableName, s.Table], boxes: dict[TableName, Box],
            rows_of: dict[TableName, int], rows: list[tuple[float, float, float, float, list[TableName]]],
-           frames: list[tuple[float, float, float, float]]) -> list[Link]:
+           areas: list[tuple[float, float, float, float]]) -> list[Link]:
     links = []
     lane = 0
     for table in tables:
@@ -373,7 +422,7 @@ def _path(child_table: s.Table, parent_table: s.Table, fk: s.ForeignKey, child: 
           lane: int) -> tuple[tuple[float, float], ...]:
     """Orthogonal points from the child's column to the parent's, through gutters, channels and
     the group's margins only."""
-    offset = ((lane * 7) % 7 - 3) * LANE
+    offset = (lane % 7 - 3) * LANE
     start_y = child.row_y(_column_index(child_table, fk.columns[0]) if fk.columns else -1)
     end_y = parent.row_y(_column_index(parent_table, fk.referred_columns[0]) if fk.referred_columns else -1)
     if child.table == parent.table:  # a key to its own table: a loop in the gutter on its right

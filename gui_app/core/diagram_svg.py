@@ -14,6 +14,7 @@ from gui_app.core.diagram_layout import (
     Layout,
     TableName,
     column_type,
+    frames,
     key_of,
     markers,
     text_columns,
@@ -26,7 +27,11 @@ STYLE = """
 .table text.name { font-weight: bold; }
 .table text.type { fill: #5b6b7b; }
 .table text.marks { fill: #8a5a00; font-size: 10px; }
+.table.view rect.body { stroke-dasharray: 5 3; }
+.table text.kind { font-style: italic; fill: #5b6b7b; }
 .fk { fill: none; stroke: #6b7c8c; stroke-width: 1.2; }
+.schema rect { fill: none; stroke: #8a9aaa; stroke-dasharray: 2 3; }
+.schema text { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 16px; font-weight: bold; fill: #5b6b7b; }
 """
 
 
@@ -36,7 +41,10 @@ def table_id(key: TableName, default_schema: str | None) -> str:
     return name if where is None or where == default_schema else f"{where}.{name}"
 
 
-def to_svg(placed: Layout, tables: list[s.Table], default_schema: str | None) -> str:
+def to_svg(placed: Layout, tables: list[s.Table], default_schema: str | None,
+           views: dict[TableName, str] | None = None) -> str:
+    """The diagram as SVG; the boxes named in ``views`` are views (``view`` or ``materialized
+    view``): dashed, their kind in the header, in a group of class ``table view``."""
     width, height = round(placed.width), round(placed.height)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}">',
@@ -48,8 +56,11 @@ def to_svg(placed: Layout, tables: list[s.Table], default_schema: str | None) ->
              '<marker id="one" viewBox="0 0 12 12" refX="11" refY="6" markerWidth="12" markerHeight="12" '
              'orient="auto"><path d="M6,1 L6,11" fill="none" stroke="#6b7c8c"/></marker>'
              "</defs>",
-             f'<rect width="{width}" height="{height}" fill="#f7f9fb"/>',
-             '<g id="foreign-keys">']
+             f'<rect width="{width}" height="{height}" fill="#f7f9fb"/>']
+    for name, (x, y, w, h) in frames(placed, default_schema).items():
+        parts.append(f'<g class="schema"><rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}"/>'
+                     f'<text x="{x:.1f}" y="{y - 6:.1f}">{escape(name)}</text></g>')
+    parts.append('<g id="foreign-keys">')
     for link in placed.links:
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in link.points)
         title = f"{link.name or 'foreign key'}: {link.child[1]} ({', '.join(link.columns)}) → " \
@@ -61,13 +72,18 @@ def to_svg(placed: Layout, tables: list[s.Table], default_schema: str | None) ->
         box = placed.boxes.get(key_of(table))
         if box is None:
             continue
-        parts.append(f'<g class="table" id="{escape(table_id(key_of(table), default_schema))}">')
+        kind = (views or {}).get(key_of(table))
+        parts.append(f'<g class="{"table view" if kind else "table"}" '
+                     f'id="{escape(table_id(key_of(table), default_schema))}">')
         parts.append(f'<rect class="body" x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" '
                      f'height="{box.height:.1f}"/>')
         parts.append(f'<rect class="head" x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" '
                      f'height="{HEADER:.1f}"/>')
         parts.append(f'<text class="name" x="{box.x + PADDING:.1f}" y="{box.y + HEADER / 2 + 4:.1f}">'
                      f"{escape(table.name)}</text>")
+        if kind:
+            parts.append(f'<text class="kind" x="{box.right - PADDING:.1f}" y="{box.y + HEADER / 2 + 4:.1f}" '
+                         f'text-anchor="end">{escape(kind)}</text>')
         name_x, type_x, _marks_x = text_columns(table)
         for index, column in enumerate(table.columns):
             y = box.row_y(index) + 4

@@ -119,3 +119,42 @@ def test_the_svg_names_each_group_after_its_table_and_escapes_every_name(tmp_pat
     ElementTree.fromstring(text)  # well-formed
     assert table_id(("music", "track"), "public") == "music.track"
     assert table_id(("public", "track"), "public") == "track"
+
+
+def test_schemas_are_laid_out_apart_framed_and_named(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from gui_app.core.diagram_layout import frames
+
+    schema = _schema(tmp_path, "CREATE TABLE a (id integer PRIMARY KEY)",
+                     "CREATE TABLE b (id integer PRIMARY KEY, a_id integer REFERENCES a (id))",
+                     "CREATE TABLE c (id integer PRIMARY KEY)", "CREATE TABLE d (id integer PRIMARY KEY)")
+    tables = tables_to_draw(schema)
+    two = [replace(t, schema="sales" if t.name in ("a", "b") else "stock") for t in tables]
+    two = [replace(t, foreign_keys=tuple(replace(fk, referred_schema="sales") for fk in t.foreign_keys))
+           for t in two]
+    placed = layout(two)
+    assert_clean(placed)
+    found = frames(placed, None)
+    assert set(found) == {"sales", "stock"}
+    (x1, y1, w1, h1), (x2, y2, w2, h2) = found["sales"], found["stock"]
+    assert not (x1 < x2 + w2 and x2 < x1 + w1 and y1 < y2 + h2 and y2 < y1 + h1)  # the frames do not overlap
+    for key, box in placed.boxes.items():
+        x, y, w, h = found[key[0] or ""]
+        assert x < box.x and box.right < x + w and y < box.y and box.bottom < y + h
+    assert frames(layout(tables), None) == {}  # one schema: no frame
+    text = to_svg(placed, two, None)
+    assert '<g class="schema">' in text and ">sales</text>" in text and ">stock</text>" in text
+
+
+def test_views_are_drawn_as_views(tmp_path: Path) -> None:
+    from gui_app.core.diagram_layout import sized, views_to_draw
+
+    schema = _schema(tmp_path, "CREATE TABLE a (id integer PRIMARY KEY, name text)",
+                     "CREATE VIEW named_a AS SELECT id, name FROM a")
+    views, kinds = views_to_draw(schema)
+    assert [v.name for v in views] == ["named_a"] and kinds == {(None, "named_a"): "view"}
+    assert [c.name for c in views[0].columns] == ["id", "name"]
+    tables = [*tables_to_draw(schema), *views]
+    text = to_svg(layout(tables, sized(kinds)), tables, None, kinds)
+    assert '<g class="table view" id="named_a">' in text and ">view</text>" in text
