@@ -68,6 +68,7 @@ ACTION_ICONS = {
     "fit": "mdi6.fit-to-screen-outline",
     "zoom_in": "mdi6.magnify-plus-outline",
     "zoom_out": "mdi6.magnify-minus-outline",
+    "diagram": "mdi6.sitemap-outline",
     "copy": "mdi6.content-copy",
     "new_table": "mdi6.table-plus",
     "add_column": "mdi6.table-column-plus-after",

@@ -280,6 +280,7 @@ class MainWindow(QMainWindow):
         self.pending_panel.set_pending(pending)
         self.preview.set_pending(pending)
         if self._diagram is not None:
+            self._diagrams_of_database()
             self._diagram.show_schema(pending.plan.projected, pending.plan.base if len(pending.plan) else None)
         pending.changed.connect(self._show_projection)
         pending.changed.connect(self.files.autosave)
@@ -332,7 +333,9 @@ class MainWindow(QMainWindow):
             panel = diagram_panel.DiagramPanel(self.context.jobs, self._diagram_menu,
                                  lambda table, column: self.editor.edit_column(table, column), self._link_columns, self)
             panel.view.table_chosen.connect(self._select_in_tree)
+            panel.new_table = lambda: self.editor.new_table(None)
             self._diagram = panel
+            self._diagrams_of_database()
             placeholder, current = self.views.widget(1), self.views.currentIndex()
             self.views.blockSignals(True)
             try:
@@ -348,6 +351,20 @@ class MainWindow(QMainWindow):
                 panel.show_schema(pending.plan.projected, pending.plan.base if len(pending.plan) else None)
         return self._diagram
 
+    def _diagrams_of_database(self) -> None:
+        """The Diagram tab shows the diagrams kept of the database now open."""
+        database = self.context.database
+        if self._diagram is None or database is None:
+            return
+        from pathlib import Path
+
+        from PySide6.QtCore import QStandardPaths
+
+        from gui_app.core.urls import url_without_password
+
+        folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / "diagrams"
+        self._diagram.open_database(folder, url_without_password(database.url))
+
     def _view_chosen(self, index: int) -> None:
         if index == 1 and self._diagram is None:
             self.views.setCurrentWidget(self.diagram)
@@ -358,6 +375,7 @@ class MainWindow(QMainWindow):
         item = self.diagram.view.diagram.items_by_table.get((table.schema, table.name))
         status = item.status if item is not None else Status.SAME
         menu = self.editor.menu_for(Kind.TABLE, table, table, status, namespace, self.diagram.view)
+        self.diagram.extend_menu(menu, table)
         self.last_menu = menu
         menu.popup(event.screenPos())
 

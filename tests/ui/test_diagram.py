@@ -26,8 +26,12 @@ def _diagram(qtbot: QtBot, window: MainWindow) -> Any:
 
 def test_every_table_is_drawn_and_selection_follows_the_tree_both_ways(qtbot: QtBot, demo_window: MainWindow) -> None:
     view = _diagram(qtbot, demo_window)
-    tables = {(t.schema, t.name) for t in demo_window.context.pending.plan.projected.tables}  # type: ignore[union-attr]
-    assert set(view.diagram.items_by_table) == tables
+    projected = demo_window.context.pending.plan.projected  # type: ignore[union-attr]
+    tables = {(t.schema, t.name) for t in projected.tables}
+    views = {(v.schema, v.name) for v in projected.views}
+    assert views and set(view.diagram.items_by_table) == tables | views  # views too, drawn as views
+    assert all(view.diagram.items_by_table[k].view == "view" for k in views)
+    assert all(view.diagram.items_by_table[k].view is None for k in tables)
     links = sum(len(t.foreign_keys) for t in demo_window.context.pending.plan.projected.tables)  # type: ignore[union-attr]
     assert len([i for i in view.diagram.items() if not isinstance(i, TableItem)]) == links
     key = next(k for k in tables if k[1] == "books")

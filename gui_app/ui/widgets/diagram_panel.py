@@ -1,7 +1,10 @@
-"""The Diagram tab beside the tree: the view, its zoom buttons, and the layout run in the background.
+"""The Diagram tab beside the tree: the view, its zoom buttons, which diagram is shown, and the
+layout run in the background.
 
 The projected schema is laid out again when it changes, but only while the tab is shown (a large
 schema is not laid out for nobody); a layout that finishes after a newer one was asked for is dropped.
+Once a box of a diagram has been moved, every box keeps its place: a table new to the diagram (a
+pending new table, one added to it) is put beside its neighbours and the others stay where they are.
 """
 
 from __future__ import annotations
@@ -9,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QPointF, QStringListModel, Qt
 from PySide6.QtWidgets import (
     QCompleter,
     QFileDialog,
@@ -27,12 +31,19 @@ from PySide6.QtWidgets import (
 )
 
 from gui_app.core import schema as s
-from gui_app.core.diagram_layout import Layout, TableName, layout, tables_to_draw
+from gui_app.core.diagram_layout import Layout, TableName, key_of, sized, tables_to_draw, views_to_draw
+from gui_app.core.diagram_placed import layout_placed, link_id
+from gui_app.core.diagram_store import SavedDiagram
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui import icons
 from gui_app.ui.models.tree_index import Status
+from gui_app.ui.widgets.diagram_choice import DiagramChoice
 from gui_app.ui.widgets.diagram_view import DiagramView, LinkColumns
 from gui_app.ui.workers import Job, JobRunner
+
+Drawn = tuple[Layout, list[s.Table], dict[TableName, "Marks"], dict[TableName, str]]
+"""A laid-out diagram: where everything goes, the tables (and views) drawn, their pending marks,
+and which of them are views."""
 
 
 def _label(table: s.Table, default_schema: str | None) -> str:
@@ -98,9 +109,19 @@ class DiagramPanel(QWidget):
         self.setObjectName("diagramPanel")
         self.jobs = jobs
         self.view = DiagramView(menu_for, edit_column, link_columns, self)
+        self.view.diagram.box_moved = self._box_moved
+        self.view.diagram.space_menu = self._space_menu
+        self.new_table: Callable[[], None] | None = None
+        """Runs the new table dialog (set by the window); *New table here…* puts the table where clicked."""
+        self.last_menu: QMenu | None = None
         self.status = QLabel(self)
         self.status.setObjectName("diagramStatus")
+        self.choice = DiagramChoice(self)
+        self.choice.selected = self.view.selected_table
+        self.choice.notify = self.status.setText
+        self.choice.changed.connect(self._diagram_changed)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.choice)
         for text, icon, slot, tip in (("Fit", "fit", self.view.fit, "Show the whole diagram"),
                                       ("", "zoom_in", lambda: self.view.zoom(1.25), "Zoom in (or the mouse wheel)"),
                                       ("", "zoom_out", lambda: self.view.zoom(0.8), "Zoom out (or the mouse wheel)")):
@@ -145,30 +166,49 @@ class DiagramPanel(QWidget):
         }
         self.export_button.setMenu(menu)
         buttons.addWidget(self.export_button)
-        buttons.addWidget(self.status, 1)
-        self.ask_save_path: Callable[[str, str], str | None] = self._ask_save_path
-        """Where to write an export (replaced in tests)."""
-        self._placed: tuple[Layout, list[s.Table], str | None] | None = None
-        self._focused_on: tuple[str, int] = ("", 1)
         layout_box = QVBoxLayout(self)
         layout_box.setContentsMargins(0, 0, 0, 0)
         layout_box.addLayout(buttons)
         layout_box.addWidget(self.view, 1)
+        layout_box.addWidget(self.status)
+        self.ask_save_path: Callable[[str, str], str | None] = self._ask_save_path
+        """Where to write an export (replaced in tests)."""
+        self._placed: tuple[Layout, list[s.Table], str | None, dict[TableName, str]] | None = None
+        self._focused_on: tuple[str, int, str] = ("", 1, "")
         self._wanted: tuple[s.Schema, s.Schema | None] | None = None
-        self._shown: s.Schema | None = None
+        self._shown: tuple[s.Schema, SavedDiagram] | None = None
         self._asked = 0
         self.laying_out = False
+        self._show_focus()
+
+    def open_database(self, folder: Path | None, database: str) -> None:
+        """The diagrams kept of ``database`` (a URL without its password) in ``folder``."""
+        self.choice.open(folder, database)
 
     def show_schema(self, projected: s.Schema, base: s.Schema | None) -> None:
         """Lay ``projected`` out (now if the tab is shown, else when it is)."""
         self._wanted = (projected, base)
+        label = {_label(t, projected.default_schema): key_of(t) for t in projected.tables}
+        self.choice.offer(label)
         if self.isVisible():
             self._lay_out()
 
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]
-        if self._wanted is not None and self._wanted[0] is not self._shown:
+        if self._wanted is not None and (self._shown is None or self._wanted[0] is not self._shown[0]
+                                         or self.choice.shown is not self._shown[1]):
             self._lay_out()
+
+    def _diagram_changed(self) -> None:
+        self._show_focus()
+        if self._wanted is not None and self.isVisible():
+            self._lay_out()
+
+    def _show_focus(self) -> None:
+        """Focus narrows *All tables*; a user's own diagram shows the tables added to it instead."""
+        every = self.choice.shown.tables is None
+        self.focus_edit.setVisible(every)
+        self.depth_box.setVisible(every)
 
     def _lay_out(self) -> None:
         assert self._wanted is not None
@@ -176,36 +216,119 @@ class DiagramPanel(QWidget):
         self._asked += 1
         asked = self._asked
         self.laying_out = True
+        diagram = self.choice.shown
         self.status.setText(f"Laying out {len(projected.tables)} tables…")
-
-        focus, depth = self._focus(projected), self.depth_box.value()
-        self._focused_on = (self.focus_edit.text().strip(), depth)
+        every = diagram.tables is None
+        focus, depth = (self._focus(projected), self.depth_box.value()) if every else (None, 1)
+        self._focused_on = (self.focus_edit.text().strip(), depth, diagram.name)
         self.focus_names.setStringList(sorted(_label(t, projected.default_schema) for t in projected.tables))
 
-        def run(_progress: ProgressFn, _cancel: CancelToken) -> tuple[Layout, list[s.Table], dict[TableName, Marks]]:
-            tables, marks = with_changes(projected, base, tables_to_draw(projected, focus=focus, depth=depth))
-            return layout(tables), tables, marks
+        def run(_progress: ProgressFn, _cancel: CancelToken) -> Drawn:
+            if diagram.tables is None:
+                chosen = tables_to_draw(projected, focus=focus, depth=depth)
+                views, kinds = views_to_draw(projected) if focus is None else ([], {})
+            else:
+                wanted = set(diagram.tables)
+                chosen = [t for t in projected.tables if key_of(t) in wanted]
+                views, kinds = views_to_draw(projected)
+                views = [v for v in views if key_of(v) in wanted]
+                kinds = {key: kind for key, kind in kinds.items() if key in wanted}
+            tables, marks = with_changes(projected, base, chosen)
+            tables = [*tables, *views]
+            return layout_placed(tables, diagram.positions, diagram.routes, sized(kinds)), tables, marks, kinds
 
-        job: Job[tuple[Layout, list[s.Table], dict[TableName, Marks]]] = Job(run)
-        job.signals.succeeded.connect(lambda found: self._laid_out(asked, projected, *found))
+        job: Job[Drawn] = Job(run)
+        job.signals.succeeded.connect(lambda found: self._laid_out(asked, projected, diagram, *found))
         job.signals.failed.connect(lambda reason: self._failed(asked, reason))
         self.jobs.start(job)
 
-    def _laid_out(self, asked: int, projected: s.Schema, placed: Layout, tables: list[s.Table],
-                  marks: dict[TableName, Marks]) -> None:
+    def _laid_out(self, asked: int, projected: s.Schema, diagram: SavedDiagram, placed: Layout,
+                  tables: list[s.Table], marks: dict[TableName, Marks], kinds: dict[TableName, str]) -> None:
         if asked != self._asked:
-            return  # a newer schema was asked for meanwhile
+            return  # a newer schema or diagram was asked for meanwhile
         first = self._shown is None
-        self.view.show_layout(placed, tables, marks)
-        self._shown = projected
-        self._placed = (placed, tables, projected.default_schema)
+        self.view.show_layout(placed, tables, marks, kinds, projected.default_schema)
+        self._shown = (projected, diagram)
+        self._placed = (placed, tables, projected.default_schema, kinds)
         self.laying_out = False
+        if diagram.positions:
+            self._keep_places(diagram, placed)
         focused, typed = self._focus(projected), self.focus_edit.text().strip()
-        counts = f"{len(tables)} tables, {len(placed.links)} foreign keys"
-        self.status.setText(f"{counts} around {focused[1]}" if focused is not None else
-                            f"No table {typed!r}: every table is shown ({counts})" if typed else counts)
+        views = f", {len(kinds)} view{'' if len(kinds) == 1 else 's'}" if kinds else ""
+        counts = f"{len(tables) - len(kinds)} tables{views}, {len(placed.links)} foreign keys"
+        if diagram.tables is not None:
+            self.status.setText(f"{diagram.name}: {counts}" if tables else
+                                f"{diagram.name} is empty: add tables with the box above, or from a box's menu")
+        else:
+            self.status.setText(f"{counts} around {focused[1]}" if focused is not None else
+                                f"No table {typed!r}: every table is shown ({counts})" if typed else counts)
         if first or focused is not None:
             self.view.fit()
+
+    def _keep_places(self, diagram: SavedDiagram, placed: Layout) -> None:
+        """Where a table new to a placed diagram was put, and any key routed again, is kept: the
+        next layout starts from them and moves nothing."""
+        positions = {key: (box.x, box.y) for key, box in placed.boxes.items()}
+        routes = {link_id(link): link.points for link in placed.links}
+        if any(diagram.positions.get(k) != p for k, p in positions.items()) or \
+                any(diagram.routes.get(k) != r for k, r in routes.items()):
+            kept = diagram.placed(positions, routes)
+            self.choice.keep(kept)
+            if self._shown is not None:
+                self._shown = (self._shown[0], kept)
+
+    def _box_moved(self, key: TableName, x: float, y: float) -> None:
+        """A box dropped elsewhere: from now on every box of this diagram keeps its place."""
+        diagram = self.choice.shown
+        if not diagram.positions and self._placed is not None:
+            placed = self._placed[0]
+            diagram = diagram.placed({k: (b.x, b.y) for k, b in placed.boxes.items()},
+                                     {link_id(link): link.points for link in placed.links})
+        self.choice.replace_shown(diagram.moved(key, (round(x, 1), round(y, 1))))
+
+    def place_new(self, key: TableName, x: float, y: float) -> None:
+        """Put the table ``key`` (just made) at ``x, y`` and add it to a user's own diagram."""
+        self._box_moved(key, x, y)
+        if self.choice.shown.tables is not None:
+            self.choice.add_tables([key])
+
+    def extend_menu(self, menu: QMenu, table: s.Table) -> None:
+        """A box's menu: what the diagram itself can do with the table, after the tree's edits."""
+        key = key_of(table)
+        diagram = self.choice.shown
+        menu.addSeparator()
+        if diagram.tables is not None and self._wanted is not None:
+            projected = self._wanted[0]
+            near = {key_of(t) for t in tables_to_draw(projected, focus=key, depth=1)} \
+                if projected.find_table(table.name, table.schema) is not None else set()
+            menu.addAction("Add its neighbours to this diagram", lambda: self.choice.add_tables(sorted(
+                near - set(diagram.tables or ()), key=lambda k: (k[0] or "", k[1]))))
+            menu.addAction("Remove from this diagram", lambda: self.choice.remove_table(key))
+        else:
+            menu.addAction("Focus on this table", lambda: self._focus_on(table))
+
+    def _focus_on(self, table: s.Table) -> None:
+        default = self._wanted[0].default_schema if self._wanted is not None else None
+        self.focus_edit.setText(_label(table, default))
+        self._refocus()
+
+    def _space_menu(self, point: QPointF, event: QGraphicsSceneContextMenuEvent) -> None:
+        menu = QMenu(self.view)
+        here = menu.addAction("New table here…", lambda: self._new_table_at(point))
+        here.setEnabled(self.new_table is not None and self._wanted is not None)
+        menu.addAction("Fit the diagram in view", self.view.fit)
+        self.last_menu = menu
+        menu.popup(event.screenPos())
+
+    def _new_table_at(self, point: QPointF) -> None:
+        if self.new_table is None or self._wanted is None:
+            return
+        before = {key_of(t) for t in self._wanted[0].tables}
+        self.new_table()  # the dialog is modal: the table, if made, is pending when it returns
+        made = sorted((key_of(t) for t in self._wanted[0].tables if key_of(t) not in before),
+                      key=lambda k: (k[0] or "", k[1]))
+        if made:
+            self.place_new(made[0], max(0.0, point.x()), max(0.0, point.y()))
 
     def _failed(self, asked: int, reason: str) -> None:
         if asked == self._asked:
@@ -224,7 +347,7 @@ class DiagramPanel(QWidget):
         return None
 
     def _refocus(self) -> None:
-        asked = (self.focus_edit.text().strip(), self.depth_box.value())
+        asked = (self.focus_edit.text().strip(), self.depth_box.value(), self.choice.shown.name)
         if self._wanted is not None and self.isVisible() and asked != self._focused_on:
             self._lay_out()
 
@@ -234,7 +357,6 @@ class DiagramPanel(QWidget):
 
     def _export(self, what: str) -> None:
         """Write the whole diagram (SVG, or PNG drawn from it) or the part in view (PNG)."""
-        from pathlib import Path
 
         if self._placed is None:
             return
@@ -250,8 +372,8 @@ class DiagramPanel(QWidget):
             else:
                 from gui_app.core.diagram_svg import to_svg
 
-                placed, tables, default_schema = self._placed
-                text = to_svg(placed, tables, default_schema)
+                placed, tables, default_schema, kinds = self._placed
+                text = to_svg(placed, tables, default_schema, kinds)
                 if what == "svg":
                     path.write_text(text, encoding="utf-8")
                 else:

@@ -3,14 +3,17 @@ places, drawn in a ``QGraphicsView`` that pans, zooms and edits.
 
 The layout is computed off the GUI thread. At a low zoom a box is drawn as its outline and name
 only (the columns could not be read anyway), and each box is cached as a picture for panning.
-A table's pending status colours it as the tree does. Selection follows the tree both ways; a
-box's context menu is the tree's own for that table, a double-click on a column edits it, and a
-drag from a column to a column of another table (or its own) opens the foreign key dialog filled in.
+A table's pending status colours it as the tree does; a view's box is dashed and says which kind
+it is; where several schemas are drawn, each is framed and named. Selection follows the tree both
+ways; a box's context menu is the tree's own for that table, a double-click on a column edits it,
+a drag from a column to a column of another table (or its own) opens the foreign key dialog
+filled in, and a drag by a box's name moves the box (its keys follow, and are routed around the
+boxes again once it is dropped).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
@@ -19,17 +22,19 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
     QGraphicsPathItem,
+    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSceneContextMenuEvent,
     QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
     QStyleOptionGraphicsItem,
     QWidget,
 )
 
 from gui_app.core import schema as s
-from gui_app.core.diagram_layout import HEADER, PADDING, ROW, Box, Layout, Link, column_type, markers
+from gui_app.core.diagram_layout import HEADER, PADDING, ROW, Box, Layout, Link, column_type, frames, markers
 from gui_app.ui.models.schema_tree import STATUS_COLOURS
 from gui_app.ui.models.tree_index import Status
 
@@ -48,9 +53,11 @@ ZOOM_STEP = 1.15
 class TableItem(QGraphicsItem):
     """One table's box: header with the name, a row per column (name, type, PK/FK/UQ/NN)."""
 
-    def __init__(self, table: s.Table, box: Box, marks: Marks | None = None) -> None:
+    def __init__(self, table: s.Table, box: Box, marks: Marks | None = None, view: str | None = None) -> None:
         super().__init__()
         self.table, self.box = table, box
+        self.view = view
+        """``view`` or ``materialized view`` for a view's box (drawn dashed, its kind in the header)."""
         self.status = marks.status if marks is not None else Status.SAME
         self.column_status = marks.columns if marks is not None else {}
         self.before = marks.before if marks is not None else {}
@@ -62,6 +69,8 @@ class TableItem(QGraphicsItem):
         self.setZValue(1)
 
     def table_tip(self) -> str:
+        if self.view is not None:
+            return f"{self.table.name} ({self.view})"
         return self.table.name + {Status.NEW: " (new)", Status.CHANGED: " (changed)",
                                   Status.DROPPED: " (dropped)"}.get(self.status, "")
 
@@ -106,7 +115,10 @@ class TableItem(QGraphicsItem):
         accent = STATUS_COLOURS.get(self.status)
         border = palette.color(QPalette.ColorRole.Highlight) if self.isSelected() else \
             accent if accent is not None else palette.color(QPalette.ColorRole.Mid)
-        painter.setPen(QPen(border, 2.5 if self.isSelected() or accent is not None else 1))
+        pen = QPen(border, 2.5 if self.isSelected() or accent is not None else 1)
+        if self.view is not None:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
         painter.setBrush(palette.color(QPalette.ColorRole.Base))
         painter.drawRect(rect)
         header = QRectF(0, 0, rect.width(), HEADER)
@@ -134,6 +146,13 @@ class TableItem(QGraphicsItem):
         painter.setPen(text)
         painter.drawText(header.adjusted(PADDING, 0, -PADDING, 0), Qt.AlignmentFlag.AlignVCenter, self.table.name)
         font.setBold(False)
+        if self.view is not None:
+            font.setItalic(True)
+            painter.setFont(font)
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(header.adjusted(PADDING, 0, -PADDING, 0),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, self.view)
+            font.setItalic(False)
         painter.setFont(font)
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
         metrics = QFontMetricsF(font)
@@ -157,19 +176,9 @@ class LinkItem(QGraphicsPathItem):
     """A foreign key: an orthogonal line, a crow's foot at the referring column, a bar at the referenced one."""
 
     def __init__(self, link: Link, colour: QColor) -> None:
-        path = QPainterPath(QPointF(*link.points[0]))
-        for point in link.points[1:]:
-            path.lineTo(QPointF(*point))
-        (x0, y0), (x1, _y1) = link.points[0], link.points[1]
-        out = 10.0 if x1 >= x0 else -10.0
-        for dy in (-5.0, 0.0, 5.0):  # the crow's foot: three prongs meeting out from the box's side
-            path.moveTo(QPointF(x0, y0 + dy))
-            path.lineTo(QPointF(x0 + out, y0))
-        (xe, ye), (xp, _yp) = link.points[-1], link.points[-2]
-        back = -6.0 if xe >= xp else 6.0
-        path.moveTo(QPointF(xe + back, ye - 5))
-        path.lineTo(QPointF(xe + back, ye + 5))
-        super().__init__(path)
+        super().__init__()
+        self.link = link
+        self.follow(link.points)
         pen = QPen(colour, 1.2)
         pen.setCosmetic(True)
         self.setPen(pen)
@@ -177,36 +186,105 @@ class LinkItem(QGraphicsPathItem):
         self.setToolTip(f"{link.name or 'foreign key'}: {link.child[1]} ({', '.join(link.columns)}) → "
                         f"{link.parent[1]} ({', '.join(link.referred_columns)})")
 
+    def follow(self, points: Sequence[tuple[float, float]]) -> None:
+        """Draw the key through ``points``."""
+        path = QPainterPath(QPointF(*points[0]))
+        for point in points[1:]:
+            path.lineTo(QPointF(*point))
+        (x0, y0), (x1, _y1) = points[0], points[1]
+        out = 10.0 if x1 >= x0 else -10.0
+        for dy in (-5.0, 0.0, 5.0):  # the crow's foot: three prongs meeting out from the box's side
+            path.moveTo(QPointF(x0, y0 + dy))
+            path.lineTo(QPointF(x0 + out, y0))
+        (xe, ye), (xp, _yp) = points[-1], points[-2]
+        back = -6.0 if xe >= xp else 6.0
+        path.moveTo(QPointF(xe + back, ye - 5))
+        path.lineTo(QPointF(xe + back, ye + 5))
+        self.setPath(path)
+
+
+def elbow(child: QRectF, start_y: float, parent: QRectF, end_y: float) -> list[tuple[float, float]]:
+    """A key's path while a box is dragged: out of the facing sides, one vertical between them
+    (routed around the boxes once the box is dropped)."""
+    if parent.center().x() >= child.center().x():
+        start_x, end_x = child.right(), parent.left()
+    else:
+        start_x, end_x = child.left(), parent.right()
+    middle = (start_x + end_x) / 2
+    return [(start_x, start_y), (middle, start_y), (middle, end_y), (end_x, end_y)]
+
+
+class SchemaFrame(QGraphicsRectItem):
+    """The outline around one schema's boxes, its name above the top-left corner."""
+
+    def __init__(self, name: str, rect: QRectF, colour: QColor) -> None:
+        super().__init__(rect)
+        pen = QPen(colour, 1, Qt.PenStyle.DotLine)
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.setZValue(-1)
+        label = QGraphicsSimpleTextItem(name, self)
+        font = QFont(label.font())
+        font.setPixelSize(16)
+        font.setBold(True)
+        label.setFont(font)
+        label.setBrush(colour)
+        label.setPos(rect.left(), rect.top() - 22)
+
 
 class DiagramScene(QGraphicsScene):
-    """Boxes and keys; asks its owner for a table's context menu and for a column's edit."""
+    """Boxes and keys; asks its owner for a table's context menu, for the menu of an empty spot,
+    for a column's edit, and tells it where a box was moved."""
 
     def __init__(self, menu_for: Callable[[s.Table, QGraphicsSceneContextMenuEvent], None],
                  edit_column: Callable[[s.Table, str], None], link_columns: LinkColumns,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._menu_for, self._edit_column, self._link_columns = menu_for, edit_column, link_columns
+        self.space_menu: Callable[[QPointF, QGraphicsSceneContextMenuEvent], None] | None = None
+        """Asked for the menu of a spot where no box is (the panel's: *New table here…*)."""
+        self.box_moved: Callable[[TableName, float, float], None] | None = None
+        """Told where a box was dropped (its top-left corner, in scene coordinates)."""
         self.items_by_table: dict[TableName, TableItem] = {}
+        self.links_by_table: dict[TableName, list[LinkItem]] = {}
         self._drag: tuple[TableItem, str, QGraphicsLineItem] | None = None
         """A key being drawn: from this table's column, the line that follows the pointer."""
+        self._moving: tuple[TableItem, QPointF, QPointF] | None = None
+        """A box being moved: it, where the pointer holds it, and where it was."""
 
-    def show(self, placed: Layout, tables: list[s.Table], marks: dict[TableName, Marks], colour: QColor) -> None:
+    def show(self, placed: Layout, tables: list[s.Table], marks: dict[TableName, Marks], colour: QColor,
+             views: dict[TableName, str] | None = None, default_schema: str | None = None) -> None:
         self.clear()
-        self.items_by_table = {}
+        self.items_by_table, self.links_by_table = {}, {}
         for link in placed.links:
-            self.addItem(LinkItem(link, colour))
+            line = LinkItem(link, colour)
+            self.addItem(line)
+            self.links_by_table.setdefault(link.child, []).append(line)
+            if link.parent != link.child:
+                self.links_by_table.setdefault(link.parent, []).append(line)
         for table in tables:
             key = (table.schema, table.name)
             box = placed.boxes.get(key)
             if box is not None:
-                item = TableItem(table, box, marks.get(key))
+                item = TableItem(table, box, marks.get(key), (views or {}).get(key))
                 self.addItem(item)
                 self.items_by_table[key] = item
+        for name, (x, y, width, height) in frames(placed, default_schema).items():
+            self.addItem(SchemaFrame(name, QRectF(x, y, width, height), colour))
         self.setSceneRect(0, 0, placed.width, placed.height)
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        """A press on a column's row starts drawing a foreign key from it (elsewhere the view pans)."""
+        """A press on a box's name starts moving the box; on a column's row, drawing a foreign
+        key from it (elsewhere the view pans)."""
         item = self._table_at(event.scenePos())
+        if item is not None and event.button() == Qt.MouseButton.LeftButton \
+                and item.mapFromScene(event.scenePos()).y() < HEADER:
+            self.clearSelection()
+            item.setSelected(True)
+            self._moving = (item, event.scenePos() - item.pos(), item.pos())
+            item.setZValue(3)
+            event.accept()
+            return
         column = item.column_at(item.mapFromScene(event.scenePos()).y()) if item is not None else None
         if item is None or column is None or event.button() != Qt.MouseButton.LeftButton:
             super().mousePressEvent(event)
@@ -221,13 +299,42 @@ class DiagramScene(QGraphicsScene):
         event.accept()
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._moving is not None:
+            item, grip, _was = self._moving
+            corner = event.scenePos() - grip
+            item.setPos(max(0.0, corner.x()), max(0.0, corner.y()))
+            self._follow(item)
+            return
         if self._drag is None:
             super().mouseMoveEvent(event)
             return
         line = self._drag[2]
         line.setLine(QLineF(line.line().p1(), event.scenePos()))
 
+    def _follow(self, moved: TableItem) -> None:
+        """The keys of a box being dragged follow it."""
+        for link_item in self.links_by_table.get((moved.table.schema, moved.table.name), []):
+            link = link_item.link
+            child, parent = self.items_by_table.get(link.child), self.items_by_table.get(link.parent)
+            if child is None or parent is None:
+                continue
+            start = child.pos().y() + _row_offset(child, link.columns)
+            end = parent.pos().y() + _row_offset(parent, link.referred_columns)
+            child_rect = child.sceneBoundingRect()
+            if child is parent:
+                x = child_rect.right() + 16
+                link_item.follow([(child_rect.right(), start), (x, start), (x, end), (child_rect.right(), end)])
+            else:
+                link_item.follow(elbow(child_rect, start, parent.sceneBoundingRect(), end))
+
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._moving is not None:
+            item, _grip, was = self._moving
+            self._moving = None
+            item.setZValue(1)
+            if item.pos() != was and self.box_moved is not None:
+                self.box_moved((item.table.schema, item.table.name), item.pos().x(), item.pos().y())
+            return
         if self._drag is None:
             super().mouseReleaseEvent(event)
             return
@@ -245,6 +352,8 @@ class DiagramScene(QGraphicsScene):
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
         item = self._table_at(event.scenePos())
         if item is None:
+            if self.space_menu is not None:
+                self.space_menu(event.scenePos(), event)
             return
         self.clearSelection()
         item.setSelected(True)
@@ -262,6 +371,11 @@ class DiagramScene(QGraphicsScene):
         return next((i for i in self.items(point) if isinstance(i, TableItem)), None)
 
 
+def _row_offset(item: TableItem, columns: tuple[str, ...]) -> float:
+    names = [c.name for c in item.table.columns]
+    return item.box.row_y(names.index(columns[0]) if columns and columns[0] in names else -1) - item.box.y
+
+
 class DiagramView(QGraphicsView):
     """Pans by dragging, zooms with the wheel around the pointer; ``table_chosen`` says which
     table the user selected (schema, name)."""
@@ -275,6 +389,8 @@ class DiagramView(QGraphicsView):
         super().__init__(self.diagram, parent)
         self.diagram.setParent(self)
         self.setObjectName("diagramView")
+        self.setToolTip("Drag a box by its name to move it, from a column to a column of another table to add a "
+                        "foreign key; right-click a box for its edits, an empty spot for a new table")
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
                                   | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
@@ -283,11 +399,13 @@ class DiagramView(QGraphicsView):
         self._syncing = False
         self.diagram.selectionChanged.connect(self._selection_changed)
 
-    def show_layout(self, placed: Layout, tables: list[s.Table], marks: dict[TableName, Marks]) -> None:
+    def show_layout(self, placed: Layout, tables: list[s.Table], marks: dict[TableName, Marks],
+                    views: dict[TableName, str] | None = None, default_schema: str | None = None) -> None:
         selected = self.selected_table()
         self._syncing = True
         try:
-            self.diagram.show(placed, tables, marks, self.palette().color(QPalette.ColorRole.Mid))
+            self.diagram.show(placed, tables, marks, self.palette().color(QPalette.ColorRole.Mid), views,
+                              default_schema)
             if selected is not None and selected in self.diagram.items_by_table:
                 self.diagram.items_by_table[selected].setSelected(True)
         finally:
