@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 from gui_app.core.diagram_layout import layout, tables_to_draw
+from gui_app.core.diagram_placed import layout_placed, link_id
 from gui_app.core.diagram_svg import to_svg
 from gui_app.core.reflect import reflect
 from tests.benchmarks.timing import best_of, best_process, corpus_database, report
@@ -37,6 +38,21 @@ def main() -> None:
         links = len(placed.links)
         report(f"MusicBrainz layout ({len(tables)} tables, {links} keys)", best_of(lambda: layout(tables)),
                dump, "pg_dump")
+        # A diagram whose boxes were placed: every position and route kept, then one table new to
+        # it (put beside its neighbours, keys crossing its spot routed again), then one box moved.
+        without = [t for t in tables if t.name != "recording"]
+        before = layout(without)
+        positions = {k: (b.x, b.y) for k, b in before.boxes.items()}
+        routes = {link_id(link): link.points for link in before.links}
+        report("  placed diagram, every box kept", best_of(lambda: layout_placed(without, positions, routes)),
+               dump, "pg_dump")
+        report("  placed diagram, one new table placed (recording)",
+               best_of(lambda: layout_placed(tables, positions, routes)), dump, "pg_dump")
+        artist = next(k for k in positions if k[1] == "artist")
+        moved = {**positions, artist: (positions[artist][0] + 900, positions[artist][1] + 300)}
+        kept = {k: v for k, v in routes.items() if "artist(" not in k}
+        report("  placed diagram, artist moved (its keys routed again)",
+               best_of(lambda: layout_placed(without, moved, kept)), dump, "pg_dump")
         report("  SVG text of the laid-out diagram", best_of(lambda: to_svg(placed, tables, schema.default_schema)),
                dump, "pg_dump")
         with tempfile.TemporaryDirectory() as folder:
