@@ -129,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     diagram.add_argument("--focus", metavar="TABLE", help="only this table and its neighbours (SCHEMA.TABLE or TABLE)")
     diagram.add_argument("--depth", metavar="N", type=int, default=1,
                          help="with --focus: how many foreign-key hops away a neighbour may be (default: %(default)s)")
+    diagram.add_argument("--without-partitions", action="store_true",
+                         help="draw a partitioned table for its partitions (its header counts them)")
     _connect_timeout(diagram)
     diagram.set_defaults(handler=_diagram)
 
@@ -250,7 +252,7 @@ def _read_schema(url_text: str) -> tuple[Any, str]:
 def _diagram(args: argparse.Namespace) -> None:
     from pathlib import Path
 
-    from gui_app.core.diagram_layout import layout, sized, tables_to_draw, views_to_draw
+    from gui_app.core.diagram_layout import header_notes, layout, sized, tables_to_draw, views_to_draw
     from gui_app.core.diagram_svg import to_svg
 
     output = Path(args.output)
@@ -268,10 +270,11 @@ def _diagram(args: argparse.Namespace) -> None:
         if found is None:
             raise CommandError(f"no table {args.focus!r} in {shown}")
         focus = (found.schema, found.name)
-    tables = tables_to_draw(schema, args.schema, focus, args.depth)
+    tables = tables_to_draw(schema, args.schema, focus, args.depth, partitions=not args.without_partitions)
     views, kinds = views_to_draw(schema, args.schema) if focus is None else ([], {})
+    notes = {**header_notes(schema, tables), **kinds}
     tables += views
-    text = to_svg(layout(tables, sized(kinds)), tables, schema.default_schema, kinds)
+    text = to_svg(layout(tables, sized(notes)), tables, schema.default_schema, kinds, notes)
     try:
         if output.suffix.lower() == ".svg":
             output.write_text(text, encoding="utf-8")

@@ -74,3 +74,22 @@ def test_exit_codes(musicbrainz: str, tmp_path: Path) -> None:
     no_table = run_cli("diagram", musicbrainz, "-o", str(tmp_path / "x.svg"), "--focus", "nope")
     assert no_table.returncode == 1 and "no table 'nope'" in no_table.stderr
     assert run_cli("diagram", musicbrainz).returncode == 2  # -o is required
+
+
+def test_views_and_partitions(musicbrainz: str, tmp_path: Path) -> None:
+    """Views are drawn as views; without partitions, a partitioned table stands for them."""
+    schema = reflect(musicbrainz)
+    partitions = {t.name for t in schema.tables if t.schema == "musicbrainz" and t.partition_of is not None}
+    parents = {t.partition_of for t in schema.tables if t.schema == "musicbrainz" and t.partition_of is not None}
+    assert partitions and parents
+    svg = tmp_path / "lean.svg"
+    assert run_cli("diagram", musicbrainz, "-o", str(svg), "--schema", "musicbrainz",
+                   "--without-partitions").returncode == 0
+    root = ElementTree.parse(svg).getroot()
+    tables = {g.get("id") for g in root.iter(f"{SVG}g") if g.get("class") == "table"}
+    views = {g.get("id") for g in root.iter(f"{SVG}g") if g.get("class") == "table view"}
+    assert not {f"musicbrainz.{name}" for name in partitions} & tables
+    assert {f"musicbrainz.{name}" for name in parents} <= tables
+    assert views == {f"musicbrainz.{v.name}" for v in schema.views if v.schema == "musicbrainz"} and views
+    text = svg.read_text()
+    assert all(f"{sum(1 for t in schema.tables if t.partition_of == p)} partitions</text>" in text for p in parents)

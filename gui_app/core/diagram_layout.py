@@ -121,17 +121,22 @@ def column_type(column: s.Column) -> str:
 
 
 def tables_to_draw(schema: s.Schema, namespace: str | None = None, focus: TableName | None = None,
-                   depth: int = 1) -> list[s.Table]:
+                   depth: int = 1, partitions: bool = True) -> list[s.Table]:
     """The tables of ``namespace`` (every namespace when None); with ``focus``, that table and
-    its neighbours up to ``depth`` foreign-key hops away (in any namespace)."""
-    tables = [t for t in schema.tables if namespace is None or t.schema == namespace
-              or (t.schema is None and namespace == schema.default_schema)]
+    its neighbours up to ``depth`` foreign-key hops away (in any namespace). Without
+    ``partitions``, a partition is drawn only when it is the focus: its table stands for it (its
+    header counts the partitions), as sixty monthly partitions would bury the schema."""
+    def shown(table: s.Table) -> bool:
+        return partitions or table.partition_of is None or key_of(table) == focus
+
+    tables = [t for t in schema.tables if (namespace is None or t.schema == namespace
+              or (t.schema is None and namespace == schema.default_schema)) and shown(t)]
     if focus is None:
         return tables
     by_key = {key_of(t): t for t in schema.tables}
     if focus not in by_key:
         raise KeyError(f"no table {focus[1]!r}" + (f" in schema {focus[0]!r}" if focus[0] else ""))
-    neighbours = _neighbours(schema.tables)
+    neighbours = _neighbours(t for t in schema.tables if shown(t))
     seen, frontier = {focus}, [focus]
     for _ in range(max(0, depth)):
         frontier = [n for node in frontier for n in sorted(neighbours.get(node, ()), key=_sort_key) if n not in seen]
@@ -148,11 +153,23 @@ def views_to_draw(schema: s.Schema, namespace: str | None = None) -> tuple[list[
             {(v.schema, v.name): "materialized view" if v.materialized else "view" for v in views})
 
 
-def sized(kinds: dict[TableName, str]) -> Measure:
-    """The headless estimate, with room in a view's header for its kind beside its name."""
+def header_notes(schema: s.Schema, tables: Iterable[s.Table]) -> dict[TableName, str]:
+    """What a box's header says beside its name: how many partitions a partitioned table has."""
+    counts: dict[TableName, int] = {}
+    for table in schema.tables:
+        if table.partition_of is not None:
+            parent = (table.schema, table.partition_of)
+            counts[parent] = counts.get(parent, 0) + 1
+    return {key_of(t): f"{counts[key_of(t)]} partition{'' if counts[key_of(t)] == 1 else 's'}"
+            for t in tables if key_of(t) in counts}
+
+
+def sized(notes: dict[TableName, str]) -> Measure:
+    """The headless estimate, with room in a box's header for its note (a view's kind, a
+    partitioned table's partitions) beside its name."""
     def measure(table: s.Table) -> tuple[float, float]:
         width, height = estimated_size(table)
-        kind = kinds.get(key_of(table))
+        kind = notes.get(key_of(table))
         if kind is not None:
             width = max(width, (len(table.name) + len(kind) + 4) * CHAR + 2 * PADDING)
         return width, height

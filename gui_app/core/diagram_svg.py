@@ -42,9 +42,10 @@ def table_id(key: TableName, default_schema: str | None) -> str:
 
 
 def to_svg(placed: Layout, tables: list[s.Table], default_schema: str | None,
-           views: dict[TableName, str] | None = None) -> str:
+           views: dict[TableName, str] | None = None, notes: dict[TableName, str] | None = None) -> str:
     """The diagram as SVG; the boxes named in ``views`` are views (``view`` or ``materialized
-    view``): dashed, their kind in the header, in a group of class ``table view``."""
+    view``): dashed, their kind in the header, in a group of class ``table view``; ``notes`` are
+    written in other boxes' headers (a partitioned table's partitions)."""
     width, height = round(placed.width), round(placed.height)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}">',
@@ -73,6 +74,7 @@ def to_svg(placed: Layout, tables: list[s.Table], default_schema: str | None,
         if box is None:
             continue
         kind = (views or {}).get(key_of(table))
+        note = kind or (notes or {}).get(key_of(table))
         parts.append(f'<g class="{"table view" if kind else "table"}" '
                      f'id="{escape(table_id(key_of(table), default_schema))}">')
         parts.append(f'<rect class="body" x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" '
@@ -81,9 +83,9 @@ def to_svg(placed: Layout, tables: list[s.Table], default_schema: str | None,
                      f'height="{HEADER:.1f}"/>')
         parts.append(f'<text class="name" x="{box.x + PADDING:.1f}" y="{box.y + HEADER / 2 + 4:.1f}">'
                      f"{escape(table.name)}</text>")
-        if kind:
+        if note:
             parts.append(f'<text class="kind" x="{box.right - PADDING:.1f}" y="{box.y + HEADER / 2 + 4:.1f}" '
-                         f'text-anchor="end">{escape(kind)}</text>')
+                         f'text-anchor="end">{escape(note)}</text>')
         name_x, type_x, _marks_x = text_columns(table)
         for index, column in enumerate(table.columns):
             y = box.row_y(index) + 4

@@ -158,3 +158,24 @@ def test_views_are_drawn_as_views(tmp_path: Path) -> None:
     tables = [*tables_to_draw(schema), *views]
     text = to_svg(layout(tables, sized(kinds)), tables, None, kinds)
     assert '<g class="table view" id="named_a">' in text and ">view</text>" in text
+
+
+def test_partitions_are_stood_for_by_their_table(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from gui_app.core.diagram_layout import header_notes
+
+    schema = _schema(tmp_path, "CREATE TABLE customer (id integer PRIMARY KEY)",
+                     "CREATE TABLE payment (id integer, customer_id integer REFERENCES customer (id))",
+                     "CREATE TABLE payment_2024 (id integer, customer_id integer REFERENCES customer (id))",
+                     "CREATE TABLE payment_2025 (id integer, customer_id integer REFERENCES customer (id))")
+    namespace = schema.namespaces[0]
+    parts = tuple(replace(t, partition_of="payment") if t.name.startswith("payment_") else t for t in namespace.tables)
+    schema = replace(schema, namespaces=(replace(namespace, tables=parts),))
+    assert len(tables_to_draw(schema)) == 4  # every table unless asked otherwise
+    drawn = tables_to_draw(schema, partitions=False)
+    assert [t.name for t in drawn] == ["customer", "payment"]
+    assert header_notes(schema, drawn) == {(None, "payment"): "2 partitions"}
+    # Focused on, a partition is drawn, with its neighbours (not its siblings).
+    assert [t.name for t in tables_to_draw(schema, focus=(None, "payment_2024"), partitions=False)] == [
+        "customer", "payment_2024"]

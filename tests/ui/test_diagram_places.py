@@ -61,6 +61,8 @@ def test_a_box_moved_by_its_name_stays_there_and_no_other_moves(
     assert abs(moved_x - 120 / scale) < 3 and abs(moved_y - 80 / scale) < 3, (moved_x, moved_y)
     assert {k: v for k, v in after.items() if k != "books"} == {k: v for k, v in before.items() if k != "books"}
     assert not pending_calls(demo_window)  # moving a box changes no schema
+    assert view.selected_table() == (None, "books")  # the moved box stays chosen, in the tree too
+    assert demo_window.browser.selected_path() == ("main", "Tables", "books")
     # The key from books follows it, and runs from its new place.
     link = next(line for line in view.diagram.links_by_table[(None, "books")] if line.link.child == (None, "books"))
     assert link.link.points[0][0] in (after["books"][0], after["books"][0] + books.box.width)
@@ -170,3 +172,26 @@ def test_own_diagrams_made_filled_by_search_narrowed_and_switched(
     _settled(qtbot, demo_window)
     assert panel.choice.chooser.count() == 1 and set(view.diagram.items_by_table) == every
     assert not panel.choice.menu_actions["delete"].isEnabled()
+
+
+def test_zoomed_out_a_drag_anywhere_on_a_box_moves_it(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """Where boxes show their names only there is no column to start a key from: the box moves."""
+    from gui_app.ui.widgets.diagram_view import OUTLINE_ONLY_BELOW
+
+    demo_window.resize(1400, 900)
+    view = _diagram(qtbot, demo_window)
+    view.resetTransform()
+    view.zoom(OUTLINE_ONLY_BELOW * 0.9)
+    books = next(i for k, i in view.diagram.items_by_table.items() if k[1] == "books")
+    view.centerOn(books)
+    before = _boxes(demo_window)
+    middle = view.mapFromScene(books.mapToScene(QPointF(books.box.width / 2, books.box.height / 2)))
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    for step in range(1, 5):
+        QTest.mouseMove(view.viewport(), pos=middle + QPoint(15, 10) * step)
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=middle + QPoint(60, 40))
+    _settled(qtbot, demo_window)
+    after = _boxes(demo_window)
+    assert after["books"] != before["books"]
+    assert {k: v for k, v in after.items() if k != "books"} == {k: v for k, v in before.items() if k != "books"}
+    assert not pending_calls(demo_window)  # no key was drawn, nothing is pending

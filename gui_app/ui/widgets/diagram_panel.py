@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPointF, QStringListModel, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QCompleter,
     QFileDialog,
     QGraphicsSceneContextMenuEvent,
@@ -31,19 +32,28 @@ from PySide6.QtWidgets import (
 )
 
 from gui_app.core import schema as s
-from gui_app.core.diagram_layout import Layout, TableName, key_of, sized, tables_to_draw, views_to_draw
+from gui_app.core.diagram_layout import (
+    Layout,
+    TableName,
+    header_notes,
+    key_of,
+    sized,
+    tables_to_draw,
+    views_to_draw,
+)
 from gui_app.core.diagram_placed import layout_placed, link_id
 from gui_app.core.diagram_store import SavedDiagram
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui import icons
+from gui_app.ui.actions import make_action
 from gui_app.ui.models.tree_index import Status
 from gui_app.ui.widgets.diagram_choice import DiagramChoice
 from gui_app.ui.widgets.diagram_view import DiagramView, LinkColumns
 from gui_app.ui.workers import Job, JobRunner
 
-Drawn = tuple[Layout, list[s.Table], dict[TableName, "Marks"], dict[TableName, str]]
+Drawn = tuple[Layout, list[s.Table], dict[TableName, "Marks"], dict[TableName, str], dict[TableName, str]]
 """A laid-out diagram: where everything goes, the tables (and views) drawn, their pending marks,
-and which of them are views."""
+which of them are views (and of which kind), and what each header says beside its name."""
 
 
 def _label(table: s.Table, default_schema: str | None) -> str:
@@ -152,6 +162,12 @@ class DiagramPanel(QWidget):
         self.depth_box.valueChanged.connect(lambda _value: self._refocus())
         buttons.addWidget(self.focus_edit, 1)
         buttons.addWidget(self.depth_box)
+        self.partitions_box = QCheckBox("Partitions", self)
+        self.partitions_box.setObjectName("diagramPartitions")
+        self.partitions_box.setToolTip("Draw each partition as a box of its own (else its table stands for it, its "
+                                       "header counting them)")
+        self.partitions_box.toggled.connect(lambda _on: self._refocus())
+        buttons.addWidget(self.partitions_box)
         self.export_button = QToolButton(self)
         self.export_button.setObjectName("diagramExport")
         self.export_button.setText("Export")
@@ -173,8 +189,9 @@ class DiagramPanel(QWidget):
         layout_box.addWidget(self.status)
         self.ask_save_path: Callable[[str, str], str | None] = self._ask_save_path
         """Where to write an export (replaced in tests)."""
-        self._placed: tuple[Layout, list[s.Table], str | None, dict[TableName, str]] | None = None
-        self._focused_on: tuple[str, int, str] = ("", 1, "")
+        self._placed: tuple[Layout, list[s.Table], str | None, dict[TableName, str], dict[TableName, str]] | None \
+            = None
+        self._focused_on: tuple[str, int, str, bool] = ("", 1, "", False)
         self._wanted: tuple[s.Schema, s.Schema | None] | None = None
         self._shown: tuple[s.Schema, SavedDiagram] | None = None
         self._asked = 0
@@ -209,6 +226,7 @@ class DiagramPanel(QWidget):
         every = self.choice.shown.tables is None
         self.focus_edit.setVisible(every)
         self.depth_box.setVisible(every)
+        self.partitions_box.setVisible(every)
 
     def _lay_out(self) -> None:
         assert self._wanted is not None
@@ -220,12 +238,13 @@ class DiagramPanel(QWidget):
         self.status.setText(f"Laying out {len(projected.tables)} tables…")
         every = diagram.tables is None
         focus, depth = (self._focus(projected), self.depth_box.value()) if every else (None, 1)
-        self._focused_on = (self.focus_edit.text().strip(), depth, diagram.name)
+        partitions = self.partitions_box.isChecked()
+        self._focused_on = (self.focus_edit.text().strip(), depth, diagram.name, partitions)
         self.focus_names.setStringList(sorted(_label(t, projected.default_schema) for t in projected.tables))
 
         def run(_progress: ProgressFn, _cancel: CancelToken) -> Drawn:
             if diagram.tables is None:
-                chosen = tables_to_draw(projected, focus=focus, depth=depth)
+                chosen = tables_to_draw(projected, focus=focus, depth=depth, partitions=partitions)
                 views, kinds = views_to_draw(projected) if focus is None else ([], {})
             else:
                 wanted = set(diagram.tables)
@@ -234,8 +253,10 @@ class DiagramPanel(QWidget):
                 views = [v for v in views if key_of(v) in wanted]
                 kinds = {key: kind for key, kind in kinds.items() if key in wanted}
             tables, marks = with_changes(projected, base, chosen)
+            notes = {**header_notes(projected, tables), **kinds}
             tables = [*tables, *views]
-            return layout_placed(tables, diagram.positions, diagram.routes, sized(kinds)), tables, marks, kinds
+            placed = layout_placed(tables, diagram.positions, diagram.routes, sized(notes))
+            return placed, tables, marks, kinds, notes
 
         job: Job[Drawn] = Job(run)
         job.signals.succeeded.connect(lambda found: self._laid_out(asked, projected, diagram, *found))
@@ -243,13 +264,14 @@ class DiagramPanel(QWidget):
         self.jobs.start(job)
 
     def _laid_out(self, asked: int, projected: s.Schema, diagram: SavedDiagram, placed: Layout,
-                  tables: list[s.Table], marks: dict[TableName, Marks], kinds: dict[TableName, str]) -> None:
+                  tables: list[s.Table], marks: dict[TableName, Marks], kinds: dict[TableName, str],
+                  notes: dict[TableName, str]) -> None:
         if asked != self._asked:
             return  # a newer schema or diagram was asked for meanwhile
         first = self._shown is None
-        self.view.show_layout(placed, tables, marks, kinds, projected.default_schema)
+        self.view.show_layout(placed, tables, marks, kinds, projected.default_schema, notes)
         self._shown = (projected, diagram)
-        self._placed = (placed, tables, projected.default_schema, kinds)
+        self._placed = (placed, tables, projected.default_schema, kinds, notes)
         self.laying_out = False
         if diagram.positions:
             self._keep_places(diagram, placed)
@@ -314,9 +336,10 @@ class DiagramPanel(QWidget):
 
     def _space_menu(self, point: QPointF, event: QGraphicsSceneContextMenuEvent) -> None:
         menu = QMenu(self.view)
-        here = menu.addAction("New table here…", lambda: self._new_table_at(point))
+        here = make_action(menu, "New table here…", lambda: self._new_table_at(point), icon="new_table")
         here.setEnabled(self.new_table is not None and self._wanted is not None)
-        menu.addAction("Fit the diagram in view", self.view.fit)
+        menu.addAction(here)
+        menu.addAction(make_action(menu, "Fit the diagram in view", self.view.fit, icon="fit"))
         self.last_menu = menu
         menu.popup(event.screenPos())
 
@@ -347,7 +370,8 @@ class DiagramPanel(QWidget):
         return None
 
     def _refocus(self) -> None:
-        asked = (self.focus_edit.text().strip(), self.depth_box.value(), self.choice.shown.name)
+        asked = (self.focus_edit.text().strip(), self.depth_box.value(), self.choice.shown.name,
+                 self.partitions_box.isChecked())
         if self._wanted is not None and self.isVisible() and asked != self._focused_on:
             self._lay_out()
 
@@ -372,8 +396,8 @@ class DiagramPanel(QWidget):
             else:
                 from gui_app.core.diagram_svg import to_svg
 
-                placed, tables, default_schema, kinds = self._placed
-                text = to_svg(placed, tables, default_schema, kinds)
+                placed, tables, default_schema, kinds, notes = self._placed
+                text = to_svg(placed, tables, default_schema, kinds, notes)
                 if what == "svg":
                     path.write_text(text, encoding="utf-8")
                 else:

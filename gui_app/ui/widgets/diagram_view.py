@@ -8,7 +8,8 @@ it is; where several schemas are drawn, each is framed and named. Selection foll
 ways; a box's context menu is the tree's own for that table, a double-click on a column edits it,
 a drag from a column to a column of another table (or its own) opens the foreign key dialog
 filled in, and a drag by a box's name moves the box (its keys follow, and are routed around the
-boxes again once it is dropped).
+boxes again once it is dropped); zoomed out, where a box shows its name only, a drag anywhere on
+it moves it.
 """
 
 from __future__ import annotations
@@ -53,11 +54,14 @@ ZOOM_STEP = 1.15
 class TableItem(QGraphicsItem):
     """One table's box: header with the name, a row per column (name, type, PK/FK/UQ/NN)."""
 
-    def __init__(self, table: s.Table, box: Box, marks: Marks | None = None, view: str | None = None) -> None:
+    def __init__(self, table: s.Table, box: Box, marks: Marks | None = None, view: str | None = None,
+                 note: str | None = None) -> None:
         super().__init__()
         self.table, self.box = table, box
         self.view = view
         """``view`` or ``materialized view`` for a view's box (drawn dashed, its kind in the header)."""
+        self.note = view or note
+        """What the header says beside the name (a view's kind, a partitioned table's partitions)."""
         self.status = marks.status if marks is not None else Status.SAME
         self.column_status = marks.columns if marks is not None else {}
         self.before = marks.before if marks is not None else {}
@@ -69,8 +73,8 @@ class TableItem(QGraphicsItem):
         self.setZValue(1)
 
     def table_tip(self) -> str:
-        if self.view is not None:
-            return f"{self.table.name} ({self.view})"
+        if self.note is not None:
+            return f"{self.table.name} ({self.note})"
         return self.table.name + {Status.NEW: " (new)", Status.CHANGED: " (changed)",
                                   Status.DROPPED: " (dropped)"}.get(self.status, "")
 
@@ -146,12 +150,12 @@ class TableItem(QGraphicsItem):
         painter.setPen(text)
         painter.drawText(header.adjusted(PADDING, 0, -PADDING, 0), Qt.AlignmentFlag.AlignVCenter, self.table.name)
         font.setBold(False)
-        if self.view is not None:
+        if self.note is not None:
             font.setItalic(True)
             painter.setFont(font)
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(header.adjusted(PADDING, 0, -PADDING, 0),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, self.view)
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, self.note)
             font.setItalic(False)
         painter.setFont(font)
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
@@ -245,6 +249,9 @@ class DiagramScene(QGraphicsScene):
         """Asked for the menu of a spot where no box is (the panel's: *New table here…*)."""
         self.box_moved: Callable[[TableName, float, float], None] | None = None
         """Told where a box was dropped (its top-left corner, in scene coordinates)."""
+        self.names_only: Callable[[], bool] = lambda: False
+        """Whether the view is zoomed out so far that boxes show their names only: a press anywhere
+        on a box then moves it (there is no column to start a key from, or to edit)."""
         self.items_by_table: dict[TableName, TableItem] = {}
         self.links_by_table: dict[TableName, list[LinkItem]] = {}
         self._drag: tuple[TableItem, str, QGraphicsLineItem] | None = None
@@ -253,7 +260,8 @@ class DiagramScene(QGraphicsScene):
         """A box being moved: it, where the pointer holds it, and where it was."""
 
     def show(self, placed: Layout, tables: list[s.Table], marks: dict[TableName, Marks], colour: QColor,
-             views: dict[TableName, str] | None = None, default_schema: str | None = None) -> None:
+             views: dict[TableName, str] | None = None, default_schema: str | None = None,
+             notes: dict[TableName, str] | None = None) -> None:
         self.clear()
         self.items_by_table, self.links_by_table = {}, {}
         for link in placed.links:
@@ -266,7 +274,7 @@ class DiagramScene(QGraphicsScene):
             key = (table.schema, table.name)
             box = placed.boxes.get(key)
             if box is not None:
-                item = TableItem(table, box, marks.get(key), (views or {}).get(key))
+                item = TableItem(table, box, marks.get(key), (views or {}).get(key), (notes or {}).get(key))
                 self.addItem(item)
                 self.items_by_table[key] = item
         for name, (x, y, width, height) in frames(placed, default_schema).items():
@@ -278,7 +286,7 @@ class DiagramScene(QGraphicsScene):
         key from it (elsewhere the view pans)."""
         item = self._table_at(event.scenePos())
         if item is not None and event.button() == Qt.MouseButton.LeftButton \
-                and item.mapFromScene(event.scenePos()).y() < HEADER:
+                and (item.mapFromScene(event.scenePos()).y() < HEADER or self.names_only()):
             self.clearSelection()
             item.setSelected(True)
             self._moving = (item, event.scenePos() - item.pos(), item.pos())
@@ -304,12 +312,14 @@ class DiagramScene(QGraphicsScene):
             corner = event.scenePos() - grip
             item.setPos(max(0.0, corner.x()), max(0.0, corner.y()))
             self._follow(item)
+            event.accept()  # else the view takes the gesture for a click on the background, which clears the selection
             return
         if self._drag is None:
             super().mouseMoveEvent(event)
             return
         line = self._drag[2]
         line.setLine(QLineF(line.line().p1(), event.scenePos()))
+        event.accept()
 
     def _follow(self, moved: TableItem) -> None:
         """The keys of a box being dragged follow it."""
@@ -332,6 +342,7 @@ class DiagramScene(QGraphicsScene):
             item, _grip, was = self._moving
             self._moving = None
             item.setZValue(1)
+            event.accept()
             if item.pos() != was and self.box_moved is not None:
                 self.box_moved((item.table.schema, item.table.name), item.pos().x(), item.pos().y())
             return
@@ -361,7 +372,8 @@ class DiagramScene(QGraphicsScene):
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         item = self._table_at(event.scenePos())
-        column = item.column_at(item.mapFromScene(event.scenePos()).y()) if item is not None else None
+        column = item.column_at(item.mapFromScene(event.scenePos()).y()) \
+            if item is not None and not self.names_only() else None
         if item is not None and column is not None:
             self._edit_column(item.table, column)
             return
@@ -398,18 +410,22 @@ class DiagramView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self._syncing = False
         self.diagram.selectionChanged.connect(self._selection_changed)
+        self.diagram.names_only = lambda: self.transform().m11() < OUTLINE_ONLY_BELOW
 
     def show_layout(self, placed: Layout, tables: list[s.Table], marks: dict[TableName, Marks],
-                    views: dict[TableName, str] | None = None, default_schema: str | None = None) -> None:
+                    views: dict[TableName, str] | None = None, default_schema: str | None = None,
+                    notes: dict[TableName, str] | None = None) -> None:
         selected = self.selected_table()
+        centre = self.mapToScene(self.viewport().rect().center())
         self._syncing = True
         try:
             self.diagram.show(placed, tables, marks, self.palette().color(QPalette.ColorRole.Mid), views,
-                              default_schema)
+                              default_schema, notes)
             if selected is not None and selected in self.diagram.items_by_table:
                 self.diagram.items_by_table[selected].setSelected(True)
         finally:
             self._syncing = False
+        self.centerOn(centre)  # a diagram that grew or shrank does not slide under the user's eyes
 
     def selected_table(self) -> TableName | None:
         chosen = [i for i in self.diagram.selectedItems() if isinstance(i, TableItem)]
