@@ -16,7 +16,7 @@ and in the same way into the referenced box. No box can overlap another or be cr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from gui_app.core import schema as s
@@ -136,10 +136,10 @@ def tables_to_draw(schema: s.Schema, namespace: str | None = None, focus: TableN
     by_key = {key_of(t): t for t in schema.tables}
     if focus not in by_key:
         raise KeyError(f"no table {focus[1]!r}" + (f" in schema {focus[0]!r}" if focus[0] else ""))
-    neighbours = _neighbours(t for t in schema.tables if shown(t))
+    linked = neighbours(t for t in schema.tables if shown(t))
     seen, frontier = {focus}, [focus]
     for _ in range(max(0, depth)):
-        frontier = [n for node in frontier for n in sorted(neighbours.get(node, ()), key=_sort_key) if n not in seen]
+        frontier = [n for node in frontier for n in sorted(linked.get(node, ()), key=_sort_key) if n not in seen]
         seen.update(frontier)
     return [by_key[key] for key in sorted(seen, key=_sort_key) if key in by_key]
 
@@ -204,7 +204,8 @@ def _sort_key(key: TableName) -> tuple[str, str]:
     return key[0] or "", key[1]
 
 
-def _neighbours(tables: Iterable[s.Table]) -> dict[TableName, set[TableName]]:
+def neighbours(tables: Iterable[s.Table]) -> dict[TableName, set[TableName]]:
+    """The tables each table is linked to by a foreign key, either way (itself left out)."""
     found: dict[TableName, set[TableName]] = {}
     for table in tables:
         for fk in table.foreign_keys:
@@ -241,7 +242,6 @@ def layout(tables: Sequence[s.Table], measure: Measure = estimated_size) -> Layo
     boxes: dict[TableName, Box] = {}
     rows_of: dict[TableName, int] = {}
     all_rows: list[tuple[float, float, float, float, list[TableName]]] = []  # x, y, width, height, members
-    areas: list[tuple[float, float, float, float]] = []  # each group's own
     total_width = max((w for *_rest, w, _h in placed), default=0.0)
     shelf_limit = max(total_width, 2400.0)
     origin_x, origin_y = 2 * MARGIN, MARGIN + CHANNEL  # room for the lanes above and left of the first group
@@ -257,10 +257,9 @@ def layout(tables: Sequence[s.Table], measure: Measure = estimated_size) -> Layo
             all_rows.append((x, top, width, max(boxes[k].height for k in row), row))
             for key in row:
                 rows_of[key] = len(all_rows) - 1
-        areas.append((x, y, width, height))
         x += width + 2 * MARGIN
         shelf_height = max(shelf_height, height)
-    links = _route(tables, by_key, boxes, rows_of, all_rows, areas)
+    links = _route(tables, by_key, boxes, rows_of, all_rows)
     width = max((b.right for b in boxes.values()), default=0.0) + 2 * MARGIN
     height = max((b.bottom for b in boxes.values()), default=0.0) + MARGIN + CHANNEL
     return Layout(boxes, tuple(links), width, height)
@@ -413,20 +412,22 @@ def _stack(rows: list[list[TableName]], sizes: dict[TableName, tuple[float, floa
     return rows, positions, widest, y - CHANNEL
 
 
-def _route(tables: Sequence[s.Table], by_key: dict[TableName, s.Table], boxes: dict[TableName, Box],
-           rows_of: dict[TableName, int], rows: list[tuple[float, float, float, float, list[TableName]]],
-           areas: list[tuple[float, float, float, float]]) -> list[Link]:
-    links = []
-    lane = 0
+def drawn_keys(tables: Sequence[s.Table], drawn: Container[TableName]) \
+        -> Iterator[tuple[s.Table, s.ForeignKey, TableName, TableName]]:
+    """Each foreign key between two drawn tables: its table, itself, child and parent."""
     for table in tables:
-        child = key_of(table)
         for fk in table.foreign_keys:
             parent = referred_key(table, fk)
-            if parent not in boxes:
-                continue
-            lane += 1
-            points = _path(table, by_key[parent], fk, boxes[child], boxes[parent], rows_of, rows, lane)
-            links.append(Link(child, parent, fk.name, tuple(fk.columns), tuple(fk.referred_columns), points))
+            if parent in drawn:
+                yield table, fk, key_of(table), parent
+
+
+def _route(tables: Sequence[s.Table], by_key: dict[TableName, s.Table], boxes: dict[TableName, Box],
+           rows_of: dict[TableName, int], rows: list[tuple[float, float, float, float, list[TableName]]]) -> list[Link]:
+    links = []
+    for lane, (table, fk, child, parent) in enumerate(drawn_keys(tables, boxes), start=1):
+        points = _path(table, by_key[parent], fk, boxes[child], boxes[parent], rows_of, rows, lane)
+        links.append(Link(child, parent, fk.name, tuple(fk.columns), tuple(fk.referred_columns), points))
     return links
 
 

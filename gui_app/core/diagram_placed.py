@@ -25,10 +25,11 @@ from gui_app.core.diagram_layout import (
     Link,
     Measure,
     TableName,
+    drawn_keys,
     estimated_size,
     key_of,
     layout,
-    referred_key,
+    neighbours,
 )
 
 Position = tuple[float, float]
@@ -58,32 +59,25 @@ def layout_placed(tables: Sequence[s.Table], positions: Mapping[TableName, Posit
             x, y = positions[key]
             boxes[key] = Box(key, x, y, *measure(table))
     index = BoxIndex(boxes.values())
-    neighbours = _neighbours(tables)
+    linked = neighbours(tables)
     for key, table in by_key.items():
         if key not in boxes:
-            near = [boxes[n] for n in sorted(neighbours.get(key, ()), key=lambda k: (k[0] or "", k[1])) if n in boxes]
+            near = [boxes[n] for n in sorted(linked.get(key, ()), key=lambda k: (k[0] or "", k[1])) if n in boxes]
             placed = free_spot(key, *measure(table), near, index)
             boxes[key] = placed
             index.add(placed)
     saved = routes or {}
     links = []
-    number = 0
-    for table in tables:
-        child = key_of(table)
-        for fk in table.foreign_keys:
-            parent = referred_key(table, fk)
-            if parent not in boxes:
-                continue
-            number += 1
-            start = _row_y(boxes[child], table, tuple(fk.columns))
-            end = _row_y(boxes[parent], by_key[parent], tuple(fk.referred_columns))
-            link = Link(child, parent, fk.name, tuple(fk.columns), tuple(fk.referred_columns), ())
-            kept = saved.get(link_id(link))
-            if kept is not None and _still_fits(tuple(kept), boxes[child], start, boxes[parent], end, index):
-                points = tuple((float(x), float(y)) for x, y in kept)
-            else:
-                points = route(boxes[child], start, boxes[parent], end, index, number)
-            links.append(Link(child, parent, fk.name, link.columns, link.referred_columns, points))
+    for number, (table, fk, child, parent) in enumerate(drawn_keys(tables, boxes), start=1):
+        start = _row_y(boxes[child], table, tuple(fk.columns))
+        end = _row_y(boxes[parent], by_key[parent], tuple(fk.referred_columns))
+        link = Link(child, parent, fk.name, tuple(fk.columns), tuple(fk.referred_columns), ())
+        kept = saved.get(link_id(link))
+        if kept is not None and _still_fits(tuple(kept), boxes[child], start, boxes[parent], end, index):
+            points = tuple((float(x), float(y)) for x, y in kept)
+        else:
+            points = route(boxes[child], start, boxes[parent], end, index, number)
+        links.append(Link(child, parent, fk.name, link.columns, link.referred_columns, points))
     width = max(b.right for b in boxes.values()) + 2 * CHANNEL
     height = max(b.bottom for b in boxes.values()) + 2 * CHANNEL
     return Layout(boxes, tuple(links), width, height)
@@ -106,17 +100,6 @@ def _still_fits(points: tuple[Point, ...], child: Box, start_y: float, parent: B
     return (abs(y0 - start_y) < near and min(abs(x0 - child.x), abs(x0 - child.right)) < near
             and abs(y1 - end_y) < near and min(abs(x1 - parent.x), abs(x1 - parent.right)) < near
             and _crossings(points, index, 0.0) == 0)
-
-
-def _neighbours(tables: Iterable[s.Table]) -> dict[TableName, set[TableName]]:
-    found: dict[TableName, set[TableName]] = {}
-    for table in tables:
-        for fk in table.foreign_keys:
-            child, parent = key_of(table), referred_key(table, fk)
-            if child != parent:
-                found.setdefault(child, set()).add(parent)
-                found.setdefault(parent, set()).add(child)
-    return found
 
 
 def _row_y(box: Box, table: s.Table, columns: tuple[str, ...]) -> float:

@@ -24,6 +24,18 @@ def _diagram(qtbot: QtBot, window: MainWindow) -> Any:
     return window.diagram.view
 
 
+def box_menu(window: MainWindow, item: TableItem) -> dict[str, Any]:
+    """The actions of the context menu of ``item``'s box, by text (the menu closed again)."""
+    event = QGraphicsSceneContextMenuEvent(QGraphicsSceneContextMenuEvent.Type.GraphicsSceneContextMenu)
+    event.setScenePos(item.mapToScene(QPointF(10, 5)))
+    window.diagram.view.diagram.contextMenuEvent(event)
+    menu = window.last_menu
+    assert menu is not None
+    actions = {a.text(): a for a in menu.actions()}
+    menu.close()
+    return actions
+
+
 def test_every_table_is_drawn_and_selection_follows_the_tree_both_ways(qtbot: QtBot, demo_window: MainWindow) -> None:
     view = _diagram(qtbot, demo_window)
     projected = demo_window.context.pending.plan.projected  # type: ignore[union-attr]
@@ -46,13 +58,7 @@ def test_the_context_menu_and_a_double_click_edit_as_the_tree_does(qtbot: QtBot,
     view = _diagram(qtbot, demo_window)
     view.resetTransform()  # columns drawn: a double-click on one edits it
     books = next(i for k, i in view.diagram.items_by_table.items() if k[1] == "books")
-    event = QGraphicsSceneContextMenuEvent(QGraphicsSceneContextMenuEvent.Type.GraphicsSceneContextMenu)
-    event.setScenePos(books.mapToScene(QPointF(10, 5)))
-    view.diagram.contextMenuEvent(event)
-    menu = demo_window.last_menu
-    assert menu is not None
-    actions = {a.text(): a for a in menu.actions()}
-    menu.close()
+    actions = box_menu(demo_window, books)
     assert {"Add column…", "Add index…", "Rename table…", "Drop table"} <= set(actions)
     assert run_dialog(qtbot, actions["Add column…"].trigger,
                       lambda d: (d.name.setText("subtitle"), d.type_edit.setText("VARCHAR(80)"))) == ""

@@ -17,7 +17,7 @@ from gui_app.ui.application import create_window, open_initial
 from gui_app.ui.main_window import MainWindow
 from gui_app.ui.widgets.diagram_view import TableItem
 from tests.ui.editing import pending_calls, run_dialog
-from tests.ui.test_diagram import _diagram
+from tests.ui.test_diagram import _diagram, box_menu
 
 
 def _settled(qtbot: QtBot, window: MainWindow) -> None:
@@ -134,25 +134,13 @@ def test_own_diagrams_made_filled_by_search_narrowed_and_switched(
     assert {k[1] for k in view.diagram.items_by_table} == {"orders", "customers"}
     # A box's menu: its neighbours added, then one removed.
     orders = next(i for k, i in view.diagram.items_by_table.items() if k[1] == "orders")
-    event = QGraphicsSceneContextMenuEvent(QGraphicsSceneContextMenuEvent.Type.GraphicsSceneContextMenu)
-    event.setScenePos(orders.mapToScene(QPointF(10, 5)))
-    view.diagram.contextMenuEvent(event)
-    menu = demo_window.last_menu
-    assert menu is not None
-    actions = {a.text(): a for a in menu.actions()}
-    menu.close()
+    actions = box_menu(demo_window, orders)
     assert "Add column…" in actions  # the tree's edits are there too
     actions["Add its neighbours to this diagram"].trigger()
     _settled(qtbot, demo_window)
     assert {k[1] for k in view.diagram.items_by_table} == {"orders", "customers", "order_lines"}
     customers = next(i for k, i in view.diagram.items_by_table.items() if k[1] == "customers")
-    event.setScenePos(customers.mapToScene(QPointF(10, 5)))
-    view.diagram.contextMenuEvent(event)
-    menu = demo_window.last_menu
-    assert menu is not None
-    remove = next(a for a in menu.actions() if a.text() == "Remove from this diagram")
-    menu.close()
-    remove.trigger()
+    box_menu(demo_window, customers)["Remove from this diagram"].trigger()
     _settled(qtbot, demo_window)
     assert {k[1] for k in view.diagram.items_by_table} == {"orders", "order_lines"}
     assert panel.status.text().startswith("Sales: 2 tables")

@@ -27,6 +27,15 @@ from gui_app.core.diagram_store import EVERY_TABLE, DiagramBook, SavedDiagram
 from gui_app.ui import icons
 
 
+def offer_names(edit: QLineEdit, names: QStringListModel) -> QCompleter:
+    """``edit`` completes table names from ``names``, matching any part of a name, in any case."""
+    completer = QCompleter(names, edit)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    edit.setCompleter(completer)
+    return completer
+
+
 class DiagramChoice(QWidget):
     """The chooser, its menu, and the *Add a table* search box of a user's own diagram."""
 
@@ -67,12 +76,8 @@ class DiagramChoice(QWidget):
         self.add_edit.setPlaceholderText("Add a table…")
         self.add_edit.setToolTip("Type a table's name to add it to this diagram")
         self.table_names = QStringListModel(self)
-        completer = QCompleter(self.table_names, self.add_edit)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.add_edit.setCompleter(completer)
         self.add_edit.returnPressed.connect(self._add_typed)
-        completer.activated.connect(lambda _text: self._add_typed())
+        offer_names(self.add_edit, self.table_names).activated.connect(lambda _text: self._add_typed())
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.chooser)

@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, QStringListModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QCompleter,
     QFileDialog,
     QGraphicsSceneContextMenuEvent,
     QHBoxLayout,
@@ -47,7 +46,7 @@ from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui import icons
 from gui_app.ui.actions import make_action
 from gui_app.ui.models.tree_index import Status
-from gui_app.ui.widgets.diagram_choice import DiagramChoice
+from gui_app.ui.widgets.diagram_choice import DiagramChoice, offer_names
 from gui_app.ui.widgets.diagram_view import DiagramView, LinkColumns
 from gui_app.ui.workers import Job, JobRunner
 
@@ -147,12 +146,8 @@ class DiagramPanel(QWidget):
         self.focus_edit.setToolTip("Show only this table and its neighbours up to the depth beside (empty: every "
                                    "table)")
         self.focus_names = QStringListModel(self)
-        completer = QCompleter(self.focus_names, self.focus_edit)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.focus_edit.setCompleter(completer)
         self.focus_edit.editingFinished.connect(self._refocus)
-        completer.activated.connect(lambda _text: self._refocus())
+        offer_names(self.focus_edit, self.focus_names).activated.connect(lambda _text: self._refocus())
         self.depth_box = QSpinBox(self)
         self.depth_box.setObjectName("diagramDepth")
         self.depth_box.setRange(0, 9)
