@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL
 from gui_app.core import mysql_algorithms, sa_build, timeouts
 from gui_app.core.apply_runner import ApplyFailed, ApplyReport, Runner, StepFailed, failure_message, scratch_name
 from gui_app.core.progress import CancelToken, ProgressFn
-from gui_app.core.schema import Schema
+from gui_app.core.schema import Schema, View
 
 DATA_NOTE = ("MySQL/MariaDB dry run: the plan ran on an empty scratch copy of the tables, so failures that "
              "depend on the rows (NULLs under NOT NULL, duplicates under UNIQUE, orphans under a foreign key) "
@@ -36,6 +36,7 @@ def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progre
             sa_build.table_to_sa(table, metadata)
         _drop_stubs(metadata, base)
         metadata.create_all(scratch)
+        _create_views(scratch, base.namespace(None).views)
         with scratch.connect() as conn:
             runner = Runner(conn, base, progress, cancel, len(plan))
             # Each statement tries the cheapest ALGORITHM/LOCK first: the apply sends what was accepted.
@@ -57,6 +58,28 @@ def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progre
         with admin.connect() as conn:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
         admin.dispose()
+
+
+def _create_views(engine: sa.Engine, views: Sequence[View]) -> None:
+    """The database's views in the scratch database too (a plan may replace, rename or drop one),
+    a view built on another after it: each round creates what it can, until all are made or a
+    round makes none (a view the scratch database cannot hold is left out; a step that needs it
+    then fails in the dry run, as it would not on the server: the report names it)."""
+    from gui_app.core.view_ops import CreateViewOp, escaped
+
+    waiting = [v for v in views if v.definition]
+    while waiting:
+        left = []
+        for view in waiting:
+            op = CreateViewOp(view.name, view.definition or "")
+            try:
+                with engine.begin() as conn:
+                    conn.execute(escaped(op.statements(engine.dialect)[0]))
+            except sa.exc.DBAPIError:
+                left.append(view)
+        if len(left) == len(waiting):
+            return
+        waiting = left
 
 
 def _drop_stubs(metadata: sa.MetaData, base: Schema) -> None:

@@ -11,6 +11,8 @@ from gui_app.core import schema as s
 from gui_app.core.locks import Prediction, TableName, predict_postgresql
 from gui_app.core.locks_mariadb import predict_mariadb
 from gui_app.core.locks_mysql import predict_mysql
+from gui_app.core.locks_views import predict_view
+from gui_app.core.view_ops import ViewOp
 
 MODELLED = frozenset({"postgresql", "mariadb", "mysql"})
 """Dialects (as the snapshot names them) whose operations have a model."""
@@ -21,6 +23,8 @@ def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableN
     """The prediction on ``before``'s dialect and server version; None where there is no model yet."""
     if before.dialect not in MODELLED:
         return None
+    if isinstance(op, ViewOp):
+        return predict_view(op, before, existed)
     version = tuple(int(part) for part in before.server_version.split(".") if part.isdigit())
     if before.dialect == "mariadb":
         return predict_mariadb(op, before, version, existed)

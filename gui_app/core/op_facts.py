@@ -15,6 +15,7 @@ from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.online import OnlineOp
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import COMMITS_PART_WAY, RUNS_CODE, ScriptCodeOp
+from gui_app.core.view_ops import RenameViewOp, ViewOp
 
 DESTRUCTIVE = "destructive"
 NARROWS = "narrows a type"
@@ -75,6 +76,10 @@ def describe(op: ops.MigrateOperation) -> str:
         return f"{describe(op.plain)} (online)"
     if isinstance(op, BatchBlockOp):
         return f"batch_alter_table {op.table_name} ({', '.join(op.options)})"
+    if isinstance(op, ViewOp):
+        named = f"{op.schema}.{op.name}" if op.schema else op.name
+        kind = op.what.replace("view", op.kind)
+        return f"{kind} {named}" + (f" → {op.new_name}" if isinstance(op, RenameViewOp) else "")
     target = table_of(op)
     subject = target[1] if target else ""
     detail = (getattr(op, "column_name", None) or getattr(getattr(op, "column", None), "name", None)

@@ -106,7 +106,8 @@ class Plan:
         self._sa_dialect = render.dialect_for(family(self.dialect))
         self._risks: dict[int, tuple[ops.MigrateOperation, Schema, list[str]]] = {}
         self._locks: dict[int, tuple[ops.MigrateOperation, Schema, Prediction | None]] = {}
-        self._existed = frozenset((t.schema, t.name) for t in self.base.tables)
+        self._existed = frozenset([*((t.schema, t.name) for t in self.base.tables),
+                                   *((v.schema, v.name) for v in self.base.views)])
         self.schemas = [self.base]
         for op in self.operations:
             self.schemas.append(project(self.schemas[-1], op, self._sa_dialect))

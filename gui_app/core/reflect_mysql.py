@@ -9,6 +9,7 @@ so it silently disappears.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -112,6 +113,19 @@ def restore_foreign_keys(insp: Inspector, database: str, schema: str | None, fks
             fks[table] = list(keys.values())
 
 
+_VIEW_HEAD = re.compile(r"^\s*CREATE\b.*?\bVIEW\s+(?:`(?:[^`]|``)*`\.)?`(?:[^`]|``)*`\s+AS\s+",
+                        re.IGNORECASE | re.DOTALL)
+
+
+def view_query(statement: str | None) -> str | None:
+    """A view's query, as PostgreSQL and SQLite give it: MySQL and MariaDB hand back the whole
+    ``CREATE ALGORITHM=… DEFINER=… VIEW `name` AS select …``."""
+    if statement is None:
+        return None
+    head = _VIEW_HEAD.match(statement)
+    return statement[head.end():] if head else statement
+
+
 def views(insp: Inspector, schema: str | None, steps: Steps) -> tuple[Any, ...]:
     from gui_app.core.dialects import spelled
     from gui_app.core.schema import Column, View
@@ -120,7 +134,7 @@ def views(insp: Inspector, schema: str | None, steps: Steps) -> tuple[Any, ...]:
     names = sorted(insp.get_view_names(schema))
     columns = insp.get_multi_columns(schema=schema, filter_names=names, kind=sa.engine.ObjectKind.VIEW) \
         if names else {}
-    return tuple(View(name, schema, insp.get_view_definition(name, schema),
+    return tuple(View(name, schema, view_query(insp.get_view_definition(name, schema)),
                       columns=tuple(Column(c["name"], spelled(c["type"], insp.dialect), c.get("nullable", True))
                                     for c in columns.get((schema, name), ())))
                  for name in names)
