@@ -71,6 +71,8 @@ ACTION_ICONS = {
     "diagram": "mdi6.sitemap-outline",
     "copy": "mdi6.content-copy",
     "new_table": "mdi6.table-plus",
+    "new_view": "mdi6.table-eye",
+    "edit_view": "mdi6.pencil-box-outline",
     "add_column": "mdi6.table-column-plus-after",
     "edit_column": "mdi6.pencil-box-outline",
     "rename": "mdi6.rename-box",
@@ -99,6 +101,8 @@ OPERATION_ICONS = {
     "alter": ("mdi6.pencil-box-outline", "#c77700"),
     "rename": ("mdi6.rename-box", "#c77700"),
     "execute": ("mdi6.code-braces-box", "#5b6bd6"),
+    "replace": ("mdi6.pencil-box-outline", "#c77700"),
+    "refresh": ("mdi6.refresh", "#5b6bd6"),
     "bulk": ("mdi6.table-row-plus-after", "#5b6bd6"),
 }
 

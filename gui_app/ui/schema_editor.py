@@ -84,6 +84,9 @@ class SchemaEditor:
 
         if kind in (Kind.NAMESPACE, Kind.FOLDER) and table is None:
             add("New table…", lambda: self.new_table(namespace), "new_table")
+            add("New view…", lambda: self.new_view(namespace), "new_view")
+        if kind in (Kind.VIEW, Kind.MATERIALIZED_VIEW) and obj is not None:  # the tree holds the view itself
+            self._view_menu(add, obj, namespace)
         if table is not None and kind in (Kind.TABLE, Kind.FOLDER, Kind.COLUMN):
             add("Add column…", lambda: self.add_column(table), "add_column")
         if kind is Kind.TABLE and table is not None:
@@ -119,6 +122,19 @@ class SchemaEditor:
             menu.addAction("No edits for this object").setEnabled(False)
         return menu
 
+    def _view_menu(self, add: Callable[[str, Callable[[], None], str], None], view: s.View,
+                   namespace: str | None) -> None:
+        from gui_app.core import view_ops
+
+        kind = "materialized view" if view.materialized else "view"
+        add(f"Edit {kind}…", lambda: self.edit_view(view, namespace), "edit_view")
+        add(f"Rename {kind}…", lambda: self.rename_view(view, namespace), "rename")
+        if view.materialized:
+            add("Refresh materialized view", lambda: self._add_now([view_ops.RefreshViewOp(view.name, namespace)]),
+                "refresh")
+        add(f"Drop {kind}", lambda: self._add_now(
+            [view_ops.DropViewOp(view.name, view.definition or "", namespace, view.materialized)]), "drop")
+
     @staticmethod
     def _edits() -> ModuleType:
         """The core's edit builders, imported on first use (not at start: they import Alembic)."""
@@ -132,6 +148,21 @@ class SchemaEditor:
         from gui_app.ui.widgets.new_table_dialog import NewTableDialog
 
         self._run(NewTableDialog(self.projected, namespace, self.dialect, self.submit, self.window))
+
+    def new_view(self, namespace: str | None = None) -> None:
+        from gui_app.ui.widgets.view_dialogs import ViewDialog
+
+        self._run(ViewDialog(self.projected, None, namespace, self.submit, self.window))
+
+    def edit_view(self, view: s.View, namespace: str | None) -> None:
+        from gui_app.ui.widgets.view_dialogs import ViewDialog
+
+        self._run(ViewDialog(self.projected, view, namespace, self.submit, self.window))
+
+    def rename_view(self, view: s.View, namespace: str | None) -> None:
+        from gui_app.ui.widgets.view_dialogs import RenameViewDialog
+
+        self._run(RenameViewDialog(view, namespace, self.submit, self.window))
 
     def add_column(self, table: s.Table) -> None:
         from gui_app.ui.widgets.column_dialog import ColumnDialog

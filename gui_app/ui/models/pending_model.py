@@ -161,7 +161,7 @@ class PendingModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             from gui_app.core.op_facts import describe
 
-            return icons.for_operation(describe(op).split("_")[0])
+            return icons.for_operation(describe(op).replace(" ", "_").split("_")[0])
         if role == Qt.ItemDataRole.DecorationRole and column == self.LOCK:
             from gui_app.core.locks import worst_blocked
 
