@@ -12,6 +12,7 @@ from gui_app.core.locks import Prediction, TableName, predict_postgresql
 from gui_app.core.locks_mariadb import predict_mariadb
 from gui_app.core.locks_mysql import predict_mysql
 from gui_app.core.locks_views import predict_view
+from gui_app.core.view_deps import AroundViewsOp
 from gui_app.core.view_ops import ViewOp
 
 MODELLED = frozenset({"postgresql", "mariadb", "mysql"})
@@ -25,9 +26,26 @@ def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableN
         return None
     if isinstance(op, ViewOp):
         return predict_view(op, before, existed)
+    if isinstance(op, AroundViewsOp):
+        return _around_views(op, before, existed)
     version = tuple(int(part) for part in before.server_version.split(".") if part.isdigit())
     if before.dialect == "mariadb":
         return predict_mariadb(op, before, version, existed)
     if before.dialect == "mysql":
         return predict_mysql(op, before, version, existed)
     return predict_postgresql(op, before, version, existed)
+
+
+def _around_views(op: AroundViewsOp, before: s.Schema, existed: Iterable[TableName] | None) -> Prediction | None:
+    """The change's own prediction, with the views dropped and created around it locked too."""
+    import dataclasses
+
+    found = predict(op.plain, before, existed)
+    if found is None:
+        return None
+    seen = set(existed) if existed is not None else None
+    views = tuple(((v.schema, v.name), "ACCESS EXCLUSIVE") for v in op.views
+                  if seen is None or (v.schema, v.name) in seen)
+    return dataclasses.replace(found, locks=(*found.locks, *views),
+                               why=f"{found.why}; the views that read the column are dropped and created again, "
+                                   "their readers waiting until the plan commits")

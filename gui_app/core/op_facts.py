@@ -15,6 +15,7 @@ from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.online import OnlineOp
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import COMMITS_PART_WAY, RUNS_CODE, ScriptCodeOp
+from gui_app.core.view_deps import AroundViewsOp
 from gui_app.core.view_ops import RenameViewOp, ViewOp
 
 DESTRUCTIVE = "destructive"
@@ -22,12 +23,15 @@ NARROWS = "narrows a type"
 REBUILDS = "rebuilds the table"
 NEEDS_DATA = "needs the data to hold"
 UNKNOWN_EFFECT = "unknown effect"
+VIEWS_IN_THE_WAY = "views read it"
+"""PostgreSQL refuses the change while views read the column: made with them re-created around it."""
 CONSENT = (DESTRUCTIVE, NARROWS, UNKNOWN_EFFECT, RUNS_CODE, COMMITS_PART_WAY)
 """Labels that need the user's explicit consent before the plan runs (the dialog's check box,
 the command line's ``--accept-data-loss``): data is destroyed, or may be and nobody can tell, or
 a failure no longer rolls everything back."""
 __all__ = ["COMMITS_PART_WAY", "CONSENT", "DESTRUCTIVE", "NARROWS", "NEEDS_DATA", "REBUILDS", "RUNS_CODE",
-           "UNKNOWN_EFFECT", "describe", "existed", "needs_consent", "only_commits_part_way", "table_of"]
+           "UNKNOWN_EFFECT", "VIEWS_IN_THE_WAY", "describe", "existed", "needs_consent", "only_commits_part_way",
+           "table_of"]
 
 
 def needs_consent(labels: Sequence[str]) -> bool:
@@ -74,6 +78,8 @@ def describe(op: ops.MigrateOperation) -> str:
         return f"run {op.label}"
     if isinstance(op, OnlineOp):
         return f"{describe(op.plain)} (online)"
+    if isinstance(op, AroundViewsOp):
+        return f"{describe(op.plain)} (views re-created: {', '.join(v.name for v in op.views)})"
     if isinstance(op, BatchBlockOp):
         return f"batch_alter_table {op.table_name} ({', '.join(op.options)})"
     if isinstance(op, ViewOp):

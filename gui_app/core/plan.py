@@ -27,6 +27,7 @@ from gui_app.core.op_facts import (
     REBUILDS,
     RUNS_CODE,
     UNKNOWN_EFFECT,
+    VIEWS_IN_THE_WAY,
     describe,
     existed,
     table_of,
@@ -35,6 +36,7 @@ from gui_app.core.projection import ProjectionError, find_table, project
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import ScriptCodeOp, commits
 from gui_app.core.validate import Problem, validate
+from gui_app.core.view_deps import AroundViewsOp, views_form
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,11 @@ class Plan:
             return None
         return online_form(op, self.schemas[index])
 
+    def views_form(self, index: int) -> AroundViewsOp | None:
+        """Operation ``index`` with the views that would make the server refuse it dropped and
+        created again around it (PostgreSQL: a type change of a column a view reads)."""
+        return views_form(self.operations[index], self.schemas[index])
+
     def replace(self, index: int, op: ops.MigrateOperation) -> ops.MigrateOperation:
         """Put ``op``, which changes the schema exactly as operation ``index`` does (its online
         form, or back), in its place; returns the one replaced. The schemas stay as they are."""
@@ -224,6 +231,10 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema |
             found.append(COMMITS_PART_WAY)
     if isinstance(op, OnlineOp):
         return [*risks(op.plain, before, dialect, base), COMMITS_PART_WAY]
+    if isinstance(op, AroundViewsOp):  # the views in its way are out of it
+        return [label for label in risks(op.plain, before, dialect, base) if label != VIEWS_IN_THE_WAY]
+    if views_form(op, before) is not None:
+        found.append(VIEWS_IN_THE_WAY)
     if isinstance(op, ScriptCodeOp):
         found.append(RUNS_CODE)
         if op.commits_part_way:

@@ -53,6 +53,23 @@ _RELATIONS = text(f"""
 """)
 
 
+_VIEW_USES = text("""
+    SELECT vn.nspname AS view_schema, v.relname AS view_name, un.nspname AS used_schema,
+           u.relname AS used_name, a.attname AS used_column
+    FROM pg_rewrite r
+    JOIN pg_class v ON v.oid = r.ev_class AND v.relkind IN ('v', 'm')
+    JOIN pg_namespace vn ON vn.oid = v.relnamespace
+    JOIN pg_depend d ON d.objid = r.oid AND d.classid = 'pg_rewrite'::regclass
+      AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> v.oid
+    JOIN pg_class u ON u.oid = d.refobjid
+    JOIN pg_namespace un ON un.oid = u.relnamespace
+    LEFT JOIN pg_attribute a ON a.attrelid = u.oid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
+    WHERE vn.nspname NOT IN ('pg_catalog', 'information_schema')
+    ORDER BY 1, 2, 3, 4, 5
+""")
+"""What each view reads: the relations (views too) and their columns, from the view's rewrite rule."""
+
+
 _EXCLUSIONS = text(f"""
     SELECT n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid) AS definition
     FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid {_USER_RELATIONS}
@@ -108,10 +125,16 @@ def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
             view_columns[(nsp, rel)].append(Column(att, type_name))
         else:
             extras.type_names[(nsp, rel, att)] = type_name
+    uses: defaultdict[tuple[str, str], list[tuple[str, str, str | None]]] = defaultdict(list)
+    for row in conn.execute(_VIEW_USES):
+        used = (row.used_schema, row.used_name, row.used_column)
+        if used not in uses[(row.view_schema, row.view_name)]:
+            uses[(row.view_schema, row.view_name)].append(used)
     for row in conn.execute(_RELATIONS):
         if row.relkind in ("v", "m"):
             extras.views[row.nspname].append(View(row.relname, row.nspname, row.definition, row.relkind == "m",
-                                                  tuple(view_columns[(row.nspname, row.relname)])))
+                                                  tuple(view_columns[(row.nspname, row.relname)]),
+                                                  tuple(uses[(row.nspname, row.relname)])))
         elif row.relkind == "S":
             extras.sequences[row.nspname].append(Sequence(row.relname, row.nspname))
         if row.relkind == "p":

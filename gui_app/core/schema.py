@@ -188,7 +188,7 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """A view or materialized view and its definition; read only in this version."""
+    """A view or materialized view: its query (as the server prints it), its columns, what it reads."""
 
     name: str
     schema: str | None
@@ -196,6 +196,10 @@ class View:
     materialized: bool = False
     columns: tuple[Column, ...] = ()
     """Its columns as the database reports them (name and type)."""
+    uses: tuple[tuple[str, str, str | None], ...] = field(default=(), compare=False)
+    """What it reads (PostgreSQL): (schema, relation, column), the column None where it reads the
+    relation as a whole; a change that the server refuses while a view reads the column is made
+    with the view dropped before and created again after it (:mod:`gui_app.core.view_deps`)."""
 
 
 @dataclass(frozen=True, slots=True)

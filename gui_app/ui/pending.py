@@ -68,7 +68,8 @@ class RemoveOperation(QUndoCommand):
 
 
 class ReplaceOperation(QUndoCommand):
-    """One operation swapped for another that changes the schema the same way (its online form)."""
+    """One operation swapped for another that changes the schema the same way (its online form,
+    or the form with the views in its way re-created around it)."""
 
     def __init__(self, pending: PendingPlan, index: int, op: ops.MigrateOperation, text: str) -> None:
         super().__init__(text)
@@ -136,6 +137,18 @@ class PendingPlan(QObject):
             raise PlanError([Problem("error", f"{describe(self.plan.operations[index])} has no online form here.")])
         # The online form projects as its plain operation does, so the swap cannot fail in redo or undo.
         self.undo_stack.push(ReplaceOperation(self, index, online, f"Make {describe(online.plain)} online"))
+
+    def recreate_views(self, index: int) -> None:
+        """Replace operation ``index`` by itself with the views in its way dropped and created
+        again around it; raises :class:`PlanError` where no view is in its way."""
+        around = self.plan.views_form(index)
+        if around is None:
+            stands = f"No view stands in the way of {describe(self.plan.operations[index])}."
+            raise PlanError([Problem("error", stands)])
+        # It projects as the plain operation does, so the swap cannot fail in redo or undo.
+        names = ", ".join(v.name for v in around.views)
+        self.undo_stack.push(ReplaceOperation(self, index, around, f"Re-create {names} around "
+                                                                   f"{describe(around.plain)}"))
 
     def rebase(self, base: Schema, sizes: Mapping[tuple[str | None, str], TableSize]) -> None:
         """The database was read again: project the same operations over what it holds now."""

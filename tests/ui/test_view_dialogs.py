@@ -78,3 +78,42 @@ def test_the_dialogs_refuse_what_cannot_be_a_view(qtbot: QtBot, demo_window: Mai
     assert run_dialog(qtbot, menu_action(demo_window, ("main", "Views", view.name), "Edit view…").trigger,
                       lambda d: None) == "The query is the same as before."
     assert not _ops(demo_window)
+
+
+def test_the_views_in_a_type_changes_way_recreated_from_the_pending_list(
+        qtbot: QtBot, window: MainWindow, pg_databases: Any) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    from gui_app.core.op_facts import VIEWS_IN_THE_WAY
+    from gui_app.core.view_deps import AroundViewsOp
+    from tests.conftest import load_corpus
+
+    name = pg_databases.create()
+    load_corpus("pagila", "postgresql", name)
+    window.connecting.open_url_text(pg_databases.url(name))
+    qtbot.waitUntil(lambda: window.context.pending is not None, timeout=30_000)
+    assert run_dialog(qtbot, menu_action(window, ("public", "Tables", "film", "length"), "Edit column…").trigger,
+                      lambda d: d.type_edit.setText("INTEGER")) == ""
+    panel, pending = window.pending_panel, window.context.pending
+    assert pending is not None
+    model = panel.model
+    assert VIEWS_IN_THE_WAY in model.index(0, 2).data()
+    panel.view.setCurrentIndex(model.index(0, 1))
+    shown: dict[str, Any] = {}
+
+    def choose() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        action = next(a for a in menu.actions() if a.objectName() == "recreateViewsAction")
+        shown["enabled"] = action.isEnabled()
+        menu.close()
+        action.trigger()
+
+    QTimer.singleShot(0, choose)
+    panel._context_menu(panel.view.visualRect(model.index(0, 1)).center())
+    assert shown["enabled"] and isinstance(pending.plan.operations[0], AroundViewsOp)
+    assert VIEWS_IN_THE_WAY not in (model.index(0, 2).data() or "")
+    assert "DROP VIEW nicer_but_slower_film_list" in model.index(0, 1).data()
+    pending.undo_stack.undo()
+    assert not isinstance(pending.plan.operations[0], AroundViewsOp)

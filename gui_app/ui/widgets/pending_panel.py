@@ -25,6 +25,7 @@ from gui_app.ui.models.pending_model import PendingModel
 
 if TYPE_CHECKING:
     from gui_app.core.online import OnlineOp
+    from gui_app.core.view_deps import AroundViewsOp
     from gui_app.ui.pending import PendingPlan
 
 
@@ -135,8 +136,30 @@ class PendingPanel(QWidget):
         online = menu.addAction("Make it online", self.make_selected_online)
         online.setObjectName("makeOnlineAction")
         online.setEnabled(self._online_form() is not None)
+        views = menu.addAction("Re-create the views that read it", self.recreate_selected_views)
+        views.setObjectName("recreateViewsAction")
+        views.setEnabled(self._views_form() is not None)
+        views.setToolTip("PostgreSQL refuses this change while views read the column: drop them before it and "
+                         "create them again after it, from their definitions")
         menu.addAction("Remove", self.remove_selected)
         menu.exec(self.view.viewport().mapToGlobal(position))
+
+    def _views_form(self) -> AroundViewsOp | None:
+        row = self.selected_row()
+        if self._pending is None or not 0 <= row < len(self._pending.plan):
+            return None
+        return self._pending.plan.views_form(row)
+
+    def recreate_selected_views(self) -> None:
+        from gui_app.core.plan import PlanError
+
+        row = self.selected_row()
+        if self._pending is None or row < 0:
+            return
+        try:
+            self._pending.recreate_views(row)
+        except PlanError as error:
+            self._report_error("Cannot re-create views around this operation", str(error))
 
     def _fit_columns(self, *_args: object) -> None:
         """The widest row number and the widest risk text in the list, measured once each."""
