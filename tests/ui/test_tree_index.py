@@ -160,3 +160,27 @@ def test_an_update_in_place_declines_what_is_more_than_tables(tmp_path: Path) ->
     renamed = dataclasses.replace(base, namespaces=(dataclasses.replace(ns, name="elsewhere"),))
     assert update_tree_index(tree, renamed, None) is None
     assert _shown(tree) == before and tree.dead_count == 0
+
+
+def test_types_sit_under_their_schema_after_its_views_and_views_carry_their_changes() -> None:
+    """Enums, domains and sequences hung under the last view of a schema that had views (found on
+    Pagila); views made, given a new body or dropped by the pending list are marked as tables are."""
+    from gui_app.core.schema import Column, EnumType, Namespace, Schema, Sequence, View
+    from gui_app.ui.models.tree_index import Status
+
+    def schema(*views: View) -> Schema:
+        return Schema("postgresql", "15", "public", (Namespace(
+            "public", views=views, enums=(EnumType("mood", None, ("sad", "ok")),),
+            sequences=(Sequence("s", None),)),))
+
+    base = schema(View("a", None, "SELECT 1", columns=(Column("x", "integer"),)), View("b", None, "SELECT 2"))
+    index = build_tree_index(base)
+    for label in ("Views", "Enums", "Sequences"):
+        node = index.find_path(("public", label))
+        assert node is not None and index.kinds[index.parents[node]] is Kind.NAMESPACE, label
+    projected = schema(View("b", None, "SELECT 3"), View("c", None, "SELECT 4"))
+    index = build_tree_index(projected, base)
+    status = {name: index.statuses[index.find_path(("public", "Views", name))] for name in ("a", "b", "c")}
+    assert status == {"a": Status.DROPPED, "b": Status.CHANGED, "c": Status.NEW}
+    dropped_column = index.find_path(("public", "Views", "a", "x"))
+    assert dropped_column is not None and index.statuses[dropped_column] is Status.DROPPED

@@ -234,14 +234,17 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
         run.flush()
         add_top_table(index, tables, table, was, status, entries)
     run.flush()
-    if ns.views:
+    view_entries = _merged(ns.views, base.views if base is not None else None, lambda v: v.name)
+    if view_entries:
         views = index.add(node, Kind.FOLDER, "Views", detail=str(len(ns.views)))
-        for view in ns.views:
-            node = index.add(views, Kind.MATERIALIZED_VIEW if view.materialized else Kind.VIEW, view.name, view,
-                             "materialized view" if view.materialized else "view",
-                             f"{len(view.columns)} column{'' if len(view.columns) == 1 else 's'}")
+        for view, was, status in sorted(view_entries, key=lambda entry: entry[0].name):
+            view_node = index.add(views, Kind.MATERIALIZED_VIEW if view.materialized else Kind.VIEW, view.name, view,
+                                  "materialized view" if view.materialized else "view",
+                                  f"{len(view.columns)} column{'' if len(view.columns) == 1 else 's'}",
+                                  status=status, previous=was if status is not Status.SAME else None)
             for column in view.columns:  # shown, and found by the filter, like a table's
-                index.add(node, Kind.COLUMN, column.name, column, column.type_name)
+                index.add(view_node, Kind.COLUMN, column.name, column, column.type_name,
+                          status=Status.DROPPED if status is Status.DROPPED else Status.SAME)
     for label, items, kind in (("Enums", ns.enums, Kind.ENUM), ("Domains", ns.domains, Kind.DOMAIN),
                                ("Sequences", ns.sequences, Kind.SEQUENCE)):
         if items:
