@@ -65,7 +65,8 @@ def _create_views(engine: sa.Engine, views: Sequence[View]) -> None:
     a view built on another after it: each round creates what it can, until all are made or a
     round makes none (a view the scratch database cannot hold is left out; a step that needs it
     then fails in the dry run, as it would not on the server: the report names it)."""
-    from gui_app.core.view_ops import CreateViewOp, escaped
+    from gui_app.core.marked_ops import escaped
+    from gui_app.core.view_ops import CreateViewOp
 
     waiting = [v for v in views if v.definition]
     while waiting:

@@ -4,34 +4,29 @@ view, replace its body, rename it, drop it, on the three databases; PostgreSQL's
 views too (create, drop, refresh). Each carries the definition it needs to reverse: a drop the
 body it drops, a replacement the body it replaces.
 
-A revision holds each as ``op.execute(sa.text(...))`` with the statement exactly as it runs, so it
-runs under plain ``alembic`` on a machine without the app; the statement starts with a comment
-naming the operation (``/* alembic-studio replace view */``), from which *Open migration script*
-rebuilds the structured operation (:func:`gathered`). Where the database needs two statements for
-one operation (SQLite replaces and renames a view by dropping and creating it), both are marked.
+A revision holds each as its marked statements (:mod:`gui_app.core.marked_ops`), so it runs under
+plain ``alembic`` on a machine without the app and *Open migration script* rebuilds it. Where the
+database needs two statements for one operation (SQLite replaces and renames a view by dropping
+and creating it), both are marked.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.autogenerate import renderers
-from alembic.autogenerate.api import AutogenContext
 from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
+from gui_app.core.marked_ops import Marked, MarkedOp, after, qualified, reads
 from gui_app.core.projection import ProjectionError, register
 
-MARK = "/* alembic-studio {what} */ "
 KEEPS_COLUMNS = "keeping its columns"
-_MARKED = re.compile(r"^/\* alembic-studio (?P<what>[a-z ]+?)(?: \((?P<part>\d) of (?P<parts>\d)\))? \*/ ")
 
 
-class ViewOp(ops.MigrateOperation):
+class ViewOp(MarkedOp):
     """One change to a view: ``name`` in ``schema`` (None: the default one)."""
 
     what = "view"
@@ -42,27 +37,6 @@ class ViewOp(ops.MigrateOperation):
     @property
     def kind(self) -> str:
         return "materialized view" if self.materialized else "view"
-
-    def statements(self, dialect: sa.Dialect) -> list[str]:
-        raise NotImplementedError
-
-    @property
-    def mark(self) -> str:
-        """What the comment before its statements calls it."""
-        return self.what
-
-    def marked(self, dialect: sa.Dialect) -> list[str]:
-        """The statements, each starting with the comment that names this operation."""
-        found = self.statements(dialect)
-        if len(found) == 1:
-            return [MARK.format(what=self.mark) + found[0]]
-        return [MARK.format(what=f"{self.mark} ({i} of {len(found)})") + sql for i, sql in enumerate(found, 1)]
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and vars(other) == vars(self)
-
-    def __hash__(self) -> int:
-        return hash((type(self), self.name, self.schema))
 
 
 @Operations.register_operation("create_view")
@@ -194,35 +168,9 @@ class RefreshViewOp(ViewOp):
         return [f"REFRESH MATERIALIZED VIEW {qualified(dialect, self.schema, self.name)}"]
 
 
-def qualified(dialect: sa.Dialect, schema: str | None, name: str) -> str:
-    preparer = dialect.identifier_preparer
-    return f"{preparer.quote_schema(schema)}.{preparer.quote(name)}" if schema else preparer.quote(name)
-
-
 def body(definition: str) -> str:
     """A view's query as a statement ends it: no trailing semicolon or blank."""
     return definition.strip().rstrip(";").rstrip()
-
-
-def escaped(sql: str) -> sa.TextClause:
-    """``sql`` as a statement with no bound parameters: a colon in the body (a time literal, a
-    cast) is text, never a parameter."""
-    return sa.text(sql.replace(":", "\\:"))
-
-
-@Operations.implementation_for(ViewOp)
-def _run(operations: Operations, operation: ViewOp) -> None:
-    for sql in operation.marked(operations.migration_context.dialect):
-        operations.execute(escaped(sql))
-
-
-@renderers.dispatch_for(ViewOp)
-def _render(context: AutogenContext, op: ViewOp) -> list[str] | str:
-    dialect = context.migration_context.dialect if context.migration_context is not None else None
-    assert dialect is not None, "a view is written for one database"
-    prefix = str(context.opts.get("alembic_module_prefix", "op."))
-    lines = [f"{prefix}execute(sa.text({sql.replace(':', chr(92) + ':')!r}))" for sql in op.marked(dialect)]
-    return lines if len(lines) > 1 else lines[0]
 
 
 # --- projection -----------------------------------------------------------------------------
@@ -307,55 +255,6 @@ def _refresh(op: RefreshViewOp, schema: s.Schema, dialect: sa.Dialect | None) ->
 # --- reading a revision back ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Marked:
-    what: str
-    part: int
-    parts: int
-    sql: str
-
-
-def _marked(op: ops.MigrateOperation) -> _Marked | None:
-    if not isinstance(op, ops.ExecuteSQLOp) or isinstance(op, ops.BulkInsertOp):
-        return None
-    text = op.sqltext.text if isinstance(op.sqltext, sa.TextClause) else op.sqltext
-    if not isinstance(text, str):
-        return None
-    text = text.replace("\\:", ":")
-    found = _MARKED.match(text)
-    if found is None:
-        return None
-    return _Marked(found["what"], int(found["part"] or 1), int(found["parts"] or 1), text[found.end():])
-
-
-_NAME = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[\w$]+)'
-_TARGET = re.compile(rf"(?P<schema>{_NAME}\.)?(?P<name>{_NAME})")
-
-
-def _unquoted(name: str) -> str:
-    if name[:1] in ('"', "`"):
-        return name[1:-1].replace(name[0] * 2, name[0])
-    if name[:1] == "[":
-        return name[1:-1]
-    return name
-
-
-def _target(text: str) -> tuple[str | None, str, str]:
-    """(schema, name, the rest) of the text that starts with a possibly qualified name."""
-    found = _TARGET.match(text)
-    if found is None:
-        raise ValueError(f"no view name at {text[:40]!r}")
-    schema = _unquoted(found["schema"][:-1]) if found["schema"] else None
-    return schema, _unquoted(found["name"]), text[found.end():]
-
-
-def _after(prefix_pattern: str, sql: str) -> tuple[str | None, str, str]:
-    found = re.match(prefix_pattern, sql, re.IGNORECASE)
-    if found is None:
-        raise ValueError(f"not the statement this operation writes: {sql[:60]!r}")
-    return _target(sql[found.end():])
-
-
 def _as_body(rest: str) -> str:
     found = re.match(r"\s+AS\s+", rest, re.IGNORECASE)
     if found is None:
@@ -363,63 +262,38 @@ def _as_body(rest: str) -> str:
     return rest[found.end():]
 
 
-def rebuilt(statements: Sequence[_Marked]) -> ViewOp:
+@reads("create view", "drop view", "replace view", f"replace view {KEEPS_COLUMNS}", "rename view", "refresh view")
+def rebuilt(what: str, statements: Sequence[Marked]) -> ViewOp:
     """The operation that wrote these marked statements (``old_definition`` of a replacement, and
     the body of a drop, are filled in from the schema it runs on when the script is read)."""
-    what, first = statements[0].what, statements[0].sql
+    first = statements[0].sql
     materialized = bool(re.match(r"(CREATE|DROP|ALTER|REFRESH) MATERIALIZED", first, re.IGNORECASE))
     if what == "create view":
-        where, name, rest = _after(r"CREATE (MATERIALIZED )?VIEW\s+", first)
+        where, name, rest = after(r"CREATE (MATERIALIZED )?VIEW\s+", first)
         return CreateViewOp(name, _as_body(rest), where, materialized)
     if what == "drop view":
-        where, name, _rest = _after(r"DROP (MATERIALIZED )?VIEW\s+", first)
+        where, name, _rest = after(r"DROP (MATERIALIZED )?VIEW\s+", first)
         return DropViewOp(name, "", where, materialized)
     if what in ("replace view", f"replace view {KEEPS_COLUMNS}"):
         last = statements[-1].sql
-        where, name, rest = _after(r"CREATE (OR REPLACE )?(MATERIALIZED )?VIEW\s+", last)
+        where, name, rest = after(r"CREATE (OR REPLACE )?(MATERIALIZED )?VIEW\s+", last)
         return ReplaceViewOp(name, _as_body(rest), "", where, materialized, what.endswith(KEEPS_COLUMNS))
     if what == "rename view":
         if first.upper().startswith("DROP VIEW"):  # SQLite: dropped and created again
-            where, name, _rest = _after(r"DROP VIEW\s+", first)
-            _where, new_name, rest = _after(r"CREATE VIEW\s+", statements[-1].sql)
+            where, name, _rest = after(r"DROP VIEW\s+", first)
+            _where, new_name, rest = after(r"CREATE VIEW\s+", statements[-1].sql)
             return RenameViewOp(name, new_name, _as_body(rest), where)
         if first.upper().startswith("RENAME TABLE"):
-            where, name, rest = _after(r"RENAME TABLE\s+", first)
-            _where, new_name, _rest = _after(r"\s+TO\s+", rest)
+            where, name, rest = after(r"RENAME TABLE\s+", first)
+            _where, new_name, _rest = after(r"\s+TO\s+", rest)
             return RenameViewOp(name, new_name, "", where)
-        where, name, rest = _after(r"ALTER (MATERIALIZED )?VIEW\s+", first)
-        _none, new_name, _rest = _after(r"\s+RENAME TO\s+", rest)
+        where, name, rest = after(r"ALTER (MATERIALIZED )?VIEW\s+", first)
+        _none, new_name, _rest = after(r"\s+RENAME TO\s+", rest)
         return RenameViewOp(name, new_name, "", where, materialized)
     if what == "refresh view":
-        where, name, _rest = _after(r"REFRESH MATERIALIZED VIEW\s+", first)
+        where, name, _rest = after(r"REFRESH MATERIALIZED VIEW\s+", first)
         return RefreshViewOp(name, where)
     raise ValueError(f"unknown operation {what!r}")
-
-
-def gathered(recorded: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperation]:
-    """``recorded`` with each run of marked statements turned back into its view operation; a
-    statement whose mark or text does not read as this app writes it stays custom SQL."""
-    result: list[ops.MigrateOperation] = []
-    index = 0
-    while index < len(recorded):
-        mark = _marked(recorded[index])
-        if mark is not None and mark.part == 1:
-            run = [mark]
-            for following in recorded[index + 1:index + mark.parts]:
-                nxt = _marked(following)
-                if nxt is None or nxt.what != mark.what or nxt.part != len(run) + 1:
-                    break
-                run.append(nxt)
-            if len(run) == mark.parts:
-                try:
-                    result.append(rebuilt(run))
-                    index += len(run)
-                    continue
-                except ValueError:
-                    pass
-        result.append(recorded[index])
-        index += 1
-    return result
 
 
 def completed(op: ViewOp, schema: s.Schema) -> ViewOp:

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.operations import ops
 
+from gui_app.core.marked_ops import gathered
 from gui_app.core.op_facts import describe
 from gui_app.core.plan import Plan
 from gui_app.core.project import AlembicProject
@@ -25,7 +26,6 @@ from gui_app.core.view_ops import (
     RefreshViewOp,
     RenameViewOp,
     ReplaceViewOp,
-    gathered,
 )
 from tests.conftest import ServerDatabases
 from tests.core.test_project import alembic, make_project

@@ -1,0 +1,172 @@
+"""Operations of the app's own that a revision holds as plain SQL, so that it runs under ``alembic``
+on a machine without the app: each is written as ``op.execute(sa.text(...))`` with its statements
+exactly as they run, each statement starting with a comment that names the operation
+(``/* alembic-studio replace view */``, ``/* alembic-studio add enum value (1 of 3) */``). Reading
+a script back, :func:`gathered` turns each run of marked statements into its operation again,
+through the reader its module registered for that name (:func:`reads`); a statement whose mark
+or text does not read as the app writes it stays custom SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from alembic.autogenerate import renderers
+from alembic.autogenerate.api import AutogenContext
+from alembic.operations import Operations, ops
+
+MARK = "/* alembic-studio {what} */ "
+_MARKED = re.compile(r"^/\* alembic-studio (?P<what>[a-z ]+?)(?: \((?P<part>\d+) of (?P<parts>\d+)\))? \*/ ")
+
+
+class MarkedOp(ops.MigrateOperation):
+    """An operation written as its marked statements; ``what`` names it in the marks."""
+
+    what = ""
+
+    def statements(self, dialect: sa.Dialect) -> list[str]:
+        raise NotImplementedError
+
+    @property
+    def mark(self) -> str:
+        """What the comment before its statements calls it."""
+        return self.what
+
+    def marked(self, dialect: sa.Dialect) -> list[str]:
+        """The statements, each starting with the comment that names this operation."""
+        found = self.statements(dialect)
+        if len(found) == 1:
+            return [MARK.format(what=self.mark) + found[0]]
+        return [MARK.format(what=f"{self.mark} ({i} of {len(found)})") + sql for i, sql in enumerate(found, 1)]
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(other) == vars(self)
+
+    def __hash__(self) -> int:
+        return hash((type(self), getattr(self, "name", None), getattr(self, "schema", None)))
+
+
+def qualified(dialect: sa.Dialect, schema: str | None, name: str) -> str:
+    preparer = dialect.identifier_preparer
+    return f"{preparer.quote_schema(schema)}.{preparer.quote(name)}" if schema else preparer.quote(name)
+
+
+def escaped(sql: str) -> sa.TextClause:
+    """``sql`` as a statement with no bound parameters: a colon in it (a time literal, a cast)
+    is text, never a parameter."""
+    return sa.text(sql.replace(":", "\\:"))
+
+
+@Operations.implementation_for(MarkedOp)
+def _run(operations: Operations, operation: MarkedOp) -> None:
+    for sql in operation.marked(operations.migration_context.dialect):
+        operations.execute(escaped(sql))
+
+
+@renderers.dispatch_for(MarkedOp)
+def _render(context: AutogenContext, op: MarkedOp) -> list[str] | str:
+    dialect = context.migration_context.dialect if context.migration_context is not None else None
+    assert dialect is not None, "the statements are written for one database"
+    prefix = str(context.opts.get("alembic_module_prefix", "op."))
+    lines = [f"{prefix}execute(sa.text({sql.replace(':', chr(92) + ':')!r}))" for sql in op.marked(dialect)]
+    return lines if len(lines) > 1 else lines[0]
+
+
+# --- reading a revision back ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Marked:
+    """One marked statement read from a script: the operation's name, which of how many, the SQL."""
+
+    what: str
+    part: int
+    parts: int
+    sql: str
+
+
+Reader = Callable[[str, Sequence[Marked]], MarkedOp]
+_READERS: dict[str, Reader] = {}
+
+
+def reads(*names: str) -> Callable[[Reader], Reader]:
+    """Register the function that rebuilds the operations marked with these names (it raises
+    ValueError for statements it does not recognise)."""
+    def register(reader: Reader) -> Reader:
+        for name in names:
+            _READERS[name] = reader
+        return reader
+    return register
+
+
+def marked(op: ops.MigrateOperation) -> Marked | None:
+    if not isinstance(op, ops.ExecuteSQLOp) or isinstance(op, ops.BulkInsertOp):
+        return None
+    text = op.sqltext.text if isinstance(op.sqltext, sa.TextClause) else op.sqltext
+    if not isinstance(text, str):
+        return None
+    text = text.replace("\\:", ":")
+    found = _MARKED.match(text)
+    if found is None:
+        return None
+    return Marked(found["what"], int(found["part"] or 1), int(found["parts"] or 1), text[found.end():])
+
+
+def gathered(recorded: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperation]:
+    """``recorded`` with each run of marked statements turned back into its operation."""
+    result: list[ops.MigrateOperation] = []
+    index = 0
+    while index < len(recorded):
+        mark = marked(recorded[index])
+        reader = _READERS.get(mark.what) if mark is not None else None
+        if mark is not None and reader is not None and mark.part == 1:
+            run = [mark]
+            for following in recorded[index + 1:index + mark.parts]:
+                nxt = marked(following)
+                if nxt is None or nxt.what != mark.what or nxt.part != len(run) + 1:
+                    break
+                run.append(nxt)
+            if len(run) == mark.parts:
+                try:
+                    result.append(reader(mark.what, run))
+                    index += len(run)
+                    continue
+                except ValueError:
+                    pass
+        result.append(recorded[index])
+        index += 1
+    return result
+
+
+# --- names in the statements ------------------------------------------------------------------
+
+_NAME = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[\w$]+)'
+_TARGET = re.compile(rf"(?P<schema>{_NAME}\.)?(?P<name>{_NAME})")
+
+
+def unquoted(name: str) -> str:
+    if name[:1] in ('"', "`"):
+        return name[1:-1].replace(name[0] * 2, name[0])
+    if name[:1] == "[":
+        return name[1:-1]
+    return name
+
+
+def target(text: str) -> tuple[str | None, str, str]:
+    """(schema, name, the rest) of the text that starts with a possibly qualified name."""
+    found = _TARGET.match(text)
+    if found is None:
+        raise ValueError(f"no name at {text[:40]!r}")
+    schema = unquoted(found["schema"][:-1]) if found["schema"] else None
+    return schema, unquoted(found["name"]), text[found.end():]
+
+
+def after(prefix_pattern: str, sql: str) -> tuple[str | None, str, str]:
+    """The name after the words ``prefix_pattern`` matches at the start of ``sql``, and the rest."""
+    found = re.match(prefix_pattern, sql, re.IGNORECASE)
+    if found is None:
+        raise ValueError(f"not the statement this operation writes: {sql[:60]!r}")
+    return target(sql[found.end():])
