@@ -16,6 +16,7 @@ from alembic.operations import ops
 from gui_app.core import render, sqlite_groups
 from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.dialects import family
+from gui_app.core.enum_ops import RemoveEnumValueOp
 from gui_app.core.lock_models import predict
 from gui_app.core.locks import Prediction
 from gui_app.core.online import OnlineOp, online_form
@@ -35,7 +36,7 @@ from gui_app.core.op_facts import (
 from gui_app.core.projection import ProjectionError, find_table, project
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import ScriptCodeOp, commits
-from gui_app.core.validate import Problem, validate
+from gui_app.core.validate import Problem, sentence, validate
 from gui_app.core.view_deps import AroundViewsOp, views_form
 
 
@@ -132,7 +133,7 @@ class Plan:
         try:
             after = project(self.projected, op, self._sa_dialect)
         except ProjectionError as error:
-            raise PlanError([Problem("error", str(error).capitalize() + ".")]) from None
+            raise PlanError([Problem("error", sentence(str(error)))]) from None
         self.operations.append(op)
         self.schemas.append(after)
         return problems
@@ -231,6 +232,8 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema |
             found.append(COMMITS_PART_WAY)
     if isinstance(op, OnlineOp):
         return [*risks(op.plain, before, dialect, base), COMMITS_PART_WAY]
+    if isinstance(op, RemoveEnumValueOp) and op.uses:  # a row holding the value makes the cast fail
+        found.append(NEEDS_DATA)
     if isinstance(op, AroundViewsOp):  # the views in its way are out of it
         return [label for label in risks(op.plain, before, dialect, base) if label != VIEWS_IN_THE_WAY]
     if views_form(op, before) is not None:

@@ -36,6 +36,12 @@ class Problem:
         return self.level == "error"
 
 
+def sentence(text: str) -> str:
+    """``text`` as a sentence: its first letter capital, a full stop at the end; every other letter
+    as it was (a name such as ``Artist`` or a value such as ``'G'`` keeps its case)."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def name_problem(name: str | None, what: str, dialect: str, required: bool = True) -> str | None:
     """Why ``name`` cannot be used, or None. Quotes, spaces, unicode and reserved words are fine:
     SQLAlchemy quotes them; only what no database accepts is refused."""
@@ -146,7 +152,7 @@ def validate(schema: Schema, op: ops.MigrateOperation, dialect: str) -> list[Pro
     try:
         problems.extend(_check(schema, op, dialect))
     except ProjectionError as error:
-        problems.append(Problem("error", str(error).capitalize() + "."))
+        problems.append(Problem("error", sentence(str(error))))
     return problems
 
 

@@ -232,3 +232,20 @@ def test_renames_follow_a_chain_back_to_the_database_names() -> None:
     ])
     assert found.tables == {(None, "titles"): "books", ("shop", "labels"): "tags"}
     assert found.columns == {(None, "titles", "label"): "title"}
+
+
+def test_a_refusal_keeps_the_case_of_the_names_it_gives() -> None:
+    """The message of a refused operation was made a sentence with ``str.capitalize``, which
+    lowered every other letter: a table ``Artist`` was named ``artist``, an enum value ``'G'`` ``'g'``."""
+    from alembic.operations import ops as alembic_ops
+
+    from gui_app.core.plan import Plan, PlanError
+    from gui_app.core.schema import Namespace, Schema
+
+    plan = Plan(Schema("postgresql", "15", "public", (Namespace("public"),)), "postgresql")
+    try:
+        plan.append(alembic_ops.DropTableOp("Artist"))
+    except PlanError as error:
+        assert "Artist" in str(error) and str(error)[0].isupper(), str(error)
+    else:
+        raise AssertionError("a table that is not there was dropped")
