@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from alembic.operations import ops
 
 from gui_app.core import schema as s
+from gui_app.core.enum_ops import EnumOp
 from gui_app.core.locks import Prediction, TableName, predict_postgresql
+from gui_app.core.locks_enums import predict_enum
 from gui_app.core.locks_mariadb import predict_mariadb
 from gui_app.core.locks_mysql import predict_mysql
 from gui_app.core.locks_views import predict_view
@@ -26,6 +28,8 @@ def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableN
         return None
     if isinstance(op, ViewOp):
         return predict_view(op, before, existed)
+    if isinstance(op, EnumOp):
+        return predict_enum(op, existed) if before.dialect == "postgresql" else None
     if isinstance(op, AroundViewsOp):
         return _around_views(op, before, existed)
     version = tuple(int(part) for part in before.server_version.split(".") if part.isdigit())

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from alembic.operations import ops
 
 from gui_app.core.batch_block import BatchBlockOp
+from gui_app.core.enum_ops import EnumOp, RenameEnumOp, RenameEnumValueOp
 from gui_app.core.online import OnlineOp
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import COMMITS_PART_WAY, RUNS_CODE, ScriptCodeOp
@@ -82,6 +83,12 @@ def describe(op: ops.MigrateOperation) -> str:
         return f"{describe(op.plain)} (views re-created: {', '.join(v.name for v in op.views)})"
     if isinstance(op, BatchBlockOp):
         return f"batch_alter_table {op.table_name} ({', '.join(op.options)})"
+    if isinstance(op, EnumOp):
+        named = f"{op.schema}.{op.name}" if op.schema else op.name
+        value = getattr(op, "value", None)
+        return f"{op.what} {named}" + (f" {value!r}" if value else "") + (
+            f" → {op.new_name}" if isinstance(op, RenameEnumOp) else
+            f" → {op.new_value!r}" if isinstance(op, RenameEnumValueOp) else "")
     if isinstance(op, ViewOp):
         named = f"{op.schema}.{op.name}" if op.schema else op.name
         kind = op.what.replace("view", op.kind)

@@ -49,6 +49,12 @@ class AroundViewsOp(ops.MigrateOperation):
 def dependent_views(schema: s.Schema, table: tuple[str | None, str], column: str | None) -> list[s.View]:
     """The views that read ``column`` of ``table`` (None: any of it), and the views that read those,
     in the order they can be created (a view after every view it reads)."""
+    return views_reading(schema, [(table[0], table[1], column)])
+
+
+def views_reading(schema: s.Schema, used: Sequence[tuple[str | None, str, str | None]]) -> list[s.View]:
+    """The views that read any of ``used`` (schema, relation, column or None for any of it), and
+    the views that read those, in the order they can be created."""
     def where(name: str | None) -> str | None:
         try:
             return schema.namespace(name).name
@@ -57,7 +63,7 @@ def dependent_views(schema: s.Schema, table: tuple[str | None, str], column: str
 
     views = {(where(v.schema), v.name): v for v in schema.views}
     wanted: dict[tuple[str | None, str], s.View] = {}
-    frontier = [(where(table[0]), table[1], column)]
+    frontier = [(where(u[0]), u[1], u[2]) for u in used]
     while frontier:
         used_schema, used_name, used_column = frontier.pop()
         for key, view in views.items():

@@ -72,6 +72,7 @@ ACTION_ICONS = {
     "copy": "mdi6.content-copy",
     "new_table": "mdi6.table-plus",
     "new_view": "mdi6.table-eye",
+    "new_enum": "mdi6.format-list-bulleted-type",
     "edit_view": "mdi6.pencil-box-outline",
     "add_column": "mdi6.table-column-plus-after",
     "edit_column": "mdi6.pencil-box-outline",
@@ -103,6 +104,7 @@ OPERATION_ICONS = {
     "execute": ("mdi6.code-braces-box", "#5b6bd6"),
     "replace": ("mdi6.pencil-box-outline", "#c77700"),
     "refresh": ("mdi6.refresh", "#5b6bd6"),
+    "remove": ("mdi6.minus-box-outline", "#c0392b"),
     "bulk": ("mdi6.table-row-plus-after", "#5b6bd6"),
 }
 

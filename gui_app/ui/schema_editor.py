@@ -85,6 +85,10 @@ class SchemaEditor:
         if kind in (Kind.NAMESPACE, Kind.FOLDER) and table is None:
             add("New table…", lambda: self.new_table(namespace), "new_table")
             add("New view…", lambda: self.new_view(namespace), "new_view")
+            if self.dialect == "postgresql":
+                add("New enum type…", lambda: self._run_enum("new", None, namespace), "new_enum")
+        if kind is Kind.ENUM and obj is not None and self.dialect == "postgresql":
+            self._enum_menu(add, obj, namespace)
         if kind in (Kind.VIEW, Kind.MATERIALIZED_VIEW) and obj is not None:  # the tree holds the view itself
             self._view_menu(add, obj, namespace)
         if table is not None and kind in (Kind.TABLE, Kind.FOLDER, Kind.COLUMN):
@@ -121,6 +125,26 @@ class SchemaEditor:
         if menu.isEmpty():
             menu.addAction("No edits for this object").setEnabled(False)
         return menu
+
+    def _enum_menu(self, add: Callable[[str, Callable[[], None], str], None], enum: s.EnumType,
+                   namespace: str | None) -> None:
+        from gui_app.core import enum_ops
+
+        add("Add value…", lambda: self._run_enum("add", enum, namespace), "add_column")
+        add("Rename value…", lambda: self._run_enum("rename", enum, namespace), "rename")
+        add("Remove value…", lambda: self._run_enum("remove", enum, namespace), "drop")
+        add("Rename type…", lambda: self._run_enum("rename type", enum, namespace), "rename")
+        add("Drop type", lambda: self._add_now([enum_ops.DropEnumOp(enum.name, enum.labels, namespace)]), "drop")
+
+    def _run_enum(self, mode: str, enum: s.EnumType | None, namespace: str | None) -> None:
+        from gui_app.ui.widgets import enum_dialogs
+
+        if enum is None:
+            self._run(enum_dialogs.NewEnumDialog(namespace, self.submit, self.window))
+        elif mode == "rename type":
+            self._run(enum_dialogs.RenameEnumDialog(enum, namespace, self.submit, self.window))
+        else:
+            self._run(enum_dialogs.EnumValueDialog(self.projected, enum, namespace, mode, self.submit, self.window))
 
     def _view_menu(self, add: Callable[[str, Callable[[], None], str], None], view: s.View,
                    namespace: str | None) -> None:
