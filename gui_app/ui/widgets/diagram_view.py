@@ -416,7 +416,7 @@ class DiagramView(QGraphicsView):
                     views: dict[TableName, str] | None = None, default_schema: str | None = None,
                     notes: dict[TableName, str] | None = None) -> None:
         selected = self.selected_table()
-        centre = self.mapToScene(self.viewport().rect().center())
+        centre = self.mapToScene(self.viewport().rect().center()) if self.diagram.items_by_table else None
         self._syncing = True
         try:
             self.diagram.show(placed, tables, marks, self.palette().color(QPalette.ColorRole.Mid), views,
@@ -425,7 +425,8 @@ class DiagramView(QGraphicsView):
                 self.diagram.items_by_table[selected].setSelected(True)
         finally:
             self._syncing = False
-        self.centerOn(centre)  # a diagram that grew or shrank does not slide under the user's eyes
+        if centre is not None:  # a diagram that grew or shrank does not slide under the user's eyes
+            self.centerOn(centre)
 
     def selected_table(self) -> TableName | None:
         chosen = [i for i in self.diagram.selectedItems() if isinstance(i, TableItem)]
