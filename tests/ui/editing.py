@@ -142,3 +142,27 @@ def assert_multi_data_is_data(model: QAbstractItemModel, parent: QModelIndex = Q
         checked += assert_multi_data_is_data(model, model.index(row, 0, parent))
     return checked
 
+
+
+def choose_in_pending_menu(window: MainWindow, row: int, object_name: str) -> bool:
+    """Open the pending list's context menu on ``row`` and trigger its action ``object_name``;
+    whether the action was enabled."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    panel = window.pending_panel
+    model = panel.model
+    panel.view.setCurrentIndex(model.index(row, 1))
+    shown: dict[str, bool] = {}
+
+    def choose() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        action = next(a for a in menu.actions() if a.objectName() == object_name)
+        shown["enabled"] = action.isEnabled()
+        menu.close()
+        action.trigger()
+
+    QTimer.singleShot(0, choose)
+    panel._context_menu(panel.view.visualRect(model.index(row, 1)).center())
+    return shown["enabled"]

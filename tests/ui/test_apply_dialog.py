@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from gui_app.core.reflect import reflect
 from gui_app.ui.main_window import MainWindow
 from tests.conftest import ServerDatabases
-from tests.ui.editing import menu_action, open_script, pending_calls, preview, run_dialog
+from tests.ui.editing import choose_in_pending_menu, menu_action, open_script, pending_calls, preview, run_dialog
 
 T = ("main", "Tables")
 
@@ -449,8 +449,6 @@ def test_an_index_made_online_from_the_pending_list_is_built_concurrently(
         qtbot: QtBot, window: MainWindow, pg_databases: ServerDatabases) -> None:
     """*Make it online* from the list's context menu and its button, undone and redone; the
     preview, the Lock column and the confirmation say what runs where; the index is built."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QMenu
 
     from gui_app.core.online import ConcurrentIndexOp, ValidateLaterOp
 
@@ -476,19 +474,8 @@ def test_an_index_made_online_from_the_pending_list_is_built_concurrently(
     assert not panel.online_button.isEnabled()  # nothing selected
     view.setCurrentIndex(model.index(0, 1))
     assert panel.online_button.isEnabled() and "CONCURRENTLY" in panel.online_button.toolTip()
-    shown: dict[str, Any] = {}
-
-    def choose() -> None:
-        menu = QApplication.activePopupWidget()
-        assert isinstance(menu, QMenu)
-        action = next(a for a in menu.actions() if a.objectName() == "makeOnlineAction")
-        shown["enabled"] = action.isEnabled()
-        menu.close()
-        action.trigger()
-
-    QTimer.singleShot(0, choose)
-    panel._context_menu(view.visualRect(model.index(0, 1)).center())
-    assert shown["enabled"] and isinstance(pending.plan.operations[0], ConcurrentIndexOp)
+    assert choose_in_pending_menu(window, 0, "makeOnlineAction")
+    assert isinstance(pending.plan.operations[0], ConcurrentIndexOp)
     assert "online: writes go on" in model.index(0, model.LOCK).data()
     assert "autocommit_block" in model.index(0, 1).data()
     view.setCurrentIndex(model.index(1, 1))

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from gui_app.core.view_ops import CreateViewOp, DropViewOp, RenameViewOp, ReplaceViewOp
 from gui_app.ui.main_window import MainWindow
-from tests.ui.editing import menu_action, pending_calls, run_dialog
+from tests.ui.editing import choose_in_pending_menu, menu_action, pending_calls, run_dialog
 
 
 def _ops(window: MainWindow) -> list[Any]:
@@ -82,9 +82,6 @@ def test_the_dialogs_refuse_what_cannot_be_a_view(qtbot: QtBot, demo_window: Mai
 
 def test_the_views_in_a_type_changes_way_recreated_from_the_pending_list(
         qtbot: QtBot, window: MainWindow, pg_databases: Any) -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMenu
-
     from gui_app.core.op_facts import VIEWS_IN_THE_WAY
     from gui_app.core.view_deps import AroundViewsOp
     from tests.conftest import load_corpus
@@ -99,20 +96,8 @@ def test_the_views_in_a_type_changes_way_recreated_from_the_pending_list(
     assert pending is not None
     model = panel.model
     assert VIEWS_IN_THE_WAY in model.index(0, 2).data()
-    panel.view.setCurrentIndex(model.index(0, 1))
-    shown: dict[str, Any] = {}
-
-    def choose() -> None:
-        menu = QApplication.activePopupWidget()
-        assert isinstance(menu, QMenu)
-        action = next(a for a in menu.actions() if a.objectName() == "recreateViewsAction")
-        shown["enabled"] = action.isEnabled()
-        menu.close()
-        action.trigger()
-
-    QTimer.singleShot(0, choose)
-    panel._context_menu(panel.view.visualRect(model.index(0, 1)).center())
-    assert shown["enabled"] and isinstance(pending.plan.operations[0], AroundViewsOp)
+    assert choose_in_pending_menu(window, 0, "recreateViewsAction")
+    assert isinstance(pending.plan.operations[0], AroundViewsOp)
     assert VIEWS_IN_THE_WAY not in (model.index(0, 2).data() or "")
     assert "DROP VIEW nicer_but_slower_film_list" in model.index(0, 1).data()
     pending.undo_stack.undo()

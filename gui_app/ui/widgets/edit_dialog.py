@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -144,6 +145,30 @@ class EditDialog(QDialog):
             self.show_message(str(refused))
             return
         super().accept()
+
+
+class RenameDialog(EditDialog):
+    """A new name for one object: refused when empty or unchanged; ``renamed`` makes the operations."""
+
+    def __init__(self, title: str, old_name: str, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__(title, submit, parent)
+        self.old_name = old_name
+        self.name = QLineEdit(old_name, self)
+        self.name.selectAll()
+        form = QFormLayout()
+        form.addRow("New name", self.name)
+        self.body.addLayout(form)
+
+    def operations(self) -> list[ops.MigrateOperation]:
+        name = self.name.text().strip()
+        if not name:
+            raise InputError("Write the new name.")
+        if name == self.old_name:
+            raise InputError("The new name is the same as the old one.")
+        return self.renamed(name)
+
+    def renamed(self, name: str) -> list[ops.MigrateOperation]:
+        raise NotImplementedError
 
 
 class TypeEdit(QLineEdit):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from gui_app.core import schema as s
-from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit
+from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, RenameDialog, Submit
 
 if TYPE_CHECKING:
     from alembic.operations import ops
@@ -117,21 +117,13 @@ class EnumValueDialog(EditDialog):
         return [remove_value(self.schema, self.enum.name, value, self.namespace)]
 
 
-class RenameEnumDialog(EditDialog):
+class RenameEnumDialog(RenameDialog):
     def __init__(self, enum: s.EnumType, namespace: str | None, submit: Submit, parent: QWidget | None = None) -> None:
-        super().__init__(f"Rename enum type {enum.name}", submit, parent)
+        super().__init__(f"Rename enum type {enum.name}", enum.name, submit, parent)
         self.setObjectName("renameEnumDialog")
         self.enum, self.namespace = enum, namespace
-        self.name = QLineEdit(enum.name, self)
-        self.name.selectAll()
-        form = QFormLayout()
-        form.addRow("New name", self.name)
-        self.body.addLayout(form)
 
-    def operations(self) -> list[ops.MigrateOperation]:
+    def renamed(self, name: str) -> list[ops.MigrateOperation]:
         from gui_app.core.enum_ops import RenameEnumOp
 
-        name = self.name.text().strip()
-        if not name or name == self.enum.name:
-            raise InputError("Write a new name.")
         return [RenameEnumOp(self.enum.name, name, self.namespace)]

@@ -117,15 +117,20 @@ class PendingPanel(QWidget):
                  "under a blocking lock)")
 
     def make_selected_online(self) -> None:
+        if self._pending is not None:
+            self._change_selected(self._pending.make_online, "Cannot make this operation online")
+
+    def _change_selected(self, change: Callable[[int], None], refused: str) -> None:
+        """``change`` the selected operation; a refusal is reported under the title ``refused``."""
         from gui_app.core.plan import PlanError
 
         row = self.selected_row()
-        if self._pending is None or row < 0:
+        if row < 0:
             return
         try:
-            self._pending.make_online(row)
+            change(row)
         except PlanError as error:
-            self._report_error("Cannot make this operation online", str(error))
+            self._report_error(refused, str(error))
 
     def _context_menu(self, position: QPoint) -> None:
         index = self.view.indexAt(position)
@@ -151,15 +156,8 @@ class PendingPanel(QWidget):
         return self._pending.plan.views_form(row)
 
     def recreate_selected_views(self) -> None:
-        from gui_app.core.plan import PlanError
-
-        row = self.selected_row()
-        if self._pending is None or row < 0:
-            return
-        try:
-            self._pending.recreate_views(row)
-        except PlanError as error:
-            self._report_error("Cannot re-create views around this operation", str(error))
+        if self._pending is not None:
+            self._change_selected(self._pending.recreate_views, "Cannot re-create views around this operation")
 
     def _fit_columns(self, *_args: object) -> None:
         """The widest row number and the widest risk text in the list, measured once each."""

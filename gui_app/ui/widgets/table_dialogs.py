@@ -4,32 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QWidget
 
 from gui_app.core import schema as s
-from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit
+from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, RenameDialog, Submit
 
 if TYPE_CHECKING:
     from alembic.operations import ops
 
 
-class RenameTableDialog(EditDialog):
+class RenameTableDialog(RenameDialog):
     def __init__(self, table: s.Table, submit: Submit, parent: QWidget | None = None) -> None:
-        super().__init__(f"Rename table {table.name}", submit, parent)
+        super().__init__(f"Rename table {table.name}", table.name, submit, parent)
         self.setObjectName("renameTableDialog")
         self.table = table
-        self.name = QLineEdit(table.name, self)
-        self.name.selectAll()
-        form = QFormLayout()
-        form.addRow("New name", self.name)
-        self.body.addLayout(form)
 
-    def operations(self) -> list[ops.MigrateOperation]:
+    def renamed(self, name: str) -> list[ops.MigrateOperation]:
         from gui_app.core import edits
 
-        if self.name.text() == self.table.name:
-            raise InputError("The new name is the same as the old one.")
-        return [edits.rename_table(self.table, self.name.text())]
+        return [edits.rename_table(self.table, name)]
 
 
 class TableCommentDialog(EditDialog):

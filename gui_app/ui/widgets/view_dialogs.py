@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from gui_app.core import schema as s
-from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit
+from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, RenameDialog, Submit
 from gui_app.ui.widgets.highlighter import CodeHighlighter, code_font
 
 if TYPE_CHECKING:
@@ -87,23 +87,14 @@ def _starts_as(view: s.View, query: str) -> bool:
     return new_head == head or new_head.startswith(head + ",")
 
 
-class RenameViewDialog(EditDialog):
+class RenameViewDialog(RenameDialog):
     def __init__(self, view: s.View, namespace: str | None, submit: Submit, parent: QWidget | None = None) -> None:
-        super().__init__(f"Rename {'materialized view' if view.materialized else 'view'} {view.name}", submit, parent)
+        super().__init__(f"Rename {'materialized view' if view.materialized else 'view'} {view.name}", view.name,
+                         submit, parent)
         self.setObjectName("renameViewDialog")
         self.view, self.namespace = view, namespace
-        self.name = QLineEdit(view.name, self)
-        self.name.selectAll()
-        form = QFormLayout()
-        form.addRow("New name", self.name)
-        self.body.addLayout(form)
 
-    def operations(self) -> list[ops.MigrateOperation]:
+    def renamed(self, name: str) -> list[ops.MigrateOperation]:
         from gui_app.core.view_ops import RenameViewOp
 
-        name = self.name.text().strip()
-        if not name:
-            raise InputError("Give the view a name.")
-        if name == self.view.name:
-            raise InputError("The new name is the same as the old one.")
         return [RenameViewOp(self.view.name, name, self.view.definition or "", self.namespace, self.view.materialized)]
