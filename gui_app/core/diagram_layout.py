@@ -344,12 +344,12 @@ def _layered(group: list[TableName], parents: dict[TableName, list[TableName]],
         -> tuple[list[list[TableName]], dict[TableName, tuple[float, float]], float, float]:
     layer = _layers(group, parents)
     members = set(group)
-    neighbours: dict[TableName, list[TableName]] = {key: [] for key in group}
+    linked: dict[TableName, list[TableName]] = {key: [] for key in group}
     for child in group:
         for parent in parents[child]:
             if parent in members:
-                neighbours[child].append(parent)
-                neighbours[parent].append(child)
+                linked[child].append(parent)
+                linked[parent].append(child)
     layers: list[list[TableName]] = [[] for _ in range(max(layer.values()) + 1)]
     for key in group:
         layers[layer[key]].append(key)
@@ -358,7 +358,7 @@ def _layered(group: list[TableName], parents: dict[TableName, list[TableName]],
         order = range(1, len(layers)) if sweep % 2 == 0 else range(len(layers) - 2, -1, -1)
         for index in order:
             def barycentre(key: TableName, index: int = index, down: bool = sweep % 2 == 0) -> float:
-                near = [position[n] for n in neighbours[key] if (layer[n] < index if down else layer[n] > index)]
+                near = [position[n] for n in linked[key] if (layer[n] < index if down else layer[n] > index)]
                 return sum(near) / len(near) if near else position[key]
             layers[index].sort(key=barycentre)
             for i, key in enumerate(layers[index]):
@@ -431,8 +431,11 @@ def _route(tables: Sequence[s.Table], by_key: dict[TableName, s.Table], boxes: d
     return links
 
 
-def _column_index(table: s.Table, name: str) -> int:
-    return next((i for i, c in enumerate(table.columns) if c.name == name), -1)
+def column_row_y(box: Box, table: s.Table, columns: Sequence[str]) -> float:
+    """The middle of the row of the first of ``columns`` in ``table``'s box (its header where
+    there is none, or it is not there)."""
+    index = next((i for i, c in enumerate(table.columns) if columns and c.name == columns[0]), -1)
+    return box.row_y(index)
 
 
 def _path(child_table: s.Table, parent_table: s.Table, fk: s.ForeignKey, child: Box, parent: Box,
@@ -441,8 +444,8 @@ def _path(child_table: s.Table, parent_table: s.Table, fk: s.ForeignKey, child: 
     """Orthogonal points from the child's column to the parent's, through gutters, channels and
     the group's margins only."""
     offset = (lane % 7 - 3) * LANE
-    start_y = child.row_y(_column_index(child_table, fk.columns[0]) if fk.columns else -1)
-    end_y = parent.row_y(_column_index(parent_table, fk.referred_columns[0]) if fk.referred_columns else -1)
+    start_y = column_row_y(child, child_table, fk.columns)
+    end_y = column_row_y(parent, parent_table, fk.referred_columns)
     if child.table == parent.table:  # a key to its own table: a loop in the gutter on its right
         x = child.right + GUTTER / 2 + offset
         return ((child.right, start_y), (x, start_y), (x, end_y), (parent.right, end_y))

@@ -25,6 +25,7 @@ from gui_app.core.diagram_layout import (
     Link,
     Measure,
     TableName,
+    column_row_y,
     drawn_keys,
     estimated_size,
     key_of,
@@ -69,8 +70,8 @@ def layout_placed(tables: Sequence[s.Table], positions: Mapping[TableName, Posit
     saved = routes or {}
     links = []
     for number, (table, fk, child, parent) in enumerate(drawn_keys(tables, boxes), start=1):
-        start = _row_y(boxes[child], table, tuple(fk.columns))
-        end = _row_y(boxes[parent], by_key[parent], tuple(fk.referred_columns))
+        start = column_row_y(boxes[child], table, fk.columns)
+        end = column_row_y(boxes[parent], by_key[parent], fk.referred_columns)
         link = Link(child, parent, fk.name, tuple(fk.columns), tuple(fk.referred_columns), ())
         kept = saved.get(link_id(link))
         if kept is not None and _still_fits(tuple(kept), boxes[child], start, boxes[parent], end, index):
@@ -100,11 +101,6 @@ def _still_fits(points: tuple[Point, ...], child: Box, start_y: float, parent: B
     return (abs(y0 - start_y) < near and min(abs(x0 - child.x), abs(x0 - child.right)) < near
             and abs(y1 - end_y) < near and min(abs(x1 - parent.x), abs(x1 - parent.right)) < near
             and _crossings(points, index, 0.0) == 0)
-
-
-def _row_y(box: Box, table: s.Table, columns: tuple[str, ...]) -> float:
-    names = [c.name for c in table.columns]
-    return box.row_y(names.index(columns[0]) if columns and columns[0] in names else -1)
 
 
 class BoxIndex:
@@ -168,17 +164,6 @@ def free_spot(key: TableName, width: float, height: float, near: list[Box], inde
     return Box(key, x1 + GUTTER, y0, width, height)
 
 
-def _crosses(points: Sequence[Point], box: Box) -> bool:
-    for (x0, y0), (x1, y1) in pairwise(points):
-        if min(x0, x1) < box.right and box.x < max(x0, x1) and min(y0, y1) < box.bottom and box.y < max(y0, y1):
-            return True
-        if x0 == x1 and box.x < x0 < box.right and min(y0, y1) < box.bottom and box.y < max(y0, y1):
-            return True
-        if y0 == y1 and box.y < y0 < box.bottom and min(x0, x1) < box.right and box.x < max(x0, x1):
-            return True
-    return False
-
-
 def route(child: Box, start_y: float, parent: Box, end_y: float, index: BoxIndex, number: int = 0) \
         -> tuple[Point, ...]:
     """Orthogonal points from the child's side at ``start_y`` to the parent's side at ``end_y``,
@@ -191,9 +176,10 @@ def route(child: Box, start_y: float, parent: Box, end_y: float, index: BoxIndex
     if child.table == parent.table:  # a key to its own table: a loop on its right
         x = child.right + CLEAR + spread
         return ((child.right, start_y), (x, start_y), (x, end_y), (child.right, end_y))
-    shapes = sorted(_elbows(starts, ends, child, parent, spread), key=lambda p: _cost(p, index))
-    if _cost(shapes[0], index) < CROSSING:
-        return shapes[0]
+    cost, elbow = min(((_cost(p, index), p) for p in _elbows(starts, ends, child, parent, spread)),
+                      key=lambda found: found[0])
+    if cost < CROSSING:
+        return elbow
     x0 = min(p[0] for p in (*starts, *ends))
     y0 = min(p[1] for p in (*starts, *ends))
     x1 = max(p[0] for p in (*starts, *ends))
@@ -204,7 +190,7 @@ def route(child: Box, start_y: float, parent: Box, end_y: float, index: BoxIndex
             path = _search(starts, ends, near, index, spread)
             if path is not None:
                 return path
-    return shapes[0]  # walled in, or too far for a search: the elbow that crosses fewest boxes
+    return elbow  # walled in, or too far for a search: the elbow that crosses fewest boxes
 
 
 def _elbows(starts: dict[Point, Point], ends: dict[Point, Point], child: Box, parent: Box, spread: float) \

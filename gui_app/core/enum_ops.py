@@ -21,9 +21,9 @@ from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
 from gui_app.core.marked_ops import Marked, MarkedOp, after, qualified, reads
-from gui_app.core.projection import ProjectionError, register
+from gui_app.core.projection import ProjectionError, namespace_of, register, replace_namespace
 from gui_app.core.view_deps import views_reading
-from gui_app.core.view_ops import CreateViewOp, DropViewOp
+from gui_app.core.view_ops import created, dropped
 
 
 @dataclasses.dataclass(frozen=True)
@@ -195,9 +195,8 @@ class RemoveEnumValueOp(EnumOp):
         old = qualified(dialect, self.schema, old_name)
         kept = ", ".join(_literal(v) for v in self.labels if v != self.value)
         found: list[str] = []
-        for view in reversed(self.views):
-            found.extend(DropViewOp(view.name, view.definition or "", view.schema, view.materialized)
-                         .statements(dialect))
+        for drop in dropped(self.views):
+            found.extend(drop.statements(dialect))
         found.append(f"ALTER TYPE {target} RENAME TO {dialect.identifier_preparer.quote(old_name)}")
         found.append(f"CREATE TYPE {target} AS ENUM ({kept})")
         for use in self.uses:
@@ -209,24 +208,16 @@ class RemoveEnumValueOp(EnumOp):
             if use.default is not None:
                 found.append(f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {use.default}")
         found.append(f"DROP TYPE {old}")
-        for view in self.views:
-            found.extend(CreateViewOp(view.name, view.definition or "", view.schema, view.materialized)
-                         .statements(dialect))
+        for create in created(self.views):
+            found.extend(create.statements(dialect))
         return found
 
 
 # --- built from the schema, projected ----------------------------------------------------------
 
 
-def _namespace(schema: s.Schema, where: str | None) -> tuple[int, s.Namespace]:
-    for index, namespace in enumerate(schema.namespaces):
-        if namespace.holds(where):
-            return index, namespace
-    raise ProjectionError(f"there is no schema {where!r}")
-
-
 def find_enum(schema: s.Schema, name: str, where: str | None) -> s.EnumType:
-    found = next((e for e in _namespace(schema, where)[1].enums if e.name == name), None)
+    found = next((e for e in namespace_of(schema, where)[1].enums if e.name == name), None)
     if found is None:
         raise ProjectionError(f"there is no enum type {name}")
     return found
@@ -259,10 +250,9 @@ def _views_reading(schema: s.Schema, uses: Sequence[EnumUse]) -> tuple[s.View, .
 
 
 def _with_enums(schema: s.Schema, where: str | None, change: Any) -> s.Schema:
-    index, namespace = _namespace(schema, where)
-    spaces = list(schema.namespaces)
-    spaces[index] = dataclasses.replace(namespace, enums=tuple(change(list(namespace.enums))))
-    return dataclasses.replace(schema, namespaces=tuple(spaces))
+    index, namespace = namespace_of(schema, where)
+    changed = dataclasses.replace(namespace, enums=tuple(change(list(namespace.enums))))
+    return replace_namespace(schema, index, changed)
 
 
 def _replace_labels(schema: s.Schema, op: EnumOp, labels: tuple[str, ...]) -> s.Schema:
@@ -273,7 +263,7 @@ def _replace_labels(schema: s.Schema, op: EnumOp, labels: tuple[str, ...]) -> s.
 
 @register(CreateEnumOp)
 def _create(op: CreateEnumOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
-    if any(e.name == op.name for e in _namespace(schema, op.schema)[1].enums):
+    if any(e.name == op.name for e in namespace_of(schema, op.schema)[1].enums):
         raise ProjectionError(f"enum type {op.name} already exists")
     return _with_enums(schema, op.schema, lambda enums: sorted([*enums, s.EnumType(op.name, op.schema, op.labels)],
                                                                key=lambda e: e.name))

@@ -3,6 +3,7 @@ MySQL 8's ``ALGORITHM/LOCK``. SQLite has none: every write takes the whole datab
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from alembic.operations import ops
@@ -42,8 +43,6 @@ def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableN
 
 def _around_views(op: AroundViewsOp, before: s.Schema, existed: Iterable[TableName] | None) -> Prediction | None:
     """The change's own prediction, with the views dropped and created around it locked too."""
-    import dataclasses
-
     found = predict(op.plain, before, existed)
     if found is None:
         return None

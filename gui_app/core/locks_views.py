@@ -21,10 +21,8 @@ def predict_view(op: ViewOp, before: s.Schema, existed: Iterable[TableName] | No
     postgresql = before.dialect == "postgresql"
     strongest = "ACCESS EXCLUSIVE" if postgresql else "EXCLUSIVE"
     held = "until the plan commits" if postgresql else "while the statement runs"
-    view = next(((v.schema, v.name) for v in before.views
-                 if v.name == op.name and before.namespace(op.schema).holds(v.schema)), None)
-    visible = view is not None and (existed is None or view in set(existed))
-    locks = ((view, strongest),) if visible and view is not None else ()
+    view = next(((v.schema, v.name) for v in before.namespace(op.schema).views if v.name == op.name), None)
+    locks = ((view, strongest),) if view is not None and (existed is None or view in set(existed)) else ()
     if isinstance(op, RefreshViewOp):
         return Prediction(locks, REWRITE, rewrites=(view,) if view else (),
                           why=f"its query runs again and its rows are written anew; reads of it wait {held}",

@@ -71,7 +71,7 @@ def _render(context: AutogenContext, op: MarkedOp) -> list[str] | str:
     dialect = context.migration_context.dialect if context.migration_context is not None else None
     assert dialect is not None, "the statements are written for one database"
     prefix = str(context.opts.get("alembic_module_prefix", "op."))
-    lines = [f"{prefix}execute(sa.text({sql.replace(':', chr(92) + ':')!r}))" for sql in op.marked(dialect)]
+    lines = [f"{prefix}execute(sa.text({escaped(sql).text!r}))" for sql in op.marked(dialect)]
     return lines if len(lines) > 1 else lines[0]
 
 
@@ -102,7 +102,8 @@ def reads(*names: str) -> Callable[[Reader], Reader]:
     return register
 
 
-def marked(op: ops.MigrateOperation) -> Marked | None:
+def read_mark(op: ops.MigrateOperation) -> Marked | None:
+    """The marked statement ``op`` runs, if it is one."""
     if not isinstance(op, ops.ExecuteSQLOp) or isinstance(op, ops.BulkInsertOp):
         return None
     text = op.sqltext.text if isinstance(op.sqltext, sa.TextClause) else op.sqltext
@@ -120,12 +121,12 @@ def gathered(recorded: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperat
     result: list[ops.MigrateOperation] = []
     index = 0
     while index < len(recorded):
-        mark = marked(recorded[index])
+        mark = read_mark(recorded[index])
         reader = _READERS.get(mark.what) if mark is not None else None
         if mark is not None and reader is not None and mark.part == 1:
             run = [mark]
             for following in recorded[index + 1:index + mark.parts]:
-                nxt = marked(following)
+                nxt = read_mark(following)
                 if nxt is None or nxt.what != mark.what or nxt.part != len(run) + 1:
                     break
                 run.append(nxt)

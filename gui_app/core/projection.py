@@ -58,6 +58,13 @@ def _namespace_index(schema: Schema, name: str | None) -> int:
     raise ProjectionError(f"there is no schema {name!r}")
 
 
+def namespace_of(schema: Schema, name: str | None) -> tuple[int, Namespace]:
+    """The namespace ``name`` names (None: the default one) and its place; a
+    :class:`ProjectionError` where there is none."""
+    index = _namespace_index(schema, name)
+    return index, schema.namespaces[index]
+
+
 def _replace_namespace(schema: Schema, index: int, namespace: Namespace) -> Schema:
     spaces = list(schema.namespaces)
     spaces[index] = namespace
@@ -502,3 +509,4 @@ def _(op: BatchBlockOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
 
 register = _project.register
 """How a module of the app's own operations adds the projection of one (``@register``)."""
+replace_namespace = _replace_namespace

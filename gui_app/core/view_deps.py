@@ -18,7 +18,7 @@ from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
 from gui_app.core.projection import project, register
-from gui_app.core.view_ops import CreateViewOp, DropViewOp
+from gui_app.core.view_ops import created, dropped
 
 
 class AroundViewsOp(ops.MigrateOperation):
@@ -27,14 +27,8 @@ class AroundViewsOp(ops.MigrateOperation):
     def __init__(self, plain: ops.MigrateOperation, views: Sequence[s.View]) -> None:
         self.plain, self.views = plain, tuple(views)
 
-    def drops(self) -> list[DropViewOp]:
-        return [DropViewOp(v.name, v.definition or "", v.schema, v.materialized) for v in reversed(self.views)]
-
-    def creates(self) -> list[CreateViewOp]:
-        return [CreateViewOp(v.name, v.definition or "", v.schema, v.materialized) for v in self.views]
-
     def steps(self) -> list[ops.MigrateOperation]:
-        return [*self.drops(), self.plain, *self.creates()]
+        return [*dropped(self.views), self.plain, *created(self.views)]
 
     def reverse(self) -> ops.MigrateOperation:
         return AroundViewsOp(self.plain.reverse(), self.views)
@@ -62,16 +56,16 @@ def views_reading(schema: s.Schema, used: Sequence[tuple[str | None, str, str | 
             return name
 
     views = {(where(v.schema), v.name): v for v in schema.views}
+    reads = {key: [(where(u[0]), u[1], u[2]) for u in view.uses] for key, view in views.items()}
     wanted: dict[tuple[str | None, str], s.View] = {}
     frontier = [(where(u[0]), u[1], u[2]) for u in used]
     while frontier:
         used_schema, used_name, used_column = frontier.pop()
         for key, view in views.items():
-            if key in wanted:
-                continue
-            if any(where(u_schema) == used_schema and u_name == used_name
-                   and (used_column is None or u_column in (used_column, None))
-                   for u_schema, u_name, u_column in view.uses):
+            if key not in wanted and any(
+                    u_schema == used_schema and u_name == used_name
+                    and (used_column is None or u_column in (used_column, None))
+                    for u_schema, u_name, u_column in reads[key]):
                 wanted[key] = view
                 frontier.append((key[0], key[1], None))
     ordered: list[s.View] = []
@@ -81,8 +75,7 @@ def views_reading(schema: s.Schema, used: Sequence[tuple[str | None, str, str | 
         for key, view in sorted(wanted.items(), key=lambda item: (item[0][0] or "", item[0][1])):
             if key in placed:
                 continue
-            reads = {(where(u[0]), u[1]) for u in view.uses} & set(wanted)
-            if reads <= placed:
+            if {(u[0], u[1]) for u in reads[key]} & set(wanted) <= placed:
                 ordered.append(view)
                 placed.add(key)
                 progress = True

@@ -12,6 +12,7 @@ and creating it), both are marked.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -21,7 +22,7 @@ from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
 from gui_app.core.marked_ops import Marked, MarkedOp, after, qualified, reads
-from gui_app.core.projection import ProjectionError, register
+from gui_app.core.projection import ProjectionError, namespace_of, register, replace_namespace
 
 KEEPS_COLUMNS = "keeping its columns"
 
@@ -168,6 +169,16 @@ class RefreshViewOp(ViewOp):
         return [f"REFRESH MATERIALIZED VIEW {qualified(dialect, self.schema, self.name)}"]
 
 
+def dropped(views: Sequence[s.View]) -> list[DropViewOp]:
+    """``views`` (in the order they were built) dropped: the last built first."""
+    return [DropViewOp(v.name, v.definition or "", v.schema, v.materialized) for v in reversed(views)]
+
+
+def created(views: Sequence[s.View]) -> list[CreateViewOp]:
+    """``views`` created again from their definitions, in the order they were built."""
+    return [CreateViewOp(v.name, v.definition or "", v.schema, v.materialized) for v in views]
+
+
 def body(definition: str) -> str:
     """A view's query as a statement ends it: no trailing semicolon or blank."""
     return definition.strip().rstrip(";").rstrip()
@@ -176,19 +187,9 @@ def body(definition: str) -> str:
 # --- projection -----------------------------------------------------------------------------
 
 
-def _views(schema: s.Schema, where: str | None) -> tuple[int, s.Namespace]:
-    for index, namespace in enumerate(schema.namespaces):
-        if namespace.holds(where):
-            return index, namespace
-    raise ProjectionError(f"there is no schema {where!r}")
-
-
 def _with_views(schema: s.Schema, index: int, namespace: s.Namespace, views: Sequence[s.View]) -> s.Schema:
-    import dataclasses
-
-    spaces = list(schema.namespaces)
-    spaces[index] = dataclasses.replace(namespace, views=tuple(sorted(views, key=lambda v: v.name)))
-    return dataclasses.replace(schema, namespaces=tuple(spaces))
+    ordered = tuple(sorted(views, key=lambda v: v.name))
+    return replace_namespace(schema, index, dataclasses.replace(namespace, views=ordered))
 
 
 def _named(where: str | None, name: str) -> str:
@@ -212,7 +213,7 @@ def _free(namespace: s.Namespace, where: str | None, name: str) -> None:
 
 @register(CreateViewOp)
 def _create(op: CreateViewOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
-    index, namespace = _views(schema, op.schema)
+    index, namespace = namespace_of(schema, op.schema)
     _free(namespace, op.schema, op.name)
     made = s.View(op.name, namespace.name if op.schema else op.schema, body(op.definition), op.materialized)
     return _with_views(schema, index, namespace, [*namespace.views, made])
@@ -220,16 +221,14 @@ def _create(op: CreateViewOp, schema: s.Schema, dialect: sa.Dialect | None) -> s
 
 @register(DropViewOp)
 def _drop(op: DropViewOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
-    index, namespace = _views(schema, op.schema)
+    index, namespace = namespace_of(schema, op.schema)
     gone = _existing(namespace, op)
     return _with_views(schema, index, namespace, [v for v in namespace.views if v is not gone])
 
 
 @register(ReplaceViewOp)
 def _replace(op: ReplaceViewOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
-    import dataclasses
-
-    index, namespace = _views(schema, op.schema)
+    index, namespace = namespace_of(schema, op.schema)
     old = _existing(namespace, op)
     new = dataclasses.replace(old, definition=body(op.definition))  # its columns are read back once it ran
     return _with_views(schema, index, namespace, [new if v is old else v for v in namespace.views])
@@ -237,9 +236,7 @@ def _replace(op: ReplaceViewOp, schema: s.Schema, dialect: sa.Dialect | None) ->
 
 @register(RenameViewOp)
 def _rename(op: RenameViewOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
-    import dataclasses
-
-    index, namespace = _views(schema, op.schema)
+    index, namespace = namespace_of(schema, op.schema)
     old = _existing(namespace, op)
     _free(namespace, op.schema, op.new_name)
     new = dataclasses.replace(old, name=op.new_name)
@@ -248,7 +245,7 @@ def _rename(op: RenameViewOp, schema: s.Schema, dialect: sa.Dialect | None) -> s
 
 @register(RefreshViewOp)
 def _refresh(op: RefreshViewOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
-    _existing(_views(schema, op.schema)[1], op)
+    _existing(namespace_of(schema, op.schema)[1], op)
     return schema
 
 
@@ -300,7 +297,7 @@ def completed(op: ViewOp, schema: s.Schema) -> ViewOp:
     """``op`` read from a script, with what it needs to reverse taken from ``schema`` (the view as
     it is before it runs): the body a drop or a rename drops, the body a replacement replaces."""
     try:
-        old = _existing(_views(schema, op.schema)[1], op)
+        old = _existing(namespace_of(schema, op.schema)[1], op)
     except ProjectionError:
         return op
     if isinstance(op, DropViewOp) and not op.definition:

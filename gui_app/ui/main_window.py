@@ -356,14 +356,10 @@ class MainWindow(QMainWindow):
         database = self.context.database
         if self._diagram is None or database is None:
             return
-        from pathlib import Path
-
-        from PySide6.QtCore import QStandardPaths
-
         from gui_app.core.urls import url_without_password
+        from gui_app.ui.application import data_dir
 
-        folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / "diagrams"
-        self._diagram.open_database(folder, url_without_password(database.url))
+        self._diagram.open_database(data_dir() / "diagrams", url_without_password(database.url))
 
     def _view_chosen(self, index: int) -> None:
         if index == 1 and self._diagram is None:

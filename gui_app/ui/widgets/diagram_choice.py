@@ -90,11 +90,11 @@ class DiagramChoice(QWidget):
         return self.book.shown
 
     def open(self, folder: Path | None, database: str) -> None:
-        """The diagrams of ``database`` (kept in ``folder``; None: kept nowhere)."""
+        """The diagrams of ``database`` (kept in ``folder``; None: kept nowhere). Nothing is laid
+        out for it: that waits for the database's schema."""
         self.folder = folder
         self.book = store.load(folder, database) if folder is not None else DiagramBook(database)
         self._fill()
-        self.changed.emit()
 
     def offer(self, names: dict[str, TableName]) -> None:
         """The tables the search box offers, by the name shown."""
@@ -109,7 +109,10 @@ class DiagramChoice(QWidget):
     def replace_shown(self, diagram: SavedDiagram) -> None:
         """``diagram`` changed by the user: kept, and shown again."""
         self.keep(diagram)
-        self._fill()
+        if self.chooser.currentText() == diagram.name:
+            self._enable()  # a box moved, a table added: the list of diagrams is as it was
+        else:
+            self._fill()
         self.changed.emit()
 
     def add_tables(self, keys: Iterable[TableName]) -> None:

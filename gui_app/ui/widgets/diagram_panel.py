@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QStringListModel, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -40,7 +40,7 @@ from gui_app.core.diagram_layout import (
     tables_to_draw,
     views_to_draw,
 )
-from gui_app.core.diagram_placed import layout_placed, link_id
+from gui_app.core.diagram_placed import Point, layout_placed, link_id
 from gui_app.core.diagram_store import SavedDiagram
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui import icons
@@ -110,6 +110,11 @@ def with_changes(projected: s.Schema, base: s.Schema | None,
     return drawn, marks
 
 
+def _places(placed: Layout) -> tuple[dict[TableName, tuple[float, float]], dict[str, tuple[Point, ...]]]:
+    """Where each box of a laid-out diagram is, and how each key runs: what a diagram keeps."""
+    return {k: (b.x, b.y) for k, b in placed.boxes.items()}, {link_id(link): link.points for link in placed.links}
+
+
 class DiagramPanel(QWidget):
     def __init__(self, jobs: JobRunner, menu_for: Callable[[s.Table, QGraphicsSceneContextMenuEvent], None],
                  edit_column: Callable[[s.Table, str], None], link_columns: LinkColumns,
@@ -145,7 +150,7 @@ class DiagramPanel(QWidget):
         self.focus_edit.setClearButtonEnabled(True)
         self.focus_edit.setToolTip("Show only this table and its neighbours up to the depth beside (empty: every "
                                    "table)")
-        self.focus_names = QStringListModel(self)
+        self.focus_names = self.choice.table_names  # the same names the add box offers
         self.focus_edit.editingFinished.connect(self._refocus)
         offer_names(self.focus_edit, self.focus_names).activated.connect(lambda _text: self._refocus())
         self.depth_box = QSpinBox(self)
@@ -194,14 +199,15 @@ class DiagramPanel(QWidget):
         self._show_focus()
 
     def open_database(self, folder: Path | None, database: str) -> None:
-        """The diagrams kept of ``database`` (a URL without its password) in ``folder``."""
+        """The diagrams kept of ``database`` (a URL without its password) in ``folder``; laid out
+        when its schema comes (:meth:`show_schema`)."""
         self.choice.open(folder, database)
+        self._show_focus()
 
     def show_schema(self, projected: s.Schema, base: s.Schema | None) -> None:
         """Lay ``projected`` out (now if the tab is shown, else when it is)."""
         self._wanted = (projected, base)
-        label = {_label(t, projected.default_schema): key_of(t) for t in projected.tables}
-        self.choice.offer(label)
+        self.choice.offer({_label(t, projected.default_schema): key_of(t) for t in projected.tables})
         if self.isVisible():
             self._lay_out()
 
@@ -235,7 +241,6 @@ class DiagramPanel(QWidget):
         focus, depth = (self._focus(projected), self.depth_box.value()) if every else (None, 1)
         partitions = self.partitions_box.isChecked()
         self._focused_on = (self.focus_edit.text().strip(), depth, diagram.name, partitions)
-        self.focus_names.setStringList(sorted(_label(t, projected.default_schema) for t in projected.tables))
 
         def run(_progress: ProgressFn, _cancel: CancelToken) -> Drawn:
             if diagram.tables is None:
@@ -285,8 +290,7 @@ class DiagramPanel(QWidget):
     def _keep_places(self, diagram: SavedDiagram, placed: Layout) -> None:
         """Where a table new to a placed diagram was put, and any key routed again, is kept: the
         next layout starts from them and moves nothing."""
-        positions = {key: (box.x, box.y) for key, box in placed.boxes.items()}
-        routes = {link_id(link): link.points for link in placed.links}
+        positions, routes = _places(placed)
         if any(diagram.positions.get(k) != p for k, p in positions.items()) or \
                 any(diagram.routes.get(k) != r for k, r in routes.items()):
             kept = diagram.placed(positions, routes)
@@ -294,20 +298,20 @@ class DiagramPanel(QWidget):
             if self._shown is not None:
                 self._shown = (self._shown[0], kept)
 
-    def _box_moved(self, key: TableName, x: float, y: float) -> None:
-        """A box dropped elsewhere: from now on every box of this diagram keeps its place."""
+    def _moved(self, key: TableName, x: float, y: float) -> SavedDiagram:
+        """The shown diagram with ``key`` at ``x, y``; from the first move on, every box of it keeps
+        its place (the layout on screen is taken as it is)."""
         diagram = self.choice.shown
         if not diagram.positions and self._placed is not None:
-            placed = self._placed[0]
-            diagram = diagram.placed({k: (b.x, b.y) for k, b in placed.boxes.items()},
-                                     {link_id(link): link.points for link in placed.links})
-        self.choice.replace_shown(diagram.moved(key, (round(x, 1), round(y, 1))))
+            diagram = diagram.placed(*_places(self._placed[0]))
+        return diagram.moved(key, (round(x, 1), round(y, 1)))
+
+    def _box_moved(self, key: TableName, x: float, y: float) -> None:
+        self.choice.replace_shown(self._moved(key, x, y))
 
     def place_new(self, key: TableName, x: float, y: float) -> None:
         """Put the table ``key`` (just made) at ``x, y`` and add it to a user's own diagram."""
-        self._box_moved(key, x, y)
-        if self.choice.shown.tables is not None:
-            self.choice.add_tables([key])
+        self.choice.replace_shown(self._moved(key, x, y).with_tables(added=[key]))
 
     def extend_menu(self, menu: QMenu, table: s.Table) -> None:
         """A box's menu: what the diagram itself can do with the table, after the tree's edits."""

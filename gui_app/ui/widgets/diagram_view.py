@@ -35,7 +35,18 @@ from PySide6.QtWidgets import (
 )
 
 from gui_app.core import schema as s
-from gui_app.core.diagram_layout import HEADER, PADDING, ROW, Box, Layout, Link, column_type, frames, markers
+from gui_app.core.diagram_layout import (
+    HEADER,
+    PADDING,
+    ROW,
+    Box,
+    Layout,
+    Link,
+    column_row_y,
+    column_type,
+    frames,
+    markers,
+)
 from gui_app.ui.models.schema_tree import STATUS_COLOURS
 from gui_app.ui.models.tree_index import Status
 
@@ -328,8 +339,8 @@ class DiagramScene(QGraphicsScene):
             child, parent = self.items_by_table.get(link.child), self.items_by_table.get(link.parent)
             if child is None or parent is None:
                 continue
-            start = child.pos().y() + _row_offset(child, link.columns)
-            end = parent.pos().y() + _row_offset(parent, link.referred_columns)
+            start = child.pos().y() + column_row_y(child.box, child.table, link.columns) - child.box.y
+            end = parent.pos().y() + column_row_y(parent.box, parent.table, link.referred_columns) - parent.box.y
             child_rect = child.sceneBoundingRect()
             if child is parent:
                 x = child_rect.right() + 16
@@ -381,11 +392,6 @@ class DiagramScene(QGraphicsScene):
 
     def _table_at(self, point: QPointF) -> TableItem | None:
         return next((i for i in self.items(point) if isinstance(i, TableItem)), None)
-
-
-def _row_offset(item: TableItem, columns: tuple[str, ...]) -> float:
-    names = [c.name for c in item.table.columns]
-    return item.box.row_y(names.index(columns[0]) if columns and columns[0] in names else -1) - item.box.y
 
 
 class DiagramView(QGraphicsView):

@@ -25,7 +25,9 @@ def _body_editor(parent: QWidget, text: str) -> QPlainTextEdit:
 
 
 def _query(editor: QPlainTextEdit) -> str:
-    text = editor.toPlainText().strip().rstrip(";").rstrip()
+    from gui_app.core.view_ops import body
+
+    text = body(editor.toPlainText())
     if not text:
         raise InputError("Write the view's query.")
     if ";" in text:
@@ -62,7 +64,7 @@ class ViewDialog(EditDialog):
         self.resize(620, 420)
 
     def operations(self) -> list[ops.MigrateOperation]:
-        from gui_app.core.view_ops import CreateViewOp, ReplaceViewOp
+        from gui_app.core.view_ops import CreateViewOp, ReplaceViewOp, body
 
         query = _query(self.query)
         if self.view is None:
@@ -70,7 +72,7 @@ class ViewDialog(EditDialog):
             if not name:
                 raise InputError("Give the view a name.")
             return [CreateViewOp(name, query, self.namespace, self.materialized.isChecked())]
-        old = (self.view.definition or "").strip().rstrip(";").rstrip()
+        old = body(self.view.definition or "")
         if query == old:
             raise InputError("The query is the same as before.")
         kept = _starts_as(self.view, query) if self.schema.dialect == "postgresql" else False
