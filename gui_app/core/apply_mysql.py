@@ -7,6 +7,7 @@ copy holds the tables but none of the rows, so failures that depend on the data
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from alembic.operations import ops
 from sqlalchemy.engine import URL
 
 from gui_app.core import mysql_algorithms, sa_build, timeouts
+from gui_app.core import schema as s
 from gui_app.core.apply_runner import ApplyFailed, ApplyReport, Runner, StepFailed, failure_message, scratch_name
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.core.schema import Schema, View
@@ -31,9 +33,10 @@ def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progre
         conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
     scratch = timeouts.create_engine(url.set(database=name))
     try:
+        _create_sequences(scratch, base.namespace(None).sequences)
         metadata = sa.MetaData()
         for table in base.namespace(None).tables:
-            sa_build.table_to_sa(table, metadata)
+            sa_build.table_to_sa(_drawing_from_scratch(table, url.database or "", name), metadata)
         _drop_stubs(metadata, base)
         metadata.create_all(scratch)
         _create_views(scratch, base.namespace(None).views)
@@ -58,6 +61,30 @@ def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progre
         with admin.connect() as conn:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
         admin.dispose()
+
+
+def _create_sequences(engine: sa.Engine, sequences: Sequence[s.Sequence]) -> None:
+    """MariaDB's sequences in the scratch database too, each where the real one stands."""
+    from gui_app.core.marked_ops import escaped
+    from gui_app.core.sequence_ops import CreateSequenceOp, options_of
+
+    with engine.begin() as conn:
+        for sequence in sequences:
+            for sql in CreateSequenceOp(sequence.name, options_of(sequence), None, sequence.next_value) \
+                    .statements(engine.dialect):
+                conn.execute(escaped(sql))
+
+
+def _drawing_from_scratch(table: s.Table, real: str, scratch: str) -> s.Table:
+    """``table`` with each default that draws from a sequence of the real database (MariaDB names
+    the database in it) drawing from the scratch database's copy: a dry run takes no value from
+    the real one."""
+    quote = "`" + real.replace("`", "``") + "`."
+    if not any(c.default and f"nextval({quote}" in c.default for c in table.columns):
+        return table
+    columns = tuple(dataclasses.replace(c, default=c.default.replace(f"nextval({quote}", f"nextval(`{scratch}`."))
+                    if c.default else c for c in table.columns)
+    return dataclasses.replace(table, columns=columns)
 
 
 def _create_views(engine: sa.Engine, views: Sequence[View]) -> None:

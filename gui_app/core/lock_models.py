@@ -14,7 +14,9 @@ from gui_app.core.locks import Prediction, TableName, predict_postgresql
 from gui_app.core.locks_enums import predict_enum
 from gui_app.core.locks_mariadb import predict_mariadb
 from gui_app.core.locks_mysql import predict_mysql
+from gui_app.core.locks_sequences import predict_sequence
 from gui_app.core.locks_views import predict_view
+from gui_app.core.sequence_ops import SequenceOp
 from gui_app.core.view_deps import AroundViewsOp
 from gui_app.core.view_ops import ViewOp
 
@@ -31,6 +33,8 @@ def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableN
         return predict_view(op, before, existed)
     if isinstance(op, EnumOp):
         return predict_enum(op, existed) if before.dialect == "postgresql" else None
+    if isinstance(op, SequenceOp):
+        return predict_sequence(op, before, existed)
     if isinstance(op, AroundViewsOp):
         return _around_views(op, before, existed)
     version = tuple(int(part) for part in before.server_version.split(".") if part.isdigit())

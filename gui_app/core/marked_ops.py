@@ -144,8 +144,8 @@ def gathered(recorded: Sequence[ops.MigrateOperation]) -> list[ops.MigrateOperat
 
 # --- names in the statements ------------------------------------------------------------------
 
-_NAME = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[\w$]+)'
-_TARGET = re.compile(rf"(?P<schema>{_NAME}\.)?(?P<name>{_NAME})")
+NAME = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[\w$]+)'
+_TARGET = re.compile(rf"(?P<schema>{NAME}\.)?(?P<name>{NAME})")
 
 
 def unquoted(name: str) -> str:

@@ -16,6 +16,7 @@ from gui_app.core.enum_ops import EnumOp, RenameEnumOp, RenameEnumValueOp
 from gui_app.core.online import OnlineOp
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import COMMITS_PART_WAY, RUNS_CODE, ScriptCodeOp
+from gui_app.core.sequence_ops import RenameSequenceOp, SequenceOp
 from gui_app.core.view_deps import AroundViewsOp
 from gui_app.core.view_ops import RenameViewOp, ViewOp
 
@@ -26,13 +27,15 @@ NEEDS_DATA = "needs the data to hold"
 UNKNOWN_EFFECT = "unknown effect"
 VIEWS_IN_THE_WAY = "views read it"
 """PostgreSQL refuses the change while views read the column: made with them re-created around it."""
-CONSENT = (DESTRUCTIVE, NARROWS, UNKNOWN_EFFECT, RUNS_CODE, COMMITS_PART_WAY)
+HANDS_OUT_AGAIN = "hands out values again"
+"""A sequence set to start again below a value it handed out: new keys may collide with old ones."""
+CONSENT = (DESTRUCTIVE, NARROWS, UNKNOWN_EFFECT, RUNS_CODE, COMMITS_PART_WAY, HANDS_OUT_AGAIN)
 """Labels that need the user's explicit consent before the plan runs (the dialog's check box,
 the command line's ``--accept-data-loss``): data is destroyed, or may be and nobody can tell, or
-a failure no longer rolls everything back."""
-__all__ = ["COMMITS_PART_WAY", "CONSENT", "DESTRUCTIVE", "NARROWS", "NEEDS_DATA", "REBUILDS", "RUNS_CODE",
-           "UNKNOWN_EFFECT", "VIEWS_IN_THE_WAY", "describe", "existed", "needs_consent", "only_commits_part_way",
-           "table_of"]
+a failure no longer rolls everything back, or a sequence hands out keys it handed out before."""
+__all__ = ["COMMITS_PART_WAY", "CONSENT", "DESTRUCTIVE", "HANDS_OUT_AGAIN", "NARROWS", "NEEDS_DATA", "REBUILDS",
+           "RUNS_CODE", "UNKNOWN_EFFECT", "VIEWS_IN_THE_WAY", "describe", "existed", "needs_consent",
+           "only_commits_part_way", "table_of"]
 
 
 def needs_consent(labels: Sequence[str]) -> bool:
@@ -89,6 +92,9 @@ def describe(op: ops.MigrateOperation) -> str:
         return f"{op.what} {named}" + (f" {value!r}" if value else "") + (
             f" → {op.new_name}" if isinstance(op, RenameEnumOp) else
             f" → {op.new_value!r}" if isinstance(op, RenameEnumValueOp) else "")
+    if isinstance(op, SequenceOp):
+        named = f"{op.schema}.{op.name}" if op.schema else op.name
+        return f"{op.what} {named}" + (f" → {op.new_name}" if isinstance(op, RenameSequenceOp) else "")
     if isinstance(op, ViewOp):
         named = f"{op.schema}.{op.name}" if op.schema else op.name
         kind = op.what.replace("view", op.kind)

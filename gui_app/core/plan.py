@@ -23,6 +23,7 @@ from gui_app.core.online import OnlineOp, online_form
 from gui_app.core.op_facts import (
     COMMITS_PART_WAY,
     DESTRUCTIVE,
+    HANDS_OUT_AGAIN,
     NARROWS,
     NEEDS_DATA,
     REBUILDS,
@@ -36,8 +37,10 @@ from gui_app.core.op_facts import (
 from gui_app.core.projection import ProjectionError, find_table, project
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import ScriptCodeOp, commits
+from gui_app.core.sequence_ops import AlterSequenceOp, DropSequenceOp, RenameSequenceOp
 from gui_app.core.validate import Problem, sentence, validate
 from gui_app.core.view_deps import AroundViewsOp, views_form
+from gui_app.core.view_ops import DropViewOp, RenameViewOp
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,8 @@ class Plan:
         self._risks: dict[int, tuple[ops.MigrateOperation, Schema, list[str]]] = {}
         self._locks: dict[int, tuple[ops.MigrateOperation, Schema, Prediction | None]] = {}
         self._existed = frozenset([*((t.schema, t.name) for t in self.base.tables),
-                                   *((v.schema, v.name) for v in self.base.views)])
+                                   *((v.schema, v.name) for v in self.base.views),
+                                   *((q.schema, q.name) for ns in self.base.namespaces for q in ns.sequences)])
         self.schemas = [self.base]
         for op in self.operations:
             self.schemas.append(project(self.schemas[-1], op, self._sa_dialect))
@@ -214,9 +218,37 @@ class Plan:
         cached = self._locks.get(id(op))
         if cached is not None and cached[0] is op and cached[1] is before:
             return cached[2]
-        found = predict(op, before, self._existed)
+        found = predict(op, before, self._seen_before(index))
         self._locks[id(op)] = (op, before, found)
         return found
+
+    def _seen_before(self, index: int) -> frozenset[tuple[str | None, str]]:
+        """What other sessions can see, under the names the plan has given it by operation
+        ``index``: a table, view or sequence renamed by the plan is still the one they use."""
+        if not any(isinstance(op, _NAMES_CHANGE) for op in self.operations[:index]):
+            return self._existed
+        seen = set(self._existed)
+        for op in self.operations[:index]:
+            if isinstance(op, _RENAMES):
+                old, new = _renamed(op)
+                if old in seen:
+                    seen.discard(old)
+                    seen.add(new)
+            elif isinstance(op, ops.DropTableOp | DropViewOp | DropSequenceOp):
+                # a later one of the same name is new: nobody sees it before the plan commits
+                seen.discard((op.schema, op.table_name if isinstance(op, ops.DropTableOp) else op.name))
+        return frozenset(seen)
+
+
+_RENAMES = (ops.RenameTableOp, RenameViewOp, RenameSequenceOp)
+_NAMES_CHANGE = (*_RENAMES, ops.DropTableOp, DropViewOp, DropSequenceOp)
+
+
+def _renamed(op: ops.RenameTableOp | RenameViewOp | RenameSequenceOp) -> tuple[tuple[str | None, str],
+                                                                              tuple[str | None, str]]:
+    if isinstance(op, ops.RenameTableOp):
+        return (op.schema, op.table_name), (op.schema, op.new_table_name)
+    return (op.schema, op.name), (op.schema, op.new_name)
 
 
 def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema | None = None) -> list[str]:
@@ -234,6 +266,8 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema |
         return [*risks(op.plain, before, dialect, base), COMMITS_PART_WAY]
     if isinstance(op, RemoveEnumValueOp) and op.uses:  # a row holding the value makes the cast fail
         found.append(NEEDS_DATA)
+    if isinstance(op, AlterSequenceOp):
+        found.extend(_sequence_risks(op, before))
     if isinstance(op, AroundViewsOp):  # the views in its way are out of it
         return [label for label in risks(op.plain, before, dialect, base) if label != VIEWS_IN_THE_WAY]
     if views_form(op, before) is not None:
@@ -257,6 +291,30 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema |
     if dialect == "sqlite" and isinstance(op, sqlite_groups.BATCH_OPS) and sqlite_groups.sqlite_rebuilds([op]) \
             and not _in_place(op, before):
         found.append(REBUILDS)
+    return found
+
+
+def _sequence_risks(op: AlterSequenceOp, before: Schema) -> list[str]:
+    """A restart below where the sequence stands hands its values out again; a narrower type or
+    bound holds only if the sequence has not gone past it."""
+    try:
+        sequence = next(q for q in before.namespace(op.schema).sequences if q.name == op.name)
+    except (KeyError, StopIteration):
+        return []
+    found = []
+    reached = sequence.next_value
+    if op.restart is not None and (reached is None or (op.restart < reached if (sequence.increment or 1) > 0
+                                                        else op.restart > reached)):
+        found.append(HANDS_OUT_AGAIN)
+    order = ("smallint", "integer", "bigint")
+    narrower_type = op.changes.get("data_type") in order and sequence.data_type in order and \
+        order.index(op.changes["data_type"]) < order.index(sequence.data_type)
+    lower_max = "max_value" in op.changes and op.changes["max_value"] is not None and \
+        (sequence.max_value is None or op.changes["max_value"] < sequence.max_value)
+    higher_min = "min_value" in op.changes and op.changes["min_value"] is not None and \
+        (sequence.min_value is None or op.changes["min_value"] > sequence.min_value)
+    if narrower_type or lower_max or higher_min:
+        found.append(NEEDS_DATA)
     return found
 
 

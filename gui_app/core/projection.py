@@ -116,6 +116,24 @@ def _change_referencing(schema: Schema, change: Callable[[ForeignKey], ForeignKe
     return dataclasses.replace(schema, namespaces=tuple(spaces))
 
 
+def _follow_owners(schema: Schema, where: str | None,
+                   change: Callable[[tuple[str, str]], tuple[str, str] | None]) -> Schema:
+    """PostgreSQL drops a sequence with the column (or table) it belongs to and follows that
+    column's renames: ``change`` maps each owner to its new one (None: the sequence goes)."""
+    index = _namespace_index(schema, where)
+    ns = schema.namespaces[index]
+    kept = []
+    for sequence in ns.sequences:
+        owner = sequence.owned_by and change(sequence.owned_by)
+        if sequence.owned_by is None or owner == sequence.owned_by:
+            kept.append(sequence)
+        elif owner is not None:
+            kept.append(dataclasses.replace(sequence, owned_by=owner))
+    if len(kept) == len(ns.sequences) and all(a is b for a, b in zip(kept, ns.sequences, strict=True)):
+        return schema
+    return _replace_namespace(schema, index, dataclasses.replace(ns, sequences=tuple(kept)))
+
+
 def _require_column(table: Table, name: str) -> None:
     if all(c.name != name for c in table.columns):
         raise ProjectionError(f"there is no column {name!r} in table {table.name}")
@@ -137,7 +155,8 @@ def _(op: ops.CreateTableOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
 
 @_project.register
 def _(op: ops.DropTableOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
-    return _change_table(schema, op.table_name, op.schema, lambda t: None)
+    schema = _change_table(schema, op.table_name, op.schema, lambda t: None)
+    return _follow_owners(schema, op.schema, lambda owner: None if owner[0] == op.table_name else owner)
 
 
 @_project.register
@@ -145,6 +164,7 @@ def _(op: ops.RenameTableOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
     old, new, where = op.table_name, op.new_table_name, op.schema
     triggers = _triggers_after(schema, where, f"ALTER TABLE {_quote(old)} RENAME TO {_quote(new)}")
     schema = _change_table(schema, old, where, lambda t: dataclasses.replace(t, name=new))
+    schema = _follow_owners(schema, where, lambda owner: (new, owner[1]) if owner[0] == old else owner)
     index = _namespace_index(schema, where)
     ns = schema.namespaces[index]
     schema = _replace_namespace(schema, index, dataclasses.replace(
@@ -216,7 +236,8 @@ def _(op: ops.DropColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Schem
             return _narrowed_without(table, name)
         return table
 
-    return _change_table(schema, op.table_name, op.schema, drop)
+    schema = _change_table(schema, op.table_name, op.schema, drop)
+    return _follow_owners(schema, op.schema, lambda owner: None if owner == (op.table_name, name) else owner)
 
 
 def _without_users_of(table: Table, column: str) -> Table:
@@ -301,6 +322,8 @@ def _(op: ops.AlterColumnOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
     schema = _change_table(schema, op.table_name, op.schema, alter)
     if new == old:
         return schema
+    schema = _follow_owners(schema, op.schema,
+                            lambda owner: (owner[0], new) if owner == (op.table_name, old) else owner)
 
     def follow(fk: ForeignKey) -> ForeignKey:
         if fk.referred_table == op.table_name and fk.referred_schema == op.schema and old in fk.referred_columns:

@@ -43,6 +43,7 @@ def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str |
     insp = inspect(conn)
     default = insp.default_schema_name
     postgres = conn.dialect.name == "postgresql"
+    mariadb = bool(getattr(conn.dialect, "is_mariadb", False))
     if postgres:
         names = [n for n in insp.get_schema_names()
                  if n not in _SYSTEM_SCHEMAS and not n.startswith(("pg_temp", "pg_toast"))]
@@ -68,11 +69,13 @@ def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str |
             namespaces.append(extras.namespace(name, name == default, schema, tables))
         else:
             views = reflect_mysql.views(insp, schema, steps)
-            namespaces.append(Namespace(name, tables, views, is_default=name == default))
+            sequences = reflect_mysql.sequences(conn, name, schema) if mariadb else ()
+            namespaces.append(Namespace(name, tables, views, sequences=sequences, is_default=name == default))
     steps.advance("Finishing")
     version = ".".join(str(p) for p in conn.dialect.server_version_info or ())
-    dialect = "mariadb" if getattr(conn.dialect, "is_mariadb", False) else conn.dialect.name
-    unsupported = frozenset() if postgres else frozenset({"enums", "domains", "sequences", "index_where"})
+    dialect = "mariadb" if mariadb else conn.dialect.name
+    unsupported = frozenset() if postgres else frozenset(
+        {"enums", "domains", "index_where"} | (set() if mariadb else {"sequences"}))
     return Schema(dialect, version, default, tuple(namespaces), unsupported)
 
 
@@ -95,6 +98,7 @@ def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
         reflect_mysql.unescape_names(columns, pks, indexes, uniques, checks)
         reflect_mysql.add_sorting(insp, label, indexes)
         reflect_mysql.restore_foreign_keys(insp, label, schema, fks)
+        reflect_mysql.restore_defaults(insp, label, schema, columns)
     partition_keys = reflect_mysql.partition_keys(insp, label) if insp.dialect.name != "postgresql" else {}
     comments = read("comments", insp.get_multi_table_comment)
     dialect = insp.dialect

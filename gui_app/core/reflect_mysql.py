@@ -10,6 +10,7 @@ so it silently disappears.
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -138,3 +139,45 @@ def views(insp: Inspector, schema: str | None, steps: Steps) -> tuple[Any, ...]:
                       columns=tuple(Column(c["name"], spelled(c["type"], insp.dialect), c.get("nullable", True))
                                     for c in columns.get((schema, name), ())))
                  for name in names)
+
+
+_SEQUENCE_NAMES = text("SELECT table_name FROM information_schema.tables "
+                       "WHERE table_schema = :database AND table_type = 'SEQUENCE' ORDER BY table_name")
+
+
+def sequences(conn: sa.Connection, database: str, schema: str | None) -> tuple[Any, ...]:
+    """MariaDB's sequences with their options. Each is a one-row table; its
+    ``next_not_cached_value`` is past every value handed out or cached."""
+    from gui_app.core.schema import Sequence
+
+    quote = conn.dialect.identifier_preparer.quote
+    found = []
+    for name in conn.execute(_SEQUENCE_NAMES, {"database": database}).scalars().all():
+        row = conn.execute(text(f"SELECT start_value, minimum_value, maximum_value, increment, cache_size, "
+                                f"cycle_option, next_not_cached_value FROM {quote(database)}.{quote(name)}")).one()
+        found.append(Sequence(name, schema, None, row.start_value, row.increment, row.minimum_value,
+                              row.maximum_value, row.cache_size, bool(row.cycle_option),
+                              next_value=row.next_not_cached_value))
+    return tuple(found)
+
+
+_DEFAULTS = text("SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT FROM information_schema.COLUMNS "
+                 "WHERE TABLE_SCHEMA = :database AND COLUMN_DEFAULT IS NOT NULL AND COLUMN_DEFAULT <> 'NULL'")
+
+
+def restore_defaults(insp: Inspector, database: str, schema: str | None, columns: dict[TableKey, Any]) -> None:
+    """MariaDB: put back the defaults SQLAlchemy cannot read from ``SHOW CREATE TABLE``, those that
+    name something in backticks (``nextval(`shop`.`order_no`)``, ``(`price` * 2)``): it reports
+    them as no default at all. The catalog holds them as the server prints them."""
+    if not getattr(insp.dialect, "is_mariadb", False):
+        return
+    lost = {(key[1], col["name"]): col for key, cols in columns.items() for col in cols
+            if col.get("default") is None and col.get("computed") is None}
+    if not lost:
+        return
+    with insp.bind.connect() if isinstance(insp.bind, sa.Engine) else nullcontext(insp.bind) as conn:
+        found = conn.execute(_DEFAULTS, {"database": database}).all()
+    for table, column, default in found:
+        col = lost.get((table, column))
+        if col is not None and "`" in default:
+            col["default"] = default

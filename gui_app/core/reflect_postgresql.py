@@ -49,9 +49,24 @@ _RELATIONS = text(f"""
            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
            CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound
     FROM pg_class c {_USER_RELATIONS}
-      AND (c.relkind IN ('v', 'm', 'S', 'p') OR (c.relkind = 'r' AND c.relispartition))
+      AND (c.relkind IN ('v', 'm', 'p') OR (c.relkind = 'r' AND c.relispartition))
 """)
 
+
+# The value past every one handed out or cached (NULL before the first ``nextval``, or without the
+# right to read it), as ``pg_sequences`` computes it.
+_SEQUENCES = text(f"""
+    SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL) AS data_type, s.seqstart, s.seqincrement,
+           s.seqmin, s.seqmax, s.seqcache, s.seqcycle, d.deptype, t.relname AS owner_table,
+           a.attname AS owner_column,
+           CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN pg_sequence_last_value(c.oid) END
+             AS last_value
+    FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
+    LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+      AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+    LEFT JOIN pg_class t ON t.oid = d.refobjid
+    LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid {_USER_RELATIONS}
+""")
 
 _VIEW_USES = text("""
     SELECT vn.nspname AS view_schema, v.relname AS view_name, un.nspname AS used_schema,
@@ -135,12 +150,16 @@ def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
             extras.views[row.nspname].append(View(row.relname, row.nspname, row.definition, row.relkind == "m",
                                                   tuple(view_columns[(row.nspname, row.relname)]),
                                                   tuple(uses[(row.nspname, row.relname)])))
-        elif row.relkind == "S":
-            extras.sequences[row.nspname].append(Sequence(row.relname, row.nspname))
         if row.relkind == "p":
             extras.partition_keys[(row.nspname, row.relname)] = row.partition_key
         if row.parent is not None:
             extras.parents[(row.nspname, row.relname)] = (row.parent, row.partition_bound)
+    for row in conn.execute(_SEQUENCES):
+        owner = (row.owner_table, row.owner_column) if row.owner_column is not None else None
+        following = row.last_value + row.seqincrement if row.last_value is not None else row.seqstart
+        extras.sequences[row.nspname].append(Sequence(
+            row.relname, row.nspname, row.data_type, row.seqstart, row.seqincrement, row.seqmin, row.seqmax,
+            row.seqcache, row.seqcycle, owner, row.deptype == "i", following))
     for row in conn.execute(_EXCLUSIONS):
         extras.exclusions[(row.nspname, row.relname)].append(ExclusionConstraint(row.conname, row.definition))
     for enum in insp.get_enums(schema="*"):  # type: ignore[attr-defined]

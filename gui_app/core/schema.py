@@ -221,8 +221,26 @@ class Domain:
 
 @dataclass(frozen=True, slots=True)
 class Sequence:
+    """A sequence (PostgreSQL, MariaDB) and its options as the server reports them; None where an
+    option is not known (a bound left out: the type's own)."""
+
     name: str
     schema: str | None
+    data_type: str | None = None
+    """PostgreSQL: ``smallint``, ``integer`` or ``bigint``; MariaDB's are always ``bigint``: None."""
+    start: int | None = None
+    increment: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: int | None = None
+    cycle: bool = False
+    owned_by: tuple[str, str] | None = None
+    """PostgreSQL: the (table, column) it belongs to, in its own schema; dropped with that column."""
+    identity: bool = False
+    """PostgreSQL: it serves an identity column, and changes with that column, never on its own."""
+    next_value: int | None = field(default=None, compare=False)
+    """A value past every one it handed out or cached, as read: where it starts again when a drop
+    is undone."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.util.langhelpers import ModuleClsProxy
 
-from gui_app.core import enum_ops, marked_ops, render, view_ops
+from gui_app.core import enum_ops, marked_ops, render, sequence_ops, view_ops
 from gui_app.core.batch_block import BatchBlockOp, non_default
 from gui_app.core.dialects import family
 from gui_app.core.online import ConcurrentIndexOp, NotNullViaCheckOp, OnlineOp, UniqueViaIndexOp, ValidateLaterOp
@@ -334,6 +334,8 @@ def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperatio
         return view_ops.completed(op, schema)
     if isinstance(op, enum_ops.EnumOp):
         return enum_ops.completed(op, schema)
+    if isinstance(op, sequence_ops.SequenceOp):
+        return sequence_ops.completed(op, schema)
     if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, app_ops.ReversibleExecuteSQLOp):
         down = undo.sqltext if isinstance(undo, ops.ExecuteSQLOp) else None
         return app_ops.ReversibleExecuteSQLOp(op.sqltext, down)

@@ -201,14 +201,14 @@ def _existing(namespace: s.Namespace, op: ViewOp) -> s.View:
     if found is None:
         raise ProjectionError(f"there is no view {_named(op.schema, op.name)}")
     if found.materialized != op.materialized:
-        raise ProjectionError(f"{_named(op.schema, op.name)} is a {'materialized ' if found.materialized else ''}"
-                              f"view, not a {op.kind}")
+        raise ProjectionError(f"there is no {op.kind} {_named(op.schema, op.name)}: it is a "
+                              f"{'materialized ' if found.materialized else ''}view")
     return found
 
 
 def _free(namespace: s.Namespace, where: str | None, name: str) -> None:
     if any(v.name == name for v in namespace.views) or any(t.name == name for t in namespace.tables):
-        raise ProjectionError(f"{_named(where, name)} already exists")
+        raise ProjectionError(f"a table or view named {_named(where, name)} already exists")
 
 
 @register(CreateViewOp)

@@ -74,6 +74,8 @@ ACTION_ICONS = {
     "new_view": "mdi6.table-eye",
     "new_enum": "mdi6.format-list-bulleted-type",
     "edit_view": "mdi6.pencil-box-outline",
+    "new_sequence": "mdi6.counter",
+    "edit_sequence": "mdi6.pencil-box-outline",
     "add_column": "mdi6.table-column-plus-after",
     "edit_column": "mdi6.pencil-box-outline",
     "rename": "mdi6.rename-box",

@@ -87,6 +87,10 @@ class SchemaEditor:
             add("New view…", lambda: self.new_view(namespace), "new_view")
             if self.dialect == "postgresql":
                 add("New enum type…", lambda: self._run_enum("new", None, namespace), "new_enum")
+            if "sequences" not in self.projected.unsupported:
+                add("New sequence…", lambda: self.edit_sequence(None, namespace), "new_sequence")
+        if kind is Kind.SEQUENCE and obj is not None:
+            self._sequence_menu(menu, add, obj, namespace)
         if kind is Kind.ENUM and obj is not None and self.dialect == "postgresql":
             self._enum_menu(add, obj, namespace)
         if kind in (Kind.VIEW, Kind.MATERIALIZED_VIEW) and obj is not None:  # the tree holds the view itself
@@ -145,6 +149,27 @@ class SchemaEditor:
             self._run(enum_dialogs.RenameEnumDialog(enum, namespace, self.submit, self.window))
         else:
             self._run(enum_dialogs.EnumValueDialog(self.projected, enum, namespace, mode, self.submit, self.window))
+
+    def _sequence_menu(self, menu: QMenu, add: Callable[[str, Callable[[], None], str], None], sequence: s.Sequence,
+                       namespace: str | None) -> None:
+        from gui_app.core import sequence_ops
+
+        if sequence.identity:
+            menu.addAction("Serves an identity column: edit the column").setEnabled(False)
+            return
+        add("Edit sequence…", lambda: self.edit_sequence(sequence, namespace), "edit_sequence")
+        add("Rename sequence…", lambda: self.rename_sequence(sequence, namespace), "rename")
+        add("Drop sequence", lambda: self._add_now([sequence_ops.dropped(sequence, namespace)]), "drop")
+
+    def edit_sequence(self, sequence: s.Sequence | None, namespace: str | None) -> None:
+        from gui_app.ui.widgets.sequence_dialogs import SequenceDialog
+
+        self._run(SequenceDialog(self.projected, sequence, namespace, self.submit, self.window))
+
+    def rename_sequence(self, sequence: s.Sequence, namespace: str | None) -> None:
+        from gui_app.ui.widgets.sequence_dialogs import RenameSequenceDialog
+
+        self._run(RenameSequenceDialog(sequence, namespace, self.submit, self.window))
 
     def _view_menu(self, add: Callable[[str, Callable[[], None], str], None], view: s.View,
                    namespace: str | None) -> None:

@@ -125,7 +125,7 @@ def test_projection_refuses_what_does_not_fit() -> None:
         project(base, DropViewOp("w", "SELECT 1"))
     with pytest.raises(ProjectionError, match="v already exists"):
         project(base, CreateViewOp("v", "SELECT 2"))
-    with pytest.raises(ProjectionError, match="is a view, not a materialized view"):
+    with pytest.raises(ProjectionError, match=r"there is no materialized view v: it is a view"):
         project(base, RefreshViewOp("v"))
     renamed = project(base, RenameViewOp("v", "w", "SELECT 1"))
     assert [v.name for v in renamed.views] == ["w"]

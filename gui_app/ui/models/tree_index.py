@@ -14,6 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gui_app.core.schema import EnumType, Namespace, Schema, Table
+from gui_app.core.schema import Sequence as SequenceItem
 from gui_app.core.serialize import column_flags
 from gui_app.ui.wording import plural
 
@@ -245,14 +246,31 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
             for column in view.columns:  # shown, and found by the filter, like a table's
                 index.add(view_node, Kind.COLUMN, column.name, column, column.type_name,
                           status=Status.DROPPED if status is Status.DROPPED else Status.SAME)
-    for label, items, kind in (("Enums", ns.enums, Kind.ENUM), ("Domains", ns.domains, Kind.DOMAIN),
-                               ("Sequences", ns.sequences, Kind.SEQUENCE)):
-        if items:
+    for label, items, before, kind in (
+            ("Enums", ns.enums, base.enums if base else None, Kind.ENUM),
+            ("Domains", ns.domains, base.domains if base else None, Kind.DOMAIN),
+            ("Sequences", ns.sequences, base.sequences if base else None, Kind.SEQUENCE)):
+        merged = _merged(items, before, lambda item: item.name)
+        if merged:
             folder = index.add(node, Kind.FOLDER, label, detail=str(len(items)))
-            for item in items:
-                type_text = getattr(item, "type_name", "")
-                detail = ", ".join(item.labels) if isinstance(item, EnumType) else ""
-                index.add(folder, kind, item.name, item, type_text, detail)
+            for item, was, status in sorted(merged, key=lambda entry: entry[0].name):
+                type_text = item.data_type or "" if isinstance(item, SequenceItem) else getattr(item, "type_name", "")
+                index.add(folder, kind, item.name, item, type_text, _type_detail(item), status=status,
+                          previous=was if status is not Status.SAME else None)
+
+
+def _type_detail(item: Any) -> str:
+    """What the tree says beside an enum (its values) or a sequence (its steps and owner)."""
+    if isinstance(item, EnumType):
+        return ", ".join(item.labels)
+    if not isinstance(item, SequenceItem):
+        return ""
+    parts = [f"from {item.start}" if item.start is not None else "",
+             f"by {item.increment}" if item.increment not in (None, 1) else "",
+             "cycles" if item.cycle else ""]
+    if item.owned_by:
+        parts.append(f"{'identity of' if item.identity else 'belongs to'} {'.'.join(item.owned_by)}")
+    return ", ".join(part for part in parts if part)
 
 
 def shows_anything(ns: Namespace) -> bool:
