@@ -190,3 +190,22 @@ def test_blocked_from_says_when_each_table_starts_waiting() -> None:
              locks.Prediction(((ALBUM, "ACCESS EXCLUSIVE"), (ARTIST, "SHARE ROW EXCLUSIVE")), locks.CATALOG),
              locks.Prediction(((TAG, "SHARE UPDATE EXCLUSIVE"),), locks.CATALOG), None]
     assert lock_report.blocked_from(steps) == [lock_report.Blocked(ALBUM, 1, 2), lock_report.Blocked(ARTIST, 2, None)]
+
+
+def test_a_table_renamed_by_the_plan_is_still_the_one_others_wait_on() -> None:
+    """Predictions leave out what nobody else can see yet (a table the plan makes); a table the
+    plan renamed is the one other sessions use, under its old name, and its locks stay."""
+    from gui_app.core.plan import Plan
+    from gui_app.core.schema import Column, Namespace, Table
+
+    books = Table("books", None, (Column("id", "integer", False), Column("title", "text")))
+    plan = Plan(Schema("postgresql", "15.4", "public", (Namespace("public", (books,)),)), "postgresql")
+    plan.append(ops.RenameTableOp("books", "titles"))
+    plan.append(ops.AlterColumnOp("titles", "title", modify_type=sa.String(80), existing_type=sa.Text()))
+    plan.append(ops.DropTableOp("titles"))
+    plan.append(ops.CreateTableOp("titles", [sa.Column("id", sa.Integer())]))
+    plan.append(ops.AddColumnOp("titles", sa.Column("note", sa.Text())))
+    altered, dropped, added = plan.lock(1), plan.lock(2), plan.lock(4)
+    assert altered is not None and ((None, "titles"), "ACCESS EXCLUSIVE") in altered.locks
+    assert dropped is not None and ((None, "titles"), "ACCESS EXCLUSIVE") in dropped.locks
+    assert added is not None and added.locks == ()  # the new titles: nobody sees it before the commit
