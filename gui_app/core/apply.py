@@ -217,7 +217,7 @@ def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOpe
 
     measuring = dialect == "postgresql" and dry_run
     pipelined = dialect == "postgresql" and not measuring and not any(
-        opaque(op) or isinstance(op, OnlineOp) for op in plan)
+        opaque(op) or isinstance(op, OnlineOp) or getattr(op, "commits", False) for op in plan)
     runner = Runner(conn, base, progress, cancel, len(plan), after_each=after_each, dry_run=dry_run)
     with settings:
         runner.transaction = conn.begin()

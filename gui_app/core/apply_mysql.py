@@ -40,6 +40,8 @@ def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progre
         _drop_stubs(metadata, base)
         metadata.create_all(scratch)
         _create_views(scratch, base.namespace(None).views)
+        _create_routines(scratch, base.namespace(None).routines)
+        _create_triggers(scratch, base.namespace(None).tables)
         with scratch.connect() as conn:
             runner = Runner(conn, base, progress, cancel, len(plan))
             # Each statement tries the cheapest ALGORITHM/LOCK first: the apply sends what was accepted.
@@ -73,6 +75,31 @@ def _create_sequences(engine: sa.Engine, sequences: Sequence[s.Sequence]) -> Non
             for sql in CreateSequenceOp(sequence.name, options_of(sequence), None, sequence.next_value) \
                     .statements(engine.dialect):
                 conn.execute(escaped(sql))
+
+
+def _create_routines(engine: sa.Engine, routines: Sequence[s.Routine]) -> None:
+    """The database's functions and procedures in the scratch database too (a plan may replace or
+    drop one); MySQL and MariaDB check the tables a body names only when it runs."""
+    _create_each(engine, [routine.definition for routine in routines])
+
+
+def _create_triggers(engine: sa.Engine, tables: Sequence[s.Table]) -> None:
+    """The tables' triggers in the scratch database too: a plan may replace or drop one, and its
+    rows fire them."""
+    _create_each(engine, [trigger.definition for table in tables for trigger in table.triggers])
+
+
+def _create_each(engine: sa.Engine, statements: Sequence[str]) -> None:
+    """Each CREATE statement run on its own; one the scratch database refuses is left out (a step
+    that needs its object then fails in the dry run, and the report names it)."""
+    from gui_app.core.marked_ops import escaped
+
+    for statement in statements:
+        try:
+            with engine.begin() as conn:
+                conn.execute(escaped(statement))
+        except sa.exc.DBAPIError:
+            continue
 
 
 def _drawing_from_scratch(table: s.Table, real: str, scratch: str) -> s.Table:

@@ -275,7 +275,15 @@ def failure_message(error: BaseException) -> str:
     text = describe_error(error)
     if "out of shared memory" in text or "max_locks_per_transaction" in text:
         return OUT_OF_LOCKS
+    if getattr(getattr(error, "orig", None), "sqlstate", None) == UNSAFE_NEW_ENUM_VALUE:
+        return f"{text} {NEW_ENUM_VALUE}"
     return text
+
+
+UNSAFE_NEW_ENUM_VALUE = "55P04"
+NEW_ENUM_VALUE = ("PostgreSQL uses a value added to an enum type only once the transaction that added it commits: "
+                  "add the value with “Commit it first” (a dry run, which commits nothing, cannot check what uses "
+                  "it; the apply can).")
 
 
 def scratch_name() -> str:

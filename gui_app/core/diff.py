@@ -19,7 +19,7 @@ from alembic.operations import ops
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import make_url
 
-from gui_app.core import timeouts
+from gui_app.core import diff_objects, timeouts
 from gui_app.core.dialects import is_mysql
 from gui_app.core.verification import BOOKKEEPING
 
@@ -56,6 +56,10 @@ def reflected_metadata(conn: sa.Connection, schemas: Sequence[str | None],
         if metadata.tables[name].name in BOOKKEEPING:
             metadata.remove(metadata.tables[name])
     metadata.info["dialect"] = conn.dialect.name  # a database of another kind is restated (diff_port)
+    from gui_app.core.reflect import reflect
+
+    # Views, sequences, enum types, routines and triggers are compared from the app's own reading.
+    metadata.info[diff_objects.TARGET] = reflect(conn)
     return metadata
 
 
@@ -112,6 +116,7 @@ def diff_operations(source: sa.Connection, target: sa.MetaData,
         "compare_server_default": True,
         "include_schemas": len(schemas) > 1,
         "include_object": include,
+        "alembic_studio_notes": found,
     })
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("ignore", sa.exc.SAWarning)
@@ -129,6 +134,8 @@ def diff_operations(source: sa.Connection, target: sa.MetaData,
             found.append(note)
     operations = _in_creation_order(operations)
     _name_created_constraints(operations, source.dialect.name)
+    if source.dialect.name == "postgresql":
+        _types_made_once(operations, source)
     if source.in_transaction():
         source.rollback()
     return operations
@@ -213,6 +220,24 @@ def _in_creation_order(operations: list[ops.MigrateOperation]) -> list[ops.Migra
     rest = [op for op in operations if id(op) not in moved]
     before = sum(1 for op in operations[:at] if id(op) not in moved)
     return rest[:before] + block + rest[before:]
+
+
+def _types_made_once(operations: list[ops.MigrateOperation], source: sa.Connection) -> None:
+    """A new table's or column's enum type that the database holds already, or that the diff
+    creates on its own, is not created again with the table (PostgreSQL refuses a second one)."""
+    from sqlalchemy.dialects import postgresql
+
+    from gui_app.core.enum_ops import CreateEnumOp
+
+    made = {name for name in (e["name"] for e in sa.inspect(source).get_enums(schema="*"))}  # type: ignore[attr-defined]
+    made |= {op.name for op in operations if isinstance(op, CreateEnumOp)}
+    for op in operations:
+        columns = op.columns if isinstance(op, ops.CreateTableOp) else \
+            [op.column] if isinstance(op, ops.AddColumnOp) else []
+        for column in columns:
+            kind = getattr(column, "type", None)
+            if isinstance(kind, postgresql.ENUM) and kind.name in made:
+                kind.create_type = False
 
 
 def _name_created_constraints(operations: list[ops.MigrateOperation], dialect: str) -> None:

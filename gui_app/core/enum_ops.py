@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from alembic.autogenerate import renderers
+from alembic.autogenerate.api import AutogenContext
 from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
@@ -24,6 +26,8 @@ from gui_app.core.marked_ops import Marked, MarkedOp, after, qualified, reads
 from gui_app.core.projection import ProjectionError, namespace_of, register, replace_namespace
 from gui_app.core.view_deps import views_reading
 from gui_app.core.view_ops import created, dropped
+
+COMMITTED = "and commit"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,21 +133,34 @@ class RenameEnumValueOp(EnumOp):
 class AddEnumValueOp(EnumOp):
     """``value`` added before ``before`` (or after ``after``; at the end when neither). ``labels``,
     ``uses`` and ``views``: the type, its columns and the views that read them as they are before
-    it, which its undo (removing the value) needs."""
+    it, which its undo (removing the value) needs.
+
+    PostgreSQL lets a new value be used only once the transaction that added it commits (and
+    before 12 adds none inside a transaction): with ``commit`` it runs in an ``autocommit_block()``,
+    the work before it committed first, so that later operations of the plan may use it."""
 
     what = "add enum value"
 
     def __init__(self, name: str, value: str, schema: str | None = None, before: str | None = None,
                  after: str | None = None, labels: Sequence[str] = (), uses: Sequence[EnumUse] = (),
-                 views: Sequence[s.View] = ()) -> None:
+                 views: Sequence[s.View] = (), commit: bool = False) -> None:
         super().__init__(name, schema)
         self.value, self.before, self.after = value, before, after
         self.labels, self.uses, self.views = tuple(labels), tuple(uses), tuple(views)
+        self.commit = commit
 
     @classmethod
     def add_enum_value(cls, operations: Operations, name: str, value: str, schema: str | None = None,
                        before: str | None = None, after: str | None = None) -> Any:
         return operations.invoke(cls(name, value, schema, before, after))
+
+    @property
+    def mark(self) -> str:
+        return f"{self.what} {COMMITTED}" if self.commit else self.what
+
+    @property
+    def commits(self) -> bool:
+        return self.commit
 
     def reverse(self) -> ops.MigrateOperation:
         return RemoveEnumValueOp(self.name, self.value, self.schema, added_labels(self), self.uses, self.views)
@@ -231,12 +248,45 @@ def uses_of(schema: s.Schema, name: str) -> tuple[EnumUse, ...]:
 
 
 def add_value(schema: s.Schema, name: str, value: str, where: str | None = None, before: str | None = None,
-              after: str | None = None) -> AddEnumValueOp:
-    """The operation that adds ``value``, carrying what its undo needs from ``schema``."""
+              after: str | None = None, commit: bool = False) -> AddEnumValueOp:
+    """The operation that adds ``value``, carrying what its undo needs from ``schema``; before
+    PostgreSQL 12 it commits (no value is added inside a transaction there)."""
     enum = find_enum(schema, name, where)
     uses = uses_of(schema, name)
     views = _views_reading(schema, uses)
-    return AddEnumValueOp(name, value, where, before, after, enum.labels, uses, views)
+    version = tuple(int(part) for part in schema.server_version.split(".")[:1] if part.isdigit())
+    old_server = schema.dialect == "postgresql" and bool(version) and version < (12,)
+    return AddEnumValueOp(name, value, where, before, after, enum.labels, uses, views, commit or old_server)
+
+
+@Operations.implementation_for(AddEnumValueOp)
+def _run_add_value(operations: Operations, operation: AddEnumValueOp) -> None:
+    """Inside the plan's transaction, or, to be usable by what follows, in an ``autocommit_block()``."""
+    from gui_app.core.marked_ops import escaped
+
+    statements = operation.marked(operations.migration_context.dialect)
+    if not operation.commit:
+        for sql in statements:
+            operations.execute(escaped(sql))
+        return
+    with operations.get_context().autocommit_block():
+        for sql in statements:
+            operations.execute(escaped(sql))
+
+
+@renderers.dispatch_for(AddEnumValueOp)
+def _render_add_value(context: AutogenContext, op: AddEnumValueOp) -> list[str] | str:
+    from gui_app.core.marked_ops import escaped
+
+    dialect = context.migration_context.dialect if context.migration_context is not None else None
+    assert dialect is not None, "the statements are written for one database"
+    prefix = str(context.opts.get("alembic_module_prefix", "op."))
+    lines = [f"{prefix}execute(sa.text({escaped(sql).text!r}))" for sql in op.marked(dialect)]
+    if not op.commit:
+        return lines if len(lines) > 1 else lines[0]
+    # Alembic's printer indents after the colon and ends the block at the empty line.
+    return ["# PostgreSQL uses a new enum value only once it is committed: the work before it commits",
+            f"with {prefix}get_context().autocommit_block():", *lines, ""]
 
 
 def remove_value(schema: s.Schema, name: str, value: str, where: str | None = None) -> RemoveEnumValueOp:
@@ -328,7 +378,8 @@ def _remove_value(op: RemoveEnumValueOp, schema: s.Schema, dialect: sa.Dialect |
 # --- read back from a revision ------------------------------------------------------------------
 
 
-@reads("create enum", "drop enum", "rename enum", "rename enum value", "add enum value", "remove enum value")
+@reads("create enum", "drop enum", "rename enum", "rename enum value", "add enum value",
+       f"add enum value {COMMITTED}", "remove enum value")
 def rebuilt(what: str, statements: Sequence[Marked]) -> EnumOp:
     """The operation that wrote these statements (what the undo of an added or removed value needs
     from the schema is filled in when the script is read: :func:`completed`)."""
@@ -345,11 +396,11 @@ def rebuilt(what: str, statements: Sequence[Marked]) -> EnumOp:
     values = [v.replace("''", "'") for v in re.findall(r"'((?:[^']|'')*)'", rest)]
     if what == "rename enum value" and len(values) == 2:
         return RenameEnumValueOp(name, values[0], values[1], where)
-    if what == "add enum value" and values:
+    if what.startswith("add enum value") and values:
         position = re.search(r"\b(BEFORE|AFTER)\s+'", rest, re.IGNORECASE)
         kind = position.group(1).upper() if position else None
         return AddEnumValueOp(name, values[0], where, values[1] if kind == "BEFORE" else None,
-                              values[1] if kind == "AFTER" else None)
+                              values[1] if kind == "AFTER" else None, commit=what.endswith(COMMITTED))
     if what == "remove enum value":
         created = next((m.sql for m in statements if m.sql.upper().startswith("CREATE TYPE")), None)
         if created is not None:
@@ -367,7 +418,7 @@ def completed(op: EnumOp, schema: s.Schema) -> EnumOp:
     if isinstance(op, DropEnumOp) and not op.labels:
         return DropEnumOp(op.name, enum.labels, op.schema)
     if isinstance(op, AddEnumValueOp) and not op.labels:
-        return add_value(schema, op.name, op.value, op.schema, op.before, op.after)
+        return add_value(schema, op.name, op.value, op.schema, op.before, op.after, op.commit)
     if isinstance(op, RemoveEnumValueOp) and not op.value:
         gone = [v for v in enum.labels if v not in op.labels]
         if len(gone) == 1:

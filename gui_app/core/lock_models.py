@@ -10,13 +10,15 @@ from alembic.operations import ops
 
 from gui_app.core import schema as s
 from gui_app.core.enum_ops import EnumOp
-from gui_app.core.locks import Prediction, TableName, predict_postgresql
+from gui_app.core.locks import CATALOG, Prediction, TableName, predict_postgresql
 from gui_app.core.locks_enums import predict_enum
 from gui_app.core.locks_mariadb import predict_mariadb
 from gui_app.core.locks_mysql import predict_mysql
 from gui_app.core.locks_sequences import predict_sequence
 from gui_app.core.locks_views import predict_view
+from gui_app.core.routine_ops import CreateRoutineOp, ReplaceRoutineOp, RoutineOp
 from gui_app.core.sequence_ops import SequenceOp
+from gui_app.core.trigger_ops import CreateTriggerOp, SwitchTriggerOp, TriggerOp
 from gui_app.core.view_deps import AroundViewsOp
 from gui_app.core.view_ops import ViewOp
 
@@ -35,6 +37,10 @@ def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableN
         return predict_enum(op, existed) if before.dialect == "postgresql" else None
     if isinstance(op, SequenceOp):
         return predict_sequence(op, before, existed)
+    if isinstance(op, RoutineOp):
+        return _routine(op, before)
+    if isinstance(op, TriggerOp):
+        return _trigger(op, before, existed)
     if isinstance(op, AroundViewsOp):
         return _around_views(op, before, existed)
     version = tuple(int(part) for part in before.server_version.split(".") if part.isdigit())
@@ -43,6 +49,31 @@ def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableN
     if before.dialect == "mysql":
         return predict_mysql(op, before, version, existed)
     return predict_postgresql(op, before, version, existed)
+
+
+def _routine(op: RoutineOp, before: s.Schema) -> Prediction:
+    """A routine holds no rows and no table lock: PostgreSQL replaces it in the catalog, calls
+    under way finishing with the old body; MySQL/MariaDB hold its metadata lock, so statements
+    that call it wait while it is dropped and made again, and in between it is missing."""
+    if before.dialect == "postgresql" or isinstance(op, CreateRoutineOp):
+        return Prediction((), CATALOG, why=f"the {op.kind} changes in the catalog; no table is locked")
+    gap = "; between its drop and its creation, calls to it fail" if isinstance(op, ReplaceRoutineOp) else ""
+    return Prediction((), CATALOG, why=f"calls to the {op.kind} wait while the statement runs{gap}")
+
+
+def _trigger(op: TriggerOp, before: s.Schema, existed: Iterable[TableName] | None) -> Prediction:
+    """PostgreSQL: creating a trigger, or disabling or enabling one, takes SHARE ROW EXCLUSIVE on
+    its table (writes wait, reads go on); dropping one (a new definition drops it first) takes
+    ACCESS EXCLUSIVE (reads wait too), until the plan commits. MySQL/MariaDB hold the table's
+    metadata lock while the statement runs."""
+    table = (op.schema, op.table)
+    seen = existed is None or table in set(existed)
+    if before.dialect != "postgresql":
+        return Prediction(((table, "EXCLUSIVE"),) if seen else (), CATALOG,
+                          why="the table's statements wait while the trigger changes")
+    mode = "SHARE ROW EXCLUSIVE" if isinstance(op, CreateTriggerOp | SwitchTriggerOp) else "ACCESS EXCLUSIVE"
+    held = "writes to the table wait" if mode == "SHARE ROW EXCLUSIVE" else "reads and writes of the table wait"
+    return Prediction(((table, mode),) if seen else (), CATALOG, why=f"{held} until the plan commits")
 
 
 def _around_views(op: AroundViewsOp, before: s.Schema, existed: Iterable[TableName] | None) -> Prediction | None:

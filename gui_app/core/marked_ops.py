@@ -31,6 +31,11 @@ class MarkedOp(ops.MigrateOperation):
         raise NotImplementedError
 
     @property
+    def commits(self) -> bool:
+        """Whether it commits the plan's work before it (runs in an ``autocommit_block()``)."""
+        return False
+
+    @property
     def mark(self) -> str:
         """What the comment before its statements calls it."""
         return self.what
@@ -73,6 +78,26 @@ def _render(context: AutogenContext, op: MarkedOp) -> list[str] | str:
     prefix = str(context.opts.get("alembic_module_prefix", "op."))
     lines = [f"{prefix}execute(sa.text({escaped(sql).text!r}))" for sql in op.marked(dialect)]
     return lines if len(lines) > 1 else lines[0]
+
+
+def one_statement(definition: str, dialect_name: str) -> str:
+    """``definition`` (a routine's or a trigger's CREATE statement, written by hand) without a final
+    semicolon; ValueError where PostgreSQL's driver would run more after it (MySQL/MariaDB and
+    SQLite bodies hold semicolons of their own, and their drivers run one statement only)."""
+    text = definition.strip()
+    if dialect_name != "postgresql":
+        return text[:-1].rstrip() if text.endswith(";") else text
+    from sqlglot.dialects.postgres import Postgres
+    from sqlglot.errors import TokenError
+
+    try:
+        tokens = Postgres().tokenize(text)
+    except TokenError as error:
+        raise ValueError(f"the definition cannot be read: {error}") from None
+    ends = [t for t in tokens if t.token_type.name == "SEMICOLON"]
+    if ends and (len(ends) > 1 or ends[0] is not tokens[-1]):
+        raise ValueError("the definition holds more than one statement")
+    return text[:ends[0].start].rstrip() if ends else text
 
 
 # --- reading a revision back ----------------------------------------------------------------

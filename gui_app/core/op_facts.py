@@ -14,9 +14,11 @@ from alembic.operations import ops
 from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.enum_ops import EnumOp, RenameEnumOp, RenameEnumValueOp
 from gui_app.core.online import OnlineOp
+from gui_app.core.routine_ops import RoutineOp
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import COMMITS_PART_WAY, RUNS_CODE, ScriptCodeOp
 from gui_app.core.sequence_ops import RenameSequenceOp, SequenceOp
+from gui_app.core.trigger_ops import TriggerOp
 from gui_app.core.view_deps import AroundViewsOp
 from gui_app.core.view_ops import RenameViewOp, ViewOp
 
@@ -92,6 +94,12 @@ def describe(op: ops.MigrateOperation) -> str:
         return f"{op.what} {named}" + (f" {value!r}" if value else "") + (
             f" → {op.new_name}" if isinstance(op, RenameEnumOp) else
             f" → {op.new_value!r}" if isinstance(op, RenameEnumValueOp) else "")
+    if isinstance(op, TriggerOp):
+        named = f"{op.schema}.{op.table}" if op.schema else op.table
+        return f"{op.mark} {op.name} on {named}"
+    if isinstance(op, RoutineOp):
+        named = f"{op.schema}.{op.name}" if op.schema else op.name
+        return f"{op.mark} {named}({op.arguments})"
     if isinstance(op, SequenceOp):
         named = f"{op.schema}.{op.name}" if op.schema else op.name
         return f"{op.what} {named}" + (f" → {op.new_name}" if isinstance(op, RenameSequenceOp) else "")

@@ -16,7 +16,7 @@ from alembic.operations import ops
 from gui_app.core import render, sqlite_groups
 from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.dialects import family
-from gui_app.core.enum_ops import RemoveEnumValueOp
+from gui_app.core.enum_ops import AddEnumValueOp, RemoveEnumValueOp
 from gui_app.core.lock_models import predict
 from gui_app.core.locks import Prediction
 from gui_app.core.online import OnlineOp, online_form
@@ -266,6 +266,8 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema |
         return [*risks(op.plain, before, dialect, base), COMMITS_PART_WAY]
     if isinstance(op, RemoveEnumValueOp) and op.uses:  # a row holding the value makes the cast fail
         found.append(NEEDS_DATA)
+    if isinstance(op, AddEnumValueOp) and op.commit:
+        found.append(COMMITS_PART_WAY)
     if isinstance(op, AlterSequenceOp):
         found.extend(_sequence_risks(op, before))
     if isinstance(op, AroundViewsOp):  # the views in its way are out of it

@@ -8,6 +8,7 @@ previous snapshot.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from functools import cache, singledispatch
 from typing import Any
@@ -163,7 +164,8 @@ def _(op: ops.DropTableOp, schema: Schema, dialect: sa.Dialect | None) -> Schema
 def _(op: ops.RenameTableOp, schema: Schema, dialect: sa.Dialect | None) -> Schema:
     old, new, where = op.table_name, op.new_table_name, op.schema
     triggers = _triggers_after(schema, where, f"ALTER TABLE {_quote(old)} RENAME TO {_quote(new)}")
-    schema = _change_table(schema, old, where, lambda t: dataclasses.replace(t, name=new))
+    schema = _change_table(schema, old, where, lambda t: _triggers_on_renamed(
+        dataclasses.replace(t, name=new), new, schema.dialect))
     schema = _follow_owners(schema, where, lambda owner: (new, owner[1]) if owner[0] == old else owner)
     index = _namespace_index(schema, where)
     ns = schema.namespaces[index]
@@ -191,8 +193,38 @@ def _sqlite_preparer() -> Any:
 
 
 def _triggers_after(schema: Schema, where: str | None, rename: str) -> dict[str, tuple[Trigger, ...]]:
-    """SQLite rewrites trigger bodies on renames; other databases keep no trigger texts here."""
-    return sqlite_triggers.after_rename(schema, rename) if where is None else {}
+    """SQLite rewrites trigger bodies on renames (the others keep a trigger's body as it is)."""
+    return sqlite_triggers.after_rename(schema, rename) if where is None and schema.dialect == "sqlite" else {}
+
+
+def _printed(name: str, dialect: str) -> str:
+    """A name as the server prints it in a trigger's definition after a rename."""
+    if dialect == "postgresql":
+        return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else '"' + name.replace('"', '""') + '"'
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _triggers_on_renamed(table: Table, new: str, dialect: str) -> Table:
+    """PostgreSQL and MySQL/MariaDB print a trigger's table by its name now: the definitions of
+    ``table``'s triggers, renamed ``new``, name it so."""
+    if not table.triggers or dialect == "sqlite":
+        return table
+    from gui_app.core.marked_ops import target
+
+    def follow(trigger: Trigger) -> Trigger:
+        on = re.search(r"\sON\s+", trigger.definition, re.IGNORECASE)
+        if on is None:
+            return trigger
+        try:
+            where, _old, rest = target(trigger.definition[on.end():])
+        except ValueError:
+            return trigger
+        qualifier = trigger.definition[on.end():len(trigger.definition) - len(rest)].rsplit(".", 1)[0] + "." \
+            if where is not None else ""
+        return dataclasses.replace(trigger, definition=trigger.definition[:on.end()] + qualifier
+                                   + _printed(new, dialect) + rest)
+
+    return dataclasses.replace(table, triggers=tuple(follow(t) for t in table.triggers))
 
 
 @_project.register

@@ -70,7 +70,10 @@ def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str |
         else:
             views = reflect_mysql.views(insp, schema, steps)
             sequences = reflect_mysql.sequences(conn, name, schema) if mariadb else ()
-            namespaces.append(Namespace(name, tables, views, sequences=sequences, is_default=name == default))
+            routines = reflect_mysql.routines(conn, name, schema)
+            tables = reflect_mysql.with_triggers(tables, reflect_mysql.triggers(conn, name))
+            namespaces.append(Namespace(name, tables, views, sequences=sequences, is_default=name == default,
+                                        routines=routines))
     steps.advance("Finishing")
     version = ".".join(str(p) for p in conn.dialect.server_version_info or ())
     dialect = "mariadb" if mariadb else conn.dialect.name

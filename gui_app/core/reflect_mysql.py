@@ -181,3 +181,56 @@ def restore_defaults(insp: Inspector, database: str, schema: str | None, columns
         col = lost.get((table, column))
         if col is not None and "`" in default:
             col["default"] = default
+
+
+_ROUTINE_NAMES = text("SELECT ROUTINE_NAME, ROUTINE_TYPE, DTD_IDENTIFIER FROM information_schema.ROUTINES "
+                      "WHERE ROUTINE_SCHEMA = :database ORDER BY ROUTINE_NAME, ROUTINE_TYPE")
+# SHOW CREATE writes who made it; a statement run again makes the applying user the definer.
+_DEFINER = re.compile(r"^(\s*CREATE\s+)DEFINER\s*=\s*(?:`(?:[^`]|``)*`|'(?:[^']|'')*'|[^@\s]+)"
+                      r"(?:@(?:`(?:[^`]|``)*`|'(?:[^']|'')*'|[^\s]+))?\s+", re.IGNORECASE)
+
+
+def without_definer(statement: str) -> str:
+    """A CREATE statement from SHOW CREATE without its ``DEFINER=`user`@`host```."""
+    return _DEFINER.sub(r"\1", statement, count=1)
+
+
+def routines(conn: sa.Connection, database: str, schema: str | None) -> tuple[Any, ...]:
+    """The database's functions and procedures, each with its CREATE statement (one the user may
+    not read, SHOW CREATE gives none, is left out)."""
+    from gui_app.core.schema import Routine
+
+    quote = conn.dialect.identifier_preparer.quote
+    found = []
+    for name, kind, returns in conn.execute(_ROUTINE_NAMES, {"database": database}).all():
+        row = conn.exec_driver_sql(f"SHOW CREATE {kind} {quote(database)}.{quote(name)}").mappings().one()
+        definition = row.get(f"Create {kind.capitalize()}")
+        if definition:
+            found.append(Routine(name, schema, kind.lower(), "", without_definer(definition),
+                                 returns if kind == "FUNCTION" else None))
+    return tuple(found)
+
+
+_TRIGGER_NAMES = text("SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS "
+                      "WHERE TRIGGER_SCHEMA = :database ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, "
+                      "EVENT_MANIPULATION, ACTION_ORDER")
+
+
+def triggers(conn: sa.Connection, database: str) -> dict[str, tuple[Any, ...]]:
+    """Each table's triggers (by table name), with their CREATE TRIGGER statements."""
+    from gui_app.core.schema import Trigger
+
+    quote = conn.dialect.identifier_preparer.quote
+    found: dict[str, list[Trigger]] = {}
+    for name, table in conn.execute(_TRIGGER_NAMES, {"database": database}).all():
+        row = conn.exec_driver_sql(f"SHOW CREATE TRIGGER {quote(database)}.{quote(name)}").mappings().one()
+        statement = row.get("SQL Original Statement")
+        if statement:
+            found.setdefault(table, []).append(Trigger(name, without_definer(statement)))
+    return {table: tuple(items) for table, items in found.items()}
+
+
+def with_triggers(tables: tuple[Any, ...], found: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
+    import dataclasses
+
+    return tuple(dataclasses.replace(t, triggers=found[t.name]) if t.name in found else t for t in tables)

@@ -23,8 +23,10 @@ from gui_app.core.schema import (
     EnumType,
     ExclusionConstraint,
     Namespace,
+    Routine,
     Sequence,
     Table,
+    Trigger,
     View,
 )
 
@@ -68,6 +70,29 @@ _SEQUENCES = text(f"""
     LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid {_USER_RELATIONS}
 """)
 
+# Functions and procedures of the user's own: an extension's belong to the extension (and an
+# aggregate or a window function has no CREATE FUNCTION text to edit).
+_ROUTINES = text("""
+    SELECT n.nspname, p.proname, CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS kind,
+           pg_get_function_identity_arguments(p.oid) AS arguments, pg_get_functiondef(p.oid) AS definition,
+           pg_get_function_result(p.oid) AS returns
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+      AND p.prokind IN ('f', 'p')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                      AND d.deptype = 'e')
+    ORDER BY 1, 2, 4
+""")
+
+# The user's triggers: not those PostgreSQL makes for foreign keys, nor a partition's copy of its
+# parent's (it belongs to the parent, from PostgreSQL 13 on, when tgparentid came).
+_TRIGGERS = """
+    SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid) AS definition, t.tgenabled
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE NOT t.tgisinternal AND n.nspname NOT IN ('pg_catalog', 'information_schema') {children}
+    ORDER BY 1, 2, 3
+"""
+
 _VIEW_USES = text("""
     SELECT vn.nspname AS view_schema, v.relname AS view_name, un.nspname AS used_schema,
            u.relname AS used_name, a.attname AS used_column
@@ -105,6 +130,8 @@ class PostgresExtras:
     sequences: defaultdict[str, list[Sequence]] = field(default_factory=lambda: defaultdict(list))
     enums: defaultdict[str, list[EnumType]] = field(default_factory=lambda: defaultdict(list))
     domains: defaultdict[str, list[Domain]] = field(default_factory=lambda: defaultdict(list))
+    routines: defaultdict[str, list[Routine]] = field(default_factory=lambda: defaultdict(list))
+    triggers: defaultdict[tuple[str, str], list[Trigger]] = field(default_factory=lambda: defaultdict(list))
 
     def namespace(self, name: str, is_default: bool, schema: str | None,
                   tables: tuple[Table, ...]) -> Namespace:
@@ -113,10 +140,11 @@ class PostgresExtras:
             parent, bound = self.parents.get(key, (None, None))
             partition_key = self.partition_keys.get(key)
             exclusions = tuple(self.exclusions.get(key, ()))
-            if parent is None and partition_key is None and not exclusions:
+            triggers = tuple(self.triggers.get(key, ()))
+            if parent is None and partition_key is None and not exclusions and not triggers:
                 return table
             return dataclasses.replace(table, partition_of=parent, partition_bound=bound,
-                                       partition_key=partition_key, exclusions=exclusions)
+                                       partition_key=partition_key, exclusions=exclusions, triggers=triggers)
 
         def owned(items: list[Any]) -> tuple[Any, ...]:
             return tuple(sorted((dataclasses.replace(i, schema=schema) for i in items), key=lambda i: i.name))
@@ -129,6 +157,8 @@ class PostgresExtras:
             enums=owned(self.enums[name]),
             domains=owned(self.domains[name]),
             sequences=owned(self.sequences[name]),
+            routines=tuple(sorted((dataclasses.replace(r, schema=schema) for r in self.routines[name]),
+                                  key=lambda r: (r.name, r.arguments))),
         )
 
 
@@ -154,6 +184,12 @@ def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
             extras.partition_keys[(row.nspname, row.relname)] = row.partition_key
         if row.parent is not None:
             extras.parents[(row.nspname, row.relname)] = (row.parent, row.partition_bound)
+    children = "AND t.tgparentid = 0" if (conn.dialect.server_version_info or (0,)) >= (13,) else ""
+    for row in conn.execute(text(_TRIGGERS.format(children=children))):
+        extras.triggers[(row.nspname, row.relname)].append(Trigger(row.tgname, row.definition, row.tgenabled != "D"))
+    for row in conn.execute(_ROUTINES):
+        extras.routines[row.nspname].append(Routine(row.proname, row.nspname, row.kind, row.arguments,
+                                                    row.definition, row.returns))
     for row in conn.execute(_SEQUENCES):
         owner = (row.owner_table, row.owner_column) if row.owner_column is not None else None
         following = row.last_value + row.seqincrement if row.last_value is not None else row.seqstart

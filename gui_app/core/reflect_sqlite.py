@@ -37,7 +37,7 @@ from gui_app.core.schema import (
     View,
 )
 
-UNSUPPORTED = frozenset({"comments", "enums", "domains", "sequences", "index_method", "identity"})
+UNSUPPORTED = frozenset({"comments", "enums", "domains", "sequences", "index_method", "identity", "routines"})
 
 _TABLES = ("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
            "AND (:everything OR name IN (SELECT value FROM json_each(:only)))")

@@ -104,7 +104,7 @@ def _python_body(items: list[ops.MigrateOperation], dialect: str, batch: bool) -
     """What ``alembic.autogenerate.render_python_code`` writes for ``items``, each item's lines
     rendered once (an item's lines depend on nothing but the item)."""
     context = AutogenContext(MigrationContext.configure(dialect_name=dialect), opts={
-        "sqlalchemy_module_prefix": "sa.", "alembic_module_prefix": "op.", "render_item": None,
+        "sqlalchemy_module_prefix": "sa.", "alembic_module_prefix": "op.", "render_item": _render_item,
         "render_as_batch": batch, "user_module_prefix": None})
     buffer = io.StringIO()
     printer = PythonPrinter(buffer)
@@ -120,6 +120,15 @@ def _python_body(items: list[ops.MigrateOperation], dialect: str, batch: bool) -
     printer.writeline("# ### end Alembic commands ###")
     text = re.sub(r"^", "    ", buffer.getvalue(), flags=re.M).strip()
     return re.sub(r" +$", "", text, flags=re.M)
+
+
+def _render_item(kind: str, item: Any, _context: AutogenContext) -> str | bool:
+    """A server default given as SQL text, written as ``sa.text(...)``: Alembic's alter_column
+    writes such a default bare (``server_default=now()``, a script that does not run) or, for a
+    quoted literal, as a Python string (the text then a literal of itself). False: Alembic's own."""
+    if kind == "server_default" and isinstance(item, sa.TextClause):
+        return f"sa.text({item.text!r})"
+    return False
 
 
 def _rendered(context: AutogenContext, item: ops.MigrateOperation) -> Callable[[], tuple[str, ...]]:

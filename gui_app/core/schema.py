@@ -117,11 +117,14 @@ class CheckConstraint:
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    """A trigger as the database stores its CREATE TRIGGER text (reflected on SQLite, where a
-    table rebuild would otherwise lose it)."""
+    """A trigger and its CREATE TRIGGER statement as the database prints it (PostgreSQL:
+    ``pg_get_triggerdef``; MySQL/MariaDB: without its ``DEFINER``; SQLite: as stored, which a
+    table rebuild creates again)."""
 
     name: str
     definition: str
+    enabled: bool = True
+    """PostgreSQL: whether it fires (``ALTER TABLE … DISABLE TRIGGER`` keeps it, silent)."""
 
     @property
     def event(self) -> str:
@@ -244,6 +247,26 @@ class Sequence:
 
 
 @dataclass(frozen=True, slots=True)
+class Routine:
+    """A function or a procedure (PostgreSQL, MySQL/MariaDB) and the statement that makes it, as
+    the server prints it (MySQL/MariaDB: without its ``DEFINER``)."""
+
+    name: str
+    schema: str | None
+    kind: str
+    """``function`` or ``procedure``."""
+    arguments: str
+    """PostgreSQL: the arguments that tell overloads apart, as the server prints them
+    (``p_film_id integer, p_store_id integer``); MySQL/MariaDB, which have no overloads: ``""``."""
+    definition: str
+    returns: str | None = None
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}({self.arguments})"
+
+
+@dataclass(frozen=True, slots=True)
 class Namespace:
     """One schema of the database (PostgreSQL schema, MySQL database, SQLite ``main``).
 
@@ -258,6 +281,7 @@ class Namespace:
     domains: tuple[Domain, ...] = ()
     sequences: tuple[Sequence, ...] = ()
     is_default: bool = True
+    routines: tuple[Routine, ...] = ()
 
     def table(self, name: str) -> Table:
         for table in self.tables:

@@ -27,7 +27,7 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.util.langhelpers import ModuleClsProxy
 
-from gui_app.core import enum_ops, marked_ops, render, sequence_ops, view_ops
+from gui_app.core import enum_ops, marked_ops, render, routine_ops, sequence_ops, trigger_ops, view_ops
 from gui_app.core.batch_block import BatchBlockOp, non_default
 from gui_app.core.dialects import family
 from gui_app.core.online import ConcurrentIndexOp, NotNullViaCheckOp, OnlineOp, UniqueViaIndexOp, ValidateLaterOp
@@ -105,6 +105,10 @@ class _RecordingContext:
         del self._recorder.recorded[start:]
         online = online_from_block(block)
         if online is None:
+            found = marked_ops.gathered(block)  # an enum value added and committed
+            if len(found) == 1 and getattr(found[0], "commits", False):
+                self._recorder.recorded.extend(block)
+                return
             raise _NeedsDatabase("op.get_context().autocommit_block()")
         self._recorder.recorded.append(online)
 
@@ -336,6 +340,10 @@ def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperatio
         return enum_ops.completed(op, schema)
     if isinstance(op, sequence_ops.SequenceOp):
         return sequence_ops.completed(op, schema)
+    if isinstance(op, routine_ops.RoutineOp):
+        return routine_ops.completed(op, schema)
+    if isinstance(op, trigger_ops.TriggerOp):
+        return trigger_ops.completed(op, schema)
     if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, app_ops.ReversibleExecuteSQLOp):
         down = undo.sqltext if isinstance(undo, ops.ExecuteSQLOp) else None
         return app_ops.ReversibleExecuteSQLOp(op.sqltext, down)

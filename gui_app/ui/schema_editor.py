@@ -89,6 +89,14 @@ class SchemaEditor:
                 add("New enum type…", lambda: self._run_enum("new", None, namespace), "new_enum")
             if "sequences" not in self.projected.unsupported:
                 add("New sequence…", lambda: self.edit_sequence(None, namespace), "new_sequence")
+            if "routines" not in self.projected.unsupported:
+                add("New function…", lambda: self.edit_routine(None, "function", namespace), "new_routine")
+                add("New procedure…", lambda: self.edit_routine(None, "procedure", namespace), "new_routine")
+        if kind in (Kind.FUNCTION, Kind.PROCEDURE) and obj is not None:
+            from gui_app.core import routine_ops
+
+            add(f"Edit {obj.kind}…", lambda: self.edit_routine(obj, obj.kind, namespace), "edit_routine")
+            add(f"Drop {obj.kind}", lambda: self._add_now([routine_ops.dropped(obj, namespace)]), "drop")
         if kind is Kind.SEQUENCE and obj is not None:
             self._sequence_menu(menu, add, obj, namespace)
         if kind is Kind.ENUM and obj is not None and self.dialect == "postgresql":
@@ -110,6 +118,7 @@ class SchemaEditor:
                 add("Add primary key…", lambda: self.add_constraint(table, "primary"), "add_key")
             if self.dialect == "postgresql":
                 add("Add exclusion constraint…", lambda: self.add_exclusion(table), "add_constraint")
+            add("Add trigger…", lambda: self.edit_trigger(table, None), "add_trigger")
             add("Insert rows…", lambda: self.insert_rows(table), "insert_rows")
             menu.addSeparator()
             add("Drop table", lambda: self.drop_table(table), "drop_table")
@@ -119,6 +128,8 @@ class SchemaEditor:
         if kind is Kind.INDEX and table is not None:
             add("Drop index", lambda: self._add_now([self._edits().drop_index(self.current_table(table), obj.name)]),
                 "drop")
+        if kind is Kind.TRIGGER and table is not None:
+            self._trigger_menu(add, obj, table)
         if kind is Kind.EXCLUSION and table is not None:
             add("Drop constraint", lambda: self._add_now(
                 [self._edits().drop_exclusion(self.current_table(table), obj.name)]), "drop")
@@ -165,6 +176,27 @@ class SchemaEditor:
         from gui_app.ui.widgets.sequence_dialogs import SequenceDialog
 
         self._run(SequenceDialog(self.projected, sequence, namespace, self.submit, self.window))
+
+    def _trigger_menu(self, add: Callable[[str, Callable[[], None], str], None], trigger: s.Trigger,
+                      table: s.Table) -> None:
+        from gui_app.core import trigger_ops
+
+        add("Edit trigger…", lambda: self.edit_trigger(table, trigger), "edit_trigger")
+        if self.dialect == "postgresql":
+            switched = trigger_ops.SwitchTriggerOp(table.name, trigger.name, not trigger.enabled, table.schema)
+            add("Enable trigger" if not trigger.enabled else "Disable trigger", lambda: self._add_now([switched]),
+                "switch_trigger")
+        add("Drop trigger", lambda: self._add_now([trigger_ops.dropped(trigger, self.current_table(table))]), "drop")
+
+    def edit_trigger(self, table: s.Table, trigger: s.Trigger | None) -> None:
+        from gui_app.ui.widgets.trigger_dialogs import TriggerDialog
+
+        self._run(TriggerDialog(self.projected, self.current_table(table), trigger, self.submit, self.window))
+
+    def edit_routine(self, routine: s.Routine | None, kind: str, namespace: str | None) -> None:
+        from gui_app.ui.widgets.routine_dialogs import RoutineDialog
+
+        self._run(RoutineDialog(self.projected, routine, kind, namespace, self.submit, self.window))
 
     def rename_sequence(self, sequence: s.Sequence, namespace: str | None) -> None:
         from gui_app.ui.widgets.sequence_dialogs import RenameSequenceDialog

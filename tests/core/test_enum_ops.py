@@ -147,3 +147,38 @@ def test_created_and_dropped_types_and_what_projection_refuses() -> None:
     assert CreateEnumOp("x", ["a"]).reverse() == DropEnumOp("x", ["a"])
     assert AddEnumValueOp("mood", "c", after="a", labels=("a", "b")).reverse().reverse() == AddEnumValueOp(
         "mood", "c", before="b", labels=("a", "b"))
+
+
+def test_a_value_the_plan_uses_is_added_and_committed_first(pagila: str, tmp_path: Path) -> None:
+    """PostgreSQL refuses a new value in the transaction that added it: added with ``commit`` it
+    runs in an ``autocommit_block()`` (under the app and under ``alembic``), and the plan's next
+    step may use it; without, the refusal says what to do."""
+    from gui_app.core import edits
+    from gui_app.core.op_facts import COMMITS_PART_WAY
+
+    base = reflect(pagila)
+    plan = Plan(base, "postgresql")
+    plan.append(add_value(base, "mpaa_rating", "U", before="PG"))
+    plan.append(edits.alter_column(base.table("film"), "rating", server_default="'U'::mpaa_rating"))
+    with pytest.raises(ApplyFailed, match=r"unsafe use of new value.*add the value with “Commit it first”"):
+        apply_plan(sa.make_url(pagila), plan.operations, base)
+    committed = Plan(base, "postgresql")
+    committed.append(add_value(base, "mpaa_rating", "U", before="PG", commit=True))
+    committed.append(edits.alter_column(base.table("film"), "rating", server_default="'U'::mpaa_rating"))
+    assert committed.risks(0) == [COMMITS_PART_WAY] and describe(committed.operations[0]) == \
+        "add enum value mpaa_rating 'U'"
+    ini = make_project(tmp_path, pagila)
+    written = AlembicProject(ini).write_revision(committed.operations, "postgresql", "usable", None, base=base)
+    text = Path(written.path).read_text()
+    assert "with op.get_context().autocommit_block():" in text and "add enum value and commit" in text
+    read = load_script(written.path)
+    back = reversible(read.upgrade, base, "postgresql", read.downgrade)
+    assert isinstance(back[0], AddEnumValueOp) and back[0].commit
+    upgraded = alembic(ini, "upgrade", "head")
+    assert upgraded.returncode == 0, upgraded.stderr[-3000:]
+    assert _labels(pagila, "mpaa_rating") == ["G", "U", "PG", "PG-13", "R", "NC-17"]
+    downgraded = alembic(ini, "downgrade", "-1")
+    assert downgraded.returncode == 0, downgraded.stderr[-3000:]
+    assert _labels(pagila, "mpaa_rating") == ["G", "PG", "PG-13", "R", "NC-17"]
+    apply_plan(sa.make_url(pagila), committed.operations, base)  # the app's own apply commits it too
+    assert reflect(pagila).table("film").column("rating").default == "'U'::mpaa_rating"

@@ -115,3 +115,18 @@ SELECT 1;
 ALTER TABLE book_reviews RENAME TO reviews;
 
 """
+
+
+def test_a_new_server_default_given_as_sql_is_written_as_sql() -> None:
+    """Alembic writes alter_column's SQL-text default bare (``server_default=now()``: the revision
+    does not run) or as a Python string (``'U'::mood`` broken, ``'abc'`` quoted twice over)."""
+    import sqlalchemy as sa
+    from alembic.operations import ops
+
+    from gui_app.core.render import render_python
+
+    for sql in ("now()", "'U'::mood", "'abc'", "CURRENT_TIMESTAMP"):
+        op = ops.AlterColumnOp("film", "rating", modify_server_default=sa.text(sql), existing_type=sa.Text())
+        text = render_python([op], "postgresql")
+        assert f"server_default=sa.text({sql!r})" in text, text
+        compile(text.replace("\n    ", "\n"), "revision", "exec")

@@ -35,7 +35,8 @@ def test_enum_values_and_types_edited_from_the_tree(qtbot: QtBot, window: MainWi
 
     assert run_dialog(qtbot, menu_action(window, RATING, "Add value…").trigger, add) == ""
     added = _last(window)
-    assert isinstance(added, AddEnumValueOp) and added.before == "PG"
+    assert isinstance(added, AddEnumValueOp) and added.before == "PG" and not added.commit
+    assert window.context.pending.plan.risks(0) == []  # type: ignore[union-attr]
     enum = next(e for n in window.context.pending.plan.projected.namespaces  # type: ignore[union-attr]
                 for e in n.enums if e.name == "mpaa_rating")
     assert enum.labels[:3] == ("G", "U", "PG")

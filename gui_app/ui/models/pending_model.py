@@ -94,6 +94,8 @@ class PendingModel(QAbstractTableModel):
         """The operation as its one-line ``op.`` call (rendered once per operation)."""
         cached = self._calls.get(id(op))
         if cached is None or cached[0] is not op:
+            from gui_app.core.dialects import family
+            from gui_app.core.marked_ops import MarkedOp
             from gui_app.core.render import render_python
             from gui_app.core.script_code import ScriptCodeOp
 
@@ -101,7 +103,10 @@ class PendingModel(QAbstractTableModel):
                 text = f"{op.label} runs as it is: it {op.reason}"
                 self._calls[id(op)] = (op, text)
                 return text
-            body = render_python([op], "postgresql")
+            # One call per operation (PostgreSQL's form has no SQLite batch around it); an operation
+            # of the app's own shows its statements as the plan's database runs them.
+            mine = isinstance(op, MarkedOp) and self._pending is not None
+            body = render_python([op], family(self._pending.dialect) if mine and self._pending else "postgresql")
             lines = [line.strip() for line in body.splitlines() if line.strip() and not line.strip().startswith("#")]
             text = re.sub(r"\(\s+", "(", " ".join(lines))
             cached = (op, re.sub(r",?\s+\)", ")", text))

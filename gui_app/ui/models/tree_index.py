@@ -73,6 +73,8 @@ class Kind(Enum):
     ENUM = "enum"
     DOMAIN = "domain"
     SEQUENCE = "sequence"
+    FUNCTION = "function"
+    PROCEDURE = "procedure"
 
 
 @dataclass
@@ -246,6 +248,7 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
             for column in view.columns:  # shown, and found by the filter, like a table's
                 index.add(view_node, Kind.COLUMN, column.name, column, column.type_name,
                           status=Status.DROPPED if status is Status.DROPPED else Status.SAME)
+    _add_routines(index, node, ns, base)
     for label, items, before, kind in (
             ("Enums", ns.enums, base.enums if base else None, Kind.ENUM),
             ("Domains", ns.domains, base.domains if base else None, Kind.DOMAIN),
@@ -257,6 +260,21 @@ def _add_namespace(index: TreeIndex, root: int, ns: Namespace, base: Namespace |
                 type_text = item.data_type or "" if isinstance(item, SequenceItem) else getattr(item, "type_name", "")
                 index.add(folder, kind, item.name, item, type_text, _type_detail(item), status=status,
                           previous=was if status is not Status.SAME else None)
+
+
+def _add_routines(index: TreeIndex, node: int, ns: Namespace, base: Namespace | None) -> None:
+    """Functions and procedures, each under its name with its arguments beside it (overloads share
+    a name); a new body marks it changed."""
+    for label, kind in (("Functions", Kind.FUNCTION), ("Procedures", Kind.PROCEDURE)):
+        items = [r for r in ns.routines if r.kind == kind.value]
+        before = [r for r in base.routines if r.kind == kind.value] if base is not None else None
+        merged = _merged(items, before, lambda routine: routine.signature)
+        if not merged:
+            continue
+        folder = index.add(node, Kind.FOLDER, label, detail=str(len(items)))
+        for routine, was, status in sorted(merged, key=lambda entry: (entry[0].name, entry[0].arguments)):
+            index.add(folder, kind, routine.name, routine, routine.returns or "", f"({routine.arguments})",
+                      status=status, previous=was if status is not Status.SAME else None)
 
 
 def _type_detail(item: Any) -> str:
@@ -274,7 +292,7 @@ def _type_detail(item: Any) -> str:
 
 
 def shows_anything(ns: Namespace) -> bool:
-    return bool(ns.tables or ns.views or ns.enums or ns.domains or ns.sequences)
+    return bool(ns.tables or ns.views or ns.enums or ns.domains or ns.sequences or ns.routines)
 
 
 @dataclass
@@ -440,5 +458,5 @@ def _describe(kind: Kind, item: Any) -> tuple[str, str, str]:
     if kind is Kind.EXCLUSION:
         return item.name or "(unnamed)", "exclusion", item.definition
     if kind is Kind.TRIGGER:
-        return item.name, "trigger", item.event
+        return item.name, "trigger", item.event if item.enabled else f"disabled · {item.event}"
     return item.name or "(unnamed)", "check", item.sqltext

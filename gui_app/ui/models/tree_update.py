@@ -38,7 +38,8 @@ def update_tree_index(tree: TreeIndex, schema: Schema, base: Schema | None,
                       renames: Renames | None = None) -> TreeUpdate | None:
     """Update ``tree`` (built for an earlier projection of the same database) to show ``schema``
     as ``build_tree_index`` would, changing nothing and returning None where that takes more than
-    replacing top-level tables: another set of schemas shown, or views, types or sequences changed."""
+    replacing top-level tables: another set of schemas shown, or views, types, sequences or routines
+    changed."""
     if len(tree) == 0:
         return None
     root_children = tree.children[0]
@@ -47,8 +48,8 @@ def update_tree_index(tree: TreeIndex, schema: Schema, base: Schema | None,
         return None
     for node, ns in zip(root_children, shown, strict=True):
         before = tree.objects[node]
-        if (ns.views, ns.enums, ns.domains, ns.sequences) != \
-                (before.views, before.enums, before.domains, before.sequences):
+        if (ns.views, ns.enums, ns.domains, ns.sequences, ns.routines) != \
+                (before.views, before.enums, before.domains, before.sequences, before.routines):
             return None
     update = TreeUpdate([], [])
     for node, ns in zip(root_children, shown, strict=True):

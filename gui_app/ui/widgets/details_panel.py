@@ -17,6 +17,7 @@ from gui_app.core.schema import (
     Index,
     Namespace,
     PrimaryKey,
+    Routine,
     Schema,
     Sequence,
     Table,
@@ -61,13 +62,18 @@ class DetailsPanel(QTextBrowser):
         if status in _STATUS_TEXT:
             html.append(f"<p><i>{_STATUS_TEXT[status]}</i></p>")
         html.append("<table cellspacing='0' cellpadding='3'>")
+        texts = []  # a definition of several lines goes under the table, its lines and indentation kept
         for label, value in rows:
+            if isinstance(value, str) and "\n" in value.strip():
+                changed = " (changed by the pending changes)" if label in before and before[label] != value else ""
+                texts.append(f"<p><b>{escape(label)}</b>{changed}</p><pre>{escape(value.strip())}</pre>")
+                continue
             cell = _cell(value)
             if label in before and before[label] != value:
                 cell = f"<s>{_cell(before[label])}</s> → <b>{cell}</b>"
             html.append(f"<tr><td valign='top'><b>{escape(label)}</b></td><td>{cell}</td></tr>")
         html.append("</table>")
-        self.setHtml("".join(html))
+        self.setHtml("".join(html + texts))
 
 
 def _cell(value: Any) -> str:
@@ -79,7 +85,7 @@ def _cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, (tuple, list)):
         return escape(", ".join(str(v) for v in value)) or "<i>none</i>"
-    return f"<code>{escape(str(value))}</code>" if isinstance(value, str) and "\n" in value else escape(str(value))
+    return escape(str(value))
 
 
 def _maybe(schema: Schema, feature: str, value: Any) -> Any:
@@ -140,7 +146,7 @@ def _rows(obj: Any, table: Table | None, schema: Schema) -> list[Row]:
     if isinstance(obj, ExclusionConstraint):
         return [("Definition", obj.definition)]
     if isinstance(obj, Trigger):
-        return [("Table", table.name if table else None), ("Definition", obj.definition)]
+        return [("Table", table.name if table else None), ("Enabled", obj.enabled), ("Definition", obj.definition)]
     if isinstance(obj, View):
         return [("Materialized", obj.materialized), ("Definition", obj.definition)]
     if isinstance(obj, EnumType):
@@ -149,7 +155,14 @@ def _rows(obj: Any, table: Table | None, schema: Schema) -> list[Row]:
         checks = [c.sqltext for c in obj.checks]
         return [("Type", obj.type_name), ("Nullable", obj.nullable), ("Default", obj.default), ("Checks", checks)]
     if isinstance(obj, Sequence):
-        return [("Schema", obj.schema or "(default)")]
+        return [("Schema", obj.schema or "(default)"), *([("Type", obj.data_type)] if obj.data_type else []),
+                ("Start", obj.start), ("Increment", obj.increment), ("Smallest value", obj.min_value),
+                ("Largest value", obj.max_value), ("Cache", obj.cache), ("Cycles", obj.cycle),
+                ("Belongs to", ".".join(obj.owned_by) if obj.owned_by else None),
+                ("Serves an identity column", obj.identity), ("Next value", obj.next_value)]
+    if isinstance(obj, Routine):
+        return [("Schema", obj.schema or "(default)"), ("Arguments", obj.arguments),
+                *([("Returns", obj.returns)] if obj.kind == "function" else []), ("Definition", obj.definition)]
     if isinstance(obj, Namespace):
         return [("Tables", len(obj.tables)), ("Views", len(obj.views)), ("Default schema", obj.is_default)]
     return []

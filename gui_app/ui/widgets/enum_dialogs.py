@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from gui_app.core import schema as s
 from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, RenameDialog, Submit
@@ -59,14 +59,22 @@ class EnumValueDialog(EditDialog):
         self.position = QComboBox(self)
         self.position.addItems([AT_THE_END, *(f"before {v}" for v in enum.labels),
                                 *(f"after {v}" for v in enum.labels)])
+        self.commit_first = QCheckBox("Commit it first, so that the rest of this plan can use it", self)
+        self.commit_first.setToolTip("PostgreSQL uses a new value only once the transaction that added it "
+                                     "commits: the work before it commits too, and stays if a later step fails.")
         if mode == "add":
             form.addRow("New value", self.new_value)
             form.addRow("Place", self.position)
+            form.addRow("", self.commit_first)
         elif mode == "rename":
             form.addRow("Value", self.value)
             form.addRow("New value", self.new_value)
         else:
             form.addRow("Value", self.value)
+        shown = {"add": (self.new_value, self.position, self.commit_first),
+                 "rename": (self.value, self.new_value), "remove": (self.value,)}[mode]
+        for field in (self.value, self.new_value, self.position, self.commit_first):
+            field.setVisible(field in shown)  # a child left out of the form would sit in its corner
         self.body.addLayout(form)
         self.effect = QLabel(self)
         self.effect.setObjectName("enumEffect")
@@ -104,7 +112,8 @@ class EnumValueDialog(EditDialog):
             place = self.position.currentText()
             before = place[len("before "):] if place.startswith("before ") else None
             after = place[len("after "):] if place.startswith("after ") else None
-            return [add_value(self.schema, self.enum.name, new, self.namespace, before, after)]
+            return [add_value(self.schema, self.enum.name, new, self.namespace, before, after,
+                              self.commit_first.isChecked())]
         value = self.value.currentText()
         if self.mode == "rename":
             if not new:
