@@ -1,12 +1,13 @@
-"""What Alembic's autogenerate does not compare: views, sequences, enum types' values, functions and
-procedures, triggers. A comparator registered the way Alembic documents
+"""What Alembic's autogenerate does not compare: views, sequences, enum types' values, domains,
+functions and procedures, triggers. A comparator registered the way Alembic documents
 (``comparators.dispatch_for("schema")``) compares the database with the one the target metadata was
 read from (its reflected schema rides in ``metadata.info``), and adds the app's own operations
 around autogenerate's: what tables need first before them, what needs the tables after them.
 
-Order: sequences a new table draws from, new enum types and values, and the views and triggers in
-the way are made or dropped first; then autogenerate's table changes; then functions, views (each
-after the views it reads), triggers, sequences' owners and options, and what is dropped for good.
+Order: sequences a new table draws from, new enum types and values, domains, and the views and
+triggers in the way are made or dropped first; then autogenerate's table changes; then functions,
+views (each after the views it reads), triggers, sequences' owners and options, and what is
+dropped for good.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def _compare_objects(context: AutogenContext, upgrade_ops: ops.UpgradeOps, _sche
     changes = object_changes(source, target, retyped, dropped_tables)
     if source.dialect == "postgresql":
         _draw_from_named_sequences(upgrade_ops)
+        _without_what_domains_give(upgrade_ops, target)
     upgrade_ops.ops[:0] = changes.first
     upgrade_ops.ops.extend(changes.last)
     notes = context.opts.get("alembic_studio_notes")
@@ -80,6 +82,38 @@ def _draw_from_named_sequences(upgrade_ops: ops.UpgradeOps) -> None:
             text = getattr(getattr(default, "arg", None), "text", getattr(default, "arg", None))
             if isinstance(text, str) and _NEXTVAL.match(text):
                 column.autoincrement = False
+
+
+def _without_what_domains_give(upgrade_ops: ops.UpgradeOps, target: s.Schema) -> None:
+    """SQLAlchemy reads a domain's default and NOT NULL as its columns' own: autogenerate would give
+    each column of a changed domain that default and NOT NULL of its own, which the domain's change
+    (:func:`_domains`) gives them already."""
+    for container in upgrade_ops.ops:
+        if not isinstance(container, ops.ModifyTableOps):
+            continue
+        table = target.find_table(container.table_name, container.schema)
+        if table is None:
+            continue
+        namespace = target.namespace(container.schema)
+        kept: list[ops.MigrateOperation] = []
+        for step in container.ops:
+            if isinstance(step, ops.AlterColumnOp) and table is not None:
+                column = next((c for c in table.columns if c.name == step.column_name), None)
+                domain = next((d for d in namespace.domains if column is not None and column.type_name in (
+                    d.name, f'"{d.name}"', f"{namespace.name}.{d.name}")), None)
+                if domain is not None:
+                    given = step.modify_server_default
+                    text = getattr(getattr(given, "arg", given), "text", getattr(given, "arg", given))
+                    if given is not False and text == domain.default:
+                        step.modify_server_default = False
+                    if step.modify_nullable is not None and step.modify_nullable == domain.nullable:
+                        step.modify_nullable = None
+                    if step.modify_server_default is False and step.modify_nullable is None and \
+                            step.modify_type is None and step.modify_name is None and step.modify_comment is False:
+                        continue
+            kept.append(step)
+        container.ops = kept
+    upgrade_ops.ops = [op for op in upgrade_ops.ops if not (isinstance(op, ops.ModifyTableOps) and not op.ops)]
 
 
 def object_changes(source: s.Schema, target: s.Schema,
@@ -112,6 +146,7 @@ def object_changes(source: s.Schema, target: s.Schema,
         _sequences(here, there, where, changes)
         if source.dialect == "postgresql":
             _enums(here, there, where, source, changes)
+            _domains(here, there, where, changes)
         _triggers(here, there, where, dropped_tables, changes)
         routine_drops = _routines(here, there, where, source.dialect, changes)
         _views(here, there, where, retyped, dropped_tables, changes)
@@ -119,10 +154,13 @@ def object_changes(source: s.Schema, target: s.Schema,
         changes.last.extend(routine_drops)
         changes.last.extend(_sequence_tail(here, there, where, dropped_tables))
         if source.dialect == "postgresql":
+            from gui_app.core.domain_ops import dropped as domain_dropped
             from gui_app.core.enum_ops import DropEnumOp
 
             changes.last.extend(DropEnumOp(e.name, e.labels, where) for e in here.enums
                                 if e.name not in {t.name for t in there.enums})
+            changes.last.extend(domain_dropped(d, where) for d in here.domains
+                                if d.name not in {t.name for t in there.domains})
     return changes
 
 
@@ -217,6 +255,28 @@ def _enums(here: s.Namespace, there: s.Namespace, where: str | None, source: s.S
             op = add_value(schema, enum.name, label, where, before=following, commit=True)  # others use it
             changes.first.append(op)
             schema = project(schema, op)
+
+
+# --- domains --------------------------------------------------------------------------------
+
+
+def _domains(here: s.Namespace, there: s.Namespace, where: str | None, changes: ObjectChanges) -> None:
+    """New domains, and changes to a domain's default, NOT NULL and checks, before the tables (whose
+    new columns may be of them); a domain that is gone is dropped once its columns are."""
+    from gui_app.core.domain_ops import CreateDomainOp, edited
+
+    mine = {d.name: d for d in here.domains}
+    for domain in there.domains:
+        checks = tuple((c.name, c.sqltext) for c in domain.checks)
+        old = mine.get(domain.name)
+        if old is None:
+            changes.first.append(CreateDomainOp(domain.name, domain.type_name, domain.nullable, domain.default,
+                                                checks, where))
+        elif old.type_name != domain.type_name:
+            changes.notes.append(f"domain {domain.name} is based on {domain.type_name} there, {old.type_name} "
+                                 "here: not changed")
+        else:
+            changes.first.extend(edited(old, where, domain.default, domain.nullable, checks))
 
 
 # --- routines -------------------------------------------------------------------------------

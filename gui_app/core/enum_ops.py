@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.autogenerate import renderers
-from alembic.autogenerate.api import AutogenContext
 from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
@@ -162,6 +160,8 @@ class AddEnumValueOp(EnumOp):
     def commits(self) -> bool:
         return self.commit
 
+    commits_because = "PostgreSQL uses a new enum value only once it is committed: the work before it commits"
+
     def reverse(self) -> ops.MigrateOperation:
         return RemoveEnumValueOp(self.name, self.value, self.schema, added_labels(self), self.uses, self.views)
 
@@ -257,36 +257,6 @@ def add_value(schema: s.Schema, name: str, value: str, where: str | None = None,
     version = tuple(int(part) for part in schema.server_version.split(".")[:1] if part.isdigit())
     old_server = schema.dialect == "postgresql" and bool(version) and version < (12,)
     return AddEnumValueOp(name, value, where, before, after, enum.labels, uses, views, commit or old_server)
-
-
-@Operations.implementation_for(AddEnumValueOp)
-def _run_add_value(operations: Operations, operation: AddEnumValueOp) -> None:
-    """Inside the plan's transaction, or, to be usable by what follows, in an ``autocommit_block()``."""
-    from gui_app.core.marked_ops import escaped
-
-    statements = operation.marked(operations.migration_context.dialect)
-    if not operation.commit:
-        for sql in statements:
-            operations.execute(escaped(sql))
-        return
-    with operations.get_context().autocommit_block():
-        for sql in statements:
-            operations.execute(escaped(sql))
-
-
-@renderers.dispatch_for(AddEnumValueOp)
-def _render_add_value(context: AutogenContext, op: AddEnumValueOp) -> list[str] | str:
-    from gui_app.core.marked_ops import escaped
-
-    dialect = context.migration_context.dialect if context.migration_context is not None else None
-    assert dialect is not None, "the statements are written for one database"
-    prefix = str(context.opts.get("alembic_module_prefix", "op."))
-    lines = [f"{prefix}execute(sa.text({escaped(sql).text!r}))" for sql in op.marked(dialect)]
-    if not op.commit:
-        return lines if len(lines) > 1 else lines[0]
-    # Alembic's printer indents after the colon and ends the block at the empty line.
-    return ["# PostgreSQL uses a new enum value only once it is committed: the work before it commits",
-            f"with {prefix}get_context().autocommit_block():", *lines, ""]
 
 
 def remove_value(schema: s.Schema, name: str, value: str, where: str | None = None) -> RemoveEnumValueOp:

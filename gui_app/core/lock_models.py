@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from alembic.operations import ops
 
 from gui_app.core import schema as s
+from gui_app.core.domain_ops import AddDomainCheckOp, DomainOp, SetDomainNullableOp, uses
 from gui_app.core.enum_ops import EnumOp
-from gui_app.core.locks import CATALOG, Prediction, TableName, predict_postgresql
+from gui_app.core.locks import CATALOG, SCAN, Prediction, TableName, predict_postgresql
 from gui_app.core.locks_enums import predict_enum
 from gui_app.core.locks_mariadb import predict_mariadb
 from gui_app.core.locks_mysql import predict_mysql
@@ -41,6 +42,8 @@ def predict(op: ops.MigrateOperation, before: s.Schema, existed: Iterable[TableN
         return _routine(op, before)
     if isinstance(op, TriggerOp):
         return _trigger(op, before, existed)
+    if isinstance(op, DomainOp):
+        return _domain(op, before, existed)
     if isinstance(op, AroundViewsOp):
         return _around_views(op, before, existed)
     version = tuple(int(part) for part in before.server_version.split(".") if part.isdigit())
@@ -74,6 +77,24 @@ def _trigger(op: TriggerOp, before: s.Schema, existed: Iterable[TableName] | Non
     mode = "SHARE ROW EXCLUSIVE" if isinstance(op, CreateTriggerOp | SwitchTriggerOp) else "ACCESS EXCLUSIVE"
     held = "writes to the table wait" if mode == "SHARE ROW EXCLUSIVE" else "reads and writes of the table wait"
     return Prediction(((table, mode),) if seen else (), CATALOG, why=f"{held} until the plan commits")
+
+
+def _domain(op: DomainOp, before: s.Schema, existed: Iterable[TableName] | None) -> Prediction | None:
+    """NOT NULL or a new check on a domain is checked against every column of it: PostgreSQL reads
+    each such table under SHARE (writes wait until the plan commits). The rest is catalog only."""
+    if before.dialect != "postgresql":
+        return None
+    if not (isinstance(op, AddDomainCheckOp) or (isinstance(op, SetDomainNullableOp) and not op.nullable)):
+        return Prediction((), CATALOG, why="the domain changes in the catalog; no table is locked")
+    namespace = before.namespace(op.schema)
+    seen = set(existed) if existed is not None else None
+    tables = tuple(dict.fromkeys((t_schema, table) for t_schema, table, _column in uses(before, namespace, op.name)
+                                 if seen is None or (t_schema, table) in seen))
+    if not tables:
+        return Prediction((), CATALOG, why="no column is of the domain: nothing to check")
+    return Prediction(tuple((t, "SHARE") for t in tables), SCAN, scans=tables,
+                      why="every column of the domain is checked: writes to those tables wait until the plan "
+                          "commits")
 
 
 def _around_views(op: AroundViewsOp, before: s.Schema, existed: Iterable[TableName] | None) -> Prediction | None:

@@ -9,6 +9,7 @@ or text does not read as the app writes it stays custom SQL.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ class MarkedOp(ops.MigrateOperation):
     def commits(self) -> bool:
         """Whether it commits the plan's work before it (runs in an ``autocommit_block()``)."""
         return False
+
+    commits_because = ""
+    """Why, in the comment above its ``autocommit_block()`` in a revision."""
 
     @property
     def mark(self) -> str:
@@ -67,8 +71,12 @@ def escaped(sql: str) -> sa.TextClause:
 
 @Operations.implementation_for(MarkedOp)
 def _run(operations: Operations, operation: MarkedOp) -> None:
-    for sql in operation.marked(operations.migration_context.dialect):
-        operations.execute(escaped(sql))
+    """Its statements in the plan's transaction, or, where it ``commits``, in an
+    ``autocommit_block()`` (the work before it committed first, as under ``alembic``)."""
+    statements = operation.marked(operations.migration_context.dialect)
+    with operations.get_context().autocommit_block() if operation.commits else contextlib.nullcontext():
+        for sql in statements:
+            operations.execute(escaped(sql))
 
 
 @renderers.dispatch_for(MarkedOp)
@@ -77,6 +85,8 @@ def _render(context: AutogenContext, op: MarkedOp) -> list[str] | str:
     assert dialect is not None, "the statements are written for one database"
     prefix = str(context.opts.get("alembic_module_prefix", "op."))
     lines = [f"{prefix}execute(sa.text({escaped(sql).text!r}))" for sql in op.marked(dialect)]
+    if op.commits:  # Alembic's printer indents after the colon and ends the block at the empty line
+        return [f"# {op.commits_because}", f"with {prefix}get_context().autocommit_block():", *lines, ""]
     return lines if len(lines) > 1 else lines[0]
 
 

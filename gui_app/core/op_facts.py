@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from alembic.operations import ops
 
 from gui_app.core.batch_block import BatchBlockOp
+from gui_app.core.domain_ops import DomainOp
 from gui_app.core.enum_ops import EnumOp, RenameEnumOp, RenameEnumValueOp
 from gui_app.core.online import OnlineOp
 from gui_app.core.routine_ops import RoutineOp
@@ -94,6 +95,10 @@ def describe(op: ops.MigrateOperation) -> str:
         return f"{op.what} {named}" + (f" {value!r}" if value else "") + (
             f" → {op.new_name}" if isinstance(op, RenameEnumOp) else
             f" → {op.new_value!r}" if isinstance(op, RenameEnumValueOp) else "")
+    if isinstance(op, DomainOp):
+        named = f"{op.schema}.{op.name}" if op.schema else op.name
+        check = getattr(op, "constraint", None)
+        return f"{op.mark} {named}" + (f" {check}" if check else "")
     if isinstance(op, TriggerOp):
         named = f"{op.schema}.{op.table}" if op.schema else op.table
         return f"{op.mark} {op.name} on {named}"

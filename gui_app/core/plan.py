@@ -16,6 +16,7 @@ from alembic.operations import ops
 from gui_app.core import render, sqlite_groups
 from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.dialects import family
+from gui_app.core.domain_ops import AddDomainCheckOp, SetDomainNullableOp
 from gui_app.core.enum_ops import AddEnumValueOp, RemoveEnumValueOp
 from gui_app.core.lock_models import predict
 from gui_app.core.locks import Prediction
@@ -268,6 +269,8 @@ def risks(op: ops.MigrateOperation, before: Schema, dialect: str, base: Schema |
         found.append(NEEDS_DATA)
     if isinstance(op, AddEnumValueOp) and op.commit:
         found.append(COMMITS_PART_WAY)
+    if isinstance(op, AddDomainCheckOp) or (isinstance(op, SetDomainNullableOp) and not op.nullable):
+        found.append(NEEDS_DATA)  # every column of the domain is checked
     if isinstance(op, AlterSequenceOp):
         found.extend(_sequence_risks(op, before))
     if isinstance(op, AroundViewsOp):  # the views in its way are out of it
@@ -320,6 +323,16 @@ def _sequence_risks(op: AlterSequenceOp, before: Schema) -> list[str]:
     return found
 
 
+def _listed_values(type_: Any) -> tuple[str, ...] | None:
+    """The values an ENUM (``enums``) or a MySQL SET (``values``) type allows; None for others."""
+    from sqlalchemy.dialects import mysql
+
+    if isinstance(type_, mysql.SET):
+        return tuple(type_.values)
+    values = getattr(type_, "enums", None)
+    return tuple(values) if isinstance(values, list | tuple) else None
+
+
 def _custom_sql_risks(op: ops.ExecuteSQLOp, dialect: str, base: Schema) -> list[str]:
     import sqlalchemy as sa
 
@@ -353,6 +366,9 @@ def _in_place(op: ops.MigrateOperation, before: Schema) -> bool:
 def _narrows(old: Any, new: Any) -> bool:
     if old is None:
         return False
+    old_values, new_values = _listed_values(old), _listed_values(new)
+    if old_values is not None and new_values is not None:  # ENUM, SET: a value gone narrows
+        return not set(old_values) <= set(new_values)
     if type(old)._type_affinity is not type(new)._type_affinity:
         return True
     for attr in ("length", "precision", "scale"):

@@ -93,6 +93,11 @@ _TRIGGERS = """
     ORDER BY 1, 2, 3
 """
 
+_DOMAIN_TYPES = text("""
+    SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod) AS base
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd'
+""")
+
 _VIEW_USES = text("""
     SELECT vn.nspname AS view_schema, v.relname AS view_name, un.nspname AS used_schema,
            u.relname AS used_name, a.attname AS used_column
@@ -203,8 +208,11 @@ def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
         domains = insp.get_domains(schema="*")  # type: ignore[attr-defined]
+    # The base type as the server spells it: SQLAlchemy's drops a numeric's precision and scale.
+    base_types = {(row.nspname, row.typname): row.base for row in conn.execute(_DOMAIN_TYPES)} if domains else {}
     for dom in domains:
         checks = tuple(CheckConstraint(c["name"], c["check"]) for c in dom.get("constraints") or ())
+        type_name = base_types.get((dom["schema"], dom["name"]), str(dom["type"]))
         extras.domains[dom["schema"]].append(
-            Domain(dom["name"], dom["schema"], str(dom["type"]), bool(dom["nullable"]), dom.get("default"), checks))
+            Domain(dom["name"], dom["schema"], type_name, bool(dom["nullable"]), dom.get("default"), checks))
     return extras

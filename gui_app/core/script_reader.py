@@ -27,7 +27,16 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.util.langhelpers import ModuleClsProxy
 
-from gui_app.core import enum_ops, marked_ops, render, routine_ops, sequence_ops, trigger_ops, view_ops
+from gui_app.core import (
+    domain_ops,
+    enum_ops,
+    marked_ops,
+    render,
+    routine_ops,
+    sequence_ops,
+    trigger_ops,
+    view_ops,
+)
 from gui_app.core.batch_block import BatchBlockOp, non_default
 from gui_app.core.dialects import family
 from gui_app.core.online import ConcurrentIndexOp, NotNullViaCheckOp, OnlineOp, UniqueViaIndexOp, ValidateLaterOp
@@ -324,6 +333,13 @@ def reversible(
     return result
 
 
+_COMPLETED: tuple[tuple[type[Any], Callable[[Any, Schema], ops.MigrateOperation]], ...] = (
+    (view_ops.ViewOp, view_ops.completed), (enum_ops.EnumOp, enum_ops.completed),
+    (sequence_ops.SequenceOp, sequence_ops.completed), (routine_ops.RoutineOp, routine_ops.completed),
+    (trigger_ops.TriggerOp, trigger_ops.completed), (domain_ops.DomainOp, domain_ops.completed))
+"""The app's own operations read back from a revision, and how each is completed from the schema."""
+
+
 def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperation | None) -> ops.MigrateOperation:
     from gui_app.core import app_ops, edits
     from gui_app.core.projection import ProjectionError, find_table
@@ -334,16 +350,9 @@ def _rebuilt(op: ops.MigrateOperation, schema: Schema, undo: ops.MigrateOperatio
         except ProjectionError:
             return None
 
-    if isinstance(op, view_ops.ViewOp):
-        return view_ops.completed(op, schema)
-    if isinstance(op, enum_ops.EnumOp):
-        return enum_ops.completed(op, schema)
-    if isinstance(op, sequence_ops.SequenceOp):
-        return sequence_ops.completed(op, schema)
-    if isinstance(op, routine_ops.RoutineOp):
-        return routine_ops.completed(op, schema)
-    if isinstance(op, trigger_ops.TriggerOp):
-        return trigger_ops.completed(op, schema)
+    for app_op, completed in _COMPLETED:
+        if isinstance(op, app_op):  # what its reverse needs, from the schema it runs on
+            return completed(op, schema)
     if isinstance(op, ops.ExecuteSQLOp) and not isinstance(op, app_ops.ReversibleExecuteSQLOp):
         down = undo.sqltext if isinstance(undo, ops.ExecuteSQLOp) else None
         return app_ops.ReversibleExecuteSQLOp(op.sqltext, down)

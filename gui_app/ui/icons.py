@@ -79,6 +79,9 @@ ACTION_ICONS = {
     "new_sequence": "mdi6.counter",
     "edit_sequence": "mdi6.pencil-box-outline",
     "new_routine": "mdi6.function-variant",
+    "new_domain": "mdi6.shape-outline",
+    "edit_values": "mdi6.format-list-bulleted-type",
+    "edit_domain": "mdi6.pencil-box-outline",
     "add_trigger": "mdi6.lightning-bolt",
     "edit_trigger": "mdi6.pencil-box-outline",
     "switch_trigger": "mdi6.flash-off",
@@ -115,6 +118,9 @@ OPERATION_ICONS = {
     "refresh": ("mdi6.refresh", "#5b6bd6"),
     "remove": ("mdi6.minus-box-outline", "#c0392b"),
     "bulk": ("mdi6.table-row-plus-after", "#5b6bd6"),
+    "set": ("mdi6.pencil-box-outline", "#c77700"),
+    "disable": ("mdi6.flash-off", "#c77700"),
+    "enable": ("mdi6.flash", "#2e9d4a"),
 }
 
 

@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from alembic.operations import ops
 
     from gui_app.core import schema as s
+    from gui_app.core.rehearsal import Rehearsal
     from gui_app.core.validate import Problem
     from gui_app.ui.context import AppContext
+    from gui_app.ui.workers import Job
 
 
 class SchemaEditor:
@@ -60,7 +62,27 @@ class SchemaEditor:
 
     def _run(self, dialog: QDialog) -> None:
         self.last_dialog = dialog
+        if getattr(dialog, "checked_on_server", False) and self.dialect == "postgresql":
+            dialog.rehearse = self._rehearsal  # type: ignore[attr-defined]
         dialog.exec()
+
+    def _rehearsal(self, new: list[ops.MigrateOperation]) -> Job[Rehearsal] | None:
+        """The server's check of ``new`` after the pending list (in a transaction rolled back), in
+        the background; raises PlanError where the pending list itself refuses them."""
+        from gui_app.core.plan import Plan
+        from gui_app.core.rehearsal import rehearse
+        from gui_app.ui.workers import Job
+
+        pending, database = self.context.pending, self.context.database
+        if pending is None or database is None:
+            return None
+        earlier = list(pending.plan.operations)
+        trial = Plan(pending.plan.base, pending.dialect)
+        trial.extend_checked(earlier, pending.plan.schemas[1:])
+        for op in new:
+            trial.append(op)
+        url, base = database.url, pending.plan.base
+        return self.context.jobs.start(Job(lambda _progress, _cancel: rehearse(url, base, earlier, new)))
 
     def _add_now(self, operations: list[ops.MigrateOperation], text: str | None = None) -> None:
         from gui_app.core.plan import PlanError
@@ -87,6 +109,7 @@ class SchemaEditor:
             add("New view…", lambda: self.new_view(namespace), "new_view")
             if self.dialect == "postgresql":
                 add("New enum type…", lambda: self._run_enum("new", None, namespace), "new_enum")
+                add("New domain…", lambda: self.edit_domain(None, namespace), "new_domain")
             if "sequences" not in self.projected.unsupported:
                 add("New sequence…", lambda: self.edit_sequence(None, namespace), "new_sequence")
             if "routines" not in self.projected.unsupported:
@@ -97,6 +120,11 @@ class SchemaEditor:
 
             add(f"Edit {obj.kind}…", lambda: self.edit_routine(obj, obj.kind, namespace), "edit_routine")
             add(f"Drop {obj.kind}", lambda: self._add_now([routine_ops.dropped(obj, namespace)]), "drop")
+        if kind is Kind.DOMAIN and obj is not None and self.dialect == "postgresql":
+            from gui_app.core import domain_ops
+
+            add("Edit domain…", lambda: self.edit_domain(obj, namespace), "edit_domain")
+            add("Drop domain", lambda: self._add_now([domain_ops.dropped(obj, namespace)]), "drop")
         if kind is Kind.SEQUENCE and obj is not None:
             self._sequence_menu(menu, add, obj, namespace)
         if kind is Kind.ENUM and obj is not None and self.dialect == "postgresql":
@@ -124,6 +152,8 @@ class SchemaEditor:
             add("Drop table", lambda: self.drop_table(table), "drop_table")
         if kind is Kind.COLUMN and table is not None:
             add("Edit column…", lambda: self.edit_column(table, obj.name), "edit_column")
+            if self.dialect in ("mysql", "mariadb") and self._listed(obj):
+                add("Edit values…", lambda: self.edit_values(table, obj.name), "edit_values")
             add("Drop column", lambda: self.drop_column(table, obj.name), "drop_column")
         if kind is Kind.INDEX and table is not None:
             add("Drop index", lambda: self._add_now([self._edits().drop_index(self.current_table(table), obj.name)]),
@@ -192,6 +222,23 @@ class SchemaEditor:
         from gui_app.ui.widgets.trigger_dialogs import TriggerDialog
 
         self._run(TriggerDialog(self.projected, self.current_table(table), trigger, self.submit, self.window))
+
+    @staticmethod
+    def _listed(column: s.Column) -> bool:
+        from gui_app.ui.widgets.value_list_dialog import listed_values
+
+        return listed_values(column) is not None
+
+    def edit_values(self, table: s.Table, column: str) -> None:
+        from gui_app.ui.widgets.value_list_dialog import ValueListDialog
+
+        current = self.current_table(table)
+        self._run(ValueListDialog(current, current.column(column), self.submit, self.window))
+
+    def edit_domain(self, domain: s.Domain | None, namespace: str | None) -> None:
+        from gui_app.ui.widgets.domain_dialogs import DomainDialog
+
+        self._run(DomainDialog(self.projected, domain, namespace, self.submit, self.window))
 
     def edit_routine(self, routine: s.Routine | None, kind: str, namespace: str | None) -> None:
         from gui_app.ui.widgets.routine_dialogs import RoutineDialog

@@ -31,7 +31,6 @@ from gui_app.core.reflect import reflect
 from gui_app.core.render import render_sql
 from gui_app.core.schema import Schema
 from gui_app.core.script_reader import load_script, reversible
-from tests.conftest import ServerDatabases, load_corpus
 from tests.core.test_project import alembic, make_project
 
 CATALOG = """
@@ -44,11 +43,6 @@ CATALOG = """
 """
 
 
-@pytest.fixture
-def pagila(pg_databases: ServerDatabases) -> str:
-    name = pg_databases.create()
-    load_corpus("pagila", "postgresql", name)
-    return pg_databases.url(name)
 
 
 def _catalog(url: str) -> list[tuple[Any, ...]]:

@@ -6,7 +6,6 @@ definition exactly as the server printed it (``pg_get_functiondef``, ``SHOW CREA
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -16,9 +15,7 @@ from gui_app.core.apply import apply_plan
 from gui_app.core.marked_ops import one_statement
 from gui_app.core.op_facts import describe
 from gui_app.core.plan import Plan, PlanError
-from gui_app.core.project import AlembicProject
 from gui_app.core.reflect import reflect
-from gui_app.core.render import render_sql
 from gui_app.core.routine_ops import (
     CreateRoutineOp,
     DropRoutineOp,
@@ -28,9 +25,9 @@ from gui_app.core.routine_ops import (
     head,
 )
 from gui_app.core.schema import Routine, Schema
-from gui_app.core.script_reader import load_script, reversible
-from tests.conftest import ServerDatabases, load_corpus
-from tests.core.test_project import alembic, make_project
+from tests.conftest import ServerDatabases
+from tests.core.objects_support import round_trip, rows
+from tests.core.test_project import alembic
 
 PG_CATALOG = """
     SELECT p.oid::regprocedure::text, pg_get_functiondef(p.oid) FROM pg_proc p
@@ -60,37 +57,14 @@ LAST_DAY = """CREATE OR REPLACE FUNCTION public.last_day(timestamp with time zon
 AS $function$ SELECT (date_trunc('month', $1) + interval '1 month' - interval '1 day')::date $function$"""
 
 
-def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(sa.text(sql))]
-    engine.dispose()
-    return rows
 
 
 def _routines(schema: Schema) -> dict[str, Routine]:
     return {f"{r.kind} {r.signature}": r for ns in schema.namespaces for r in ns.routines}
 
 
-def _round_trip(url: str, dialect: str, plan: Plan, tmp_path: Path) -> Path:
-    ini = make_project(tmp_path, url)
-    written = AlembicProject(ini).write_revision(plan.operations, dialect, "routines", None, base=plan.base)
-    assert "/* alembic-studio create " in Path(written.path).read_text()
-    read = load_script(written.path)
-    back = reversible(read.upgrade, plan.base, dialect, read.downgrade)
-    assert back == plan.operations
-    assert render_sql(back, dialect, None, downgrade=True) == render_sql(plan.operations, dialect, None,
-                                                                          downgrade=True)
-    upgraded = alembic(ini, "upgrade", "head")
-    assert upgraded.returncode == 0, upgraded.stderr[-3000:]
-    return ini
 
 
-@pytest.fixture
-def pagila(pg_databases: ServerDatabases) -> str:
-    name = pg_databases.create()
-    load_corpus("pagila", "postgresql", name)
-    return pg_databases.url(name)
 
 
 def _pagila_plan(base: Schema) -> Plan:
@@ -107,7 +81,7 @@ def _pagila_plan(base: Schema) -> Plan:
 
 def test_postgresql_under_alembic_and_the_downgrade(pagila: str, tmp_path: Path) -> None:
     base = reflect(pagila)
-    before = _rows(pagila, PG_CATALOG)
+    before = rows(pagila, PG_CATALOG)
     routines = _routines(base)
     assert "function film_in_stock(p_film_id integer, p_store_id integer, OUT p_film_count integer)" in routines
     assert not any(name.startswith("function group_concat") for name in routines)  # an aggregate
@@ -117,7 +91,7 @@ def test_postgresql_under_alembic_and_the_downgrade(pagila: str, tmp_path: Path)
         "replace function last_day(timestamp with time zone)",
         "drop function rewards_report(min_monthly_purchases integer, min_dollar_amount_purchased numeric)"]
     assert all(plan.lock(i) is not None and plan.lock(i).locks == () for i in range(4))  # type: ignore[union-attr]
-    ini = _round_trip(pagila, "postgresql", plan, tmp_path)
+    ini = round_trip(pagila, "postgresql", plan, tmp_path)
     after = _routines(reflect(pagila))
     assert set(after) == set(_routines(plan.projected))
     engine = sa.create_engine(pagila)
@@ -128,15 +102,15 @@ def test_postgresql_under_alembic_and_the_downgrade(pagila: str, tmp_path: Path)
     engine.dispose()
     downgraded = alembic(ini, "downgrade", "-1")
     assert downgraded.returncode == 0, downgraded.stderr[-3000:]
-    assert _rows(pagila, PG_CATALOG) == before  # every definition exactly as pg_get_functiondef printed it
+    assert rows(pagila, PG_CATALOG) == before  # every definition exactly as pg_get_functiondef printed it
 
 
 def test_postgresql_applied_by_the_app_with_a_dry_run(pagila: str) -> None:
     base = reflect(pagila)
     plan = _pagila_plan(base)
-    before = _rows(pagila, PG_CATALOG)
+    before = rows(pagila, PG_CATALOG)
     apply_plan(sa.make_url(pagila), plan.operations, base, dry_run=True)
-    assert _rows(pagila, PG_CATALOG) == before
+    assert rows(pagila, PG_CATALOG) == before
     apply_plan(sa.make_url(pagila), plan.operations, base)
     assert set(_routines(reflect(pagila))) == set(_routines(plan.projected))
 
@@ -158,7 +132,7 @@ def test_mariadb_under_alembic_and_by_the_app(mysql_databases: ServerDatabases, 
     url = mysql_databases.create_with(*MARIADB_SETUP)
     catalog = "SELECT ROUTINE_NAME, ROUTINE_TYPE, ROUTINE_DEFINITION FROM information_schema.ROUTINES " \
               "WHERE ROUTINE_SCHEMA = DATABASE() ORDER BY 1, 2"
-    before = _rows(url, catalog)
+    before = rows(url, catalog)
     base = reflect(url)
     routines = _routines(base)
     count = routines["function film_count()"]
@@ -171,12 +145,12 @@ def test_mariadb_under_alembic_and_by_the_app(mysql_databases: ServerDatabases, 
     plan.append(dropped(routines["procedure purge_short()"], None))
     assert plan.lock(0) is not None and "calls to it fail" in plan.lock(0).why  # type: ignore[union-attr]
     apply_plan(sa.make_url(url), plan.operations, base, dry_run=True)
-    assert _rows(url, catalog) == before
-    ini = _round_trip(url, "mysql", plan, tmp_path)
-    assert _rows(url, "SELECT film_count(130)") == [(0,)]
+    assert rows(url, catalog) == before
+    ini = round_trip(url, "mysql", plan, tmp_path)
+    assert rows(url, "SELECT film_count(130)") == [(0,)]
     downgraded = alembic(ini, "downgrade", "-1")
     assert downgraded.returncode == 0, downgraded.stderr[-3000:]
-    assert _rows(url, catalog) == before
+    assert rows(url, catalog) == before
     assert _routines(reflect(url)) == routines
     apply_plan(sa.make_url(url), plan.operations, base)
     assert set(_routines(reflect(url))) == {"function film_count()", "procedure long_ones()"}

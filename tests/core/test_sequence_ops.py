@@ -7,7 +7,6 @@ handed out)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -16,11 +15,8 @@ from alembic.operations import ops
 from gui_app.core.apply import apply_plan
 from gui_app.core.op_facts import HANDS_OUT_AGAIN, NEEDS_DATA, describe
 from gui_app.core.plan import Plan, PlanError
-from gui_app.core.project import AlembicProject
 from gui_app.core.reflect import reflect
-from gui_app.core.render import render_sql
 from gui_app.core.schema import Schema, Sequence
-from gui_app.core.script_reader import load_script, reversible
 from gui_app.core.sequence_ops import (
     AlterSequenceOp,
     CreateSequenceOp,
@@ -29,8 +25,9 @@ from gui_app.core.sequence_ops import (
     altered,
     dropped,
 )
-from tests.conftest import ServerDatabases, load_corpus
-from tests.core.test_project import alembic, make_project
+from tests.conftest import ServerDatabases
+from tests.core.objects_support import round_trip, rows
+from tests.core.test_project import alembic
 
 PG_CATALOG = """
     SELECT s.schemaname || '.' || s.sequencename, s.data_type::text, s.start_value, s.min_value, s.max_value,
@@ -53,12 +50,6 @@ MARIADB_SETUP = (
 )
 
 
-def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(sa.text(sql))]
-    engine.dispose()
-    return rows
 
 
 def _draw(url: str, sql: str, times: int = 1) -> list[int]:
@@ -73,37 +64,21 @@ def _sequences(schema: Schema) -> dict[str, Sequence]:
     return {q.name: q for ns in schema.namespaces for q in ns.sequences}
 
 
-def _round_trip(url: str, dialect: str, plan: Plan, tmp_path: Path) -> None:
-    """The plan's revision read back as the same operations, upgraded under ``alembic`` to what
-    the plan projects."""
-    base = plan.base
-    ini = make_project(tmp_path, url)
-    written = AlembicProject(ini).write_revision(plan.operations, dialect, "sequences", None, base=base)
-    text = Path(written.path).read_text()
-    assert "/* alembic-studio create sequence */ CREATE SEQUENCE" in text  # runs without the app
-    read = load_script(written.path)
-    back = reversible(read.upgrade, base, dialect, read.downgrade)
-    assert back == plan.operations
-    assert render_sql(back, dialect, None, downgrade=True) == render_sql(plan.operations, dialect, None,
-                                                                          downgrade=True)
-    upgraded = alembic(ini, "upgrade", "head")
-    assert upgraded.returncode == 0, upgraded.stderr[-3000:]
-    assert _sequences(reflect(url)) == _sequences(plan.projected)  # the projection is what the server holds
+
+
 
 
 @pytest.fixture
-def pagila(pg_databases: ServerDatabases) -> str:
-    name = pg_databases.create()
-    load_corpus("pagila", "postgresql", name)
-    url = pg_databases.url(name)
-    engine = sa.create_engine(url)
+def pagila_sequences(pagila: str) -> str:
+    """Pagila with a sequence of its own that has handed out 7, 8 and 9, and a table owning one."""
+    engine = sa.create_engine(pagila)
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE SEQUENCE ticket_seq START 7"))
         conn.execute(sa.text("CREATE TABLE coupon (id serial PRIMARY KEY, code text)"))  # a sequence it owns
         for _ in range(3):
             conn.execute(sa.text("SELECT nextval('ticket_seq')"))
     engine.dispose()
-    return url
+    return pagila
 
 
 def _pagila_plan(base: Schema) -> Plan:
@@ -121,9 +96,10 @@ def _pagila_plan(base: Schema) -> Plan:
     return plan
 
 
-def test_postgresql_every_operation_under_alembic_and_the_downgrade(pagila: str, tmp_path: Path) -> None:
-    base = reflect(pagila)
-    before = _rows(pagila, PG_CATALOG)
+def test_postgresql_every_operation_under_alembic_and_the_downgrade(pagila_sequences: str,
+                                                                 tmp_path: Path) -> None:
+    base = reflect(pagila_sequences)
+    before = rows(pagila_sequences, PG_CATALOG)
     ticket = _sequences(base)["ticket_seq"]
     assert (ticket.data_type, ticket.start, ticket.increment, ticket.next_value) == ("bigint", 7, 1, 10)
     assert _sequences(base)["coupon_id_seq"].owned_by == ("coupon", "id")
@@ -139,27 +115,28 @@ def test_postgresql_every_operation_under_alembic_and_the_downgrade(pagila: str,
     assert (restart is not None and restart.locks == (((None, "actor_actor_id_seq"), "SHARE ROW EXCLUSIVE"),)) \
         or (restart is not None and restart.locks[0][1] == "SHARE ROW EXCLUSIVE"), restart
     assert plan.lock(1) is not None and plan.lock(1).locks == ()  # type: ignore[union-attr]  # the plan made it
-    _round_trip(pagila, "postgresql", plan, tmp_path)
-    assert _draw(pagila, "SELECT nextval('actor_ids')") == [5000]
+    round_trip(pagila_sequences, "postgresql", plan, tmp_path)
+    assert _sequences(reflect(pagila_sequences)) == _sequences(plan.projected)  # as the server holds them
+    assert _draw(pagila_sequences, "SELECT nextval('actor_ids')") == [5000]
     downgraded = alembic(tmp_path / "alembic.ini", "downgrade", "-1")
     assert downgraded.returncode == 0, downgraded.stderr[-3000:]
-    assert _rows(pagila, PG_CATALOG) == before  # options, owners, defaults: as read
-    assert _draw(pagila, "SELECT nextval('ticket_seq')") == [10]  # past every value it handed out
+    assert rows(pagila_sequences, PG_CATALOG) == before  # options, owners, defaults: as read
+    assert _draw(pagila_sequences, "SELECT nextval('ticket_seq')") == [10]  # past every value it handed out
 
 
-def test_postgresql_applied_by_the_app_with_a_dry_run(pagila: str) -> None:
-    base = reflect(pagila)
+def test_postgresql_applied_by_the_app_with_a_dry_run(pagila_sequences: str) -> None:
+    base = reflect(pagila_sequences)
     plan = _pagila_plan(base)
-    apply_plan(sa.make_url(pagila), plan.operations, base, dry_run=True)
-    assert _sequences(reflect(pagila)) == _sequences(base)
-    apply_plan(sa.make_url(pagila), plan.operations, base)
-    assert _sequences(reflect(pagila)) == _sequences(plan.projected)
+    apply_plan(sa.make_url(pagila_sequences), plan.operations, base, dry_run=True)
+    assert _sequences(reflect(pagila_sequences)) == _sequences(base)
+    apply_plan(sa.make_url(pagila_sequences), plan.operations, base)
+    assert _sequences(reflect(pagila_sequences)) == _sequences(plan.projected)
 
 
-def test_postgresql_refusals_and_owned_sequences_follow_their_column(pagila: str) -> None:
+def test_postgresql_refusals_and_owned_sequences_follow_their_column(pagila_sequences: str) -> None:
     from gui_app.core import edits
 
-    base = reflect(pagila)
+    base = reflect(pagila_sequences)
     plan = Plan(base, "postgresql")
     with pytest.raises(PlanError, match=r"Sequence actor_actor_id_seq is the default of actor\.actor_id"):
         plan.append(dropped(_sequences(base)["actor_actor_id_seq"], None))
@@ -178,8 +155,8 @@ def test_postgresql_refusals_and_owned_sequences_follow_their_column(pagila: str
     assert _sequences(plan.projected)["coupon_id_seq"].owned_by == ("coupon", "coupon_id")
     plan.append(ops.DropTableOp("coupon"))
     assert "coupon_id_seq" not in _sequences(plan.projected)
-    apply_plan(sa.make_url(pagila), plan.operations[1:], base)
-    assert _sequences(reflect(pagila)) == _sequences(plan.projected)
+    apply_plan(sa.make_url(pagila_sequences), plan.operations[1:], base)
+    assert _sequences(reflect(pagila_sequences)) == _sequences(plan.projected)
 
 
 def test_mariadb_every_operation_under_alembic_and_by_the_app(
@@ -191,7 +168,7 @@ def test_mariadb_every_operation_under_alembic_and_by_the_app(
     catalog = ("SELECT table_name, (SELECT GROUP_CONCAT(column_default) FROM information_schema.columns c "
                "WHERE c.table_schema = t.table_schema AND c.column_default LIKE 'nextval%') FROM "
                "information_schema.tables t WHERE table_schema = DATABASE() AND table_type = 'SEQUENCE' ORDER BY 1")
-    before = _rows(url, catalog)
+    before = rows(url, catalog)
     ticket = _sequences(base)["ticket_seq"]
     assert (ticket.start, ticket.increment, ticket.max_value, ticket.cache, ticket.data_type) == (7, 1, 1000000, 5,
                                                                                                   None)
@@ -212,12 +189,13 @@ def test_mariadb_every_operation_under_alembic_and_by_the_app(
     apply_plan(sa.make_url(url), dry, base, dry_run=True)
     assert [(q.name, q.next_value) for q in reflect(url).namespaces[0].sequences] == \
         [(q.name, q.next_value) for q in base.namespaces[0].sequences]
-    _round_trip(url, "mysql", plan, tmp_path)
+    round_trip(url, "mysql", plan, tmp_path)
+    assert _sequences(reflect(url)) == _sequences(plan.projected)
     assert _draw(url, "SELECT NEXTVAL(ticket_seq)", 2) == [100, 103]
     assert _draw(url, "SELECT NEXTVAL(batches)") == [11]
     downgraded = alembic(tmp_path / "alembic.ini", "downgrade", "-1")
     assert downgraded.returncode == 0, downgraded.stderr[-3000:]
-    assert _rows(url, catalog) == before
+    assert rows(url, catalog) == before
     after = _sequences(reflect(url))
     assert {k: (q.increment, q.cache) for k, q in after.items()} == {"invoice_seq": (1, 1000), "ticket_seq": (1, 5)}
     # dropped by the app, and back where it stood

@@ -14,18 +14,15 @@ import sqlalchemy as sa
 
 from gui_app.core.app_ops import ReversibleRenameTableOp
 from gui_app.core.apply import apply_plan
-from gui_app.core.marked_ops import MarkedOp
 from gui_app.core.op_facts import describe
 from gui_app.core.plan import Plan, PlanError
-from gui_app.core.project import AlembicProject
 from gui_app.core.reflect import reflect
-from gui_app.core.render import render_sql
 from gui_app.core.routine_ops import dropped as routine_dropped
 from gui_app.core.schema import Schema
-from gui_app.core.script_reader import load_script, reversible
 from gui_app.core.trigger_ops import ReplaceTriggerOp, SwitchTriggerOp, created, dropped
-from tests.conftest import ServerDatabases, load_corpus
-from tests.core.test_project import alembic, make_project
+from tests.conftest import ServerDatabases
+from tests.core.objects_support import round_trip, rows
+from tests.core.test_project import alembic
 
 PG_CATALOG = """SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid), tgenabled FROM pg_trigger
                 WHERE NOT tgisinternal ORDER BY 1, 2"""
@@ -33,12 +30,6 @@ MARIADB_CATALOG = """SELECT EVENT_OBJECT_TABLE, TRIGGER_NAME, ACTION_TIMING, EVE
                      FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY 1, 2"""
 
 
-def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(sa.text(sql))]
-    engine.dispose()
-    return rows
 
 
 def _triggers(schema: Schema, definitions: bool = False) -> set[tuple[Any, ...]]:
@@ -50,29 +41,10 @@ def _trigger(schema: Schema, table: str, name: str) -> Any:
     return next(tr for tr in schema.table(table).triggers if tr.name == name)
 
 
-def _same(operations: list[Any]) -> list[Any]:
-    return [op if isinstance(op, MarkedOp) else describe(op) for op in operations]
 
 
-def _round_trip(url: str, dialect: str, plan: Plan, tmp_path: Path) -> Path:
-    ini = make_project(tmp_path, url)
-    written = AlembicProject(ini).write_revision(plan.operations, dialect, "triggers", None, base=plan.base)
-    assert "/* alembic-studio create trigger" in Path(written.path).read_text()
-    read = load_script(written.path)
-    back = reversible(read.upgrade, plan.base, dialect, read.downgrade)
-    assert _same(back) == _same(plan.operations)  # the table's rename as Alembic's own, by its label
-    assert render_sql(back, dialect, None, downgrade=True) == render_sql(plan.operations, dialect, None,
-                                                                          downgrade=True)
-    upgraded = alembic(ini, "upgrade", "head")
-    assert upgraded.returncode == 0, upgraded.stderr[-3000:]
-    return ini
 
 
-@pytest.fixture
-def pagila(pg_databases: ServerDatabases) -> str:
-    name = pg_databases.create()
-    load_corpus("pagila", "postgresql", name)
-    return pg_databases.url(name)
 
 
 def _pagila_plan(base: Schema) -> Plan:
@@ -90,7 +62,7 @@ def _pagila_plan(base: Schema) -> Plan:
 
 def test_postgresql_under_alembic_and_the_downgrade(pagila: str, tmp_path: Path) -> None:
     base = reflect(pagila)
-    before = _rows(pagila, PG_CATALOG)
+    before = rows(pagila, PG_CATALOG)
     assert _trigger(base, "actor", "last_updated").definition == \
         "CREATE TRIGGER last_updated BEFORE UPDATE ON public.actor FOR EACH ROW EXECUTE FUNCTION last_updated()"
     assert not any(t.triggers for t in base.tables if t.partition_of)  # a partition's copies are its parent's
@@ -106,22 +78,22 @@ def test_postgresql_under_alembic_and_the_downgrade(pagila: str, tmp_path: Path)
         "CREATE TRIGGER last_updated BEFORE UPDATE ON public.nation FOR EACH ROW EXECUTE FUNCTION last_updated()"
     with pytest.raises(PlanError, match="call last_updated"):
         plan.append(routine_dropped(next(r for r in base.namespaces[0].routines if r.name == "last_updated"), None))
-    ini = _round_trip(pagila, "postgresql", plan, tmp_path)
+    ini = round_trip(pagila, "postgresql", plan, tmp_path)
     after = reflect(pagila)
     assert _triggers(after) == _triggers(plan.projected)
     assert _trigger(after, "nation", "last_updated") == _trigger(plan.projected, "nation", "last_updated")
     assert not _trigger(after, "actor", "last_updated").enabled
     downgraded = alembic(ini, "downgrade", "-1")
     assert downgraded.returncode == 0, downgraded.stderr[-3000:]
-    assert _rows(pagila, PG_CATALOG) == before
+    assert rows(pagila, PG_CATALOG) == before
 
 
 def test_postgresql_applied_by_the_app_and_a_dropped_disabled_trigger_comes_back_disabled(pagila: str) -> None:
     base = reflect(pagila)
     plan = _pagila_plan(base)
-    before = _rows(pagila, PG_CATALOG)
+    before = rows(pagila, PG_CATALOG)
     apply_plan(sa.make_url(pagila), plan.operations, base, dry_run=True)
-    assert _rows(pagila, PG_CATALOG) == before
+    assert rows(pagila, PG_CATALOG) == before
     apply_plan(sa.make_url(pagila), plan.operations, base)
     after = reflect(pagila)
     assert _triggers(after) == _triggers(plan.projected)
@@ -140,7 +112,7 @@ MARIADB_SETUP = (
 
 def test_mariadb_under_alembic_and_by_the_app(mysql_databases: ServerDatabases, tmp_path: Path) -> None:
     url = mysql_databases.create_with(*MARIADB_SETUP)
-    before = _rows(url, MARIADB_CATALOG)
+    before = rows(url, MARIADB_CATALOG)
     base = reflect(url)
     checked = _trigger(base, "films", "films_checked")
     assert checked.definition == ("CREATE TRIGGER films_checked BEFORE UPDATE ON films FOR EACH ROW "
@@ -154,8 +126,8 @@ def test_mariadb_under_alembic_and_by_the_app(mysql_databases: ServerDatabases, 
     with pytest.raises(PlanError, match="Only PostgreSQL disables a trigger"):
         plan.append(SwitchTriggerOp("movies", "films_checked", False))
     apply_plan(sa.make_url(url), plan.operations, base, dry_run=True)  # the scratch copy holds the triggers
-    assert _rows(url, MARIADB_CATALOG) == before
-    ini = _round_trip(url, "mysql", plan, tmp_path)
+    assert rows(url, MARIADB_CATALOG) == before
+    ini = round_trip(url, "mysql", plan, tmp_path)
     after = reflect(url)
     assert _triggers(after, definitions=True) == _triggers(plan.projected, definitions=True)
     engine = sa.create_engine(url)
@@ -167,7 +139,7 @@ def test_mariadb_under_alembic_and_by_the_app(mysql_databases: ServerDatabases, 
     engine.dispose()
     downgraded = alembic(ini, "downgrade", "-1")
     assert downgraded.returncode == 0, downgraded.stderr[-3000:]
-    assert _rows(url, MARIADB_CATALOG) == before
+    assert rows(url, MARIADB_CATALOG) == before
     base = reflect(url)
     drop = dropped(_trigger(base, "films", "films_checked"), base.table("films"))
     apply_plan(sa.make_url(url), [drop], base)
@@ -185,8 +157,10 @@ def test_sqlite_created_dropped_and_kept_through_a_rebuild(tmp_path: Path) -> No
     definition = ("CREATE TRIGGER films_touched AFTER UPDATE OF title ON films\nBEGIN\n"
                   "  UPDATE films SET touched = touched + 1 WHERE id = NEW.id;\nEND")
     plan.append(created(definition + ";", base.table("films"), "sqlite"))
-    ini = _round_trip(url, "sqlite", plan, tmp_path)
+    ini = round_trip(url, "sqlite", plan, tmp_path)
     assert _triggers(reflect(url), definitions=True) == {("films", "films_touched", True, definition)}
     downgraded = alembic(ini, "downgrade", "-1")
     assert downgraded.returncode == 0, downgraded.stderr[-3000:]
     assert _triggers(reflect(url)) == set()
+    apply_plan(sa.make_url(url), plan.operations, reflect(url))  # and by the app
+    assert _triggers(reflect(url), definitions=True) == _triggers(plan.projected, definitions=True)

@@ -54,6 +54,8 @@ def run_dialog(qtbot: QtBot, trigger: Callable[[], None], fill: Callable[[Any], 
         if isinstance(dialog, QMessageBox):
             return
         dialog.ok_button.click()  # type: ignore[attr-defined]
+        if getattr(dialog, "busy", False):  # the server checks what it makes first
+            qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)  # type: ignore[attr-defined]
         if dialog.isVisible():
             outcome["message"] = dialog.message.text()  # type: ignore[attr-defined]
             dialog.reject()

@@ -37,7 +37,9 @@ from gui_app.ui import colours
 if TYPE_CHECKING:
     from alembic.operations import ops
 
+    from gui_app.core.rehearsal import Rehearsal
     from gui_app.core.validate import Problem
+    from gui_app.ui.workers import Job
 
 Submit = Callable[[list["ops.MigrateOperation"]], list["Problem"]]
 """Takes operations; raises PlanError, or returns warnings."""
@@ -140,11 +142,56 @@ class EditDialog(QDialog):
         from gui_app.core.plan import PlanError
 
         try:
-            self.commit()
+            if self.rehearse is None:
+                self.commit()
+            else:
+                found = self.operations()
+                if found != self._rehearsed:
+                    job = self.rehearse(found)  # a PlanError here: the pending list refuses them
+                    if job is not None:
+                        self._await(job, found)
+                        return
+                self.warnings = self._submit(found)
         except (InputError, PlanError) as refused:
             self.show_message(str(refused))
             return
         super().accept()
+
+    # --- checked on the server --------------------------------------------------------------
+
+    rehearse: Callable[[list[ops.MigrateOperation]], Job[Rehearsal] | None] | None = None
+    """Set where the server checks what this dialog makes before it is added (PostgreSQL: the plan
+    so far and it, in a transaction rolled back); None where nothing is checked."""
+    _rehearsed: list[ops.MigrateOperation] | None = None
+    busy = False
+    """While the server checks what the fields describe (the OK button waits)."""
+
+    def _await(self, job: Job[Rehearsal], found: list[ops.MigrateOperation]) -> None:
+        self.busy = True
+        self.ok_button.setEnabled(False)
+        self.message.setStyleSheet("")
+        self.show_message("Checking it on the server (the plan so far and it, rolled back)…")
+        job.signals.succeeded.connect(lambda result: self._rehearsed_as(result, found))
+        from gui_app.core.rehearsal import Rehearsal
+
+        job.signals.failed.connect(lambda reason: self._rehearsed_as(Rehearsal(unchecked=reason), found))
+
+    def _rehearsed_as(self, result: Rehearsal, found: list[ops.MigrateOperation]) -> None:
+        self.busy = False
+        if not self.isVisible():  # cancelled while the server checked: nothing is added
+            return
+        self.ok_button.setEnabled(True)
+        self.message.setStyleSheet(f"color: {colours.error_text()}")
+        if result.refused:
+            self.show_message(f"The server refuses it: {result.refused}")
+            return
+        self._rehearsed = found
+        if result.unchecked:
+            self.show_message(f"Not checked on the server: {result.unchecked}. Press “{self.ok_button.text()}” "
+                              "again to add it as it is.")
+            return
+        self.show_message("")
+        self.accept()
 
 
 class RenameDialog(EditDialog):

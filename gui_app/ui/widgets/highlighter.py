@@ -11,11 +11,13 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTex
 
 from gui_app.core.dialects import is_mysql
 
-_SQL_WORDS = ("ADD", "ALTER", "AND", "AS", "ASC", "BEGIN", "BY", "CASCADE", "CHANGE", "CHECK", "COLUMN",
-    "COMMENT", "COMMIT", "CONSTRAINT", "CREATE", "DEFAULT", "DELETE", "DESC", "DROP", "EXISTS", "FOREIGN",
-    "FROM", "IF", "IN", "INDEX", "INSERT", "INTO", "IS", "KEY", "MODIFY", "NOT", "NULL", "ON", "OR", "PRAGMA",
-    "PRIMARY", "REFERENCES", "RENAME", "RESTRICT", "SELECT", "SET", "TABLE", "TO", "TYPE", "UNIQUE", "UPDATE",
-    "USING", "VALUES", "VIEW", "WHERE", "WITH",)
+_SQL_WORDS = ("ADD", "AFTER", "ALTER", "AND", "AS", "ASC", "BEFORE", "BEGIN", "BY", "CASCADE", "CHANGE", "CHECK",
+    "COLUMN", "COMMENT", "COMMIT", "CONSTRAINT", "CREATE", "DECLARE", "DEFAULT", "DELETE", "DESC", "DOMAIN", "DROP",
+    "EACH", "ELSE", "END", "EXECUTE", "EXISTS", "FOR", "FOREIGN", "FROM", "FUNCTION", "IF", "IN", "INDEX", "INSERT",
+    "INTO", "IS", "KEY", "LANGUAGE", "MODIFY", "NOT", "NULL", "ON", "OR", "PRAGMA", "PRIMARY", "PROCEDURE",
+    "REFERENCES", "RENAME", "REPLACE", "RESTRICT", "RETURN", "RETURNS", "ROW", "SELECT", "SEQUENCE", "SET",
+    "TABLE", "THEN", "TO", "TRIGGER", "TYPE", "UNIQUE", "UPDATE", "USING", "VALUES", "VIEW", "WHEN", "WHERE",
+    "WITH",)
 _PYTHON_WORDS = ("def", "with", "as", "import", "from", "return", "None", "True", "False", "pass", "if",
     "else", "for", "in",)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gui_app.core import schema as s
-from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit
-from gui_app.ui.widgets.highlighter import CodeHighlighter, code_font
+from gui_app.ui.widgets.definition_dialog import DefinitionDialog
+from gui_app.ui.widgets.edit_dialog import InputError, Submit
 
 if TYPE_CHECKING:
     from alembic.operations import ops
@@ -26,43 +26,30 @@ TEMPLATES = {
 }
 
 
-class RoutineDialog(EditDialog):
+class RoutineDialog(DefinitionDialog):
     """A new ``kind`` (function or procedure) in ``namespace``, or a new definition for ``routine``."""
 
     def __init__(self, schema: s.Schema, routine: s.Routine | None, kind: str, namespace: str | None,
                  submit: Submit, parent: QWidget | None = None) -> None:
-        super().__init__(f"Edit {kind} {routine.signature}" if routine else f"New {kind}", submit, parent)
-        self.setObjectName("routineDialog")
+        postgresql = schema.dialect == "postgresql"
+        note = (("PostgreSQL replaces it in place (calls under way finish with the old body); a new result type "
+                 "needs it dropped first." if postgresql else
+                 "MySQL and MariaDB drop it and create it again: calls in between fail, and the applying user "
+                 "becomes its DEFINER.") if routine else
+                "A name with other arguments is another function (PostgreSQL keeps both)." if postgresql else "")
+        text = routine.definition if routine else TEMPLATES[("postgresql" if postgresql else "mysql", kind)]
+        super().__init__(f"Edit {kind} {routine.signature}" if routine else f"New {kind}", "routine", text,
+                         "Definition (the whole CREATE statement)", note, schema.dialect, submit, parent)
         self.schema, self.routine, self.kind, self.namespace = schema, routine, kind, namespace
-        self.postgresql = schema.dialect == "postgresql"
-        family = "postgresql" if self.postgresql else "mysql"
-        self.definition = QPlainTextEdit(routine.definition if routine else TEMPLATES[(family, kind)], self)
-        self.definition.setObjectName("routineDefinition")
-        self.definition.setFont(code_font())
-        self.definition.highlighter = CodeHighlighter(self.definition.document(), "sql")  # type: ignore[attr-defined]
-        self.body.addWidget(QLabel("Definition (the whole CREATE statement)", self))
-        self.body.addWidget(self.definition, 1)
-        note = QLabel(("PostgreSQL replaces it in place (calls under way finish with the old body); a new result "
-                       "type needs it dropped first." if self.postgresql else
-                       "MySQL and MariaDB drop it and create it again: calls in between fail, and the applying "
-                       "user becomes its DEFINER.") if routine else
-                      "A name with other arguments is another function (PostgreSQL keeps both)."
-                      if self.postgresql else "", self)
-        note.setWordWrap(True)
-        self.body.addWidget(note)
+        self.postgresql = postgresql
         self.resize(680, 460)
 
     def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core.marked_ops import one_statement
         from gui_app.core.routine_ops import ReplaceRoutineOp, created
 
-        text = self.definition.toPlainText().strip()
-        if not text:
-            raise InputError(f"Write the {self.kind}'s CREATE statement.")
-        try:
-            made = created(text, self.namespace, self.schema.dialect, self.schema.default_schema)
-        except ValueError as error:
-            raise InputError(f"{str(error)[:1].upper()}{str(error)[1:]}.") from None
+        made = self.read(f"the {self.kind}'s CREATE statement", lambda text: created(
+            text, self.namespace, self.schema.dialect, self.schema.default_schema))
         if made.kind != self.kind:
             raise InputError(f"This makes a {made.kind}, not a {self.kind}.")
         if self.routine is None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gui_app.core import schema as s
-from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, Submit
-from gui_app.ui.widgets.highlighter import CodeHighlighter, code_font
+from gui_app.ui.widgets.definition_dialog import DefinitionDialog
+from gui_app.ui.widgets.edit_dialog import InputError, Submit
 
 if TYPE_CHECKING:
     from alembic.operations import ops
@@ -36,41 +36,26 @@ def template(schema: s.Schema, table: s.Table) -> str:
     return f"CREATE TRIGGER {name}\nBEFORE UPDATE ON {on}\nFOR EACH ROW\nSET NEW.{column} = NEW.{column}"
 
 
-class TriggerDialog(EditDialog):
+class TriggerDialog(DefinitionDialog):
     """A new trigger on ``table``, or a new definition for ``trigger``."""
 
     def __init__(self, schema: s.Schema, table: s.Table, trigger: s.Trigger | None, submit: Submit,
                  parent: QWidget | None = None) -> None:
-        super().__init__(f"Edit trigger {trigger.name} on {table.name}" if trigger else
-                         f"New trigger on {table.name}", submit, parent)
-        self.setObjectName("triggerDialog")
+        note = "" if trigger is None else "The trigger is dropped and created again" + (
+            " inside the plan's transaction; writes to the table wait until it commits."
+            if schema.dialect == "postgresql" else ": between the two statements the table has no trigger.")
+        super().__init__(f"Edit trigger {trigger.name} on {table.name}" if trigger else f"New trigger on {table.name}",
+                         "trigger", trigger.definition if trigger else template(schema, table),
+                         "Definition (the whole CREATE TRIGGER statement)", note, schema.dialect, submit, parent)
         self.schema, self.table, self.trigger = schema, table, trigger
-        self.definition = QPlainTextEdit(trigger.definition if trigger else template(schema, table), self)
-        self.definition.setObjectName("triggerDefinition")
-        self.definition.setFont(code_font())
-        self.definition.highlighter = CodeHighlighter(self.definition.document(), "sql")  # type: ignore[attr-defined]
-        self.body.addWidget(QLabel("Definition (the whole CREATE TRIGGER statement)", self))
-        self.body.addWidget(self.definition, 1)
-        if trigger is not None:
-            note = QLabel("The trigger is dropped and created again" + (
-                " inside the plan's transaction; writes to the table wait until it commits."
-                if schema.dialect == "postgresql" else
-                ": between the two statements the table has no trigger."), self)
-            note.setWordWrap(True)
-            self.body.addWidget(note)
         self.resize(640, 380)
 
     def operations(self) -> list[ops.MigrateOperation]:
         from gui_app.core.marked_ops import one_statement
         from gui_app.core.trigger_ops import ReplaceTriggerOp, created
 
-        text = self.definition.toPlainText().strip()
-        if not text:
-            raise InputError("Write the trigger's CREATE TRIGGER statement.")
-        try:
-            made = created(text, self.table, self.schema.dialect, self.schema.default_schema)
-        except ValueError as error:
-            raise InputError(f"{str(error)[:1].upper()}{str(error)[1:]}.") from None
+        made = self.read("the trigger's CREATE TRIGGER statement", lambda text: created(
+            text, self.table, self.schema.dialect, self.schema.default_schema))
         if self.trigger is None:
             return [made]
         if made.name != self.trigger.name:

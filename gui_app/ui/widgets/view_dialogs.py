@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from gui_app.core import schema as s
+from gui_app.core.dialects import family
 from gui_app.ui.widgets.edit_dialog import EditDialog, InputError, RenameDialog, Submit
 from gui_app.ui.widgets.highlighter import CodeHighlighter, code_font
 
@@ -15,12 +16,12 @@ if TYPE_CHECKING:
     from alembic.operations import ops
 
 
-def _body_editor(parent: QWidget, text: str) -> QPlainTextEdit:
+def _body_editor(parent: QWidget, text: str, dialect: str) -> QPlainTextEdit:
     editor = QPlainTextEdit(text, parent)
     editor.setObjectName("viewBody")
     editor.setFont(code_font())
     editor.setPlaceholderText("The view's query, e.g. SELECT id, title FROM film WHERE length > 120")
-    editor.highlighter = CodeHighlighter(editor.document(), "sql")  # type: ignore[attr-defined]
+    editor.highlighter = CodeHighlighter(editor.document(), "sql", family(dialect))  # type: ignore[attr-defined]
     return editor
 
 
@@ -38,6 +39,8 @@ def _query(editor: QPlainTextEdit) -> str:
 class ViewDialog(EditDialog):
     """A new view in ``namespace`` (None: the default one), or a new body for ``view``."""
 
+    checked_on_server = True  # PostgreSQL parses and checks its SQL where it will run
+
     def __init__(self, schema: s.Schema, view: s.View | None, namespace: str | None, submit: Submit,
                  parent: QWidget | None = None) -> None:
         kind = "materialized view" if view is not None and view.materialized else "view"
@@ -48,7 +51,7 @@ class ViewDialog(EditDialog):
         self.name.setReadOnly(view is not None)
         self.materialized = QCheckBox("Materialized (its rows are stored; refresh to update them)", self)
         self.materialized.setVisible(view is None and schema.dialect == "postgresql")
-        self.query = _body_editor(self, view.definition or "" if view is not None else "")
+        self.query = _body_editor(self, view.definition or "" if view is not None else "", schema.dialect)
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("", self.materialized)
