@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         "inspect",
         help="print the reflected schema of a database",
         description="Reflect a live database and print its schema: tables, columns, keys, "
-        "indexes, constraints, comments, views, enums, domains and sequences.",
+        "indexes, constraints, comments, triggers, views, enums, domains, sequences, functions and procedures.",
     )
     inspect.add_argument("url", metavar="URL", help="SQLAlchemy database URL, e.g. sqlite:///app.db")
     inspect.add_argument("--json", action="store_true", help="print one JSON document instead of text")

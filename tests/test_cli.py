@@ -113,6 +113,32 @@ def test_inspect_postgresql_json(pg_databases: ServerDatabases) -> None:
     assert item["check_constraints"][0]["sqltext"] == "price > 0::numeric"
 
 
+def test_inspect_names_routines_triggers_sequences_and_domains(pg_databases: ServerDatabases) -> None:
+    from sqlalchemy import create_engine, text
+
+    name = pg_databases.create()
+    engine = create_engine(pg_databases.url(name))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE DOMAIN score AS numeric(3,1) NOT NULL DEFAULT 5 CHECK (VALUE >= 0)"))
+        conn.execute(text("CREATE TABLE item (id serial PRIMARY KEY, touched integer DEFAULT 0)"))
+        conn.execute(text("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                          "NEW.touched := NEW.touched + 1; RETURN NEW; END $$"))
+        conn.execute(text("CREATE TRIGGER touched BEFORE UPDATE ON item FOR EACH ROW EXECUTE FUNCTION touch()"))
+        conn.execute(text("ALTER TABLE item DISABLE TRIGGER touched"))
+    engine.dispose()
+    result = run_cli("inspect", pg_databases.url(name))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "    trigger touched (BEFORE UPDATE ON public.item) disabled" in lines
+    assert "  domain score numeric(3,1) NOT NULL DEFAULT 5 CHECK (VALUE >= 0::numeric)" in lines
+    assert "  sequence item_id_seq integer from 1 by 1, owned by item.id" in lines
+    assert "  function touch() returns trigger" in lines
+    doc = json.loads(run_cli("inspect", pg_databases.url(name), "--json").stdout)
+    (public,) = [ns for ns in doc["namespaces"] if ns["name"] == "public"]
+    assert public["routines"][0]["definition"].startswith("CREATE OR REPLACE FUNCTION public.touch()")
+    assert public["tables"][0]["triggers"][0]["enabled"] is False
+
+
 @pytest.mark.parametrize("command", ["inspect", "sql", "apply", "diff"])
 def test_every_command_has_help(command: str) -> None:
     result = run_cli(command, "--help")

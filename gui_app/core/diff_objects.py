@@ -24,6 +24,7 @@ from alembic.operations import ops
 from alembic.util import DispatchPriority
 
 from gui_app.core import schema as s
+from gui_app.core.dialects import family
 
 TARGET = "alembic_studio_schema"
 """The key of ``MetaData.info`` under which the target database's reflected schema rides."""
@@ -97,7 +98,7 @@ def _without_what_domains_give(upgrade_ops: ops.UpgradeOps, target: s.Schema) ->
         namespace = target.namespace(container.schema)
         kept: list[ops.MigrateOperation] = []
         for step in container.ops:
-            if isinstance(step, ops.AlterColumnOp) and table is not None:
+            if isinstance(step, ops.AlterColumnOp):
                 column = next((c for c in table.columns if c.name == step.column_name), None)
                 domain = next((d for d in namespace.domains if column is not None and column.type_name in (
                     d.name, f'"{d.name}"', f"{namespace.name}.{d.name}")), None)
@@ -119,14 +120,12 @@ def _without_what_domains_give(upgrade_ops: ops.UpgradeOps, target: s.Schema) ->
 def object_changes(source: s.Schema, target: s.Schema,
                    retyped: Iterable[tuple[str | None, str, str]] = (),
                    dropped_tables: Iterable[tuple[str | None, str]] = ()) -> ObjectChanges:
-    """The operations that make ``source``'s views, sequences, enum types, routines and triggers
-    those of ``target``; ``retyped``: columns autogenerate gives a new type (the views that read
+    """The operations that make ``source``'s views, sequences, enum types, domains, routines and
+    triggers those of ``target``; ``retyped``: columns autogenerate gives a new type (the views that read
     them are made again around it); ``dropped_tables``: tables autogenerate drops (what they take
     with them is not dropped again)."""
     changes = ObjectChanges()
     retyped, dropped_tables = set(retyped), set(dropped_tables)
-    from gui_app.core.dialects import family
-
     if family(source.dialect) != family(target.dialect):
         # a serial's own sequence is the key's autoincrement there, and comes across as such
         if any(ns.views or ns.enums or ns.routines or any(q.owned_by is None for q in ns.sequences)

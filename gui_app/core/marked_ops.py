@@ -46,7 +46,7 @@ class MarkedOp(ops.MigrateOperation):
 
     def marked(self, dialect: sa.Dialect) -> list[str]:
         """The statements, each starting with the comment that names this operation."""
-        found = self.statements(dialect)
+        found = [_line_ended(sql, dialect.name) for sql in self.statements(dialect)]
         if len(found) == 1:
             return [MARK.format(what=self.mark) + found[0]]
         return [MARK.format(what=f"{self.mark} ({i} of {len(found)})") + sql for i, sql in enumerate(found, 1)]
@@ -56,6 +56,31 @@ class MarkedOp(ops.MigrateOperation):
 
     def __hash__(self) -> int:
         return hash((type(self), getattr(self, "name", None), getattr(self, "schema", None)))
+
+
+def _line_ended(sql: str, dialect_name: str) -> str:
+    """``sql`` with a comment that ends it (``-- note``, MySQL's ``# note``) written as a block
+    comment: offline SQL (``alembic upgrade --sql``) puts the ``;`` right after a statement, which
+    would then be part of the comment, and the next statement with it."""
+    last = sql.rsplit("\n", 1)[-1]
+    if "--" not in last and "#" not in last:
+        return sql
+    from sqlglot import Dialect
+    from sqlglot.errors import TokenError
+
+    try:
+        tokens = Dialect.get_or_raise(_SQLGLOT.get(dialect_name, dialect_name)).tokenize(sql)
+    except (TokenError, ValueError):
+        return f"{sql}\n/**/"  # cannot tell where the comment starts: something after it, on its own line
+    end = tokens[-1].end + 1 if tokens else 0
+    tail = sql[end:]
+    if not tail.strip():
+        return sql
+    note = " ".join(line.strip().lstrip("-#").strip() for line in tail.splitlines() if line.strip())
+    return f"{sql[:end]} /* {note.replace('*/', '* /')} */"
+
+
+_SQLGLOT = {"postgresql": "postgres", "mariadb": "mysql"}
 
 
 def qualified(dialect: sa.Dialect, schema: str | None, name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from gui_app.core.schema import Column, Namespace, Schema, Table
+from gui_app.core.schema import Column, Namespace, Schema, Sequence, Table
 
 _SKIPPED = {"sa_type"}
 
@@ -89,9 +89,24 @@ def _namespace_lines(ns: Namespace) -> list[str]:
             lines.append(f"    unique {uq.name or ''} ({', '.join(uq.columns)})")
         for ck in table.check_constraints:
             lines.append(f"    check {ck.name or ''} ({ck.sqltext})")
-        lines.extend(f"    trigger {tr.name} ({tr.event})" for tr in table.triggers)
+        lines.extend(f"    trigger {tr.name} ({tr.event})" + ("" if tr.enabled else " disabled")
+                     for tr in table.triggers)
     lines.extend(f"  {'materialized view' if v.materialized else 'view'} {v.name}" for v in ns.views)
     lines.extend(f"  enum {e.name} ({', '.join(e.labels)})" for e in ns.enums)
-    lines.extend(f"  domain {d.name} {d.type_name}" for d in ns.domains)
-    lines.extend(f"  sequence {s.name}" for s in ns.sequences)
+    lines.extend(f"  domain {d.name} {d.type_name}" + ("" if d.nullable else " NOT NULL")
+                 + (f" DEFAULT {d.default}" if d.default else "")
+                 + "".join(f" CHECK ({c.sqltext})" for c in d.checks) for d in ns.domains)
+    lines.extend(f"  sequence {s.name}" + _sequence_text(s) for s in ns.sequences)
+    lines.extend(f"  {r.kind} {r.signature}" + (f" returns {r.returns}" if r.returns else "") for r in ns.routines)
     return lines
+
+
+def _sequence_text(sequence: Sequence) -> str:
+    """`` integer from 1 by 1, owned by actor.actor_id``: what is known of a sequence's options."""
+    parts = [f" {sequence.data_type}" if sequence.data_type else "",
+             f" from {sequence.start}" if sequence.start is not None else "",
+             f" by {sequence.increment}" if sequence.increment is not None else "",
+             " cycle" if sequence.cycle else "",
+             f", {'identity of' if sequence.identity else 'owned by'} {'.'.join(sequence.owned_by)}"
+             if sequence.owned_by else ""]
+    return "".join(parts)

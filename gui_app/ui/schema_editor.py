@@ -65,6 +65,9 @@ class SchemaEditor:
         if getattr(dialog, "checked_on_server", False) and self.dialect == "postgresql":
             dialog.rehearse = self._rehearsal  # type: ignore[attr-defined]
         dialog.exec()
+        # Destroyed by the GUI thread's loop: left to Python's collector, a closed dialog could be
+        # destroyed on whichever thread collects (a background job's), stopping its timers there.
+        dialog.deleteLater()
 
     def _rehearsal(self, new: list[ops.MigrateOperation]) -> Job[Rehearsal] | None:
         """The server's check of ``new`` after the pending list (in a transaction rolled back), in

@@ -19,7 +19,7 @@ from gui_app.core.plan import Plan, PlanError
 from gui_app.core.reflect import reflect
 from gui_app.core.routine_ops import dropped as routine_dropped
 from gui_app.core.schema import Schema
-from gui_app.core.trigger_ops import ReplaceTriggerOp, SwitchTriggerOp, created, dropped
+from gui_app.core.trigger_ops import CreateTriggerOp, ReplaceTriggerOp, SwitchTriggerOp, created, dropped
 from tests.conftest import ServerDatabases
 from tests.core.objects_support import round_trip, rows
 from tests.core.test_project import alembic
@@ -164,3 +164,24 @@ def test_sqlite_created_dropped_and_kept_through_a_rebuild(tmp_path: Path) -> No
     assert _triggers(reflect(url)) == set()
     apply_plan(sa.make_url(url), plan.operations, reflect(url))  # and by the app
     assert _triggers(reflect(url), definitions=True) == _triggers(plan.projected, definitions=True)
+
+
+def test_a_definition_ending_in_a_line_comment_keeps_the_offline_sql_runnable(tmp_path: Path) -> None:
+    """Offline SQL (``alembic upgrade --sql``) puts ``;`` right after each statement: after a
+    closing ``-- note`` it would sit inside the comment and join the next statement to it."""
+    import sqlite3
+
+    from gui_app.core.render import render_sql
+    from gui_app.core.view_ops import CreateViewOp
+
+    trigger = CreateTriggerOp("films", "films_touched", "CREATE TRIGGER films_touched AFTER UPDATE ON films\n"
+                              "BEGIN SELECT 1; END -- touched; keep it")
+    view = CreateViewOp("titles", "SELECT title FROM films -- the titles")
+    script = render_sql([trigger, view], "sqlite", None)
+    assert "END /* touched; keep it */;" in script and "FROM films /* the titles */;" in script
+    conn = sqlite3.connect(tmp_path / "films.db")
+    conn.execute("CREATE TABLE films (id INTEGER PRIMARY KEY, title TEXT)")
+    conn.executescript(script)
+    made = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view')")}
+    conn.close()
+    assert made == {"films_touched", "titles"}

@@ -78,8 +78,11 @@ class EditDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         if self._as_opened is None:  # the fields as the dialog filled them, before any typing
             self._as_opened = self._field_values()
-            # Typing starts in the first field (not on a button or a grid the window chose).
-            first = next((f for f in self.findChildren(QLineEdit) if f.isEnabled() and not f.isReadOnly()), None)
+            # Typing starts in the first field (not on a button or a grid the window chose): a line,
+            # else a text such as a definition (where the name cannot change, the body can).
+            fields: list[QLineEdit | QPlainTextEdit] = [*self.findChildren(QLineEdit),
+                                                        *self.findChildren(QPlainTextEdit)]
+            first = next((f for f in fields if f.isEnabled() and not f.isReadOnly()), None)
             if first is not None and not isinstance(self.focusWidget(), QLineEdit | QPlainTextEdit):
                 first.setFocus(Qt.FocusReason.OtherFocusReason)
             for field in self.findChildren(QLineEdit):  # a refusal no longer holds once the text changes
@@ -163,6 +166,7 @@ class EditDialog(QDialog):
     """Set where the server checks what this dialog makes before it is added (PostgreSQL: the plan
     so far and it, in a transaction rolled back); None where nothing is checked."""
     _rehearsed: list[ops.MigrateOperation] | None = None
+    _checking: list[ops.MigrateOperation] | None = None
     busy = False
     """While the server checks what the fields describe (the OK button waits)."""
 
@@ -171,10 +175,18 @@ class EditDialog(QDialog):
         self.ok_button.setEnabled(False)
         self.message.setStyleSheet("")
         self.show_message("Checking it on the server (the plan so far and it, rolled back)…")
-        job.signals.succeeded.connect(lambda result: self._rehearsed_as(result, found))
+        self._checking = found
+        # Methods of the dialog, not lambdas: Qt then calls them on the GUI thread, not the job's.
+        job.signals.succeeded.connect(self._rehearsal_done)
+        job.signals.failed.connect(self._rehearsal_failed)
+
+    def _rehearsal_done(self, result: Rehearsal) -> None:
+        self._rehearsed_as(result, self._checking or [])
+
+    def _rehearsal_failed(self, reason: str) -> None:
         from gui_app.core.rehearsal import Rehearsal
 
-        job.signals.failed.connect(lambda reason: self._rehearsed_as(Rehearsal(unchecked=reason), found))
+        self._rehearsed_as(Rehearsal(unchecked=reason), self._checking or [])
 
     def _rehearsed_as(self, result: Rehearsal, found: list[ops.MigrateOperation]) -> None:
         self.busy = False
