@@ -572,7 +572,7 @@ def _diff(args: argparse.Namespace) -> None:
         with source.connect() as conn:
             base = reflect(conn)
             tracked, current = current_revision(conn)
-            operations = diff.diff_operations(conn, metadata, notes)
+            operations = diff.diff_operations(conn, metadata, notes, base)
     except diff.DiffError as error:
         raise CommandError(str(error)) from None
     except (exc.SQLAlchemyError, OSError) as error:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from gui_app.core import diff_objects, timeouts
 from gui_app.core.dialects import is_mysql
+from gui_app.core.schema import Schema
 from gui_app.core.verification import BOOKKEEPING
 
 
@@ -91,11 +92,13 @@ def drop_dangling_foreign_keys(metadata: sa.MetaData, existing: set[str]) -> Non
                         element.parent.foreign_keys.discard(element)
 
 
-def diff_operations(source: sa.Connection, target: sa.MetaData,
-                    notes: list[str] | None = None) -> list[ops.MigrateOperation]:
+def diff_operations(source: sa.Connection, target: sa.MetaData, notes: list[str] | None = None,
+                    source_schema: Schema | None = None) -> list[ops.MigrateOperation]:
     """Operations that make ``source``'s schema equal ``target``; ``notes`` receives what the
     comparison could not carry over (a default another kind of database has no form of, an index
-    the source's dialect cannot reflect), one line each."""
+    the source's dialect cannot reflect), one line each. ``source_schema``: ``source`` as the app
+    reads it, where the caller has it already (else it is read for the views, routines and the
+    rest)."""
     from gui_app.core.diff_port import port_metadata
 
     found = notes if notes is not None else []
@@ -117,6 +120,7 @@ def diff_operations(source: sa.Connection, target: sa.MetaData,
         "include_schemas": len(schemas) > 1,
         "include_object": include,
         "alembic_studio_notes": found,
+        diff_objects.SOURCE: source_schema,
     })
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("ignore", sa.exc.SAWarning)

@@ -28,6 +28,9 @@ from gui_app.core.dialects import family
 
 TARGET = "alembic_studio_schema"
 """The key of ``MetaData.info`` under which the target database's reflected schema rides."""
+SOURCE = "alembic_studio_source"
+"""The key of the comparison's options holding the compared database's schema, where the caller
+read it already."""
 
 
 @dataclasses.dataclass
@@ -47,9 +50,11 @@ def _compare_objects(context: AutogenContext, upgrade_ops: ops.UpgradeOps, _sche
     target = metadata.info.get(TARGET) if metadata is not None and hasattr(metadata, "info") else None
     if not isinstance(target, s.Schema) or context.connection is None:
         return
-    from gui_app.core.reflect import reflect
+    source = context.opts.get(SOURCE)
+    if not isinstance(source, s.Schema):
+        from gui_app.core.reflect import reflect
 
-    source = reflect(context.connection)
+        source = reflect(context.connection)
     retyped = {(op.schema, op.table_name, step.column_name) for op in upgrade_ops.ops
                if isinstance(op, ops.ModifyTableOps) for step in op.ops
                if isinstance(step, ops.AlterColumnOp) and step.modify_type is not None}

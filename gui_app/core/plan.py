@@ -38,7 +38,8 @@ from gui_app.core.op_facts import (
 from gui_app.core.projection import ProjectionError, find_table, project
 from gui_app.core.schema import Schema
 from gui_app.core.script_code import ScriptCodeOp, commits
-from gui_app.core.sequence_ops import AlterSequenceOp, DropSequenceOp, RenameSequenceOp
+from gui_app.core.sequence_ops import TYPES, AlterSequenceOp, DropSequenceOp, RenameSequenceOp
+from gui_app.core.types import listed_values
 from gui_app.core.validate import Problem, sentence, validate
 from gui_app.core.view_deps import AroundViewsOp, views_form
 from gui_app.core.view_ops import DropViewOp, RenameViewOp
@@ -311,9 +312,8 @@ def _sequence_risks(op: AlterSequenceOp, before: Schema) -> list[str]:
     if op.restart is not None and (reached is None or (op.restart < reached if (sequence.increment or 1) > 0
                                                         else op.restart > reached)):
         found.append(HANDS_OUT_AGAIN)
-    order = ("smallint", "integer", "bigint")
-    narrower_type = op.changes.get("data_type") in order and sequence.data_type in order and \
-        order.index(op.changes["data_type"]) < order.index(sequence.data_type)
+    narrower_type = op.changes.get("data_type") in TYPES and sequence.data_type in TYPES and \
+        TYPES.index(op.changes["data_type"]) < TYPES.index(sequence.data_type)  # TYPES go from small to big
     lower_max = "max_value" in op.changes and op.changes["max_value"] is not None and \
         (sequence.max_value is None or op.changes["max_value"] < sequence.max_value)
     higher_min = "min_value" in op.changes and op.changes["min_value"] is not None and \
@@ -321,16 +321,6 @@ def _sequence_risks(op: AlterSequenceOp, before: Schema) -> list[str]:
     if narrower_type or lower_max or higher_min:
         found.append(NEEDS_DATA)
     return found
-
-
-def _listed_values(type_: Any) -> tuple[str, ...] | None:
-    """The values an ENUM (``enums``) or a MySQL SET (``values``) type allows; None for others."""
-    from sqlalchemy.dialects import mysql
-
-    if isinstance(type_, mysql.SET):
-        return tuple(type_.values)
-    values = getattr(type_, "enums", None)
-    return tuple(values) if isinstance(values, list | tuple) else None
 
 
 def _custom_sql_risks(op: ops.ExecuteSQLOp, dialect: str, base: Schema) -> list[str]:
@@ -366,7 +356,7 @@ def _in_place(op: ops.MigrateOperation, before: Schema) -> bool:
 def _narrows(old: Any, new: Any) -> bool:
     if old is None:
         return False
-    old_values, new_values = _listed_values(old), _listed_values(new)
+    old_values, new_values = listed_values(old), listed_values(new)
     if old_values is not None and new_values is not None:  # ENUM, SET: a value gone narrows
         return not set(old_values) <= set(new_values)
     if type(old)._type_affinity is not type(new)._type_affinity:

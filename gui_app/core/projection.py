@@ -59,6 +59,11 @@ def _namespace_index(schema: Schema, name: str | None) -> int:
     raise ProjectionError(f"there is no schema {name!r}")
 
 
+def dialect_of(schema: Schema, dialect: sa.Dialect | None) -> str:
+    """The dialect an operation is projected for: the one given, else the snapshot's."""
+    return dialect.name if dialect is not None else schema.dialect
+
+
 def namespace_of(schema: Schema, name: str | None) -> tuple[int, Namespace]:
     """The namespace ``name`` names (None: the default one) and its place; a
     :class:`ProjectionError` where there is none."""
@@ -78,11 +83,12 @@ def find_table(schema: Schema, name: str, table_schema: str | None) -> Table:
     found = schema.find_table(name, table_schema)
     if found is None:
         _namespace_index(schema, table_schema)  # raises when the schema itself is missing
-        raise ProjectionError(f"there is no table {_qualified(name, table_schema)}")
+        raise ProjectionError(f"there is no table {qualified_name(name, table_schema)}")
     return found
 
 
-def _qualified(name: str, table_schema: str | None) -> str:
+def qualified_name(name: str, table_schema: str | None) -> str:
+    """``schema.name`` as messages show it, ``name`` in the default schema."""
     return f"{table_schema}.{name}" if table_schema else name
 
 
@@ -100,7 +106,7 @@ def _change_table(schema: Schema, name: str, table_schema: str | None,
             else:  # the stored CREATE text no longer describes the table
                 tables[i] = dataclasses.replace(new, definition=None) if new.definition is not None else new
             return _replace_namespace(schema, index, dataclasses.replace(ns, tables=tuple(tables)))
-    raise ProjectionError(f"there is no table {_qualified(name, table_schema)}")
+    raise ProjectionError(f"there is no table {qualified_name(name, table_schema)}")
 
 
 def _change_referencing(schema: Schema, change: Callable[[ForeignKey], ForeignKey]) -> Schema:
@@ -148,7 +154,7 @@ def _(op: ops.CreateTableOp, schema: Schema, dialect: sa.Dialect | None) -> Sche
     index = _namespace_index(schema, op.schema)
     ns = schema.namespaces[index]
     if any(t.name == op.table_name for t in ns.tables):
-        raise ProjectionError(f"table {_qualified(op.table_name, op.schema)} already exists")
+        raise ProjectionError(f"table {qualified_name(op.table_name, op.schema)} already exists")
     table = sa_build.table_from_sa(op.to_table(), dialect)
     tables = tuple(sorted((*ns.tables, table), key=lambda t: t.name))
     return _replace_namespace(schema, index, dataclasses.replace(ns, tables=tables))
@@ -197,8 +203,9 @@ def _triggers_after(schema: Schema, where: str | None, rename: str) -> dict[str,
     return sqlite_triggers.after_rename(schema, rename) if where is None and schema.dialect == "sqlite" else {}
 
 
-def _printed(name: str, dialect: str) -> str:
-    """A name as the server prints it in a trigger's definition after a rename."""
+def printed_name(name: str, dialect: str) -> str:
+    """A name as the server prints it in a definition (PostgreSQL quotes only what needs it,
+    MySQL/MariaDB quote every name)."""
     if dialect == "postgresql":
         return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else '"' + name.replace('"', '""') + '"'
     return "`" + name.replace("`", "``") + "`"
@@ -222,7 +229,7 @@ def _triggers_on_renamed(table: Table, new: str, dialect: str) -> Table:
         qualifier = trigger.definition[on.end():len(trigger.definition) - len(rest)].rsplit(".", 1)[0] + "." \
             if where is not None else ""
         return dataclasses.replace(trigger, definition=trigger.definition[:on.end()] + qualifier
-                                   + _printed(new, dialect) + rest)
+                                   + printed_name(new, dialect) + rest)
 
     return dataclasses.replace(table, triggers=tuple(follow(t) for t in table.triggers))
 

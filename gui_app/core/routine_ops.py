@@ -23,7 +23,14 @@ from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
 from gui_app.core.marked_ops import Marked, MarkedOp, one_statement, qualified, reads, target
-from gui_app.core.projection import ProjectionError, namespace_of, register, replace_namespace
+from gui_app.core.projection import (
+    ProjectionError,
+    dialect_of,
+    namespace_of,
+    printed_name,
+    register,
+    replace_namespace,
+)
 
 KINDS = ("function", "procedure")
 _HEAD = re.compile(r"\s*CREATE\s+(?P<replace>OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?"
@@ -253,15 +260,11 @@ def _with(schema: s.Schema, index: int, namespace: s.Namespace, routines: Sequen
     return replace_namespace(schema, index, dataclasses.replace(namespace, routines=ordered))
 
 
-def _dialect(schema: s.Schema, dialect: sa.Dialect | None) -> str:
-    return dialect.name if dialect is not None else schema.dialect
-
-
 @register(CreateRoutineOp)
 def _create(op: CreateRoutineOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
     index, namespace = namespace_of(schema, op.schema)
-    _checked(op, _dialect(schema, dialect))
-    postgresql = _dialect(schema, dialect) == "postgresql"
+    _checked(op, dialect_of(schema, dialect))
+    postgresql = dialect_of(schema, dialect) == "postgresql"
     # PostgreSQL tells overloads apart by their arguments; MySQL and MariaDB by kind and name.
     if any((_same(r, op) if postgresql else (r.name.lower(), r.kind) == (op.name.lower(), op.kind))
            for r in namespace.routines):
@@ -283,8 +286,7 @@ def _drop(op: DropRoutineOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.
 
 def _calls(trigger_definition: str, name: str) -> bool:
     """Whether a PostgreSQL trigger runs the function ``name`` (``EXECUTE FUNCTION x.name(...)``)."""
-    quoted = re.escape(name) if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else re.escape(
-        '"' + name.replace('"', '""') + '"')
+    quoted = re.escape(printed_name(name, "postgresql"))
     return re.search(rf"EXECUTE\s+(?:FUNCTION|PROCEDURE)\s+(?:\S+\.)?{quoted}\s*\(", trigger_definition,
                      re.IGNORECASE) is not None
 
@@ -293,7 +295,7 @@ def _calls(trigger_definition: str, name: str) -> bool:
 def _replace(op: ReplaceRoutineOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
     index, namespace = namespace_of(schema, op.schema)
     old = _existing(namespace, op)
-    _checked(op, _dialect(schema, dialect))
+    _checked(op, dialect_of(schema, dialect))
     new = dataclasses.replace(old, definition=op.definition)  # its printed form is read back once it ran
     return _with(schema, index, namespace, [new if r is old else r for r in namespace.routines])
 

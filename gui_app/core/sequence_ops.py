@@ -19,7 +19,15 @@ from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
 from gui_app.core.marked_ops import NAME, Marked, MarkedOp, after, qualified, reads, target
-from gui_app.core.projection import ProjectionError, namespace_of, register, replace_namespace
+from gui_app.core.projection import (
+    ProjectionError,
+    dialect_of,
+    namespace_of,
+    printed_name,
+    qualified_name,
+    register,
+    replace_namespace,
+)
 
 TYPES = ("smallint", "integer", "bigint")
 """PostgreSQL's sequence types (MariaDB's are all ``bigint``)."""
@@ -213,16 +221,12 @@ def altered(sequence: s.Sequence, wanted: Options, schema: str | None, restart: 
 # --- projection -----------------------------------------------------------------------------
 
 
-def _named(where: str | None, name: str) -> str:
-    return f"{where}.{name}" if where else name
-
-
 def _existing(namespace: s.Namespace, op: SequenceOp) -> s.Sequence:
     found = next((q for q in namespace.sequences if q.name == op.name), None)
     if found is None:
-        raise ProjectionError(f"there is no sequence {_named(op.schema, op.name)}")
+        raise ProjectionError(f"there is no sequence {qualified_name(op.name, op.schema)}")
     if found.identity:
-        raise ProjectionError(f"sequence {_named(op.schema, op.name)} serves an identity column: "
+        raise ProjectionError(f"sequence {qualified_name(op.name, op.schema)} serves an identity column: "
                               "change the column instead")
     return found
 
@@ -230,24 +234,22 @@ def _existing(namespace: s.Namespace, op: SequenceOp) -> s.Sequence:
 def _free(namespace: s.Namespace, where: str | None, name: str) -> None:
     relations: tuple[s.Sequence | s.Table | s.View, ...] = (*namespace.sequences, *namespace.tables, *namespace.views)
     if name in {relation.name for relation in relations}:  # one name space on both servers
-        raise ProjectionError(f"a table, view or sequence named {_named(where, name)} already exists")
+        raise ProjectionError(f"a table, view or sequence named {qualified_name(name, where)} already exists")
 
 
 def users(namespace: s.Namespace, name: str, dialect: str) -> list[str]:
     """``table.column`` of each column whose default draws from the sequence ``name``."""
     if dialect == "postgresql":
-        pattern = re.compile(r"nextval\('(?:[^']*\.)?" + re.escape(_pg_printed(name)) + r"'::regclass\)")
+        pattern = re.compile(r"nextval\('(?:[^']*\.)?" + re.escape(_regclass_name(name)) + r"'::regclass\)")
     else:
         pattern = re.compile(r"nextval\((?:`[^`]*`\.)?`" + re.escape(name.replace("`", "``")) + r"`\)")
     return [f"{t.name}.{c.name}" for t in namespace.tables for c in t.columns
             if c.default is not None and pattern.search(c.default)]
 
 
-def _pg_printed(name: str) -> str:
-    """The name as PostgreSQL prints it inside a ``regclass`` literal (quoted unless plain)."""
-    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name):
-        return name
-    return '"' + name.replace('"', '""') + '"'
+def _regclass_name(name: str) -> str:
+    """The name as PostgreSQL prints it inside a ``regclass`` literal."""
+    return printed_name(name, "postgresql")
 
 
 def _checked(sequence: s.Sequence, namespace: s.Namespace, dialect: str) -> s.Sequence:
@@ -281,17 +283,13 @@ def _with(schema: s.Schema, index: int, namespace: s.Namespace, sequences: Seque
     return replace_namespace(schema, index, dataclasses.replace(namespace, sequences=ordered))
 
 
-def _dialect(schema: s.Schema, dialect: sa.Dialect | None) -> str:
-    return dialect.name if dialect is not None else schema.dialect
-
-
 @register(CreateSequenceOp)
 def _create(op: CreateSequenceOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
     index, namespace = namespace_of(schema, op.schema)
     _free(namespace, op.schema, op.name)
     made = s.Sequence(op.name, namespace.name if op.schema else None, **{
         key: value for key, value in op.options.items() if key in OPTIONS})
-    made = dataclasses.replace(_checked(made, namespace, _dialect(schema, dialect)),
+    made = dataclasses.replace(_checked(made, namespace, dialect_of(schema, dialect)),
                                next_value=op.restart if op.restart is not None else made.start)
     return _with(schema, index, namespace, [*namespace.sequences, made])
 
@@ -300,9 +298,9 @@ def _create(op: CreateSequenceOp, schema: s.Schema, dialect: sa.Dialect | None) 
 def _drop(op: DropSequenceOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
     index, namespace = namespace_of(schema, op.schema)
     gone = _existing(namespace, op)
-    using = users(namespace, op.name, _dialect(schema, dialect))
+    using = users(namespace, op.name, dialect_of(schema, dialect))
     if using:
-        raise ProjectionError(f"sequence {_named(op.schema, op.name)} is the default of {', '.join(using)}: "
+        raise ProjectionError(f"sequence {qualified_name(op.name, op.schema)} is the default of {', '.join(using)}: "
                               "give it another default first")
     return _with(schema, index, namespace, [q for q in namespace.sequences if q is not gone])
 
@@ -314,7 +312,7 @@ def _alter(op: AlterSequenceOp, schema: s.Schema, dialect: sa.Dialect | None) ->
     unknown = set(op.changes) - set(OPTIONS)
     if unknown:
         raise ProjectionError(f"a sequence has no option {', '.join(sorted(unknown))}")
-    new = _checked(dataclasses.replace(old, **op.changes), namespace, _dialect(schema, dialect))
+    new = _checked(dataclasses.replace(old, **op.changes), namespace, dialect_of(schema, dialect))
     if op.restart is not None:
         low, high = new.min_value, new.max_value
         if (low is not None and op.restart < low) or (high is not None and op.restart > high):
@@ -328,18 +326,19 @@ def _rename(op: RenameSequenceOp, schema: s.Schema, dialect: sa.Dialect | None) 
     index, namespace = namespace_of(schema, op.schema)
     old = _existing(namespace, op)
     _free(namespace, op.schema, op.new_name)
-    using = users(namespace, op.name, _dialect(schema, dialect))
-    if using and _dialect(schema, dialect) != "postgresql":
-        raise ProjectionError(f"sequence {_named(op.schema, op.name)} is the default of {', '.join(using)}, and "
-                              "MariaDB does not follow a renamed sequence: the default would name one that is gone")
+    using = users(namespace, op.name, dialect_of(schema, dialect))
+    if using and dialect_of(schema, dialect) != "postgresql":
+        raise ProjectionError(f"sequence {qualified_name(op.name, op.schema)} is the default of "
+                              f"{', '.join(using)}, and MariaDB does not follow a renamed sequence: the default "
+                              "would name one that is gone")
     new = dataclasses.replace(old, name=op.new_name)
     schema = _with(schema, index, namespace, [new if q is old else q for q in namespace.sequences])
     if not using:
         return schema
     # PostgreSQL's defaults hold the sequence itself, not its name: they print the new one.
-    was, now = f"'{_pg_printed(op.name)}'::regclass", f"'{_pg_printed(op.new_name)}'::regclass"
+    was, now = f"'{_regclass_name(op.name)}'::regclass", f"'{_regclass_name(op.new_name)}'::regclass"
     if op.schema:
-        was, now = f"'{_pg_printed(op.schema)}.{was[1:]}", f"'{_pg_printed(op.schema)}.{now[1:]}"
+        was, now = f"'{_regclass_name(op.schema)}.{was[1:]}", f"'{_regclass_name(op.schema)}.{now[1:]}"
     namespace = schema.namespaces[index]
 
     def follow(table: s.Table) -> s.Table:

@@ -22,7 +22,14 @@ from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
 from gui_app.core.marked_ops import Marked, MarkedOp, after, one_statement, qualified, reads, target
-from gui_app.core.projection import ProjectionError, find_table, namespace_of, register, replace_namespace
+from gui_app.core.projection import (
+    ProjectionError,
+    dialect_of,
+    find_table,
+    namespace_of,
+    register,
+    replace_namespace,
+)
 
 _HEAD = re.compile(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:CONSTRAINT\s+)?"
                    r"TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?", re.IGNORECASE)
@@ -168,10 +175,6 @@ def created(definition: str, table: s.Table, dialect_name: str, default: str | N
 # --- projection -----------------------------------------------------------------------------
 
 
-def _dialect(schema: s.Schema, dialect: sa.Dialect | None) -> str:
-    return dialect.name if dialect is not None else schema.dialect
-
-
 def _change(schema: s.Schema, op: TriggerOp, change: Callable[[tuple[s.Trigger, ...]], tuple[s.Trigger, ...]]) \
         -> s.Schema:
     """``op``'s table with its triggers changed; its stored CREATE TABLE text (SQLite) still
@@ -191,7 +194,7 @@ def _existing(schema: s.Schema, op: TriggerOp) -> s.Trigger:
     return found
 
 
-def _checked(op: CreateTriggerOp | ReplaceTriggerOp, schema: s.Schema, dialect_name: str) -> None:
+def _checked(op: CreateTriggerOp | ReplaceTriggerOp, dialect_name: str) -> None:
     try:
         name, _where, on = head(one_statement(op.definition, dialect_name))
     except ValueError as error:
@@ -202,8 +205,8 @@ def _checked(op: CreateTriggerOp | ReplaceTriggerOp, schema: s.Schema, dialect_n
 
 @register(CreateTriggerOp)
 def _create(op: CreateTriggerOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
-    name = _dialect(schema, dialect)
-    _checked(op, schema, name)
+    name = dialect_of(schema, dialect)
+    _checked(op, name)
     if not op.enabled and name != "postgresql":
         raise ProjectionError("only PostgreSQL keeps a trigger disabled")
     namespace = namespace_of(schema, op.schema)[1]
@@ -224,14 +227,14 @@ def _drop(op: DropTriggerOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.
 @register(ReplaceTriggerOp)
 def _replace(op: ReplaceTriggerOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
     old = _existing(schema, op)
-    _checked(op, schema, _dialect(schema, dialect))
+    _checked(op, dialect_of(schema, dialect))
     new = s.Trigger(op.name, op.definition)  # made again: enabled, its printed form read back once it ran
     return _change(schema, op, lambda triggers: tuple(new if t is old else t for t in triggers))
 
 
 @register(SwitchTriggerOp)
 def _switch(op: SwitchTriggerOp, schema: s.Schema, dialect: sa.Dialect | None) -> s.Schema:
-    if _dialect(schema, dialect) != "postgresql":
+    if dialect_of(schema, dialect) != "postgresql":
         raise ProjectionError("only PostgreSQL disables a trigger and keeps it")
     old = _existing(schema, op)
     if old.enabled == op.enabled:

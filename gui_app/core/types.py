@@ -144,3 +144,11 @@ def type_text(type_: Any, dialect: str) -> str:
         return str(type_.compile(dialect=dialect_for(family(dialect))))
     except Exception:  # an unknown type: its generic spelling
         return str(type_) if not isinstance(type_, sa.types.NullType) else ""
+
+
+def listed_values(type_: Any) -> tuple[str, ...] | None:
+    """The values an ENUM (``enums``) or a MySQL SET (``values``) type allows; None for others."""
+    if isinstance(type_, mysql.SET):
+        return tuple(type_.values)
+    values = getattr(type_, "enums", None)
+    return tuple(values) if isinstance(values, list | tuple) else None

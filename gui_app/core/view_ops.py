@@ -22,7 +22,7 @@ from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
 from gui_app.core.marked_ops import Marked, MarkedOp, after, qualified, reads
-from gui_app.core.projection import ProjectionError, namespace_of, register, replace_namespace
+from gui_app.core.projection import ProjectionError, namespace_of, qualified_name, register, replace_namespace
 
 KEEPS_COLUMNS = "keeping its columns"
 
@@ -192,23 +192,19 @@ def _with_views(schema: s.Schema, index: int, namespace: s.Namespace, views: Seq
     return replace_namespace(schema, index, dataclasses.replace(namespace, views=ordered))
 
 
-def _named(where: str | None, name: str) -> str:
-    return f"{where}.{name}" if where else name
-
-
 def _existing(namespace: s.Namespace, op: ViewOp) -> s.View:
     found = next((v for v in namespace.views if v.name == op.name), None)
     if found is None:
-        raise ProjectionError(f"there is no view {_named(op.schema, op.name)}")
+        raise ProjectionError(f"there is no view {qualified_name(op.name, op.schema)}")
     if found.materialized != op.materialized:
-        raise ProjectionError(f"there is no {op.kind} {_named(op.schema, op.name)}: it is a "
+        raise ProjectionError(f"there is no {op.kind} {qualified_name(op.name, op.schema)}: it is a "
                               f"{'materialized ' if found.materialized else ''}view")
     return found
 
 
 def _free(namespace: s.Namespace, where: str | None, name: str) -> None:
     if any(v.name == name for v in namespace.views) or any(t.name == name for t in namespace.tables):
-        raise ProjectionError(f"a table or view named {_named(where, name)} already exists")
+        raise ProjectionError(f"a table or view named {qualified_name(name, where)} already exists")
 
 
 @register(CreateViewOp)

@@ -18,13 +18,9 @@ if TYPE_CHECKING:
 
 def listed_values(column: s.Column) -> tuple[str, ...] | None:
     """The values of an ENUM or SET column (None for another type)."""
-    from sqlalchemy.dialects import mysql
+    from gui_app.core.types import listed_values as of_type
 
-    if isinstance(column.sa_type, mysql.SET):
-        return tuple(column.sa_type.values)
-    if isinstance(column.sa_type, mysql.ENUM):
-        return tuple(column.sa_type.enums)
-    return None
+    return of_type(column.sa_type)
 
 
 class ValueListDialog(EditDialog):
