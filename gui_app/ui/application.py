@@ -40,7 +40,7 @@ def create_window(settings: QSettings | None = None) -> MainWindow:
 
     load_timeouts(settings)
     context = AppContext(settings)
-    icons.defer_drawing()  # drawn once the window is on screen: qtawesome is not loaded before
+    icons.defer_drawing()  # drawn once the window is on screen: the icon font is not loaded before
     window = MainWindow(context)
     context.setParent(window)
     window.setWindowIcon(QIcon(str(resource_path(APP_ICON))))

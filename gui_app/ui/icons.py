@@ -1,9 +1,9 @@
-"""The one place that names icons (qtawesome, Material Design Icons 6).
+"""The one place that names icons (qtawesome's names for Material Design Icons 6).
 
 Icons take their colour from the palette's text colour, so they stay legible
-in light and dark appearance. qtawesome (with qtpy and the Qt modules it loads) costs about
-0.2 s to import: the main window is first painted with empty icons of the same size, and its
-icons are drawn right after (``defer_drawing``, ``draw_deferred``).
+in light and dark appearance. They are drawn from qtawesome's font by ``glyph_icons``; loading
+the font and its charmap is left until the main window has been painted once, with empty icons
+of the same size (``defer_drawing``, ``draw_deferred``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Any
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
+
+from gui_app.ui.glyph_icons import glyph_icon
 
 _KIND_ICONS = {
     "root": "mdi6.database",
@@ -133,7 +135,7 @@ def _text_colour() -> str:
 def _drawn_once(icon: QIcon) -> QIcon:
     """The icon as pixmaps at the sizes views ask for (16 and 24 points, at 1x and 2x).
 
-    A qtawesome icon runs Python to draw itself at every paint; the tree and the pending list
+    A glyph icon runs Python to draw itself at every paint; the tree and the pending list
     paint one per row on every repaint, holding the interpreter lock each time, which a
     background render also wants. Pixmaps are drawn by Qt alone (and only with a GUI application,
     which item models used without a view, in tests and scripts, may not have)."""
@@ -146,46 +148,20 @@ def _drawn_once(icon: QIcon) -> QIcon:
 
 
 @cache
-def _icon_font() -> Any:
-    """qtawesome's icon painter for Material Design Icons 6 alone.
-
-    ``qtawesome.icon`` loads every font qtawesome bundles (eleven fonts, ~5 MB, and their
-    ~25,000-entry charmaps) and checks each file's hash; the app draws from one of them.
-    Measured with MusicBrainz shown: 10 MiB less resident memory."""
-    from pathlib import Path
-
-    import qtawesome
-    from qtawesome.iconic_font import IconicFont
-
-    fonts = Path(qtawesome.__file__).parent / "fonts"
-    found = [sorted(fonts.glob(pattern)) for pattern in ("materialdesignicons6-webfont-[0-9]*.ttf",
-                                                        "materialdesignicons6-webfont-charmap-*.json")]
-    if any(len(files) != 1 for files in found):
-        raise RuntimeError(f"qtawesome in {fonts.parent} does not hold one Material Design Icons 6 font")
-    (ttf,), (charmap,) = found
-    return IconicFont(("mdi6", ttf.name, charmap.name))
-
-
-def _qtawesome(name: str, colour: str) -> QIcon:
-    icon: QIcon = _icon_font().icon(name, color=colour)
-    return icon
-
-
-@cache
 def for_kind(kind: str) -> QIcon:
-    return _drawn_once(_qtawesome(_KIND_ICONS[kind], _KIND_COLOURS.get(kind, _text_colour())))
+    return _drawn_once(glyph_icon(_KIND_ICONS[kind], _KIND_COLOURS.get(kind, _text_colour())))
 
 
 @cache
 def for_action(name: str) -> QIcon:
-    return _qtawesome(ACTION_ICONS[name], _text_colour())
+    return glyph_icon(ACTION_ICONS[name], _text_colour())
 
 
 @cache
 def for_operation(verb: str) -> QIcon:
     """Icon for a pending operation by the first word of its name (``create``, ``drop``...)."""
     name, colour = OPERATION_ICONS.get(verb, ("mdi6.pencil-box-outline", "#c77700"))
-    return _drawn_once(_qtawesome(name, colour))
+    return _drawn_once(glyph_icon(name, colour))
 
 
 def forget_colours() -> None:
