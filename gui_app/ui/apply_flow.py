@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from gui_app.ui.modal import run_modal
 from gui_app.ui.wording import plural
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class ApplyFlow(QObject):
             return
         dialog = ApplyDialog(pending, database.url, self.context.jobs, self.window)
         self.dialog = dialog
-        if dialog.exec():
+        if run_modal(dialog):
             self._run(pending, database.url, stamp, dialog.accepted_modes)
 
     def cancel(self) -> bool:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QWidget
 
+from gui_app.ui.modal import run_modal
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
@@ -62,7 +64,7 @@ class ConnectFlow(QObject):
         dialog = ConnectionDialog(self.context.recent_urls(), self.window, current, connection_problem,
                                   self.context.jobs)
         self.dialog = dialog
-        if dialog.exec() and (url := dialog.url()) is not None:
+        if run_modal(dialog) and (url := dialog.url()) is not None:
             keep = dialog.remember_password.isChecked()
             if not keep and url.password is not None:  # asked not to remember: an older one goes too
                 from gui_app.core import credentials

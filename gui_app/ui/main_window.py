@@ -35,6 +35,7 @@ from gui_app.ui.connect_flow import ConnectFlow
 from gui_app.ui.context import AppContext, LoadedDatabase
 from gui_app.ui.menus import ACTIONS, ALWAYS, EDIT, MENUS, TOOLBAR
 from gui_app.ui.migration_files import MigrationFiles
+from gui_app.ui.modal import run_modal
 from gui_app.ui.models.tree_index import Kind, Status
 from gui_app.ui.schema_editor import SchemaEditor
 from gui_app.ui.widgets.details_panel import DetailsPanel
@@ -412,7 +413,7 @@ class MainWindow(QMainWindow):
 
         dialog = ConnectionDialog(self.context.recent_urls(), self)
         dialog.setWindowTitle("Compare with another database")
-        if dialog.exec() and (url := dialog.url()) is not None:
+        if run_modal(dialog) and (url := dialog.url()) is not None:
             self.files.compare_with(url)
 
     def _restore_layout(self) -> None:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QStandardPaths, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from gui_app.ui.modal import run_modal
+
 if TYPE_CHECKING:
     from alembic.operations import ops
     from sqlalchemy.engine import URL
@@ -59,7 +61,7 @@ class MigrationFiles(QObject):
         self.ask_trust: Callable[[str], bool] = self._ask_trust
         self.script_job: Job[LoadedScript] | None = None
         self.ask_save_discard_cancel: Callable[[int], str] = self._ask_save_discard_cancel
-        self.run_dialog: Callable[[Any], bool] = lambda dialog: bool(dialog.exec())
+        self.run_dialog: Callable[[Any], bool] = lambda dialog: bool(run_modal(dialog))
         self._restore_offered: set[str] = set()
         """The databases whose autosave was offered in this run (once each)."""
         self._restore_accepted: str | None = None
@@ -460,7 +462,7 @@ class MigrationFiles(QObject):
 
         dialog = AutosaveDialog(found, self.window)
         self.last_dialog = dialog
-        dialog.exec()
+        run_modal(dialog)
         return dialog.answer, dialog.chosen()
 
     def _ask_yes_no(self, title: str, text: str) -> bool:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
 
 from gui_app.ui.actions import make_action
+from gui_app.ui.modal import run_modal
 from gui_app.ui.models.tree_index import Kind, Status
 
 if TYPE_CHECKING:
@@ -64,10 +65,7 @@ class SchemaEditor:
         self.last_dialog = dialog
         if getattr(dialog, "checked_on_server", False) and self.dialect == "postgresql":
             dialog.rehearse = self._rehearsal  # type: ignore[attr-defined]
-        dialog.exec()
-        # Destroyed by the GUI thread's loop: left to Python's collector, a closed dialog could be
-        # destroyed on whichever thread collects (a background job's), stopping its timers there.
-        dialog.deleteLater()
+        run_modal(dialog)
 
     def _rehearsal(self, new: list[ops.MigrateOperation]) -> Job[Rehearsal] | None:
         """The server's check of ``new`` after the pending list (in a transaction rolled back), in

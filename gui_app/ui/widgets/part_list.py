@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
+from gui_app.ui.modal import run_modal
 from gui_app.ui.widgets.constraint_forms import PartForm
 from gui_app.ui.widgets.edit_dialog import EditDialog, InputError
 
@@ -83,7 +84,7 @@ class PartList(QWidget, Generic[Part]):
 
     def add(self) -> None:
         dialog = PartDialog(f"Add {self.what}", self._make_form(), self._check, self)
-        if dialog.exec():
+        if run_modal(dialog):
             form = dialog.form
             self.entries.append(Entry(dialog.result_part, form.name.chosen))
             self._show(len(self.entries) - 1)
@@ -96,7 +97,7 @@ class PartList(QWidget, Generic[Part]):
         entry = self.entries[row]
         form.load(entry.part, entry.chosen_name)
         dialog = PartDialog(f"Edit {self.what}", form, self._check, self)
-        if dialog.exec():
+        if run_modal(dialog):
             self.entries[row] = Entry(dialog.result_part, dialog.form.name.chosen)
             self._show(row)
 
