@@ -66,7 +66,7 @@ def check_drift(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateOpe
     from gui_app.core.reflect import reflect
 
     touched = touched_tables(plan)
-    now = reflect(conn, only=touched)
+    now = reflect(conn, only=touched, tables_only=True)
     if conn.in_transaction():
         conn.rollback()  # reading began a transaction; the plan's own must start clean
     changes = differences(base, now, conn.dialect, only=touched)
@@ -195,7 +195,7 @@ def _verify(conn: sa.Connection, base: Schema, plan: Sequence[ops.MigrateOperati
             report.notes.append(f"The result was not compared with a projection: {error}")
             return
     touched = touched_tables(rest)  # only what the plan changed: a full read of a large schema costs seconds
-    report.mismatches = differences(expected, reflect(conn, only=touched), conn.dialect, only=touched)
+    report.mismatches = differences(expected, reflect(conn, only=touched, tables_only=True), conn.dialect, only=touched)
 
 
 def _apply_in_one_transaction(conn: sa.Connection, plan: Sequence[ops.MigrateOperation], base: Schema, dialect: str,
@@ -277,7 +277,7 @@ def _after_lost_commit(engine: sa.Engine, base: Schema, plan: Sequence[ops.Migra
     reason = f"the connection was lost while committing ({lost})"
     touched = touched_tables(plan)
     with engine.connect() as conn:
-        now = reflect(conn, only=touched)
+        now = reflect(conn, only=touched, tables_only=True)
         version = current_revision(conn)[1] if stamp is not None else None
         conn.rollback()
         try:

@@ -23,20 +23,23 @@ def reflect(
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     only: set[tuple[str | None, str]] | None = None,
+    tables_only: bool = False,
 ) -> Schema:
-    """Reflect the database; with ``only``, just those (schema, table) pairs (views and types too)."""
+    """Reflect the database; with ``only``, just those (schema, table) pairs (views and types too).
+    ``tables_only``: no views, sequences, types or routines either, where only tables are compared
+    (the drift check and verification of an apply; SQLite's are read with its catalog anyway)."""
     if isinstance(bind, str | URL):
         url = make_url(bind)
         if url.get_backend_name() != "sqlite":
-            return reflect(shared_engine(url), progress, cancel, only)
+            return reflect(shared_engine(url), progress, cancel, only, tables_only)
         engine = timeouts.create_engine(url)
         try:
-            return reflect(engine, progress, cancel, only)
+            return reflect(engine, progress, cancel, only, tables_only)
         finally:
             engine.dispose()
     if isinstance(bind, Engine):
         with bind.connect() as conn:
-            return reflect(conn, progress, cancel, only)
+            return reflect(conn, progress, cancel, only, tables_only)
     name = bind.dialect.name
     with collector_paused():
         if name == "sqlite":
@@ -46,7 +49,7 @@ def reflect(
         elif name in ("postgresql", "mysql", "mariadb"):
             from gui_app.core.reflect_inspector import reflect_with_inspector
 
-            schema = reflect_with_inspector(bind, Steps(0, progress, cancel), only)
+            schema = reflect_with_inspector(bind, Steps(0, progress, cancel), only, tables_only)
         else:
             raise ValueError(f"unsupported database dialect: {name}")
     if progress is not None:

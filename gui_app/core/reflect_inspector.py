@@ -39,7 +39,8 @@ _PER_SCHEMA_STEPS = 8
 TableKey = tuple[str | None, str]
 
 
-def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str | None, str]] | None = None) -> Schema:
+def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str | None, str]] | None = None,
+                           tables_only: bool = False) -> Schema:
     insp = inspect(conn)
     default = insp.default_schema_name
     postgres = conn.dialect.name == "postgresql"
@@ -57,7 +58,7 @@ def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str |
         from gui_app.core import reflect_postgresql
 
         steps.advance("Reading PostgreSQL catalog")
-        extras = reflect_postgresql.read_extras(conn, insp)
+        extras = reflect_postgresql.read_extras(conn, insp, tables_only)
     namespaces = []
     for name in names:
         schema = None if name == default else name
@@ -68,9 +69,9 @@ def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str |
             steps.advance(f"{name}: views and types")
             namespaces.append(extras.namespace(name, name == default, schema, tables))
         else:
-            views = reflect_mysql.views(insp, schema, steps)
-            sequences = reflect_mysql.sequences(conn, name, schema) if mariadb else ()
-            routines = reflect_mysql.routines(conn, name, schema)
+            views = reflect_mysql.views(insp, schema, steps) if not tables_only else ()
+            sequences = reflect_mysql.sequences(conn, name, schema) if mariadb and not tables_only else ()
+            routines = reflect_mysql.routines(conn, name, schema) if not tables_only else ()
             tables = reflect_mysql.with_triggers(tables, reflect_mysql.triggers(conn, name))
             namespaces.append(Namespace(name, tables, views, sequences=sequences, is_default=name == default,
                                         routines=routines))

@@ -167,7 +167,9 @@ class PostgresExtras:
         )
 
 
-def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
+def read_extras(conn: Connection, insp: Inspector, tables_only: bool = False) -> PostgresExtras:
+    """What SQLAlchemy's inspector does not read; ``tables_only``: what tables hold (column types,
+    partitions, triggers, exclusions), without views, routines, sequences and types."""
     extras = PostgresExtras()
     view_columns: defaultdict[tuple[str, str], list[Column]] = defaultdict(list)
     for nsp, rel, att, type_name, relkind in conn.execute(_TYPE_NAMES):
@@ -176,12 +178,12 @@ def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
         else:
             extras.type_names[(nsp, rel, att)] = type_name
     uses: defaultdict[tuple[str, str], list[tuple[str, str, str | None]]] = defaultdict(list)
-    for row in conn.execute(_VIEW_USES):
+    for row in () if tables_only else conn.execute(_VIEW_USES):
         used = (row.used_schema, row.used_name, row.used_column)
         if used not in uses[(row.view_schema, row.view_name)]:
             uses[(row.view_schema, row.view_name)].append(used)
     for row in conn.execute(_RELATIONS):
-        if row.relkind in ("v", "m"):
+        if row.relkind in ("v", "m") and not tables_only:
             extras.views[row.nspname].append(View(row.relname, row.nspname, row.definition, row.relkind == "m",
                                                   tuple(view_columns[(row.nspname, row.relname)]),
                                                   tuple(uses[(row.nspname, row.relname)])))
@@ -192,6 +194,10 @@ def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
     children = "AND t.tgparentid = 0" if (conn.dialect.server_version_info or (0,)) >= (13,) else ""
     for row in conn.execute(text(_TRIGGERS.format(children=children))):
         extras.triggers[(row.nspname, row.relname)].append(Trigger(row.tgname, row.definition, row.tgenabled != "D"))
+    for row in conn.execute(_EXCLUSIONS):
+        extras.exclusions[(row.nspname, row.relname)].append(ExclusionConstraint(row.conname, row.definition))
+    if tables_only:
+        return extras
     for row in conn.execute(_ROUTINES):
         extras.routines[row.nspname].append(Routine(row.proname, row.nspname, row.kind, row.arguments,
                                                     row.definition, row.returns))
@@ -201,8 +207,6 @@ def read_extras(conn: Connection, insp: Inspector) -> PostgresExtras:
         extras.sequences[row.nspname].append(Sequence(
             row.relname, row.nspname, row.data_type, row.seqstart, row.seqincrement, row.seqmin, row.seqmax,
             row.seqcache, row.seqcycle, owner, row.deptype == "i", following))
-    for row in conn.execute(_EXCLUSIONS):
-        extras.exclusions[(row.nspname, row.relname)].append(ExclusionConstraint(row.conname, row.definition))
     for enum in insp.get_enums(schema="*"):  # type: ignore[attr-defined]
         extras.enums[enum["schema"]].append(EnumType(enum["name"], enum["schema"], tuple(enum["labels"])))
     with warnings.catch_warnings():

@@ -114,6 +114,18 @@ def test_pagila_postgresql(pg_databases: ServerDatabases) -> None:
     assert {i.name: i.method for i in film.indexes}["film_fulltext_idx"] == "gist"
     total_fks = sum(len(t.foreign_keys) for t in public.tables if not t.partition_of)
     assert total_fks == _declared(ddl, r"FOREIGN KEY") - sum(len(t.foreign_keys) for t in partitions)
+    wanted = {(None, "film"), (None, "payment"), (None, "payment_p2022_01")}
+    _tables_alone_are_the_same(pg_databases.url(name), schema, wanted)
+
+
+def _tables_alone_are_the_same(url: str, schema: Schema, wanted: set[tuple[str | None, str]]) -> None:
+    """What an apply's drift check and verification read: the tables as a full read has them
+    (triggers, partitions, column types), without the views, routines, sequences and types."""
+    alone = reflect(url, only=wanted, tables_only=True)
+    assert {(t.schema, t.name) for t in alone.tables} == wanted
+    assert all(alone.table(name, schema_name) == schema.table(name, schema_name) for schema_name, name in wanted)
+    assert any(t.triggers for t in alone.tables)
+    assert not any(n.views or n.sequences or n.enums or n.domains or n.routines for n in alone.namespaces)
 
 
 @pytest.mark.postgresql
@@ -170,3 +182,4 @@ def test_sakila_mariadb(mysql_databases: ServerDatabases) -> None:
     assert "ON UPDATE" in (store.column("last_update").default or "").upper()
     assert [u.name for u in store.unique_constraints] == ["idx_unique_manager"]
     assert sum(len(t.foreign_keys) for t in schema.tables) == _declared(ddl, r"FOREIGN KEY")
+    _tables_alone_are_the_same(mysql_databases.url(name), schema, {(None, "film"), (None, "payment")})
