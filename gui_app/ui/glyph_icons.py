@@ -76,6 +76,9 @@ class GlyphEngine(QIconEngine):
         super().__init__()
         self.glyph = glyph
         self.colour = QColor(colour)
+        self._drawn: dict[tuple[int, int, int], QPixmap] = {}
+        """Pixmaps drawn, by size and mode: a toolbar button asks again at each repaint (the
+        undo button at every edit), and drawing a glyph costs about a millisecond."""
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
         painter.save()
@@ -87,11 +90,15 @@ class GlyphEngine(QIconEngine):
         painter.restore()
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
-        pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
-        painter.end()
+        key = (size.width(), size.height(), mode.value)  # one glyph whatever the state
+        pixmap = self._drawn.get(key)
+        if pixmap is None:
+            pixmap = QPixmap(size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+            painter.end()
+            self._drawn[key] = pixmap
         return pixmap
 
     def clone(self) -> QIconEngine:
