@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from gui_app.ui.modal import run_modal
 from gui_app.ui.wording import plural
@@ -49,7 +49,6 @@ class ApplyFlow(QObject):
         super().__init__(window)
         self.context, self.window, self.busy = context, window, busy
         self.show_message, self.notify = show_message, notify
-        self.dialog: QDialog | None = None
         self.job: Job[ApplyReport | ApplyFailed] | None = None
 
     def apply_pending(self, stamp: str | None = None) -> None:
@@ -62,7 +61,6 @@ class ApplyFlow(QObject):
             self.notify("There are no pending changes to apply.")
             return
         dialog = ApplyDialog(pending, database.url, self.context.jobs, self.window)
-        self.dialog = dialog
         if run_modal(dialog):
             self._run(pending, database.url, stamp, dialog.accepted_modes)
 

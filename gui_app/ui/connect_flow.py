@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gui_app.ui.modal import run_modal
 
@@ -53,7 +53,6 @@ class ConnectFlow(QObject):
         super().__init__(window)
         self.context, self.window, self.report_error = context, window, report_error
         self.demo_url: URL | None = None
-        self.dialog: QDialog | None = None
 
     def show_dialog(self) -> None:
         from gui_app.ui.widgets.connection_dialog import ConnectionDialog
@@ -63,7 +62,6 @@ class ConnectFlow(QObject):
             current = None  # the demo is not a connection to offer again
         dialog = ConnectionDialog(self.context.recent_urls(), self.window, current, connection_problem,
                                   self.context.jobs)
-        self.dialog = dialog
         if run_modal(dialog) and (url := dialog.url()) is not None:
             keep = dialog.remember_password.isChecked()
             if not keep and url.password is not None:  # asked not to remember: an older one goes too

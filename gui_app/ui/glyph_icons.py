@@ -50,10 +50,10 @@ def _one(pattern: str) -> Path:
 def _font() -> tuple[str, str]:
     """The font's family as Qt registered it, and its charmap as the file has it: the app asks
     for ~60 of its 7,000 names, which parsed would hold 1 MiB."""
-    font_id = QFontDatabase.addApplicationFont(str(_one(FONT)))
-    families = QFontDatabase.applicationFontFamilies(font_id)
+    font_file = _one(FONT)
+    families = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(str(font_file)))
     if not families:
-        raise RuntimeError(f"Qt could not load {_one(FONT)}")
+        raise RuntimeError(f"Qt could not load {font_file}")
     return families[0], _one(CHARMAP).read_text(encoding="utf-8")
 
 

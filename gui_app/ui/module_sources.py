@@ -18,17 +18,15 @@ FEATURE_MODULE = "shibokensupport.feature"
 CHECK = "_mod_uses_pyside"
 
 
-def read_without_caching() -> bool:
-    """Put the byte-reading check in PySide6's place (once); False where this PySide6 has no
-    such check, which is left alone."""
+def read_without_caching() -> None:
+    """Put the byte-reading check in PySide6's place (once); a PySide6 without such a check is
+    left alone."""
     import PySide6  # noqa: F401 - loads the feature module this replaces a function of
 
     feature = sys.modules.get(FEATURE_MODULE)
     original: Callable[[ModuleType], bool] | None = getattr(feature, CHECK, None)
-    if feature is None or original is None:
-        return False
-    if getattr(original, "reads_bytes", False):
-        return True
+    if feature is None or original is None or getattr(original, "reads_bytes", False):
+        return
 
     def says_pyside(module: ModuleType) -> bool:
         path = getattr(module, "__file__", None)
@@ -43,4 +41,3 @@ def read_without_caching() -> bool:
     says_pyside.reads_bytes = True  # type: ignore[attr-defined]
     setattr(feature, CHECK, says_pyside)
     linecache.clearcache()  # what PySide6 read of the modules imported before it
-    return True
