@@ -135,7 +135,7 @@ def _text_colour() -> str:
 def _drawn_once(icon: QIcon) -> QIcon:
     """The icon as pixmaps at the sizes views ask for (16 and 24 points, at 1x and 2x).
 
-    A glyph icon runs Python to draw itself at every paint; the tree and the pending list
+    A glyph icon calls into Python at every paint (its engine); the tree and the pending list
     paint one per row on every repaint, holding the interpreter lock each time, which a
     background render also wants. Pixmaps are drawn by Qt alone (and only with a GUI application,
     which item models used without a view, in tests and scripts, may not have)."""
