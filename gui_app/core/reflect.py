@@ -8,7 +8,11 @@ reported per step and the job can be cancelled between steps.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.engine import URL, make_url
 
 from gui_app.core import timeouts
@@ -16,6 +20,9 @@ from gui_app.core.connect import shared_engine
 from gui_app.core.long_lived import collector_paused
 from gui_app.core.progress import CancelToken, ProgressFn, Steps
 from gui_app.core.schema import Schema
+
+if TYPE_CHECKING:
+    from gui_app.core.reflect_postgresql import PostgresExtras
 
 
 def reflect(
@@ -37,22 +44,51 @@ def reflect(
             return reflect(engine, progress, cancel, only, tables_only)
         finally:
             engine.dispose()
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        return _reflect_postgresql(bind, progress, cancel, only, tables_only)
     if isinstance(bind, Engine):
         with bind.connect() as conn:
             return reflect(conn, progress, cancel, only, tables_only)
-    name = bind.dialect.name
+    return _reflect_connection(bind, progress, cancel, only, tables_only)
+
+
+def _reflect_connection(conn: Connection, progress: ProgressFn | None, cancel: CancelToken | None,
+                        only: set[tuple[str | None, str]] | None, tables_only: bool,
+                        catalog: Callable[[], PostgresExtras] | None = None) -> Schema:
+    name = conn.dialect.name
     with collector_paused():
         if name == "sqlite":
             from gui_app.core.reflect_sqlite import reflect_sqlite
 
-            schema = reflect_sqlite(bind, Steps(3, progress, cancel), only)
+            schema = reflect_sqlite(conn, Steps(3, progress, cancel), only)
         elif name in ("postgresql", "mysql", "mariadb"):
             from gui_app.core.reflect_inspector import reflect_with_inspector
 
-            schema = reflect_with_inspector(bind, Steps(0, progress, cancel), only, tables_only)
+            schema = reflect_with_inspector(conn, Steps(0, progress, cancel), only, tables_only, catalog)
         else:
             raise ValueError(f"unsupported database dialect: {name}")
     if progress is not None:
         progress("Done", 1, 1)
     return schema
+
+
+def _reflect_postgresql(engine: Engine, progress: ProgressFn | None, cancel: CancelToken | None,
+                        only: set[tuple[str | None, str]] | None, tables_only: bool) -> Schema:
+    """The catalog queries beyond SQLAlchemy's inspector run on a second connection while the
+    inspector reads the tables on the first: most of either is the server's time, and the server
+    answers both at once (~30 ms of MusicBrainz's ~190). Neither reads in one snapshot, as before:
+    every statement of a reflection sees what is committed when it starts."""
+    from gui_app.core.reflect_postgresql import read_extras
+
+    def read_catalog() -> PostgresExtras:
+        with engine.connect() as conn:
+            return read_extras(conn, inspect(conn), tables_only)
+
+    with collector_paused(), ThreadPoolExecutor(1, thread_name_prefix="catalog") as alongside:
+        catalog = alongside.submit(read_catalog)
+        try:
+            with engine.connect() as conn:
+                return _reflect_connection(conn, progress, cancel, only, tables_only, catalog.result)
+        finally:
+            catalog.cancel()  # not started yet (the reflection failed at once): not started at all
 

@@ -13,13 +13,14 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.exc import SAWarning
 
 from gui_app.core import reflect_mysql
 from gui_app.core.dialects import spelled
 from gui_app.core.progress import Steps
+from gui_app.core.reflect_postgresql import PostgresExtras, read_extras
 from gui_app.core.schema import (
     CheckConstraint,
     Column,
@@ -38,43 +39,68 @@ _SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast"}
 _PER_SCHEMA_STEPS = 8
 TableKey = tuple[str | None, str]
 
+# The inspector's schema names (``get_schema_names``), each with whether it holds a table the
+# inspector reads (plain, partitioned or foreign): a schema without one needs none of its reads.
+_SCHEMAS = text("""
+    SELECT n.nspname, EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid
+                                                         AND c.relkind IN ('r', 'p', 'f'))
+    FROM pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%' ORDER BY n.nspname
+""")
+
 
 def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str | None, str]] | None = None,
-                           tables_only: bool = False) -> Schema:
+                           tables_only: bool = False,
+                           catalog: Callable[[], PostgresExtras] | None = None) -> Schema:
+    """``catalog``: PostgreSQL's facts beyond the inspector's, when another connection reads them
+    meanwhile (see :func:`gui_app.core.reflect.reflect`); read here on ``conn`` otherwise."""
     insp = inspect(conn)
     default = insp.default_schema_name
     postgres = conn.dialect.name == "postgresql"
     mariadb = bool(getattr(conn.dialect, "is_mariadb", False))
+    holding_tables: set[str] | None = None
     if postgres:
-        names = [n for n in insp.get_schema_names()
-                 if n not in _SYSTEM_SCHEMAS and not n.startswith(("pg_temp", "pg_toast"))]
+        found = {name: has_tables for name, has_tables in conn.execute(_SCHEMAS)}
+        names = [n for n in found if n not in _SYSTEM_SCHEMAS and not n.startswith(("pg_temp", "pg_toast"))]
+        holding_tables = {n for n in names if found[n]}
     elif default is None:
         raise ValueError("the URL names no database to read; add one, as in mysql://user@host/shop")
     else:
         names = [default]
     steps.grow(len(names) * _PER_SCHEMA_STEPS + (2 if postgres else 1))
-    extras = None
-    if postgres:
-        from gui_app.core import reflect_postgresql
+    extras: PostgresExtras | None = None
 
-        steps.advance("Reading PostgreSQL catalog")
-        extras = reflect_postgresql.read_extras(conn, insp, tables_only)
+    def postgres_extras() -> PostgresExtras:
+        nonlocal extras
+        if extras is None:
+            steps.advance("Reading PostgreSQL catalog")
+            extras = catalog() if catalog is not None else read_extras(conn, insp, tables_only)
+        return extras
+
+    if postgres and catalog is None:
+        postgres_extras()
     namespaces = []
     for name in names:
         schema = None if name == default else name
         wanted = None if only is None else [t for s, t in only if s == schema]
-        tables = _tables(insp, schema, name, steps, extras.type_names if extras else None, wanted) \
-            if wanted is None or wanted else ()
-        if extras is not None:
+        reads_tables = (wanted is None or bool(wanted)) and (holding_tables is None or name in holding_tables)
+        if postgres:
+            tables = _tables(insp, schema, name, steps, lambda: postgres_extras().type_names, wanted) \
+                if reads_tables else _skipped(steps, name)
             steps.advance(f"{name}: views and types")
-            namespaces.append(extras.namespace(name, name == default, schema, tables))
+            namespaces.append(postgres_extras().namespace(name, name == default, schema, tables))
         else:
+            tables = _tables(insp, schema, name, steps, lambda: None, wanted) if reads_tables \
+                else _skipped(steps, name)
+            if tables_only:
+                steps.advance(f"{name}: no views")
             views = reflect_mysql.views(insp, schema, steps) if not tables_only else ()
             sequences = reflect_mysql.sequences(conn, name, schema) if mariadb and not tables_only else ()
             routines = reflect_mysql.routines(conn, name, schema) if not tables_only else ()
             tables = reflect_mysql.with_triggers(tables, reflect_mysql.triggers(conn, name))
             namespaces.append(Namespace(name, tables, views, sequences=sequences, is_default=name == default,
                                         routines=routines))
+    if postgres:
+        postgres_extras()  # its step, and its read's error, with no schema to ask for it
     steps.advance("Finishing")
     version = ".".join(str(p) for p in conn.dialect.server_version_info or ())
     dialect = "mariadb" if mariadb else conn.dialect.name
@@ -83,8 +109,16 @@ def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str |
     return Schema(dialect, version, default, tuple(namespaces), unsupported)
 
 
+def _skipped(steps: Steps, label: str) -> tuple[Table, ...]:
+    """A schema without tables: its steps pass without the seven reads that would find nothing."""
+    for _ in range(_PER_SCHEMA_STEPS - 1):
+        steps.advance(f"{label}: no tables")
+    return ()
+
+
 def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
-            type_names: dict[tuple[str, str, str], str] | None, only: list[str] | None = None) -> tuple[Table, ...]:
+            type_names_of: Callable[[], dict[tuple[str, str, str], str] | None],
+            only: list[str] | None = None) -> tuple[Table, ...]:
     def read(what: str, call: Callable[..., Any]) -> dict[TableKey, Any]:
         steps.advance(f"{label}: {what}")
         with warnings.catch_warnings():
@@ -108,6 +142,7 @@ def _tables(insp: Inspector, schema: str | None, label: str, steps: Steps,
     dialect = insp.dialect
     postgres = dialect.name == "postgresql"
     namespace = label
+    type_names = type_names_of()
     tables = []
     for key in sorted(columns, key=lambda k: k[1]):
         table_name = key[1]

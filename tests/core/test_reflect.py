@@ -1,0 +1,172 @@
+"""How a server database is read: which connection runs which query, what is skipped, progress."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine.reflection import Inspector
+
+from gui_app.core import reflect_postgresql
+from gui_app.core.progress import Cancelled, CancelToken
+from gui_app.core.reflect import reflect
+from tests.conftest import ServerDatabases
+
+# Statements that tell the two sides apart: SQLAlchemy's column read and the catalog's triggers.
+_INSPECTOR_COLUMNS = "pg_catalog.format_type(pg_catalog.pg_attribute.atttypid"
+_CATALOG_TRIGGERS = "pg_get_triggerdef"
+
+_SHOP = (
+    "CREATE TABLE item (id serial PRIMARY KEY, name text NOT NULL, price numeric(8, 2))",
+    "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+    "CREATE TRIGGER item_touch BEFORE UPDATE ON item FOR EACH ROW EXECUTE FUNCTION touch()",
+    # A schema without tables: a view over the default schema's table and a function.
+    "CREATE SCHEMA reports",
+    "CREATE VIEW reports.priced AS SELECT id, price FROM public.item WHERE price IS NOT NULL",
+    "CREATE FUNCTION reports.total() RETURNS numeric LANGUAGE sql AS $$ SELECT sum(price) FROM public.item $$",
+    # A schema whose only table is partitioned (and its partition): read like any other.
+    "CREATE SCHEMA history",
+    "CREATE TABLE history.sale (id int NOT NULL, sold date NOT NULL) PARTITION BY RANGE (sold)",
+    "CREATE TABLE history.sale_2026 PARTITION OF history.sale FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+)
+
+
+@contextmanager
+def _statements(engine: Engine) -> Iterator[list[tuple[str, int, str]]]:
+    """Each statement the engine runs, with the DBAPI connection and the thread that ran it."""
+    seen: list[tuple[str, int, str]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        seen.append((statement, id(conn.connection.dbapi_connection), threading.current_thread().name))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _shop(pg_databases: ServerDatabases) -> Engine:
+    return create_engine(pg_databases.create_with(*_SHOP))
+
+
+def test_catalog_is_read_on_a_connection_of_its_own_and_the_result_is_the_same(
+        pg_databases: ServerDatabases) -> None:
+    engine = _shop(pg_databases)
+    try:
+        with _statements(engine) as seen:
+            alongside = reflect(engine)
+        with engine.connect() as conn:
+            one_connection = reflect(conn)
+    finally:
+        engine.dispose()
+    assert alongside == one_connection
+    (columns_read,) = [(conn, thread) for sql, conn, thread in seen if _INSPECTOR_COLUMNS in sql][:1]
+    (catalog_read,) = [(conn, thread) for sql, conn, thread in seen if _CATALOG_TRIGGERS in sql]
+    assert columns_read[0] != catalog_read[0]
+    assert columns_read[1] != catalog_read[1] and catalog_read[1].startswith("catalog")
+    item = alongside.table("item")
+    assert [t.name for t in item.triggers] == ["item_touch"]
+    assert item.columns[2].type_name == "numeric(8,2)"
+    assert not any(t.name.startswith("catalog") for t in threading.enumerate())
+
+
+def test_a_schema_without_tables_keeps_its_views_and_routines_without_the_table_reads(
+        pg_databases: ServerDatabases) -> None:
+    engine = _shop(pg_databases)
+    try:
+        with _statements(engine) as seen:
+            schema = reflect(engine)
+    finally:
+        engine.dispose()
+    reports = next(n for n in schema.namespaces if n.name == "reports")
+    assert reports.tables == ()
+    assert [v.name for v in reports.views] == ["priced"]
+    assert [r.name for r in reports.routines] == ["total"]
+    history = next(n for n in schema.namespaces if n.name == "history")
+    assert sorted(t.name for t in history.tables) == ["sale", "sale_2026"]
+    assert history.table("sale_2026").partition_of == "sale"
+    # SQLAlchemy reads columns once per schema it is asked about: public and history, not reports.
+    assert sum(_INSPECTOR_COLUMNS in sql for sql, _, _ in seen) == 2
+
+
+def test_an_error_of_either_side_is_the_reflections_and_leaves_no_thread(
+        pg_databases: ServerDatabases, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = _shop(pg_databases)
+    try:
+        def failing_catalog(*_: Any) -> None:
+            raise RuntimeError("the catalog read failed")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(reflect_postgresql, "read_extras", failing_catalog)
+            with pytest.raises(RuntimeError, match="the catalog read failed"):
+                reflect(engine)
+
+        def failing_columns(*_: Any, **__: Any) -> None:
+            raise RuntimeError("the column read failed")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(Inspector, "get_multi_columns", failing_columns)
+            with pytest.raises(RuntimeError, match="the column read failed"):
+                reflect(engine)
+        assert not any(t.name.startswith("catalog") for t in threading.enumerate())
+        assert reflect(engine).table("item").columns
+    finally:
+        engine.dispose()
+
+
+def _progress_of(bind: Any, **options: Any) -> list[tuple[str, int, int]]:
+    reported: list[tuple[str, int, int]] = []
+    reflect(bind, progress=lambda label, done, total: reported.append((label, done, total)), **options)
+    return reported
+
+
+def _check_progress(reported: list[tuple[str, int, int]]) -> None:
+    *steps, finished = reported
+    assert finished == ("Done", 1, 1)
+    assert [done for _, done, _ in steps] == list(range(len(steps)))
+    assert {total for _, _, total in steps} == {len(steps)}, "every step taken, none past the total"
+
+
+def test_progress_counts_every_step_once_on_postgresql(pg_databases: ServerDatabases) -> None:
+    engine = _shop(pg_databases)
+    try:
+        _check_progress(_progress_of(engine))
+        with engine.connect() as conn:
+            _check_progress(_progress_of(conn, tables_only=True))
+        _check_progress(_progress_of(engine, only={(None, "item")}))
+    finally:
+        engine.dispose()
+
+
+def test_progress_counts_every_step_once_on_mariadb(mysql_databases: ServerDatabases) -> None:
+    engine = create_engine(mysql_databases.url(mysql_databases.create()))
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE item (id int PRIMARY KEY, name varchar(40))")
+            conn.exec_driver_sql("CREATE VIEW named AS SELECT name FROM item")
+        _check_progress(_progress_of(engine))
+        with engine.connect() as conn:
+            _check_progress(_progress_of(conn, tables_only=True))
+    finally:
+        engine.dispose()
+
+
+def test_cancelling_stops_the_read_and_its_catalog_thread(pg_databases: ServerDatabases) -> None:
+    engine = _shop(pg_databases)
+    token = CancelToken()
+
+    def cancel_after_the_columns(label: str, done: int, total: int) -> None:
+        if label.endswith("primary keys"):
+            token.cancel()
+
+    try:
+        with pytest.raises(Cancelled):
+            reflect(engine, progress=cancel_after_the_columns, cancel=token)
+        assert not any(t.name.startswith("catalog") for t in threading.enumerate())
+    finally:
+        engine.dispose()
