@@ -7,10 +7,11 @@ list :class:`~gui_app.ui.apply_flow.ApplyFlow`'s, editing :class:`SchemaEditor`'
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMoveEvent, QResizeEvent, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QMoveEvent, QResizeEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -38,6 +39,7 @@ from gui_app.ui.migration_files import MigrationFiles
 from gui_app.ui.modal import run_modal
 from gui_app.ui.models.tree_index import Kind, Status
 from gui_app.ui.schema_editor import SchemaEditor
+from gui_app.ui.step_tips import StepTip, step_action, step_tip
 from gui_app.ui.widgets.details_panel import DetailsPanel
 from gui_app.ui.widgets.pending_panel import PendingPanel
 from gui_app.ui.widgets.preview_panel import PreviewPanel
@@ -187,15 +189,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(enabled == ALWAYS)
             setattr(self, attribute, action)
         self.edit_actions = [getattr(self, entry[0]) for entry in ACTIONS if entry[6] == EDIT]
-        self.undo_action = self._undo_redo(self.undo_group.createUndoAction(self, "&Undo"), "undo",
-                                           QKeySequence.StandardKey.Undo)
-        self.redo_action = self._undo_redo(self.undo_group.createRedoAction(self, "&Redo"), "redo",
-                                           QKeySequence.StandardKey.Redo)
-        # Qt names the step in the action's text ("Undo add_column books.subtitle"), which resizes
-        # the toolbar after every edit: the text stays short, the step goes to the tooltip. Connected
-        # after Qt's own update, so this one has the last word.
-        self.undo_group.undoTextChanged.connect(lambda text: self._name_step(self.undo_action, "&Undo", text))
-        self.undo_group.redoTextChanged.connect(lambda text: self._name_step(self.redo_action, "&Redo", text))
+        self.undo_action = self._undo_redo(step_action(self, self.undo_group, redo=False), "undo")
+        self.redo_action = self._undo_redo(step_action(self, self.undo_group, redo=True), "redo")
         self.recent_menu = QMenu("Recent connections", self)
         icons.set_action_icon(self.recent_menu.setIcon, "recent")
         self.recent_projects_menu = QMenu("Recent Alembic projects", self)
@@ -222,6 +217,8 @@ class MainWindow(QMainWindow):
                 toolbar.addSeparator()
             else:
                 toolbar.addAction(getattr(self, entry))
+        for action, redo in ((self.undo_action, False), (self.redo_action, True)):
+            StepTip(toolbar.widgetForAction(action), partial(step_tip, self.undo_group, redo))
 
     def _slot(self, path: str) -> Any:
         """The callable an action table entry names: a method of the window or of one of its parts."""
@@ -230,8 +227,7 @@ class MainWindow(QMainWindow):
             target = getattr(target, part)
         return target
 
-    def _undo_redo(self, action: QAction, icon: str, shortcut: QKeySequence.StandardKey) -> QAction:
-        action.setShortcut(shortcut)
+    def _undo_redo(self, action: QAction, icon: str) -> QAction:
         icons.set_action_icon(action.setIcon, icon)
         action.setProperty(ICON_PROPERTY, icon)
         return action
@@ -287,7 +283,7 @@ class MainWindow(QMainWindow):
         pending.changed.connect(self.files.autosave)
         for action in self.edit_actions:
             action.setEnabled(True)
-        self._pending_count_shown()
+        self._follow_pending_count()
 
     def _show_projection(self) -> None:
         """The tree shows the schema as the pending list leaves it, changes marked."""
@@ -301,12 +297,11 @@ class MainWindow(QMainWindow):
                                      renames(plan.operations) if len(plan) else None)
         if self._diagram is not None:
             self._diagram.show_schema(plan.projected, plan.base if len(plan) else None)
-        self._pending_count_shown()
+        self._follow_pending_count()
 
-    def _pending_count_shown(self) -> None:
-        """The dock's title and the actions that need something pending follow the list's length."""
+    def _follow_pending_count(self) -> None:
+        """The actions that need something pending follow the list's length (the panel shows it)."""
         count = len(self.context.pending.plan) if self.context.pending is not None else 0
-        self.pending_dock.setWindowTitle(f"Pending changes ({count})" if count else "Pending changes")
         for action in (self.apply_action, self.save_revision_action, self.save_script_action, self.export_sql_action):
             action.setEnabled(count > 0)
 
@@ -474,11 +469,6 @@ class MainWindow(QMainWindow):
 
     def idle(self) -> None:
         self._loading_stopped()
-
-    @staticmethod
-    def _name_step(action: QAction, text: str, step: str) -> None:
-        action.setText(text)
-        action.setToolTip(f"{text.replace('&', '')} {step}" if step else text.replace("&", ""))
 
     def show_timeouts(self) -> None:
         from gui_app.ui.widgets.timeouts_dialog import TimeoutsDialog

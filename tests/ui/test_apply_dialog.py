@@ -340,11 +340,12 @@ def test_an_interrupted_mariadb_apply_is_offered_to_finish_or_revert(
     assert Journal.find(url_without_password(make_url(url))) is None
 
 
-def test_after_an_apply_the_list_title_and_actions_say_nothing_is_pending(qtbot: QtBot,
+def test_after_an_apply_the_list_count_and_actions_say_nothing_is_pending(qtbot: QtBot,
                                                                           demo_window: MainWindow) -> None:
-    assert not demo_window.apply_action.isEnabled() and demo_window.pending_dock.windowTitle() == "Pending changes"
+    count = demo_window.pending_panel.count
+    assert not demo_window.apply_action.isEnabled() and count.text() == "Nothing pending"
     _stage_destructive_plan(qtbot, demo_window)
-    assert demo_window.apply_action.isEnabled() and demo_window.pending_dock.windowTitle() == "Pending changes (2)"
+    assert demo_window.apply_action.isEnabled() and count.text() == "2 pending operations"
 
     def steps(dialog: Any) -> None:
         qtbot.waitUntil(lambda: dialog.impacts is not None, timeout=10_000)
@@ -354,7 +355,7 @@ def test_after_an_apply_the_list_title_and_actions_say_nothing_is_pending(qtbot:
     _drive_apply(qtbot, demo_window, steps)
     qtbot.waitUntil(lambda: demo_window.context.pending is not None and not len(demo_window.context.pending.plan)
                     and not demo_window.context.loading, timeout=20_000)
-    assert demo_window.pending_dock.windowTitle() == "Pending changes"
+    assert count.text() == "Nothing pending"
     assert not demo_window.apply_action.isEnabled() and not demo_window.save_revision_action.isEnabled()
     assert demo_window.new_table_action.isEnabled()
 

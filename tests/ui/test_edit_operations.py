@@ -575,6 +575,27 @@ def test_pending_model_passes_qt_model_tester_through_edits_undo_and_redo(
     assert assert_multi_data_is_data(model) == 2 * 4 * 9  # what a delegate gets in one call is data()'s
 
 
+def test_the_pending_list_paints_what_each_row_holds_now(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """What a row was painted with is kept until the row changes: after an undo and another edit
+    in its place, the row shows the new operation, every role as ``data`` gives it."""
+    panel = demo_window.pending_panel
+    model = panel.model
+    drop_table(qtbot, demo_window)
+    edit_column(qtbot, demo_window)
+    panel.view.grab()  # painted: the cells are kept
+    assert assert_multi_data_is_data(model) == 2 * 4 * 9
+    second = model.index(1, 1).data()
+    demo_window.undo_action.trigger()
+    drop_unique(qtbot, demo_window)  # row 2 now holds another operation
+    panel.view.grab()
+    assert model.index(1, 1).data() != second
+    assert assert_multi_data_is_data(model) == 2 * 4 * 9
+    assert panel.count.text() == "2 pending operations"
+    demo_window.undo_action.trigger()
+    demo_window.undo_action.trigger()
+    assert panel.count.text() == "Nothing pending"
+
+
 def test_the_tree_tells_the_view_the_rows_an_edit_changed(qtbot: QtBot, demo_window: MainWindow,
                                                           qtmodeltester: Any) -> None:
     """An edit, undo and redo replace the rows of the tables they touched, in place: no reset of

@@ -7,8 +7,9 @@ import sqlite3
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
+from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import QHelpEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 
 from gui_app.ui.main_window import MainWindow
@@ -227,19 +228,68 @@ def test_a_sqlite_file_given_by_its_path_at_start_is_opened(qtbot: QtBot, window
     assert [t.name for t in window.context.database.schema.tables] == ["notes"]  # type: ignore[union-attr]
 
 
-def test_undo_and_redo_keep_a_short_text_and_name_the_step_in_the_tooltip(qtbot: QtBot,
-                                                                          demo_window: MainWindow) -> None:
+def _hover_tip(qtbot: QtBot, button: QWidget) -> str:
+    """The tooltip a user sees on pointing at ``button``."""
+    QToolTip.hideText()
+    QApplication.sendEvent(button, QHelpEvent(QEvent.Type.ToolTip, QPoint(4, 4), button.mapToGlobal(QPoint(4, 4))))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2_000)
+    return QToolTip.text()
+
+
+def test_undo_and_redo_keep_their_text_and_name_the_step_on_hover(qtbot: QtBot, demo_window: MainWindow) -> None:
     from tests.ui.editing import menu_action
 
     toolbar = demo_window.findChild(QToolBar, "mainToolbar")
     assert toolbar is not None
-    width = toolbar.sizeHint().width()
+    undo_button, redo_button = (toolbar.widgetForAction(a) for a in (demo_window.undo_action,
+                                                                     demo_window.redo_action))
+    assert not demo_window.undo_action.isEnabled() and _hover_tip(qtbot, undo_button) == "Undo"
     menu_action(demo_window, ("main", "Tables", "reviews"), "Drop table").trigger()
+    width = toolbar.sizeHint().width()
+    changes: list[str] = []
+    for action in (demo_window.undo_action, demo_window.redo_action):
+        action.changed.connect(lambda action=action: changes.append(action.text()))
+    menu_action(demo_window, ("main", "Tables", "books"), "Drop table").trigger()
+    assert changes == []  # nothing for the toolbar to lay out again
     assert demo_window.undo_action.text() == "&Undo"
-    assert demo_window.undo_action.toolTip() == "Undo drop_table reviews"
+    assert demo_window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    assert _hover_tip(qtbot, undo_button) == "Undo drop_table books"
     assert toolbar.sizeHint().width() == width
     demo_window.undo_action.trigger()
-    assert demo_window.redo_action.text() == "&Redo" and demo_window.redo_action.toolTip() == "Redo drop_table reviews"
+    assert demo_window.redo_action.text() == "&Redo" and demo_window.redo_action.isEnabled()
+    assert _hover_tip(qtbot, redo_button) == "Redo drop_table books"
+    assert _hover_tip(qtbot, undo_button) == "Undo drop_table reviews"
+    demo_window.redo_action.trigger()
+    assert not demo_window.redo_action.isEnabled() and len(demo_window.context.pending.plan) == 2  # type: ignore[union-attr]
+
+
+def test_an_edit_does_not_lay_out_the_main_window_again(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """The pending count, the preview's state and the undo step change at every edit; none of them
+    may make the window place its docks again (several milliseconds of the GUI thread per edit)."""
+    from tests.ui.editing import menu_action
+
+    window = demo_window
+    menu_action(window, ("main", "Tables", "reviews"), "Drop table").trigger()  # enables apply, save…
+    qtbot.waitUntil(lambda: not window.preview.rendering, timeout=10_000)
+    qtbot.wait(50)
+    layouts: list[str] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.LayoutRequest:
+                layouts.append(watched.objectName() or type(watched).__name__)
+            return False
+
+    watch = Watch()
+    for widget in (window, window.pending_dock, window.preview_dock):
+        widget.installEventFilter(watch)
+    for table in ("books", "customers"):
+        menu_action(window, ("main", "Tables", table), "Drop table").trigger()
+        qtbot.waitUntil(lambda: not window.preview.rendering, timeout=10_000)
+        qtbot.wait(50)
+    assert window.pending_panel.count.text() == "3 pending operations"
+    assert window.preview.status.text() == "3 operations"
+    assert layouts == []
 
 
 @pytest.mark.postgresql

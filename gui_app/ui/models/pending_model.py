@@ -30,6 +30,9 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 _DANGER = QColor("#c0392b")
 _CAUTION = QColor("#c77700")
 _DANGER_BRUSH, _CAUTION_BRUSH = QBrush(_DANGER), QBrush(_CAUTION)
+_PAINTED = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole)
+_ASKED = (Qt.ItemDataRole.ToolTipRole,)
+"""The roles :meth:`PendingModel.data` answers besides those painted (kept out of the cell cache)."""
 
 
 class PendingModel(QAbstractTableModel):
@@ -45,6 +48,8 @@ class PendingModel(QAbstractTableModel):
         self._calls: dict[int, tuple[ops.MigrateOperation, str]] = {}
         self._shown: list[ops.MigrateOperation] = []
         """The operations the view was last told about, row by row."""
+        self._cells: dict[tuple[int, int], dict[int, Any]] = {}
+        """What each cell painted with (text, icon, colour), until its row may have changed."""
 
     def set_pending(self, pending: PendingPlan | None) -> None:
         self.beginResetModel()
@@ -52,6 +57,7 @@ class PendingModel(QAbstractTableModel):
             self._pending.changed.disconnect(self.refresh)
         self._pending = pending
         self._calls.clear()
+        self._cells.clear()
         self._shown = list(self._operations())
         if pending is not None:
             pending.changed.connect(self.refresh)
@@ -64,6 +70,9 @@ class PendingModel(QAbstractTableModel):
         old, new = self._shown, list(self._operations())
         first, old_end, new_end = changed_run(old, new, operator.is_)
         removed, inserted = old_end - first, new_end - first
+        # The rows from the first changed one on, or all of them (see the risks below).
+        stale_from = first if inserted or removed else 0
+        self._cells = {cell: roles for cell, roles in self._cells.items() if cell[0] < stale_from}
         if removed and inserted and removed == inserted:  # replaced in place (an online form): rows stay
             self._shown = new
             self.dataChanged.emit(self.index(first, 0), self.index(len(new) - 1, len(self.HEADERS) - 1))
@@ -186,6 +195,17 @@ class PendingModel(QAbstractTableModel):
         return None
 
     def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
-        """A cell's roles in one call from Qt (a delegate asks for seven at once per cell)."""
+        """A cell's roles in one call from Qt (a delegate asks for seven at once per cell). The
+        list is painted again whole at every edit (the view lays out its rows again when one is
+        added): what a cell paints with is worked out once, until its row changes."""
+        key = (index.row(), index.column())
+        roles = self._cells.get(key)
+        if roles is None:
+            if not index.isValid() or index.row() >= len(self._shown):
+                roles = {}
+            else:
+                roles = {role: self.data(index, role) for role in _PAINTED}
+                self._cells[key] = roles
         for item in requested(roleDataSpan):
-            item.setData(self.data(index, item.role()))
+            role = item.role()
+            item.setData(roles[role] if role in roles else self.data(index, role) if role in _ASKED else None)

@@ -41,11 +41,12 @@ class DetailsPanel(QTextBrowser):
         self.setOpenLinks(False)
         self.hint_html = ""
         """Shown under the prompt while nothing is selected (the demo's suggested first edits)."""
+        self._shown: str | None = None
         self.show_node(None, 0)
 
     def show_node(self, tree: TreeIndex | None, node: int) -> None:
         if tree is None or node <= 0 or tree.schema is None:
-            self.setHtml("<p><i>Select an object in the tree to see its details.</i></p>" + self.hint_html)
+            self._show("<p><i>Select an object in the tree to see its details.</i></p>" + self.hint_html)
             return
         kind, obj, status = tree.kinds[node], tree.objects[node], tree.statuses[node]
         title = f"{kind.value.replace('_', ' ')} <b>{escape(tree.names[node])}</b>"
@@ -73,7 +74,14 @@ class DetailsPanel(QTextBrowser):
                 cell = f"<s>{_cell(before[label])}</s> → <b>{cell}</b>"
             html.append(f"<tr><td valign='top'><b>{escape(label)}</b></td><td>{cell}</td></tr>")
         html.append("</table>")
-        self.setHtml("".join(html + texts))
+        self._show("".join(html + texts))
+
+    def _show(self, html: str) -> None:
+        """Every edit shows the selection again, mostly unchanged: parsing, laying out and
+        repainting the same page would cost the GUI thread about a millisecond each time."""
+        if html != self._shown:
+            self._shown = html
+            self.setHtml(html)
 
 
 def _cell(value: Any) -> str:

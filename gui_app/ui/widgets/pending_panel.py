@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from gui_app.ui import icons
 from gui_app.ui.models.pending_model import PendingModel
+from gui_app.ui.widgets.text_strip import TextStrip
 
 if TYPE_CHECKING:
     from gui_app.core.online import OnlineOp
@@ -82,8 +83,14 @@ class PendingPanel(QWidget):
         tabs.addTab(self.view, "Operations")
         history = tabs.addTab(self.history, "History")
         icons.set_action_icon(lambda icon: tabs.setTabIcon(history, icon), "history")
+        self.count = TextStrip(self)
+        self.count.setObjectName("pendingCount")
+        self.count.setContentsMargins(4, 0, 0, 0)  # the panel has none; the text would touch the edge
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._show_count)
+        self._show_count()
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons.addWidget(self.count, 1)
         buttons.addWidget(self.online_button)
         buttons.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
@@ -107,6 +114,12 @@ class PendingPanel(QWidget):
         if self._pending is None or not 0 <= row < len(self._pending.plan):
             return None
         return self._pending.plan.online_form(row)
+
+    def _show_count(self, *_args: object) -> None:
+        """Here rather than in the dock's title: a new title re-lays out the whole window (its tab
+        in the bottom dock area changes width), some milliseconds per edit."""
+        count = self.model.rowCount()
+        self.count.setText(f"{count} pending operation" + ("" if count == 1 else "s") if count else "Nothing pending")
 
     def _update_online(self, *_args: object) -> None:
         online = self._online_form()

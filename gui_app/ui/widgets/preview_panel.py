@@ -26,6 +26,7 @@ from gui_app.core.dialects import family
 from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui import icons
 from gui_app.ui.widgets.code_view import CodeView
+from gui_app.ui.widgets.text_strip import TextStrip
 from gui_app.ui.workers import Job, JobRunner
 
 if TYPE_CHECKING:
@@ -75,7 +76,8 @@ class PreviewPanel(QWidget):
         self.copy_button = QPushButton("Copy", self)
         icons.set_action_icon(self.copy_button.setIcon, "copy")
         self.copy_button.clicked.connect(self.copy_current)
-        self.status = QLabel(self)
+        self.status = TextStrip(self)  # says so at every edit: a label would re-lay out the window
+        self.status.setObjectName("previewStatus")
         self.tabs = QTabWidget(self)
         self.sql = self._editor("sql")
         self.upgrade = self._editor("python")
