@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from importlib import resources
 from pathlib import Path
 
+from gui_app.core.resources import resource_text
+
 DEMO_FILE_NAME = "demo.sqlite"
-
-
-def resource_path(name: str) -> Path:
-    """A file from ``resources/``: packaged as ``gui_app/resources``, or beside the source tree."""
-    try:
-        packaged = resources.files("gui_app.resources").joinpath(name)
-        if packaged.is_file():
-            return Path(str(packaged))
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parents[2] / "resources" / name
-
-
-def resource_text(name: str) -> str:
-    return resource_path(name).read_text(encoding="utf-8")
 
 
 def ensure_demo_database(data_dir: Path) -> Path:

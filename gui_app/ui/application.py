@@ -27,8 +27,8 @@ APP_ICON = "icons/alembic-studio.svg"
 def create_window(settings: QSettings | None = None) -> MainWindow:
     from PySide6.QtGui import QIcon
 
-    from gui_app.core.demo import resource_path
     from gui_app.core.private_files import make_private
+    from gui_app.core.resources import resource_path
 
     settings = settings or QSettings()
     if settings.fileName().startswith("/"):  # a file (elsewhere: the registry, where modes mean nothing)
@@ -36,7 +36,7 @@ def create_window(settings: QSettings | None = None) -> MainWindow:
         # app's own (not a folder a settings file was pointed into).
         path = Path(settings.fileName())
         make_private(path, folder_too=path.parent.name == ORGANIZATION, create=True)
-    from gui_app.ui.widgets.timeouts_dialog import load_timeouts
+    from gui_app.ui.timeouts_settings import load_timeouts
 
     load_timeouts(settings)
     context = AppContext(settings)

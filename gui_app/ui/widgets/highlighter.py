@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import re
 import sys
+from functools import cache
 from typing import Any
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
@@ -47,6 +48,22 @@ _DESTROYS = {("DROP", "TABLE"), ("DROP", "COLUMN"), ("DELETE", "FROM"), ("TRUNCA
 _QUOTES_OR_COMMENTS = re.compile(r"[\"'`#]|--|/\*")
 
 
+@cache
+def _patterns(language: str) -> tuple[re.Pattern[str], ...]:
+    """Keywords, numbers, strings and comments, and for SQL what destroys data (so that it stands
+    out): compiled when first coloured, not while the window is built."""
+    words, flags = (_SQL_WORDS, re.IGNORECASE) if language == "sql" else (_PYTHON_WORDS, re.NOFLAG)
+    patterns: tuple[re.Pattern[str], ...] = (
+        re.compile(r"\b(" + "|".join(words) + r")\b", flags),
+        re.compile(r"\b\d+(\.\d+)?\b"),
+        re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\""),
+        re.compile(r"--.*$|#.*$"),
+    )
+    if language == "sql":
+        patterns += (re.compile(r"\b(DROP (TABLE|COLUMN)|DELETE FROM|TRUNCATE TABLE)\b", re.IGNORECASE),)
+    return patterns
+
+
 class CodeHighlighter(QSyntaxHighlighter):
     """Colours by rule for Python; for SQL, a line holding quotes or a comment is read with the
     dialect's own tokenizer (sqlglot), so a quoted name such as ``"we""ird;DROP TABLE x--"`` stays
@@ -55,22 +72,13 @@ class CodeHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, language: str, dialect: str = "postgresql") -> None:
         super().__init__(document)
         self.language, self.dialect = language, dialect
-        words = _SQL_WORDS if language == "sql" else _PYTHON_WORDS
-        flags = re.IGNORECASE if language == "sql" else 0
         self._keyword, self._number = _format("#3f6fd8", bold=True), _format("#b5651d")
         self._string, self._comment = _format("#2e9d4a"), _format("#8a8a8a", italic=True)
         self._danger = _format("#c0392b", bold=True)
         self._previous_start = self._previous_length = 0  # the token before, for DROP TABLE and the like
         self._tokenizer: tuple[str, Any] | None = None
-        self._rules = [
-            (re.compile(r"\b(" + "|".join(words) + r")\b", flags), self._keyword),
-            (re.compile(r"\b\d+(\.\d+)?\b"), self._number),
-            (re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\""), self._string),
-            (re.compile(r"--.*$|#.*$"), self._comment),
-        ]
-        if language == "sql":  # what destroys data stands out
-            self._rules.append((re.compile(r"\b(DROP (TABLE|COLUMN)|DELETE FROM|TRUNCATE TABLE)\b", re.IGNORECASE),
-                                self._danger))
+        # In the order of :func:`_patterns`.
+        self._formats = (self._keyword, self._number, self._string, self._comment, self._danger)
 
     def _set(self, start: int, length: int, fmt: QTextCharFormat) -> None:
         """``setFormat``, minus a defect of some PySide6 releases: each call takes one reference from
@@ -102,7 +110,7 @@ class CodeHighlighter(QSyntaxHighlighter):
             return
         if self.language == "sql" and _QUOTES_OR_COMMENTS.search(text) and self._tokenized(text):
             return
-        for pattern, fmt in self._rules:
+        for pattern, fmt in zip(_patterns(self.language), self._formats, strict=False):
             for match in pattern.finditer(text):
                 self._set(match.start(), match.end() - match.start(), fmt)
 

@@ -6,9 +6,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from gui_app.core import timeouts
+from gui_app.ui.timeouts_settings import KEYS, RETRIES_KEY, load_timeouts
 
-KEYS = {"connect": "timeouts/connect", "lock": "timeouts/lock", "count": "timeouts/count"}
-RETRIES_KEY = "timeouts/lock_retries"
 LABELS = {
     "connect": ("Connecting", "Give up on a server that does not answer within this time."),
     "lock": ("Waiting for a lock", "An apply stops when another session holds a lock this long, names that "
@@ -16,27 +15,6 @@ LABELS = {
              "reads of the table, so keep this short on a busy database."),
     "count": ("Counting affected rows", "A count that takes longer is shown as not counted."),
 }
-
-
-def load_timeouts(settings: QSettings) -> timeouts.Timeouts:
-    """The timeouts saved in ``settings`` (the defaults where none or a wrong value is saved),
-    made the process's own."""
-    defaults = timeouts.Timeouts()
-    values = {}
-    for name, key in KEYS.items():
-        try:
-            value = float(settings.value(key, getattr(defaults, name)))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            value = getattr(defaults, name)
-        values[name] = value if 0 < value <= 86_400 else getattr(defaults, name)
-    try:
-        retries = int(settings.value(RETRIES_KEY, defaults.lock_retries))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        retries = defaults.lock_retries
-    chosen = timeouts.Timeouts(connect=values["connect"], lock=values["lock"], count=values["count"],
-                               lock_retries=retries if 0 <= retries <= 100 else defaults.lock_retries)
-    timeouts.configure(chosen)
-    return chosen
 
 
 class TimeoutsDialog(QDialog):
