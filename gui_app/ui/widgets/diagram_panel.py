@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGraphicsSceneContextMenuEvent,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
@@ -48,6 +47,7 @@ from gui_app.ui.actions import make_action
 from gui_app.ui.models.tree_index import Status
 from gui_app.ui.widgets.diagram_choice import DiagramChoice, offer_names
 from gui_app.ui.widgets.diagram_view import DiagramView, LinkColumns
+from gui_app.ui.widgets.text_strip import TextStrip
 from gui_app.ui.workers import Job, JobRunner
 
 Drawn = tuple[Layout, list[s.Table], dict[TableName, "Marks"], dict[TableName, str], dict[TableName, str]]
@@ -128,8 +128,9 @@ class DiagramPanel(QWidget):
         self.new_table: Callable[[], None] | None = None
         """Runs the new table dialog (set by the window); *New table here…* puts the table where clicked."""
         self.last_menu: QMenu | None = None
-        self.status = QLabel(self)
+        self.status = TextStrip(self)  # says something new at every edit: a label would re-lay out the window
         self.status.setObjectName("diagramStatus")
+        self.status.setContentsMargins(4, 2, 4, 2)
         self.choice = DiagramChoice(self)
         self.choice.selected = self.view.selected_table
         self.choice.notify = self.status.setText
