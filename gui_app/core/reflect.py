@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 
 from gui_app.core import timeouts
 from gui_app.core.connect import shared_engine
@@ -54,7 +55,7 @@ def reflect(
 
 def _reflect_connection(conn: Connection, progress: ProgressFn | None, cancel: CancelToken | None,
                         only: set[tuple[str | None, str]] | None, tables_only: bool,
-                        catalog: Callable[[], PostgresExtras] | None = None) -> Schema:
+                        catalog: Callable[[], PostgresExtras | None] | None = None) -> Schema:
     name = conn.dialect.name
     with collector_paused():
         if name == "sqlite":
@@ -77,18 +78,24 @@ def _reflect_postgresql(engine: Engine, progress: ProgressFn | None, cancel: Can
     """The catalog queries beyond SQLAlchemy's inspector run on a second connection while the
     inspector reads the tables on the first: most of either is the server's time, and the server
     answers both at once (~30 ms of MusicBrainz's ~190). Neither reads in one snapshot, as before:
-    every statement of a reflection sees what is committed when it starts."""
+    every statement of a reflection sees what is committed when it starts. Where the server
+    refuses a second connection (its or the role's connection limit), the first reads it all."""
     from gui_app.core.reflect_postgresql import read_extras
 
-    def read_catalog() -> PostgresExtras:
-        with engine.connect() as conn:
+    def read_catalog() -> PostgresExtras | None:
+        try:
+            conn = engine.connect()
+        except DBAPIError:
+            return None
+        with conn:
             return read_extras(conn, inspect(conn), tables_only)
 
-    with collector_paused(), ThreadPoolExecutor(1, thread_name_prefix="catalog") as alongside:
+    # The first connection is made first: where only one is allowed, it is the reflection's.
+    with collector_paused(), engine.connect() as conn, \
+            ThreadPoolExecutor(1, thread_name_prefix="catalog") as alongside:
         catalog = alongside.submit(read_catalog)
         try:
-            with engine.connect() as conn:
-                return _reflect_connection(conn, progress, cancel, only, tables_only, catalog.result)
+            return _reflect_connection(conn, progress, cancel, only, tables_only, catalog.result)
         finally:
             catalog.cancel()  # not started yet (the reflection failed at once): not started at all
 

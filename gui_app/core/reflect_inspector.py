@@ -50,9 +50,10 @@ _SCHEMAS = text("""
 
 def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str | None, str]] | None = None,
                            tables_only: bool = False,
-                           catalog: Callable[[], PostgresExtras] | None = None) -> Schema:
+                           catalog: Callable[[], PostgresExtras | None] | None = None) -> Schema:
     """``catalog``: PostgreSQL's facts beyond the inspector's, when another connection reads them
-    meanwhile (see :func:`gui_app.core.reflect.reflect`); read here on ``conn`` otherwise."""
+    meanwhile (see :func:`gui_app.core.reflect.reflect`); read here on ``conn`` otherwise, or
+    where it gives None (no second connection to be had)."""
     insp = inspect(conn)
     default = insp.default_schema_name
     postgres = conn.dialect.name == "postgresql"
@@ -73,7 +74,9 @@ def reflect_with_inspector(conn: Connection, steps: Steps, only: set[tuple[str |
         nonlocal extras
         if extras is None:
             steps.advance("Reading PostgreSQL catalog")
-            extras = catalog() if catalog is not None else read_extras(conn, insp, tables_only)
+            extras = catalog() if catalog is not None else None
+            if extras is None:
+                extras = read_extras(conn, insp, tables_only)
         return extras
 
     if postgres and catalog is None:

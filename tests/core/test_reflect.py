@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine.reflection import Inspector
 
 from gui_app.core import reflect_postgresql
 from gui_app.core.progress import Cancelled, CancelToken
 from gui_app.core.reflect import reflect
-from tests.conftest import ServerDatabases
+from tests.conftest import ServerDatabases, unique_name
 
 # Statements that tell the two sides apart: SQLAlchemy's column read and the catalog's triggers.
 _INSPECTOR_COLUMNS = "pg_catalog.format_type(pg_catalog.pg_attribute.atttypid"
@@ -117,6 +119,34 @@ def test_an_error_of_either_side_is_the_reflections_and_leaves_no_thread(
         assert reflect(engine).table("item").columns
     finally:
         engine.dispose()
+
+
+def test_a_role_allowed_one_connection_reads_everything_on_it(pg_databases: ServerDatabases) -> None:
+    """The server refuses the catalog's connection (the role's connection limit): the first
+    connection reads the catalog too, and the schema is the same."""
+    url = make_url(pg_databases.create_with(*_SHOP))
+    role = unique_name("as_test_role")
+    admin = create_engine(pg_databases.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 1')
+        conn.exec_driver_sql(f'GRANT ALL ON DATABASE "{url.database}" TO "{role}"')
+    engine = create_engine(url.set(username=role))
+    try:
+        with engine.connect():  # the role's one connection, while a second is refused
+            with pytest.raises(OperationalError, match="too many connections"):
+                engine.connect()
+        with _statements(engine) as seen:
+            limited = reflect(engine)
+        assert len({conn for _, conn, _ in seen}) == 1
+        with create_engine(url).connect() as conn:
+            assert limited == reflect(conn)
+        assert [t.name for t in limited.table("item").triggers] == ["item_touch"]
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
+            conn.exec_driver_sql(f'DROP ROLE "{role}"')
+        admin.dispose()
 
 
 def _progress_of(bind: Any, **options: Any) -> list[tuple[str, int, int]]:
