@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine.reflection import Inspector
+from sqlalchemy.exc import OperationalError
 
 from gui_app.core import reflect_postgresql
 from gui_app.core.progress import Cancelled, CancelToken
@@ -52,22 +52,21 @@ def _statements(engine: Engine) -> Iterator[list[tuple[str, int, str]]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def _shop(pg_databases: ServerDatabases) -> Engine:
-    return create_engine(pg_databases.create_with(*_SHOP))
+@pytest.fixture
+def shop(pg_databases: ServerDatabases) -> Iterator[Engine]:
+    """An engine on a new database holding ``_SHOP``."""
+    engine = create_engine(pg_databases.create_with(*_SHOP))
+    yield engine
+    engine.dispose()
 
 
-def test_catalog_is_read_on_a_connection_of_its_own_and_the_result_is_the_same(
-        pg_databases: ServerDatabases) -> None:
-    engine = _shop(pg_databases)
-    try:
-        with _statements(engine) as seen:
-            alongside = reflect(engine)
-        with engine.connect() as conn:
-            one_connection = reflect(conn)
-    finally:
-        engine.dispose()
+def test_catalog_is_read_on_a_connection_of_its_own_and_the_result_is_the_same(shop: Engine) -> None:
+    with _statements(shop) as seen:
+        alongside = reflect(shop)
+    with shop.connect() as conn:
+        one_connection = reflect(conn)
     assert alongside == one_connection
-    (columns_read,) = [(conn, thread) for sql, conn, thread in seen if _INSPECTOR_COLUMNS in sql][:1]
+    columns_read = next((conn, thread) for sql, conn, thread in seen if _INSPECTOR_COLUMNS in sql)
     (catalog_read,) = [(conn, thread) for sql, conn, thread in seen if _CATALOG_TRIGGERS in sql]
     assert columns_read[0] != catalog_read[0]
     assert columns_read[1] != catalog_read[1] and catalog_read[1].startswith("catalog")
@@ -77,14 +76,9 @@ def test_catalog_is_read_on_a_connection_of_its_own_and_the_result_is_the_same(
     assert not any(t.name.startswith("catalog") for t in threading.enumerate())
 
 
-def test_a_schema_without_tables_keeps_its_views_and_routines_without_the_table_reads(
-        pg_databases: ServerDatabases) -> None:
-    engine = _shop(pg_databases)
-    try:
-        with _statements(engine) as seen:
-            schema = reflect(engine)
-    finally:
-        engine.dispose()
+def test_a_schema_without_tables_keeps_its_views_and_routines_without_the_table_reads(shop: Engine) -> None:
+    with _statements(shop) as seen:
+        schema = reflect(shop)
     reports = next(n for n in schema.namespaces if n.name == "reports")
     assert reports.tables == ()
     assert [v.name for v in reports.views] == ["priced"]
@@ -97,28 +91,24 @@ def test_a_schema_without_tables_keeps_its_views_and_routines_without_the_table_
 
 
 def test_an_error_of_either_side_is_the_reflections_and_leaves_no_thread(
-        pg_databases: ServerDatabases, monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = _shop(pg_databases)
-    try:
-        def failing_catalog(*_: Any) -> None:
-            raise RuntimeError("the catalog read failed")
+        shop: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_catalog(*_: Any) -> None:
+        raise RuntimeError("the catalog read failed")
 
-        with monkeypatch.context() as patched:
-            patched.setattr(reflect_postgresql, "read_extras", failing_catalog)
-            with pytest.raises(RuntimeError, match="the catalog read failed"):
-                reflect(engine)
+    with monkeypatch.context() as patched:
+        patched.setattr(reflect_postgresql, "read_extras", failing_catalog)
+        with pytest.raises(RuntimeError, match="the catalog read failed"):
+            reflect(shop)
 
-        def failing_columns(*_: Any, **__: Any) -> None:
-            raise RuntimeError("the column read failed")
+    def failing_columns(*_: Any, **__: Any) -> None:
+        raise RuntimeError("the column read failed")
 
-        with monkeypatch.context() as patched:
-            patched.setattr(Inspector, "get_multi_columns", failing_columns)
-            with pytest.raises(RuntimeError, match="the column read failed"):
-                reflect(engine)
-        assert not any(t.name.startswith("catalog") for t in threading.enumerate())
-        assert reflect(engine).table("item").columns
-    finally:
-        engine.dispose()
+    with monkeypatch.context() as patched:
+        patched.setattr(Inspector, "get_multi_columns", failing_columns)
+        with pytest.raises(RuntimeError, match="the column read failed"):
+            reflect(shop)
+    assert not any(t.name.startswith("catalog") for t in threading.enumerate())
+    assert reflect(shop).table("item").columns
 
 
 def test_a_role_allowed_one_connection_reads_everything_on_it(pg_databases: ServerDatabases) -> None:
@@ -132,9 +122,9 @@ def test_a_role_allowed_one_connection_reads_everything_on_it(pg_databases: Serv
         conn.exec_driver_sql(f'GRANT ALL ON DATABASE "{url.database}" TO "{role}"')
     engine = create_engine(url.set(username=role))
     try:
-        with engine.connect():  # the role's one connection, while a second is refused
-            with pytest.raises(OperationalError, match="too many connections"):
-                engine.connect()
+        # The role's one connection, while a second is refused.
+        with engine.connect(), pytest.raises(OperationalError, match="too many connections"):
+            engine.connect()
         with _statements(engine) as seen:
             limited = reflect(engine)
         assert len({conn for _, conn, _ in seen}) == 1
@@ -162,15 +152,11 @@ def _check_progress(reported: list[tuple[str, int, int]]) -> None:
     assert {total for _, _, total in steps} == {len(steps)}, "every step taken, none past the total"
 
 
-def test_progress_counts_every_step_once_on_postgresql(pg_databases: ServerDatabases) -> None:
-    engine = _shop(pg_databases)
-    try:
-        _check_progress(_progress_of(engine))
-        with engine.connect() as conn:
-            _check_progress(_progress_of(conn, tables_only=True))
-        _check_progress(_progress_of(engine, only={(None, "item")}))
-    finally:
-        engine.dispose()
+def test_progress_counts_every_step_once_on_postgresql(shop: Engine) -> None:
+    _check_progress(_progress_of(shop))
+    with shop.connect() as conn:
+        _check_progress(_progress_of(conn, tables_only=True))
+    _check_progress(_progress_of(shop, only={(None, "item")}))
 
 
 def test_progress_counts_every_step_once_on_mariadb(mysql_databases: ServerDatabases) -> None:
@@ -186,17 +172,13 @@ def test_progress_counts_every_step_once_on_mariadb(mysql_databases: ServerDatab
         engine.dispose()
 
 
-def test_cancelling_stops_the_read_and_its_catalog_thread(pg_databases: ServerDatabases) -> None:
-    engine = _shop(pg_databases)
+def test_cancelling_stops_the_read_and_its_catalog_thread(shop: Engine) -> None:
     token = CancelToken()
 
     def cancel_after_the_columns(label: str, done: int, total: int) -> None:
         if label.endswith("primary keys"):
             token.cancel()
 
-    try:
-        with pytest.raises(Cancelled):
-            reflect(engine, progress=cancel_after_the_columns, cancel=token)
-        assert not any(t.name.startswith("catalog") for t in threading.enumerate())
-    finally:
-        engine.dispose()
+    with pytest.raises(Cancelled):
+        reflect(shop, progress=cancel_after_the_columns, cancel=token)
+    assert not any(t.name.startswith("catalog") for t in threading.enumerate())
