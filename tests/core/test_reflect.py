@@ -119,9 +119,10 @@ def test_a_role_allowed_one_connection_reads_everything_on_it(pg_databases: Serv
     admin = create_engine(pg_databases.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 1')
-        conn.exec_driver_sql(f'GRANT ALL ON DATABASE "{url.database}" TO "{role}"')
     engine = create_engine(url.set(username=role))
     try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'GRANT ALL ON DATABASE "{url.database}" TO "{role}"')
         # The role's one connection, while a second is refused.
         with engine.connect(), pytest.raises(OperationalError, match="too many connections"):
             engine.connect()
