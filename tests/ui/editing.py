@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt, QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPoint,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QHelpEvent, QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QToolTip, QWidget
+from pytestqt.exceptions import TimeoutError as QtWaitTimeout
 from pytestqt.qtbot import QtBot
 
 from gui_app.ui.main_window import MainWindow
@@ -168,3 +178,14 @@ def choose_in_pending_menu(window: MainWindow, row: int, object_name: str) -> bo
     QTimer.singleShot(0, choose)
     panel._context_menu(panel.view.visualRect(model.index(row, 1)).center())
     return shown["enabled"]
+
+
+def hover_tip(qtbot: QtBot, widget: QWidget) -> str:
+    """The tooltip a user sees on pointing at ``widget`` ("" when none shows)."""
+    QToolTip.hideText()
+    QApplication.sendEvent(widget, QHelpEvent(QEvent.Type.ToolTip, QPoint(2, 2), widget.mapToGlobal(QPoint(2, 2))))
+    try:
+        qtbot.waitUntil(QToolTip.isVisible, timeout=500)
+    except QtWaitTimeout:
+        return ""
+    return QToolTip.text()

@@ -7,9 +7,9 @@ import sqlite3
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QHelpEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 from pytestqt.qtbot import QtBot
 
 from gui_app.ui.main_window import MainWindow
@@ -228,22 +228,14 @@ def test_a_sqlite_file_given_by_its_path_at_start_is_opened(qtbot: QtBot, window
     assert [t.name for t in window.context.database.schema.tables] == ["notes"]  # type: ignore[union-attr]
 
 
-def _hover_tip(qtbot: QtBot, button: QWidget) -> str:
-    """The tooltip a user sees on pointing at ``button``."""
-    QToolTip.hideText()
-    QApplication.sendEvent(button, QHelpEvent(QEvent.Type.ToolTip, QPoint(4, 4), button.mapToGlobal(QPoint(4, 4))))
-    qtbot.waitUntil(QToolTip.isVisible, timeout=2_000)
-    return QToolTip.text()
-
-
 def test_undo_and_redo_keep_their_text_and_name_the_step_on_hover(qtbot: QtBot, demo_window: MainWindow) -> None:
-    from tests.ui.editing import menu_action
+    from tests.ui.editing import hover_tip, menu_action
 
     toolbar = demo_window.findChild(QToolBar, "mainToolbar")
     assert toolbar is not None
     undo_button, redo_button = (toolbar.widgetForAction(a) for a in (demo_window.undo_action,
                                                                      demo_window.redo_action))
-    assert not demo_window.undo_action.isEnabled() and _hover_tip(qtbot, undo_button) == "Undo"
+    assert not demo_window.undo_action.isEnabled() and hover_tip(qtbot, undo_button) == "Undo"
     menu_action(demo_window, ("main", "Tables", "reviews"), "Drop table").trigger()
     width = toolbar.sizeHint().width()
     changes: list[str] = []
@@ -253,12 +245,12 @@ def test_undo_and_redo_keep_their_text_and_name_the_step_on_hover(qtbot: QtBot, 
     assert changes == []  # nothing for the toolbar to lay out again
     assert demo_window.undo_action.text() == "&Undo"
     assert demo_window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
-    assert _hover_tip(qtbot, undo_button) == "Undo drop_table books"
+    assert hover_tip(qtbot, undo_button) == "Undo drop_table books"
     assert toolbar.sizeHint().width() == width
     demo_window.undo_action.trigger()
     assert demo_window.redo_action.text() == "&Redo" and demo_window.redo_action.isEnabled()
-    assert _hover_tip(qtbot, redo_button) == "Redo drop_table books"
-    assert _hover_tip(qtbot, undo_button) == "Undo drop_table reviews"
+    assert hover_tip(qtbot, redo_button) == "Redo drop_table books"
+    assert hover_tip(qtbot, undo_button) == "Undo drop_table reviews"
     demo_window.redo_action.trigger()
     assert not demo_window.redo_action.isEnabled() and len(demo_window.context.pending.plan) == 2  # type: ignore[union-attr]
 

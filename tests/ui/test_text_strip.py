@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint
-from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from gui_app.ui.widgets.text_strip import TextStrip
-
-
-def _hover(qtbot: QtBot, strip: TextStrip) -> str:
-    QToolTip.hideText()
-    qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=2_000)
-    QApplication.sendEvent(strip, QHelpEvent(QEvent.Type.ToolTip, QPoint(2, 2), strip.mapToGlobal(QPoint(2, 2))))
-    qtbot.wait(20)
-    return QToolTip.text() if QToolTip.isVisible() else ""
+from tests.ui.editing import hover_tip
 
 
 def test_a_new_text_repaints_the_strip_and_asks_no_layout(qtbot: QtBot) -> None:
@@ -53,10 +45,10 @@ def test_a_text_cut_short_is_whole_in_its_tooltip(qtbot: QtBot) -> None:
     strip.show()
     qtbot.waitExposed(strip)
     strip.setText("ok")
-    assert _hover(qtbot, strip) == ""
+    assert hover_tip(qtbot, strip) == ""
     whole = "1,204 pending operations, 3 of them destructive"
     strip.setText(whole)
-    assert _hover(qtbot, strip) == whole
+    assert hover_tip(qtbot, strip) == whole
     image = strip.grab().toImage()
     assert any(image.pixelColor(x, y) != image.pixelColor(0, 0)
                for x in range(image.width()) for y in range(image.height())), "something is drawn"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from gui_app.ui import icons
 from gui_app.ui.models.pending_model import PendingModel
 from gui_app.ui.widgets.text_strip import TextStrip
+from gui_app.ui.wording import plural
 
 if TYPE_CHECKING:
     from gui_app.core.online import OnlineOp
@@ -119,7 +120,7 @@ class PendingPanel(QWidget):
         """Here rather than in the dock's title: a new title re-lays out the whole window (its tab
         in the bottom dock area changes width), some milliseconds per edit."""
         count = self.model.rowCount()
-        self.count.setText(f"{count} pending operation" + ("" if count == 1 else "s") if count else "Nothing pending")
+        self.count.setText(plural(count, "pending operation") if count else "Nothing pending")
 
     def _update_online(self, *_args: object) -> None:
         online = self._online_form()

@@ -27,6 +27,7 @@ from gui_app.core.progress import CancelToken, ProgressFn
 from gui_app.ui import icons
 from gui_app.ui.widgets.code_view import CodeView
 from gui_app.ui.widgets.text_strip import TextStrip
+from gui_app.ui.wording import plural
 from gui_app.ui.workers import Job, JobRunner
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ class PreviewPanel(QWidget):
         self._unshown = dict(zip((self.sql, self.upgrade, self.downgrade), texts, strict=True))
         self._show_current()
         count = len(self._pending.plan) if self._pending is not None else 0
-        self.status.setText(f"{count} operation" + ("" if count == 1 else "s"))
+        self.status.setText(plural(count, "operation"))
 
     def _show_current(self) -> None:
         """Only the tab in view is brought up to date; the others when they are opened."""
