@@ -148,7 +148,8 @@ def _custom_impacts(conn: sa.Connection, index: int, op: ops.MigrateOperation, s
         if not effect.destructive:
             found.append(Impact(index, label, UNKNOWN, None, f"not counted: {effect.statement}"))
             continue
-        sql = effect.count_sql(conn.dialect.identifier_preparer.quote)
+        sql = effect.count_sql(conn.dialect.identifier_preparer.quote,
+                               doubled_percents=conn.dialect.paramstyle in ("format", "pyformat"))
         if sql is None:
             found.append(Impact(index, label, effect.what, None, f"cannot be counted: {effect.statement}"))
             continue

@@ -52,15 +52,19 @@ class Effect:
     def destructive(self) -> bool:
         return self.what != UNKNOWN
 
-    def count_sql(self, quote: Callable[[str], str]) -> str | None:
-        """``SELECT count(*)`` of what this effect destroys; ``quote`` is the dialect's identifier quoting."""
+    def count_sql(self, quote: Callable[[str], str], doubled_percents: bool = False) -> str | None:
+        """``SELECT count(*)`` of what this effect destroys; ``quote`` is the dialect's identifier
+        quoting. ``doubled_percents``: the driver takes ``%`` for a placeholder (the format
+        paramstyles), so the statement's own ``%`` (``LIKE 'a%'``) are doubled, as ``quote``
+        doubles them in names."""
         if self.table is None or self.what == UNKNOWN:
             return None
         table = ".".join(quote(p) for p in self.table if p)
         if self.column is not None:
             return f"SELECT count(*) FROM {table} WHERE {quote(self.column)} IS NOT NULL"
         if self.where is not None:
-            return f"SELECT count(*) FROM {table} WHERE {self.where}"
+            where = self.where.replace("%", "%%") if doubled_percents else self.where
+            return f"SELECT count(*) FROM {table} WHERE {where}"
         return f"SELECT count(*) FROM {table}"
 
 

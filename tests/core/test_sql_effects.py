@@ -89,3 +89,27 @@ def test_the_unknown_effect_label_is_the_plans() -> None:
     from gui_app.core import op_facts, sql_effects
 
     assert sql_effects.UNKNOWN == op_facts.UNKNOWN_EFFECT
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql),
+                                     pytest.param("mysql", marks=pytest.mark.mysql)])
+def test_a_statement_with_percent_signs_is_counted(request: pytest.FixtureRequest, tmp_path: Path,
+                                                   dialect: str) -> None:
+    """``LIKE 'a%'`` in a script's ``op.execute``: the count read the ``%`` as a placeholder (on
+    PostgreSQL "not counted", on MySQL/MariaDB a crash of the whole apply before it ran)."""
+    url = database_with(dialect, ["CREATE TABLE note (id INTEGER PRIMARY KEY, pattern VARCHAR(20))"], tmp_path,
+                        request)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO note VALUES (:id, :pattern)"), [
+            {"id": 1, "pattern": "a%"}, {"id": 2, "pattern": "ab"}, {"id": 3, "pattern": "b%s"},
+            {"id": 4, "pattern": "%(x)s"}])
+    base = reflect(url)
+    plan = Plan(base, base.dialect)
+    for sql in ("UPDATE note SET pattern = 'b%' WHERE pattern LIKE 'a%'",
+                "DELETE FROM note WHERE pattern = 'b%s' OR pattern = '%(x)s'"):
+        plan.append(edits.execute_sql(sql, None))
+    with engine.connect() as conn:
+        impacts = count_impacts(conn, base, plan.operations)
+    engine.dispose()
+    assert [(i.index, i.text) for i in impacts] == [(0, "2 rows overwritten"), (1, "2 rows deleted")]
