@@ -251,8 +251,15 @@ def opaque(op: ops.MigrateOperation) -> bool:
         text = op.sqltext
         if isinstance(text, sa.sql.ClauseElement) and not isinstance(text, sa.TextClause):
             return not isinstance(text, sa.sql.dml.UpdateBase | sa.sql.Select)
-        return not _DATA_ONLY.match(str(text))
+        return not _single_data_statement(str(text))
     return False
+
+
+def _single_data_statement(sql: str) -> bool:
+    """One SELECT/INSERT/UPDATE/DELETE/WITH/VALUES statement. Anything after a semicolon may be a
+    second statement that changes the schema; a semicolon inside a literal is taken as one too,
+    which only costs the schema read after the step."""
+    return bool(_DATA_ONLY.match(sql)) and ";" not in sql.strip().rstrip(";")
 
 
 class StepFailed(Exception):

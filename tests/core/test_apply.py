@@ -206,6 +206,23 @@ def test_a_postgresql_failure_mid_pipeline_is_pinned_on_its_operation(pg_url: UR
     assert fingerprint(pg_url) == before
 
 
+def test_two_statements_in_one_execute_run_as_under_alembic(pg_url: URL) -> None:
+    """``op.execute("UPDATE …; ALTER TABLE …")`` runs under ``alembic`` (a statement without
+    parameters goes to the server as one simple query); in the pipeline, which sends every
+    statement prepared, it failed ("cannot insert multiple commands into a prepared statement").
+    Its second statement may change the schema: the schema is read after it, not assumed."""
+    base = reflect(pg_url)
+    plan = Plan(base, "postgresql")
+    plan.append(edits.add_column(base.table("books"), edits.ColumnSpec("isbn", sa.String(13))))
+    plan.append(edits.execute_sql("UPDATE notes SET body = 'x'; ALTER TABLE notes ADD COLUMN seen boolean", None))
+    plan.append(edits.add_column(plan.projected.table("books"), edits.ColumnSpec("edition", sa.Integer())))
+    report = apply.apply_plan(pg_url, plan.operations, base)
+    assert report.mismatches == []
+    after = reflect(pg_url)
+    assert [c.name for c in after.table("notes").columns] == ["id", "body", "seen"]
+    assert [c.name for c in after.table("books").columns][-2:] == ["isbn", "edition"]
+
+
 def test_stamping_in_the_same_transaction(pg_url: URL) -> None:
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
