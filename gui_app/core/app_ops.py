@@ -158,8 +158,15 @@ class DropExclusionOp(ops.DropConstraintOp):
     def reverse(self) -> Any:
         from sqlalchemy.dialects import postgresql
 
-        preparer = postgresql.dialect().identifier_preparer  # type: ignore[no-untyped-call]
-        quoted = ".".join(preparer.quote(str(p)) for p in (self.schema, self.table_name) if p)
-        name = preparer.quote(str(self.constraint_name))
+        from gui_app.core.marked_ops import for_text
+
+        # Run through text(): names quoted without doubling % (text() does), a colon escaped.
+        preparer = for_text(postgresql.dialect()).identifier_preparer  # type: ignore[no-untyped-call]
+
+        def quote(part: str) -> str:
+            return str(preparer.quote(part)).replace(":", "\\:")
+
+        quoted = ".".join(quote(str(p)) for p in (self.schema, self.table_name) if p)
+        name = quote(str(self.constraint_name))
         return ReversibleExecuteSQLOp(f"ALTER TABLE {quoted} ADD CONSTRAINT {name} {self.definition}",
                                       f"ALTER TABLE {quoted} DROP CONSTRAINT {name}")

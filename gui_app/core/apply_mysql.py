@@ -67,13 +67,13 @@ def dry_run(url: URL, plan: Sequence[ops.MigrateOperation], base: Schema, progre
 
 def _create_sequences(engine: sa.Engine, sequences: Sequence[s.Sequence]) -> None:
     """MariaDB's sequences in the scratch database too, each where the real one stands."""
-    from gui_app.core.marked_ops import escaped
+    from gui_app.core.marked_ops import escaped, for_text
     from gui_app.core.sequence_ops import CreateSequenceOp, options_of
 
     with engine.begin() as conn:
         for sequence in sequences:
             for sql in CreateSequenceOp(sequence.name, options_of(sequence), None, sequence.next_value) \
-                    .statements(engine.dialect):
+                    .statements(for_text(engine.dialect)):
                 conn.execute(escaped(sql))
 
 
@@ -119,7 +119,7 @@ def _create_views(engine: sa.Engine, views: Sequence[View]) -> None:
     a view built on another after it: each round creates what it can, until all are made or a
     round makes none (a view the scratch database cannot hold is left out; a step that needs it
     then fails in the dry run, as it would not on the server: the report names it)."""
-    from gui_app.core.marked_ops import escaped
+    from gui_app.core.marked_ops import escaped, for_text
     from gui_app.core.view_ops import CreateViewOp
 
     waiting = [v for v in views if v.definition]
@@ -129,7 +129,7 @@ def _create_views(engine: sa.Engine, views: Sequence[View]) -> None:
             op = CreateViewOp(view.name, view.definition or "")
             try:
                 with engine.begin() as conn:
-                    conn.execute(escaped(op.statements(engine.dialect)[0]))
+                    conn.execute(escaped(op.statements(for_text(engine.dialect))[0]))
             except sa.exc.DBAPIError:
                 left.append(view)
         if len(left) == len(waiting):

@@ -10,6 +10,8 @@ or text does not read as the app writes it stays custom SQL.
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -88,6 +90,23 @@ def qualified(dialect: sa.Dialect, schema: str | None, name: str) -> str:
     return f"{preparer.quote_schema(schema)}.{preparer.quote(name)}" if schema else preparer.quote(name)
 
 
+@functools.lru_cache(maxsize=16)
+def for_text(dialect: sa.Dialect) -> sa.Dialect:
+    """``dialect``, quoting names for statements that go through ``text()``. A dialect whose
+    driver takes ``%`` for a placeholder (psycopg, PyMySQL) doubles it in a quoted name, and
+    ``text()`` doubles it again: a view named ``v%1`` reached the server as ``"v%%1"``."""
+    preparer = dialect.identifier_preparer
+    if not preparer._double_percents:
+        return dialect
+    plain = copy.copy(dialect)
+    plain.__dict__.pop("_type_memos", None)  # its literal processors double % too: built anew
+    plain.identifier_preparer = copy.copy(preparer)
+    plain.identifier_preparer.dialect = plain
+    plain.identifier_preparer._strings = {}  # the cache holds the names quoted with % doubled
+    plain.identifier_preparer._double_percents = False
+    return plain
+
+
 def escaped(sql: str) -> sa.TextClause:
     """``sql`` as a statement with no bound parameters: a colon in it (a time literal, a cast)
     is text, never a parameter."""
@@ -98,7 +117,7 @@ def escaped(sql: str) -> sa.TextClause:
 def _run(operations: Operations, operation: MarkedOp) -> None:
     """Its statements in the plan's transaction, or, where it ``commits``, in an
     ``autocommit_block()`` (the work before it committed first, as under ``alembic``)."""
-    statements = operation.marked(operations.migration_context.dialect)
+    statements = operation.marked(for_text(operations.migration_context.dialect))
     with operations.get_context().autocommit_block() if operation.commits else contextlib.nullcontext():
         for sql in statements:
             operations.execute(escaped(sql))
@@ -109,7 +128,7 @@ def _render(context: AutogenContext, op: MarkedOp) -> list[str] | str:
     dialect = context.migration_context.dialect if context.migration_context is not None else None
     assert dialect is not None, "the statements are written for one database"
     prefix = str(context.opts.get("alembic_module_prefix", "op."))
-    lines = [f"{prefix}execute(sa.text({escaped(sql).text!r}))" for sql in op.marked(dialect)]
+    lines = [f"{prefix}execute(sa.text({escaped(sql).text!r}))" for sql in op.marked(for_text(dialect))]
     if op.commits:  # Alembic's printer indents after the colon and ends the block at the empty line
         return [f"# {op.commits_because}", f"with {prefix}get_context().autocommit_block():", *lines, ""]
     return lines if len(lines) > 1 else lines[0]

@@ -110,7 +110,7 @@ class ValidateLaterOp(OnlineOp):
         table = _qualified(self.schema, self.table_name)
         return [Phase(not_valid, "ADD CONSTRAINT … NOT VALID",
                       undo=f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {_quote(name)}"),
-                Phase(ops.ExecuteSQLOp(f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quote(name)}"),
+                Phase(ops.ExecuteSQLOp(_in_text(f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quote(name)}")),
                       "VALIDATE CONSTRAINT")]
 
     @property
@@ -133,11 +133,12 @@ class NotNullViaCheckOp(OnlineOp):
         plain, name = self.plain, self.check_name
         table = _qualified(plain.schema, plain.table_name)
         column = _quote(plain.column_name)
-        check = ops.CreateCheckConstraintOp(name, plain.table_name, f"{column} IS NOT NULL", schema=plain.schema,
+        check = ops.CreateCheckConstraintOp(name, plain.table_name, _in_text(f"{column} IS NOT NULL"),
+                                            schema=plain.schema,
                                             postgresql_not_valid=True)
         return [Phase(check, "ADD CHECK (… IS NOT NULL) NOT VALID",
                       undo=f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {_quote(name)}"),
-                Phase(ops.ExecuteSQLOp(f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quote(name)}"),
+                Phase(ops.ExecuteSQLOp(_in_text(f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quote(name)}")),
                       "VALIDATE CONSTRAINT"),
                 Phase(plain, "SET NOT NULL (no scan: the CHECK proves it)",
                       undo=f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL"),
@@ -166,8 +167,8 @@ class UniqueViaIndexOp(OnlineOp):
         return [Phase(index, "CREATE UNIQUE INDEX CONCURRENTLY", stand_in=plain_index,
                       undo=f"DROP INDEX CONCURRENTLY IF EXISTS {_qualified(plain.schema, name)}",
                       leaves_on_failure=True),
-                Phase(ops.ExecuteSQLOp(f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} UNIQUE USING INDEX "
-                                       f"{_quote(name)}"), "ADD CONSTRAINT … USING INDEX")]
+                Phase(ops.ExecuteSQLOp(_in_text(f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} UNIQUE USING "
+                                                f"INDEX {_quote(name)}")), "ADD CONSTRAINT … USING INDEX")]
 
     @property
     def failure(self) -> str:
@@ -228,9 +229,13 @@ def _target(op: ops.MigrateOperation) -> tuple[str | None, str]:
 
 @cache
 def _preparer() -> sa.sql.compiler.IdentifierPreparer:
+    """Quoting that leaves ``%`` alone (a named paramstyle): the texts built here are SQL as the
+    server reads it. Where they pass through ``text()`` (an ``op.execute`` string, a CHECK's
+    condition) SQLAlchemy doubles ``%`` for the driver itself; doubled here too, a name with
+    ``%`` reached the server as ``"a%%b"``."""
     from sqlalchemy.dialects import postgresql
 
-    return postgresql.dialect().identifier_preparer  # type: ignore[no-untyped-call]
+    return postgresql.dialect(paramstyle="named").identifier_preparer  # type: ignore[no-untyped-call]
 
 
 def _quote(name: str) -> str:
@@ -239,6 +244,12 @@ def _quote(name: str) -> str:
 
 def _qualified(schema: str | None, name: str) -> str:
     return ".".join(_quote(part) for part in (schema, name) if part)
+
+
+def _in_text(sql: str) -> str:
+    """``sql`` for ``text()`` (what ``op.execute`` makes of a string): a colon escaped, so that a
+    name holding ``:x`` is not read as a bind parameter."""
+    return sql.replace(":", "\\:")
 
 
 # --- running -------------------------------------------------------------------------------
@@ -291,7 +302,8 @@ def _taken_back(conn: sa.Connection, leftovers: Sequence[Phase]) -> str:
         if phase.undo is None:
             continue
         try:
-            conn.exec_driver_sql(phase.undo)
+            doubled = conn.dialect.paramstyle in ("format", "pyformat")  # the driver reads % as a placeholder
+            conn.exec_driver_sql(phase.undo.replace("%", "%%") if doubled else phase.undo)
             undone.append(phase.undo)
         except Exception as error:  # said in the message, with the statement to run by hand
             left.append(f"{phase.undo} ({describe_error(error)})")

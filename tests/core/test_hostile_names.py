@@ -60,3 +60,41 @@ def test_names_with_quote_characters_round_trip(request: pytest.FixtureRequest, 
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
         conn.execute(sa.text(f"INSERT INTO {q(child)} (id, {q(ref)}) VALUES (2, 9)"))
     engine.dispose()
+
+
+PERCENT_AND_COLON = ["v%1", "w%s :x", "%(n)s"]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql),
+                                     pytest.param("mysql", marks=pytest.mark.mysql)])
+def test_views_named_with_percent_signs_and_colons(request: pytest.FixtureRequest, tmp_path: Path,
+                                                   dialect: str) -> None:
+    """The app's own SQL (views, sequences, types, triggers) quoted names for a driver that takes
+    ``%`` for a placeholder and then went through ``text()``, which doubles it again: a view created
+    as ``w%s :x`` came out as ``w%%s :x``, and renaming ``v%1`` failed ("v%%1" does not exist)."""
+    from gui_app.core.view_ops import CreateViewOp, RenameViewOp
+
+    url = database_with(dialect, ["CREATE TABLE t (id INTEGER PRIMARY KEY)"], tmp_path, request)
+    base = reflect(url)
+    plan = Plan(base, base.dialect)
+    for name in PERCENT_AND_COLON:
+        plan.append(CreateViewOp(name, "SELECT id FROM t"))
+    plan.append(RenameViewOp("v%1", "v%2", "SELECT id FROM t"))
+    report = apply.apply_plan(make_url(url), plan.operations, base)
+    assert report.mismatches == []
+    assert sorted(v.name for v in reflect(url).views) == sorted(["v%2", "w%s :x", "%(n)s"])
+
+
+@pytest.mark.postgresql
+def test_a_dropped_exclusion_named_with_percent_signs_and_colons_comes_back(
+        request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    url = database_with("postgresql", [  # run by the driver: %% is one %
+        'CREATE TABLE "bo%%ok :ing" (room integer, slot int4range, '
+        'CONSTRAINT "ex%%1 :a" EXCLUDE USING gist (slot WITH &&))'], tmp_path, request)
+    base = reflect(url)
+    table = base.table("bo%ok :ing")
+    drop = edits.drop_exclusion(table, "ex%1 :a")
+    apply.apply_plan(make_url(url), [drop], base)
+    assert reflect(url).table("bo%ok :ing").exclusions == ()
+    apply.apply_plan(make_url(url), [drop.reverse()], reflect(url))
+    assert [x.name for x in reflect(url).table("bo%ok :ing").exclusions] == ["ex%1 :a"]
