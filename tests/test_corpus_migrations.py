@@ -25,6 +25,8 @@ CHAINS = {  # chain: (dialects it runs on, target_metadata its env.py hands the 
     "mailu": (("sqlite", "postgresql", "mysql"), "mailu.models:Base.metadata"),
     "ctfd": (("postgresql", "mysql"), None),  # CTFd never migrates SQLite (see the corpus README)
     "fieldlog": (("sqlite", "postgresql", "mysql"), None),  # ours: see tests/data/chains/README.md
+    "memo": (("sqlite", "postgresql", "mysql"), None),  # ours too
+    "shelf": (("sqlite", "postgresql", "mysql"), None),  # ours too
 }
 OWN_CHAINS = Path(__file__).parent / "data" / "chains"
 MARKS = {"postgresql": [pytest.mark.postgresql], "mysql": [pytest.mark.mysql], "sqlite": []}
