@@ -19,6 +19,7 @@ from alembic.operations import Operations, ops
 
 from gui_app.core import sa_build
 from gui_app.core import schema as s
+from gui_app.core.marked_ops import for_execute
 from gui_app.core.op_renderers import prefix, value_source
 from gui_app.core.projection import register
 from gui_app.core.schema import Schema
@@ -144,7 +145,7 @@ class ReversibleDropTableOp(ops.DropTableOp):
                      if not ix.for_foreign_key and ix.name)
         steps.extend(DropExclusionOp(x.name, table.name, x.definition, schema=table.schema).reverse()
                      for x in table.exclusions if x.name)
-        steps.extend(ReversibleExecuteSQLOp(t.definition, None) for t in table.triggers if t.definition)
+        steps.extend(ReversibleExecuteSQLOp(for_execute(t.definition), None) for t in table.triggers if t.definition)
         return steps
 
 
@@ -160,13 +161,9 @@ class DropExclusionOp(ops.DropConstraintOp):
 
         from gui_app.core.marked_ops import for_text
 
-        # Run through text(): names quoted without doubling % (text() does), a colon escaped.
+        # Run through text(), which doubles % itself: names quoted without doubling it.
         preparer = for_text(postgresql.dialect()).identifier_preparer  # type: ignore[no-untyped-call]
-
-        def quote(part: str) -> str:
-            return str(preparer.quote(part)).replace(":", "\\:")
-
-        quoted = ".".join(quote(str(p)) for p in (self.schema, self.table_name) if p)
-        name = quote(str(self.constraint_name))
-        return ReversibleExecuteSQLOp(f"ALTER TABLE {quoted} ADD CONSTRAINT {name} {self.definition}",
-                                      f"ALTER TABLE {quoted} DROP CONSTRAINT {name}")
+        quoted = ".".join(preparer.quote(str(p)) for p in (self.schema, self.table_name) if p)
+        name = preparer.quote(str(self.constraint_name))
+        return ReversibleExecuteSQLOp(for_execute(f"ALTER TABLE {quoted} ADD CONSTRAINT {name} {self.definition}"),
+                                      for_execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {name}"))

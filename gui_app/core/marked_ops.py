@@ -107,6 +107,17 @@ def for_text(dialect: sa.Dialect) -> sa.Dialect:
     return plain
 
 
+_READ_AS_PARAMETER = re.compile(r"(?<![:\w\\]):(?=\w)")
+"""A colon ``text()`` may take for the start of a bound parameter (``' :x'``, ``"a :b"``): one not
+after a word character, a colon or a backslash (``10:30``, ``::text`` and ``\\:`` stay as they are)."""
+
+
+def for_execute(sql: str) -> str:
+    """``sql`` for ``op.execute`` as a string, which Alembic runs through ``text()``: each colon it
+    would read as a parameter escaped; anything else left as it is, so the script reads as the SQL."""
+    return _READ_AS_PARAMETER.sub(r"\\:", sql)
+
+
 def escaped(sql: str) -> sa.TextClause:
     """``sql`` as a statement with no bound parameters: a colon in it (a time literal, a cast)
     is text, never a parameter."""

@@ -36,6 +36,7 @@ from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
 from gui_app.core.errors import describe_error
+from gui_app.core.marked_ops import for_execute
 from gui_app.core.projection import project, register
 
 NOT_NULL_CHECK_FROM = (12,)
@@ -110,7 +111,7 @@ class ValidateLaterOp(OnlineOp):
         table = _qualified(self.schema, self.table_name)
         return [Phase(not_valid, "ADD CONSTRAINT … NOT VALID",
                       undo=f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {_quote(name)}"),
-                Phase(ops.ExecuteSQLOp(_in_text(f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quote(name)}")),
+                Phase(ops.ExecuteSQLOp(for_execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quote(name)}")),
                       "VALIDATE CONSTRAINT")]
 
     @property
@@ -133,12 +134,12 @@ class NotNullViaCheckOp(OnlineOp):
         plain, name = self.plain, self.check_name
         table = _qualified(plain.schema, plain.table_name)
         column = _quote(plain.column_name)
-        check = ops.CreateCheckConstraintOp(name, plain.table_name, _in_text(f"{column} IS NOT NULL"),
+        check = ops.CreateCheckConstraintOp(name, plain.table_name, for_execute(f"{column} IS NOT NULL"),
                                             schema=plain.schema,
                                             postgresql_not_valid=True)
         return [Phase(check, "ADD CHECK (… IS NOT NULL) NOT VALID",
                       undo=f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {_quote(name)}"),
-                Phase(ops.ExecuteSQLOp(_in_text(f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quote(name)}")),
+                Phase(ops.ExecuteSQLOp(for_execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quote(name)}")),
                       "VALIDATE CONSTRAINT"),
                 Phase(plain, "SET NOT NULL (no scan: the CHECK proves it)",
                       undo=f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL"),
@@ -167,7 +168,7 @@ class UniqueViaIndexOp(OnlineOp):
         return [Phase(index, "CREATE UNIQUE INDEX CONCURRENTLY", stand_in=plain_index,
                       undo=f"DROP INDEX CONCURRENTLY IF EXISTS {_qualified(plain.schema, name)}",
                       leaves_on_failure=True),
-                Phase(ops.ExecuteSQLOp(_in_text(f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} UNIQUE USING "
+                Phase(ops.ExecuteSQLOp(for_execute(f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} UNIQUE USING "
                                                 f"INDEX {_quote(name)}")), "ADD CONSTRAINT … USING INDEX")]
 
     @property
@@ -246,10 +247,6 @@ def _qualified(schema: str | None, name: str) -> str:
     return ".".join(_quote(part) for part in (schema, name) if part)
 
 
-def _in_text(sql: str) -> str:
-    """``sql`` for ``text()`` (what ``op.execute`` makes of a string): a colon escaped, so that a
-    name holding ``:x`` is not read as a bind parameter."""
-    return sql.replace(":", "\\:")
 
 
 # --- running -------------------------------------------------------------------------------

@@ -98,3 +98,37 @@ def test_a_dropped_exclusion_named_with_percent_signs_and_colons_comes_back(
     assert reflect(url).table("bo%ok :ing").exclusions == ()
     apply.apply_plan(make_url(url), [drop.reverse()], reflect(url))
     assert [x.name for x in reflect(url).table("bo%ok :ing").exclusions] == ["ex%1 :a"]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql),
+                                     pytest.param("mysql", marks=pytest.mark.mysql)])
+def test_a_dropped_table_named_with_a_colon_gets_its_trigger_back(request: pytest.FixtureRequest, tmp_path: Path,
+                                                                   dialect: str) -> None:
+    """The downgrade of a dropped table runs its triggers' definitions as ``op.execute`` does
+    (through ``text()``): ``ON "lo :g"`` was read as a bound parameter ``:g``."""
+    from gui_app.core.render import downgrade_ops
+
+    # SQL run by the driver on the servers: % doubled there.
+    pct = "%%" if dialect != "sqlite" else "%"
+    q = {"mysql": "`"}.get(dialect, '"')
+    body = {
+        "sqlite": f'BEGIN UPDATE {q}lo :g{q} SET note = \'10{pct}\' WHERE id = NEW.id; END',
+        "postgresql": "EXECUTE FUNCTION touch()",
+        "mysql": "SET NEW.note = ' :tagged'",
+    }[dialect]
+    timing = "AFTER" if dialect == "sqlite" else "BEFORE"
+    statements = [f"CREATE TABLE {q}lo :g{q} (id INTEGER PRIMARY KEY, note VARCHAR(20))"]
+    if dialect == "postgresql":
+        statements.append("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS "
+                          "$$ BEGIN NEW.note := ' :tagged'; RETURN NEW; END $$")
+    statements.append(f"CREATE TRIGGER {q}tr :x{q} {timing} INSERT ON {q}lo :g{q} FOR EACH ROW {body}")
+    url = database_with(dialect, statements, tmp_path, request)
+    base = reflect(url)
+    table = base.table("lo :g")
+    assert [t.name for t in table.triggers] == ["tr :x"]
+    plan = Plan(base, base.dialect)
+    plan.append(edits.drop_table(table))
+    apply.apply_plan(make_url(url), plan.operations, base)
+    apply.apply_plan(make_url(url), downgrade_ops(plan.operations), reflect(url))
+    restored = reflect(url).table("lo :g")
+    assert [(t.name, t.definition) for t in restored.triggers] == [(t.name, t.definition) for t in table.triggers]
