@@ -135,8 +135,7 @@ class NotNullViaCheckOp(OnlineOp):
         table = _qualified(plain.schema, plain.table_name)
         column = _quote(plain.column_name)
         check = ops.CreateCheckConstraintOp(name, plain.table_name, for_execute(f"{column} IS NOT NULL"),
-                                            schema=plain.schema,
-                                            postgresql_not_valid=True)
+                                            schema=plain.schema, postgresql_not_valid=True)
         return [Phase(check, "ADD CHECK (… IS NOT NULL) NOT VALID",
                       undo=f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {_quote(name)}"),
                 Phase(ops.ExecuteSQLOp(for_execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quote(name)}")),
@@ -245,8 +244,6 @@ def _quote(name: str) -> str:
 
 def _qualified(schema: str | None, name: str) -> str:
     return ".".join(_quote(part) for part in (schema, name) if part)
-
-
 
 
 # --- running -------------------------------------------------------------------------------
