@@ -19,7 +19,7 @@ from alembic.operations import Operations, ops
 
 from gui_app.core import sa_build
 from gui_app.core import schema as s
-from gui_app.core.marked_ops import for_execute
+from gui_app.core.marked_ops import for_execute, postgresql_quoting
 from gui_app.core.op_renderers import prefix, value_source
 from gui_app.core.projection import register
 from gui_app.core.schema import Schema
@@ -157,12 +157,7 @@ class DropExclusionOp(ops.DropConstraintOp):
         self.definition = definition
 
     def reverse(self) -> Any:
-        from sqlalchemy.dialects import postgresql
-
-        from gui_app.core.marked_ops import for_text
-
-        # Run through text(), which doubles % itself: names quoted without doubling it.
-        preparer = for_text(postgresql.dialect()).identifier_preparer  # type: ignore[no-untyped-call]
+        preparer = postgresql_quoting()  # run through text(), which doubles % itself
         quoted = ".".join(preparer.quote(str(p)) for p in (self.schema, self.table_name) if p)
         name = preparer.quote(str(self.constraint_name))
         return ReversibleExecuteSQLOp(for_execute(f"ALTER TABLE {quoted} ADD CONSTRAINT {name} {self.definition}"),

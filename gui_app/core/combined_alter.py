@@ -26,7 +26,7 @@ from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 
 from gui_app.core.batch_block import app_table_group
-from gui_app.core.dialects import dialect_key, family
+from gui_app.core.dialects import dialect_key, family, takes_percent_placeholders
 from gui_app.core.identity_cache import IdentityCache
 from gui_app.core.op_facts import table_of
 
@@ -191,5 +191,5 @@ class _Renderer:
             return ["-- not rendered"]
         # Compiled for a driver that takes %s parameters, the text has every % doubled: the
         # statement itself has one (sending it compiles it again).
-        doubled = self.context.dialect.paramstyle in ("pyformat", "format")
+        doubled = takes_percent_placeholders(self.context.dialect)
         return [s.replace("%%", "%") if doubled else s for s in self.captured if s.strip()]

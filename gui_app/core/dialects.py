@@ -31,6 +31,13 @@ def spelled(type_: Any, dialect: Any) -> str:
         return str(type_)
 
 
+def takes_percent_placeholders(dialect: Any) -> bool:
+    """Whether ``dialect``'s driver reads ``%`` as a placeholder (the format paramstyles: psycopg,
+    PyMySQL): SQL handed to it as it is carries each literal ``%`` doubled, and SQL compiled for
+    it comes out so."""
+    return getattr(dialect, "paramstyle", None) in ("format", "pyformat")
+
+
 def dialect_key(dialect: Any) -> tuple[Any, ...]:
     """What tells two dialect objects' output apart: the name, MariaDB or not, the server version."""
     return dialect.name, bool(getattr(dialect, "is_mariadb", False)), dialect.server_version_info

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from alembic.operations import ops
 
+from gui_app.core.dialects import takes_percent_placeholders
 from gui_app.core.errors import describe_error
 from gui_app.core.op_facts import describe, existed, table_of
 from gui_app.core.projection import ProjectionError, find_table
@@ -149,7 +150,7 @@ def _custom_impacts(conn: sa.Connection, index: int, op: ops.MigrateOperation, s
             found.append(Impact(index, label, UNKNOWN, None, f"not counted: {effect.statement}"))
             continue
         sql = effect.count_sql(conn.dialect.identifier_preparer.quote,
-                               doubled_percents=conn.dialect.paramstyle in ("format", "pyformat"))
+                               doubled_percents=takes_percent_placeholders(conn.dialect))
         if sql is None:
             found.append(Impact(index, label, effect.what, None, f"cannot be counted: {effect.statement}"))
             continue

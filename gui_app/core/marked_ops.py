@@ -107,6 +107,15 @@ def for_text(dialect: sa.Dialect) -> sa.Dialect:
     return plain
 
 
+@functools.cache
+def postgresql_quoting() -> sa.sql.compiler.IdentifierPreparer:
+    """PostgreSQL's quoting of names in SQL that goes through ``text()`` (see :func:`for_text`), for
+    statements the app writes without a connection's dialect at hand."""
+    from sqlalchemy.dialects import postgresql
+
+    return for_text(postgresql.dialect()).identifier_preparer  # type: ignore[no-untyped-call]
+
+
 _READ_AS_PARAMETER = re.compile(r"(?<![:\w\\]):(?=\w)")
 """A colon ``text()`` may take for the start of a bound parameter (``' :x'``, ``"a :b"``): one not
 after a word character, a colon or a backslash (``10:30``, ``::text`` and ``\\:`` stay as they are)."""

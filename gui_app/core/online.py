@@ -26,7 +26,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import sqlalchemy as sa
 from alembic.autogenerate import renderers
@@ -35,8 +34,9 @@ from alembic.autogenerate.render import render_op
 from alembic.operations import Operations, ops
 
 from gui_app.core import schema as s
+from gui_app.core.dialects import takes_percent_placeholders
 from gui_app.core.errors import describe_error
-from gui_app.core.marked_ops import for_execute
+from gui_app.core.marked_ops import for_execute, postgresql_quoting
 from gui_app.core.projection import project, register
 
 NOT_NULL_CHECK_FROM = (12,)
@@ -227,19 +227,10 @@ def _target(op: ops.MigrateOperation) -> tuple[str | None, str]:
     return getattr(op, "schema", None), str(op.table_name)  # type: ignore[attr-defined]
 
 
-@cache
-def _preparer() -> sa.sql.compiler.IdentifierPreparer:
-    """Quoting that leaves ``%`` alone (a named paramstyle): the texts built here are SQL as the
-    server reads it. Where they pass through ``text()`` (an ``op.execute`` string, a CHECK's
-    condition) SQLAlchemy doubles ``%`` for the driver itself; doubled here too, a name with
-    ``%`` reached the server as ``"a%%b"``."""
-    from sqlalchemy.dialects import postgresql
-
-    return postgresql.dialect(paramstyle="named").identifier_preparer  # type: ignore[no-untyped-call]
-
-
 def _quote(name: str) -> str:
-    return str(_preparer().quote(name))
+    """The texts built here pass through ``text()`` (an ``op.execute`` string, a CHECK's condition),
+    or go to the driver with ``%`` doubled (the clean-up statements)."""
+    return str(postgresql_quoting().quote(name))
 
 
 def _qualified(schema: str | None, name: str) -> str:
@@ -296,7 +287,7 @@ def _taken_back(conn: sa.Connection, leftovers: Sequence[Phase]) -> str:
         if phase.undo is None:
             continue
         try:
-            doubled = conn.dialect.paramstyle in ("format", "pyformat")  # the driver reads % as a placeholder
+            doubled = takes_percent_placeholders(conn.dialect)
             conn.exec_driver_sql(phase.undo.replace("%", "%%") if doubled else phase.undo)
             undone.append(phase.undo)
         except Exception as error:  # said in the message, with the statement to run by hand

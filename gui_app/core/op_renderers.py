@@ -19,6 +19,7 @@ from alembic.operations import ops
 
 from gui_app.core.batch_block import BatchBlockOp
 from gui_app.core.combined_alter import CombinedAlterOp
+from gui_app.core.dialects import takes_percent_placeholders
 from gui_app.core.script_code import ScriptCodeOp
 
 
@@ -83,7 +84,7 @@ def _execute(context: AutogenContext, op: ops.ExecuteSQLOp) -> str:
         compiled = op.sqltext.compile(dialect=base(paramstyle="named"))
         values = ", ".join(f"{k}={value_source(v, context)}" for k, v in compiled.params.items())
         return f"{prefix(context)}execute(sa.text({str(compiled)!r}).bindparams({values}))"
-    if getattr(dialect, "paramstyle", None) in ("pyformat", "format"):
+    if takes_percent_placeholders(dialect):
         # Compiled for a driver that takes %s parameters, every % came out doubled; sa.text in the
         # script is compiled again when it runs, and would double them once more ('50%' stored as '50%%').
         sql = sql.replace("%%", "%")

@@ -21,7 +21,7 @@ from mako.pygen import PythonPrinter  # type: ignore[import-untyped]  # Alembic'
 
 from gui_app.core import combined_alter, op_renderers, sa_build, sqlite_groups
 from gui_app.core.batch_block import BatchBlockOp, app_table_group
-from gui_app.core.dialects import dialect_key
+from gui_app.core.dialects import dialect_key, takes_percent_placeholders
 from gui_app.core.identity_cache import IdentityCache
 from gui_app.core.projection import find_table, project
 from gui_app.core.schema import Schema, Table
@@ -237,7 +237,7 @@ def render_sql(plan: Sequence[ops.MigrateOperation], dialect: str, base: Schema 
             if strict:
                 raise
             buffer.write(f"-- {error}. It runs as it is, on the database, in the same transaction.\n\n")
-    if as_sent and context.dialect.paramstyle in ("pyformat", "format"):
+    if as_sent and takes_percent_placeholders(context.dialect):
         # Offline, as under ``alembic upgrade --sql``, every % is doubled for a driver that takes %s
         # parameters; the server receives one. What is shown, exported or pasted into psql is that.
         return buffer.getvalue().replace("%%", "%")
